@@ -1,0 +1,5 @@
+//! ptero-origin (under construction).
+
+fn main() {
+    println!("ptero-origin: not implemented yet");
+}

@@ -1,0 +1,5 @@
+//! ptero-sandbox (under construction).
+
+fn main() {
+    println!("ptero-sandbox: not implemented yet");
+}

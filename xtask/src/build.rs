@@ -1,0 +1,109 @@
+//! Release builds: the app with trunk, the card with trunk plus its element class, and
+//! the native server binaries. Artefacts land in `dist/`:
+//!
+//! - `dist/`                          the app (index.html + hashed js/wasm/css)
+//! - `dist/card/ptero-server-card.js` the card's one module script (stable name)
+//! - `dist/card/ptero-server-card_bg.wasm`
+//! - `dist/bin/ptero-origin`, `dist/bin/ptero-sandbox`
+
+use crate::cmd::{command, root, run, step, Result, StepError};
+use crate::tools::Tools;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub fn dist(_tools: &Tools) -> Result {
+    let dist = root().join("dist");
+    app(&dist)?;
+    card(&dist.join("card"))?;
+    servers(&dist.join("bin"))?;
+    eprintln!("\nartefacts in {}", dist.display());
+    Ok(())
+}
+
+/// Builds only the two browser bundles (what the smoke test needs).
+pub fn bundles() -> Result {
+    let dist = root().join("dist");
+    app(&dist)?;
+    card(&dist.join("card"))
+}
+
+fn trunk_release(what: &str, target: &str, out: &Path, extra: &[&str]) -> Result {
+    step(&format!("building {what} (trunk, release, wasm-opt)"));
+    let mut cmd = command("trunk");
+    cmd.args(["build", "--release", "--offline", target, "--dist"]).arg(out).args(extra);
+    // trunk reads NO_COLOR="true"/"false" only; other values make it fail.
+    cmd.env_remove("NO_COLOR");
+    run(&format!("building {what}"), &mut cmd)
+}
+
+fn app(dist: &Path) -> Result {
+    trunk_release("the app", "index.html", dist, &["--public-url", "/"])
+}
+
+fn card(out: &Path) -> Result {
+    let staging = root().join("target/card-build");
+    trunk_release("the card", "card.html", &staging, &["--public-url", "/card/", "--filehash", "false"])?;
+    fs::create_dir_all(out).map_err(io("creating dist/card"))?;
+    let glue = read(&staging.join("ptero-server-card.js"))?;
+    let element = read(&root().join("card/element.js"))?;
+    let css = read(&root().join("style/card.css"))?;
+    // One module: wasm-bindgen's glue, the stylesheet, then the element class that
+    // initialises the wasm and defines <ptero-server-card>.
+    let module = format!("{glue}\nconst PTERO_CARD_CSS = {};\n{element}", js_string(&css));
+    write(&out.join("ptero-server-card.js"), &module)?;
+    copy(&staging.join("ptero-server-card_bg.wasm"), &out.join("ptero-server-card_bg.wasm"))?;
+    let snippets = staging.join("snippets");
+    if snippets.exists() {
+        return Err(StepError(
+            "the card's wasm-bindgen output has JS snippets; the card must stay one module + one wasm".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn servers(out: &Path) -> Result {
+    step("building ptero-origin and ptero-sandbox (cargo, release)");
+    run(
+        "building the server binaries",
+        command("cargo").args(["build", "--release", "-p", "ptero-origin", "-p", "ptero-sandbox"]),
+    )?;
+    fs::create_dir_all(out).map_err(io("creating dist/bin"))?;
+    for bin in ["ptero-origin", "ptero-sandbox"] {
+        copy(&root().join("target/release").join(bin), &out.join(bin))?;
+    }
+    Ok(())
+}
+
+/// A JS string literal for `text` (JSON strings are valid JS string literals).
+fn js_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn io(what: &'static str) -> impl Fn(std::io::Error) -> StepError {
+    move |e| StepError(format!("{what}: {e}"))
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| StepError(format!("reading {}: {e}", path.display())))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    fs::write(path, text).map_err(|e| StepError(format!("writing {}: {e}", path.display())))
+}
+
+fn copy(from: &Path, to: &PathBuf) -> Result {
+    fs::copy(from, to).map(|_| ()).map_err(|e| StepError(format!("copying {} to {}: {e}", from.display(), to.display())))
+}

@@ -1,0 +1,68 @@
+//! Running child processes with errors that name the step and the command that failed.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A failed step: what we were doing and the exact command line.
+#[derive(Debug)]
+pub struct StepError(pub String);
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, StepError>;
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
+}
+
+/// `Command` for `program` run from the workspace root with the project's tool PATH.
+pub fn command(program: impl AsRef<OsStr>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.current_dir(root()).env("PATH", tool_path());
+    cmd
+}
+
+/// PATH with the project's tools first: npm's `wasm-opt` must win over any Debian binaryen
+/// (v108 writes a wasm that fails at load while trunk reports success).
+pub fn tool_path() -> String {
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    let existing = std::env::var("PATH").unwrap_or_default();
+    format!("{}:{home}/.cargo/bin:{existing}", root().join("e2e/node_modules/.bin").display())
+}
+
+fn describe(cmd: &Command) -> String {
+    let mut line = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
+/// Runs `cmd` with inherited output; a non-zero exit becomes "`what` failed: `cmd`".
+pub fn run(what: &str, cmd: &mut Command) -> Result {
+    let status = cmd.status().map_err(|e| StepError(format!("{what} failed: could not start `{}`: {e}", describe(cmd))))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(StepError(format!("{what} failed ({status}): `{}`", describe(cmd))))
+    }
+}
+
+/// Runs `cmd` quietly and returns its trimmed stdout, or `None` if it cannot run or fails.
+pub fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+/// Prints a step header, so long steps show progress.
+pub fn step(text: &str) {
+    eprintln!("\n==> {text}");
+}

@@ -1,0 +1,39 @@
+//! `cargo xtask <command>`: the project's set-up, build and test entry points.
+//!
+//! - `setup`: install what is missing (idempotent; quiet when everything is there)
+//! - `test`:  every check: fmt, clippy, native tests, wasm tests in headless Chromium,
+//!   release build + smoke test, end-to-end tests
+//! - `demo`:  sandbox panel + origin serving the app, and a sample hosting page
+//! - `dist`:  release artefacts in `dist/` (app, card, server binaries)
+//! - `size`:  brotli sizes of the app and card bundles
+
+mod build;
+mod cmd;
+mod demo;
+mod size;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => tools::setup(),
+        Some("test") => test::run(&args[1..]),
+        Some("demo") => demo::run(&args[1..]),
+        Some("dist") => tools::setup().and_then(|t| build::dist(&t)),
+        Some("size") => size::report(),
+        _ => {
+            eprintln!("usage: cargo xtask <setup|test|demo|dist|size>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nxtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! `cargo xtask size`: brotli (quality 11) sizes of the app and card bundles in `dist/`,
+//! against the budgets (card ≤ 90 KB, app ≤ 220 KB: wasm + js + css).
+
+use crate::cmd::{root, Result, StepError};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+const CARD_BUDGET: usize = 90 * 1024;
+const APP_BUDGET: usize = 220 * 1024;
+
+pub fn report() -> Result {
+    let dist = root().join("dist");
+    let app = bundle_sizes(&dist)?;
+    let card = bundle_sizes(&dist.join("card"))?;
+    print_bundle("app", &app, APP_BUDGET);
+    print_bundle("card", &card, CARD_BUDGET);
+    Ok(())
+}
+
+struct FileSize {
+    name: String,
+    raw: usize,
+    brotli: usize,
+}
+
+/// Sizes of the .wasm, .js and .css files directly inside `dir`.
+fn bundle_sizes(dir: &Path) -> Result<Vec<FileSize>> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| StepError(format!("reading {}: {e} (run `cargo xtask dist` first)", dir.display())))?;
+    let mut sizes = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let wanted = path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "wasm" | "js" | "css"));
+        if !wanted || !path.is_file() {
+            continue;
+        }
+        let bytes = fs::read(&path).map_err(|e| StepError(format!("reading {}: {e}", path.display())))?;
+        sizes.push(FileSize {
+            name: entry.file_name().to_string_lossy().into_owned(),
+            raw: bytes.len(),
+            brotli: brotli_len(&bytes),
+        });
+    }
+    sizes.sort_by(|a, b| b.brotli.cmp(&a.brotli));
+    Ok(sizes)
+}
+
+pub fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        // Writing into a Vec cannot fail.
+        let _ = writer.write_all(bytes);
+    }
+    out.len()
+}
+
+fn print_bundle(name: &str, files: &[FileSize], budget: usize) {
+    let total: usize = files.iter().map(|f| f.brotli).sum();
+    let raw: usize = files.iter().map(|f| f.raw).sum();
+    let verdict = if total <= budget { "within" } else { "OVER" };
+    println!(
+        "{name}: {:.1} KB brotli ({:.1} KB raw), {verdict} the {} KB budget",
+        kb(total),
+        kb(raw),
+        budget / 1024
+    );
+    for f in files {
+        println!("  {:<40} {:>8.1} KB br {:>9.1} KB raw", f.name, kb(f.brotli), kb(f.raw));
+    }
+}
+
+fn kb(bytes: usize) -> f64 {
+    bytes as f64 / 1024.0
+}

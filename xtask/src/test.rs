@@ -1,0 +1,142 @@
+//! `cargo xtask test [STEP…]`: every check the project has, in order of cost. With step
+//! names (`fmt clippy native wasm smoke e2e`) only those run.
+//!
+//! It ends with one `N passed, N failed` line summing every runner's counts.
+
+use crate::build;
+use crate::cmd::{command, run, step, Result, StepError};
+use crate::tools::{self, Tools};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+const STEPS: &[&str] = &["fmt", "clippy", "native", "wasm", "smoke", "e2e"];
+
+pub fn run(args: &[String]) -> Result {
+    if let Some(bad) = args.iter().find(|a| !STEPS.contains(&a.as_str())) {
+        return Err(StepError(format!("unknown test step `{bad}`; steps are: {}", STEPS.join(" "))));
+    }
+    let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
+    let tools = tools::setup()?;
+    let mut tally = Tally::default();
+
+    if wanted("fmt") {
+        step("cargo fmt --check");
+        run("formatting check (run `cargo fmt`)", command("cargo").args(["fmt", "--all", "--check"]))?;
+    }
+    if wanted("clippy") {
+        step("cargo clippy (native, whole workspace)");
+        run("clippy", command("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        step("cargo clippy (wasm32: the app and the card)");
+        run(
+            "clippy for wasm32",
+            command("cargo").args([
+                "clippy",
+                "-p",
+                "ptero-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+    }
+    if wanted("native") {
+        step("native tests (cargo test --workspace)");
+        tally.add(counted("native tests", command("cargo").args(["test", "--workspace"]))?);
+    }
+    if wanted("wasm") {
+        step("wasm tests in headless Chromium (wasm-bindgen-test)");
+        let mut cmd = command("cargo");
+        cmd.args(["test", "-p", "ptero-web", "--target", "wasm32-unknown-unknown"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", tools.chromedriver)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        tally.add(counted("wasm tests", &mut cmd)?);
+    }
+    if wanted("smoke") {
+        build::bundles()?;
+        step("release smoke test: the built app and card load in headless Chromium");
+        tally.add(counted("release smoke test", command("node").args(["e2e/smoke.mjs", "dist"]))?);
+    }
+    if wanted("e2e") {
+        e2e(&tools, &mut tally)?;
+    }
+    println!("\n{} passed, {} failed", tally.passed, tally.failed);
+    Ok(())
+}
+
+fn e2e(_tools: &Tools, _tally: &mut Tally) -> Result {
+    // End-to-end suites (sandbox + origin + browser) arrive with the origin and card.
+    Ok(())
+}
+
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+}
+
+/// Runs a test runner, echoing its stdout, and sums the pass/fail counts it reports
+/// (cargo's and wasm-bindgen's `test result:` lines, node's `ℹ pass N` / `ℹ fail N`).
+fn counted(what: &str, cmd: &mut Command) -> Result<Tally> {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| StepError(format!("{what} failed: could not start: {e}")))?;
+    let mut tally = Tally::default();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            println!("{line}");
+            parse_counts(&line, &mut tally);
+        }
+    }
+    let status = child.wait().map_err(|e| StepError(format!("{what} failed: {e}")))?;
+    if !status.success() {
+        return Err(StepError(format!("{what} failed ({status})")));
+    }
+    Ok(tally)
+}
+
+fn parse_counts(line: &str, tally: &mut Tally) {
+    let number_before = |text: &str, word: &str| -> Option<u64> {
+        let at = text.find(word)?;
+        text[..at].split_whitespace().last()?.parse().ok()
+    };
+    if let Some(rest) = line.trim().strip_prefix("test result:") {
+        tally.passed += number_before(rest, " passed").unwrap_or(0);
+        tally.failed += number_before(rest, " failed").unwrap_or(0);
+    } else if let Some(n) = line.trim().strip_prefix("ℹ pass ") {
+        tally.passed += n.trim().parse().unwrap_or(0);
+    } else if let Some(n) = line.trim().strip_prefix("ℹ fail ") {
+        tally.failed += n.trim().parse().unwrap_or(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_cargo_wasm_and_node_summaries() {
+        let mut t = Tally::default();
+        for line in [
+            "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+            "test result: FAILED. 3 passed; 2 failed; 0 ignored",
+            "ℹ pass 4",
+            "ℹ fail 1",
+            "running 12 tests",
+        ] {
+            parse_counts(line, &mut t);
+        }
+        assert_eq!((t.passed, t.failed), (19, 3));
+    }
+}
