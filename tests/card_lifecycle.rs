@@ -10,7 +10,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn container() -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
-    let div = document.create_element("div").unwrap().dyn_into::<HtmlElement>().unwrap();
+    let div = document
+        .create_element("div")
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap();
     document.body().unwrap().append_child(&div).unwrap();
     div
 }

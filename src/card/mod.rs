@@ -25,7 +25,9 @@ thread_local! {
 /// Called from `connectedCallback`: render the card into `container` (a `<div>` inside
 /// the element's shadow root; Suspense content is lost when mounting on the root itself).
 pub fn connect(id: u32, container: HtmlElement, server: String) {
-    let handle = mount_to(container, move || view! { <ServerCard server=server.clone() /> }.into_any());
+    let handle = mount_to(container, move || {
+        view! { <ServerCard server=server.clone() /> }.into_any()
+    });
     MOUNTED.with(|m| m.borrow_mut().insert(id, handle));
 }
 

@@ -30,7 +30,17 @@ pub fn bundles() -> Result {
 fn trunk_release(what: &str, target: &str, out: &Path, extra: &[&str]) -> Result {
     step(&format!("building {what} (trunk, release, wasm-opt)"));
     let mut cmd = command("trunk");
-    cmd.args(["build", "--release", "--offline", target, "--dist"]).arg(out).args(extra);
+    cmd.args([
+        "build",
+        "--release",
+        "--cargo-profile",
+        "wasm-release",
+        "--offline=true",
+        target,
+        "--dist",
+    ])
+    .arg(out)
+    .args(extra);
     // trunk reads NO_COLOR="true"/"false" only; other values make it fail.
     cmd.env_remove("NO_COLOR");
     run(&format!("building {what}"), &mut cmd)
@@ -42,16 +52,27 @@ fn app(dist: &Path) -> Result {
 
 fn card(out: &Path) -> Result {
     let staging = root().join("target/card-build");
-    trunk_release("the card", "card.html", &staging, &["--public-url", "/card/", "--filehash", "false"])?;
+    trunk_release(
+        "the card",
+        "card.html",
+        &staging,
+        &["--public-url", "/card/", "--filehash=false"],
+    )?;
     fs::create_dir_all(out).map_err(io("creating dist/card"))?;
-    let glue = read(&staging.join("ptero-server-card.js"))?;
+    let glue = read(&staging.join("card.js"))?;
     let element = read(&root().join("card/element.js"))?;
     let css = read(&root().join("style/card.css"))?;
     // One module: wasm-bindgen's glue, the stylesheet, then the element class that
     // initialises the wasm and defines <ptero-server-card>.
-    let module = format!("{glue}\nconst PTERO_CARD_CSS = {};\n{element}", js_string(&css));
+    let module = format!(
+        "{glue}\nconst PTERO_CARD_CSS = {};\n{element}",
+        js_string(&css)
+    );
     write(&out.join("ptero-server-card.js"), &module)?;
-    copy(&staging.join("ptero-server-card_bg.wasm"), &out.join("ptero-server-card_bg.wasm"))?;
+    copy(
+        &staging.join("card_bg.wasm"),
+        &out.join("ptero-server-card_bg.wasm"),
+    )?;
     let snippets = staging.join("snippets");
     if snippets.exists() {
         return Err(StepError(
@@ -65,7 +86,14 @@ fn servers(out: &Path) -> Result {
     step("building ptero-origin and ptero-sandbox (cargo, release)");
     run(
         "building the server binaries",
-        command("cargo").args(["build", "--release", "-p", "ptero-origin", "-p", "ptero-sandbox"]),
+        command("cargo").args([
+            "build",
+            "--release",
+            "-p",
+            "ptero-origin",
+            "-p",
+            "ptero-sandbox",
+        ]),
     )?;
     fs::create_dir_all(out).map_err(io("creating dist/bin"))?;
     for bin in ["ptero-origin", "ptero-sandbox"] {
@@ -105,5 +133,11 @@ fn write(path: &Path, text: &str) -> Result {
 }
 
 fn copy(from: &Path, to: &PathBuf) -> Result {
-    fs::copy(from, to).map(|_| ()).map_err(|e| StepError(format!("copying {} to {}: {e}", from.display(), to.display())))
+    fs::copy(from, to).map(|_| ()).map_err(|e| {
+        StepError(format!(
+            "copying {} to {}: {e}",
+            from.display(),
+            to.display()
+        ))
+    })
 }

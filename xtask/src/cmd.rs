@@ -19,7 +19,10 @@ pub type Result<T = ()> = std::result::Result<T, StepError>;
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
 }
 
 /// `Command` for `program` run from the workspace root with the project's tool PATH.
@@ -34,7 +37,10 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 pub fn tool_path() -> String {
     let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
     let existing = std::env::var("PATH").unwrap_or_default();
-    format!("{}:{home}/.cargo/bin:{existing}", root().join("e2e/node_modules/.bin").display())
+    format!(
+        "{}:{home}/.cargo/bin:{existing}",
+        root().join("e2e/node_modules/.bin").display()
+    )
 }
 
 fn describe(cmd: &Command) -> String {
@@ -48,18 +54,28 @@ fn describe(cmd: &Command) -> String {
 
 /// Runs `cmd` with inherited output; a non-zero exit becomes "`what` failed: `cmd`".
 pub fn run(what: &str, cmd: &mut Command) -> Result {
-    let status = cmd.status().map_err(|e| StepError(format!("{what} failed: could not start `{}`: {e}", describe(cmd))))?;
+    let status = cmd.status().map_err(|e| {
+        StepError(format!(
+            "{what} failed: could not start `{}`: {e}",
+            describe(cmd)
+        ))
+    })?;
     if status.success() {
         Ok(())
     } else {
-        Err(StepError(format!("{what} failed ({status}): `{}`", describe(cmd))))
+        Err(StepError(format!(
+            "{what} failed ({status}): `{}`",
+            describe(cmd)
+        )))
     }
 }
 
 /// Runs `cmd` quietly and returns its trimmed stdout, or `None` if it cannot run or fails.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Prints a step header, so long steps show progress.

@@ -4,5 +4,7 @@
 use crate::cmd::{Result, StepError};
 
 pub fn run(_args: &[String]) -> Result {
-    Err(StepError("the demo needs the sandbox and the origin, which are not built yet".into()))
+    Err(StepError(
+        "the demo needs the sandbox and the origin, which are not built yet".into(),
+    ))
 }

@@ -26,23 +26,31 @@ struct FileSize {
 
 /// Sizes of the .wasm, .js and .css files directly inside `dir`.
 fn bundle_sizes(dir: &Path) -> Result<Vec<FileSize>> {
-    let entries = fs::read_dir(dir)
-        .map_err(|e| StepError(format!("reading {}: {e} (run `cargo xtask dist` first)", dir.display())))?;
+    let entries = fs::read_dir(dir).map_err(|e| {
+        StepError(format!(
+            "reading {}: {e} (run `cargo xtask dist` first)",
+            dir.display()
+        ))
+    })?;
     let mut sizes = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
-        let wanted = path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e, "wasm" | "js" | "css"));
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e, "wasm" | "js" | "css"));
         if !wanted || !path.is_file() {
             continue;
         }
-        let bytes = fs::read(&path).map_err(|e| StepError(format!("reading {}: {e}", path.display())))?;
+        let bytes =
+            fs::read(&path).map_err(|e| StepError(format!("reading {}: {e}", path.display())))?;
         sizes.push(FileSize {
             name: entry.file_name().to_string_lossy().into_owned(),
             raw: bytes.len(),
             brotli: brotli_len(&bytes),
         });
     }
-    sizes.sort_by(|a, b| b.brotli.cmp(&a.brotli));
+    sizes.sort_by_key(|f| std::cmp::Reverse(f.brotli));
     Ok(sizes)
 }
 
@@ -67,7 +75,12 @@ fn print_bundle(name: &str, files: &[FileSize], budget: usize) {
         budget / 1024
     );
     for f in files {
-        println!("  {:<40} {:>8.1} KB br {:>9.1} KB raw", f.name, kb(f.brotli), kb(f.raw));
+        println!(
+            "  {:<40} {:>8.1} KB br {:>9.1} KB raw",
+            f.name,
+            kb(f.brotli),
+            kb(f.raw)
+        );
     }
 }
 

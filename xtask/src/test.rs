@@ -4,7 +4,7 @@
 //! It ends with one `N passed, N failed` line summing every runner's counts.
 
 use crate::build;
-use crate::cmd::{command, run, step, Result, StepError};
+use crate::cmd::{self, command, step, Result, StepError};
 use crate::tools::{self, Tools};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,7 +13,10 @@ const STEPS: &[&str] = &["fmt", "clippy", "native", "wasm", "smoke", "e2e"];
 
 pub fn run(args: &[String]) -> Result {
     if let Some(bad) = args.iter().find(|a| !STEPS.contains(&a.as_str())) {
-        return Err(StepError(format!("unknown test step `{bad}`; steps are: {}", STEPS.join(" "))));
+        return Err(StepError(format!(
+            "unknown test step `{bad}`; steps are: {}",
+            STEPS.join(" ")
+        )));
     }
     let wanted = |name: &str| args.is_empty() || args.iter().any(|a| a == name);
     let tools = tools::setup()?;
@@ -21,13 +24,26 @@ pub fn run(args: &[String]) -> Result {
 
     if wanted("fmt") {
         step("cargo fmt --check");
-        run("formatting check (run `cargo fmt`)", command("cargo").args(["fmt", "--all", "--check"]))?;
+        cmd::run(
+            "formatting check (run `cargo fmt`)",
+            command("cargo").args(["fmt", "--all", "--check"]),
+        )?;
     }
     if wanted("clippy") {
         step("cargo clippy (native, whole workspace)");
-        run("clippy", command("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        cmd::run(
+            "clippy",
+            command("cargo").args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
         step("cargo clippy (wasm32: the app and the card)");
-        run(
+        cmd::run(
             "clippy for wasm32",
             command("cargo").args([
                 "clippy",
@@ -44,21 +60,36 @@ pub fn run(args: &[String]) -> Result {
     }
     if wanted("native") {
         step("native tests (cargo test --workspace)");
-        tally.add(counted("native tests", command("cargo").args(["test", "--workspace"]))?);
+        tally.add(counted(
+            "native tests",
+            command("cargo").args(["test", "--workspace"]),
+        )?);
     }
     if wanted("wasm") {
         step("wasm tests in headless Chromium (wasm-bindgen-test)");
         let mut cmd = command("cargo");
-        cmd.args(["test", "-p", "ptero-web", "--target", "wasm32-unknown-unknown"])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-            .env("CHROMEDRIVER", tools.chromedriver)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        cmd.args([
+            "test",
+            "-p",
+            "ptero-web",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", tools.chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         tally.add(counted("wasm tests", &mut cmd)?);
     }
     if wanted("smoke") {
         build::bundles()?;
         step("release smoke test: the built app and card load in headless Chromium");
-        tally.add(counted("release smoke test", command("node").args(["e2e/smoke.mjs", "dist"]))?);
+        tally.add(counted(
+            "release smoke test",
+            command("node").args(["e2e/smoke.mjs", "dist"]),
+        )?);
     }
     if wanted("e2e") {
         e2e(&tools, &mut tally)?;
@@ -86,7 +117,7 @@ impl Tally {
 }
 
 /// Runs a test runner, echoing its stdout, and sums the pass/fail counts it reports
-/// (cargo's and wasm-bindgen's `test result:` lines, node's `ℹ pass N` / `ℹ fail N`).
+/// (cargo's and wasm-bindgen's `test result:` lines, node's `ℹ pass N` / `# pass N` and fail lines).
 fn counted(what: &str, cmd: &mut Command) -> Result<Tally> {
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -94,12 +125,17 @@ fn counted(what: &str, cmd: &mut Command) -> Result<Tally> {
         .map_err(|e| StepError(format!("{what} failed: could not start: {e}")))?;
     let mut tally = Tally::default();
     if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(std::result::Result::ok)
+        {
             println!("{line}");
             parse_counts(&line, &mut tally);
         }
     }
-    let status = child.wait().map_err(|e| StepError(format!("{what} failed: {e}")))?;
+    let status = child
+        .wait()
+        .map_err(|e| StepError(format!("{what} failed: {e}")))?;
     if !status.success() {
         return Err(StepError(format!("{what} failed ({status})")));
     }
@@ -114,9 +150,15 @@ fn parse_counts(line: &str, tally: &mut Tally) {
     if let Some(rest) = line.trim().strip_prefix("test result:") {
         tally.passed += number_before(rest, " passed").unwrap_or(0);
         tally.failed += number_before(rest, " failed").unwrap_or(0);
-    } else if let Some(n) = line.trim().strip_prefix("ℹ pass ") {
+    } else if let Some(n) = ["ℹ pass ", "# pass "]
+        .iter()
+        .find_map(|p| line.trim().strip_prefix(p))
+    {
         tally.passed += n.trim().parse().unwrap_or(0);
-    } else if let Some(n) = line.trim().strip_prefix("ℹ fail ") {
+    } else if let Some(n) = ["ℹ fail ", "# fail "]
+        .iter()
+        .find_map(|p| line.trim().strip_prefix(p))
+    {
         tally.failed += n.trim().parse().unwrap_or(0);
     }
 }
@@ -133,10 +175,12 @@ mod tests {
             "test result: FAILED. 3 passed; 2 failed; 0 ignored",
             "ℹ pass 4",
             "ℹ fail 1",
+            "# pass 2",
+            "# fail 0",
             "running 12 tests",
         ] {
             parse_counts(line, &mut t);
         }
-        assert_eq!((t.passed, t.failed), (19, 3));
+        assert_eq!((t.passed, t.failed), (21, 3));
     }
 }

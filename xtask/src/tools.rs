@@ -22,16 +22,25 @@ pub fn setup() -> Result<Tools> {
     wasm_bindgen()?;
     npm_tools()?;
     apt_packages()?;
-    Ok(Tools { chromedriver: "/usr/bin/chromedriver" })
+    Ok(Tools {
+        chromedriver: "/usr/bin/chromedriver",
+    })
 }
 
 fn wasm_target() -> Result {
-    let installed = output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(command("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     step("installing the wasm32-unknown-unknown target (rustup)");
-    run("installing the wasm32 target", command("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    run(
+        "installing the wasm32 target",
+        command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
 }
 
 fn trunk() -> Result {
@@ -40,7 +49,10 @@ fn trunk() -> Result {
     }
     // 0.22 needs a newer rustc than this machine's.
     step("installing trunk 0.21 (cargo install, a few minutes on 2 cores)");
-    run("installing trunk", command("cargo").args(["install", "trunk", "--version", "~0.21", "--locked"]))
+    run(
+        "installing trunk",
+        command("cargo").args(["install", "trunk", "--version", "~0.21", "--locked"]),
+    )
 }
 
 fn wasm_bindgen() -> Result {
@@ -50,10 +62,18 @@ fn wasm_bindgen() -> Result {
         return Ok(());
     }
     // Not --locked: one of the CLI's locked dependencies is missing from the registry.
-    step(&format!("installing wasm-bindgen-cli {wanted} (must equal Cargo.lock's wasm-bindgen)"));
+    step(&format!(
+        "installing wasm-bindgen-cli {wanted} (must equal Cargo.lock's wasm-bindgen)"
+    ));
     run(
         "installing wasm-bindgen-cli",
-        command("cargo").args(["install", "wasm-bindgen-cli", "--version", &format!("={wanted}"), "--force"]),
+        command("cargo").args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={wanted}"),
+            "--force",
+        ]),
     )
 }
 
@@ -61,10 +81,19 @@ fn wasm_bindgen() -> Result {
 pub fn locked_version(package: &str) -> Result<String> {
     let lock_path = cmd::root().join("Cargo.lock");
     if !lock_path.exists() {
-        run("resolving dependencies", command("cargo").args(["generate-lockfile", "--offline"]))
-            .or_else(|_| run("resolving dependencies", command("cargo").arg("generate-lockfile")))?;
+        run(
+            "resolving dependencies",
+            command("cargo").args(["generate-lockfile", "--offline"]),
+        )
+        .or_else(|_| {
+            run(
+                "resolving dependencies",
+                command("cargo").arg("generate-lockfile"),
+            )
+        })?;
     }
-    let lock = std::fs::read_to_string(&lock_path).map_err(|e| StepError(format!("reading Cargo.lock: {e}")))?;
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|e| StepError(format!("reading Cargo.lock: {e}")))?;
     let needle = format!("name = \"{package}\"\nversion = \"");
     lock.find(&needle)
         .and_then(|at| lock[at + needle.len()..].split('"').next())
@@ -75,11 +104,19 @@ pub fn locked_version(package: &str) -> Result<String> {
 fn npm_tools() -> Result {
     let e2e = cmd::root().join("e2e");
     let stamp = e2e.join("node_modules/.package-lock.json");
-    if stamp.exists() && e2e.join("node_modules/.bin/wasm-opt").exists() && newer(&stamp, &e2e.join("package-lock.json")) {
+    if stamp.exists()
+        && e2e.join("node_modules/.bin/wasm-opt").exists()
+        && newer(&stamp, &e2e.join("package-lock.json"))
+    {
         return Ok(());
     }
     step("installing binaryen (wasm-opt) and playwright-core from npm");
-    run("installing npm tools", command("npm").args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(&e2e))
+    run(
+        "installing npm tools",
+        command("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&e2e),
+    )
 }
 
 fn newer(a: &Path, b: &Path) -> bool {
@@ -88,14 +125,25 @@ fn newer(a: &Path, b: &Path) -> bool {
 }
 
 fn apt_packages() -> Result {
-    let missing: Vec<&str> = APT_PACKAGES.iter().filter(|(_, bin)| !Path::new(bin).exists()).map(|(pkg, _)| *pkg).collect();
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .filter(|(_, bin)| !Path::new(bin).exists())
+        .map(|(pkg, _)| *pkg)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    step(&format!("installing {} from Debian (apt-get)", missing.join(", ")));
+    step(&format!(
+        "installing {} from Debian (apt-get)",
+        missing.join(", ")
+    ));
     let sudo = output(command("id").arg("-u")).is_some_and(|uid| uid != "0");
     let apt = |args: &[&str]| {
-        let mut c = if sudo { command("sudo") } else { command("apt-get") };
+        let mut c = if sudo {
+            command("sudo")
+        } else {
+            command("apt-get")
+        };
         if sudo {
             c.args(["-n", "apt-get"]);
         }
