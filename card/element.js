@@ -1,29 +1,77 @@
 // ---- <ptero-server-card>: the element class (appended to the card's module by xtask) ----
 // A custom element must be a JS class; its callbacks hand the work to the wasm exports.
+//
+// Attributes (reflected as properties): origin, server, token, token-url, actions,
+// compact, theme (light | dark | auto), locale.
+// Events (bubbles + composed): ptero-ready, ptero-state-change, ptero-power, ptero-error,
+// ptero-session-expired.  Methods: refresh(), power(signal).
+// Parts: base, header, name, state, meter, sparkline, power-button, sso-button, console, error.
 const PTERO_CARD_TAG = "ptero-server-card";
 if (!customElements.get(PTERO_CARD_TAG)) {
   await __wbg_init({ module_or_path: new URL("ptero-server-card_bg.wasm", import.meta.url) });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(PTERO_CARD_CSS);
+  const ATTRIBUTES = ["origin", "server", "token", "token-url", "actions", "compact", "theme", "locale"];
+  // Attributes whose change re-targets the card (theme/locale/compact only restyle).
+  const RETARGET = new Set(["origin", "server", "token", "token-url", "actions"]);
   let nextId = 1;
   class PteroServerCard extends HTMLElement {
-    static observedAttributes = ["origin", "server", "token", "token-url", "actions", "compact", "theme", "locale"];
+    static observedAttributes = ATTRIBUTES;
     #id = 0;
     constructor() {
       super();
       this.attachShadow({ mode: "open" }).adoptedStyleSheets = [sheet];
     }
     connectedCallback() {
+      this.#mount();
+    }
+    disconnectedCallback() {
+      this.#unmount();
+    }
+    attributeChangedCallback(name, oldValue, newValue) {
+      if (oldValue !== newValue && this.#id && RETARGET.has(name)) {
+        this.#unmount();
+        this.#mount();
+      }
+    }
+    /** Reconnects the card: a fresh session (when the token allows) and fresh data. */
+    refresh() {
+      if (this.#id) {
+        this.#unmount();
+        this.#mount();
+      }
+    }
+    /** Sends a power signal the card's token grants; false when it cannot. */
+    power(signal) {
+      return this.#id ? cardPower(this.#id, String(signal)) : false;
+    }
+    #mount() {
       this.#id = nextId++;
       // Mount inside a div, not on the shadow root itself (Leptos Suspense needs a parent element).
       const container = document.createElement("div");
+      container.className = "root";
       this.shadowRoot.replaceChildren(container);
-      cardConnected(this.#id, container, this.getAttribute("server") ?? "");
+      cardConnected(this.#id, this, container);
     }
-    disconnectedCallback() {
-      cardDisconnected(this.#id);
+    #unmount() {
+      if (this.#id) cardDisconnected(this.#id);
+      this.#id = 0;
       this.shadowRoot.replaceChildren();
     }
+  }
+  for (const attribute of ATTRIBUTES) {
+    const property = attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    const boolean = attribute === "compact";
+    Object.defineProperty(PteroServerCard.prototype, property, {
+      get() {
+        return boolean ? this.hasAttribute(attribute) : this.getAttribute(attribute);
+      },
+      set(value) {
+        if (boolean) this.toggleAttribute(attribute, Boolean(value));
+        else if (value === null || value === undefined) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, String(value));
+      },
+    });
   }
   // A second copy of this script (another URL) may have won the race while we awaited.
   if (!customElements.get(PTERO_CARD_TAG)) customElements.define(PTERO_CARD_TAG, PteroServerCard);

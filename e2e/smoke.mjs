@@ -21,20 +21,23 @@ test.after(async () => {
 test("release app renders its shell without console errors", async () => {
   const page = await problemPage(browser);
   await page.goto(`${server.url}/`);
-  await page.waitForSelector("[data-testid=app-ready] h1", { timeout: 15000 });
-  assert.equal(await page.textContent("[data-testid=app-ready] h1"), "ptero-web");
+  // Signed out, the app routes to its connect screen.
+  await page.waitForSelector("#connect-title", { timeout: 15000 });
+  assert.equal(await page.textContent("#connect-title"), "Connect to your panel");
+  assert.equal(new URL(page.url()).pathname, "/connect");
   assert.deepEqual(page.problems, []);
 });
 
 test("release card defines <ptero-server-card> and renders into its shadow root", async () => {
   const page = await problemPage(browser);
   await page.goto(`${server.url}/fixtures/card-smoke.html`);
+  // Without origin/token attributes the card renders its configuration error.
   const text = await page.waitForFunction(
-    () => document.querySelector("ptero-server-card")?.shadowRoot?.querySelector("[data-testid=card-ready]")?.textContent,
+    () => document.querySelector("ptero-server-card")?.shadowRoot?.querySelector("[data-error-code=bad_attributes]")?.textContent,
     null,
     { timeout: 15000 },
   );
-  assert.match(await text.jsonValue(), /smoke123/);
+  assert.match(await text.jsonValue(), /needs an origin/);
   assert.ok(await page.evaluate(() => customElements.get("ptero-server-card") !== undefined));
   assert.deepEqual(page.problems, []);
 });

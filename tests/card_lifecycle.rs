@@ -1,34 +1,76 @@
-//! The card's Rust half in a real browser: mounting renders into the given container and
-//! disconnecting releases the Leptos tree.
+//! The card's Rust half in a real browser, without an origin: attribute validation,
+//! the `ptero-error` event, and that disconnecting releases the Leptos tree.
 #![cfg(target_arch = "wasm32")]
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn container() -> HtmlElement {
+fn element(tag: &str) -> HtmlElement {
     let document = web_sys::window().unwrap().document().unwrap();
-    let div = document
-        .create_element("div")
+    let el = document
+        .create_element(tag)
         .unwrap()
         .dyn_into::<HtmlElement>()
         .unwrap();
-    document.body().unwrap().append_child(&div).unwrap();
-    div
+    document.body().unwrap().append_child(&el).unwrap();
+    el
 }
 
 #[wasm_bindgen_test]
-async fn connected_card_renders_its_server_and_disconnect_releases_it() {
-    let div = container();
+async fn card_without_origin_says_which_attribute_is_missing_and_unmounts_cleanly() {
+    let host = element("x-card-host");
+    let container = element("div");
     let before = ptero_web::card::mounted_count();
-    ptero_web::card::connect(9001, div.clone(), "abc12345".into());
+    ptero_web::card::connect(9001, host.clone(), container.clone());
     leptos::task::tick().await;
-    assert!(div.text_content().unwrap_or_default().contains("abc12345"));
+    let text = container.text_content().unwrap_or_default();
+    assert!(text.contains("needs an origin"), "{text}");
     assert_eq!(ptero_web::card::mounted_count(), before + 1);
 
     ptero_web::card::disconnect(9001);
     assert_eq!(ptero_web::card::mounted_count(), before);
-    assert_eq!(div.text_content().unwrap_or_default(), "");
+    assert_eq!(container.text_content().unwrap_or_default(), "");
+}
+
+#[wasm_bindgen_test]
+async fn malformed_attributes_fire_ptero_error_with_a_code() {
+    let host = element("x-card-host");
+    host.set_attribute("origin", "https://origin.example.com/path")
+        .unwrap();
+    host.set_attribute("server", "1a7ce997").unwrap();
+    host.set_attribute("token", "t").unwrap();
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let sink = seen.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let code = js_sys::Reflect::get(&event.detail(), &"code".into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            sink.borrow_mut().push(code);
+        });
+    host.add_event_listener_with_callback("ptero-error", listener.as_ref().unchecked_ref())
+        .unwrap();
+    let container = element("div");
+    ptero_web::card::connect(9002, host.clone(), container.clone());
+    leptos::task::tick().await;
+    assert_eq!(*seen.borrow(), vec!["bad_attributes".to_string()]);
+    assert!(container
+        .text_content()
+        .unwrap_or_default()
+        .contains("origin attribute"));
+    ptero_web::card::disconnect(9002);
+}
+
+#[wasm_bindgen_test]
+fn power_on_an_unknown_card_or_signal_is_refused() {
+    assert!(!ptero_web::card::power(424242, "start"));
+    assert!(!ptero_web::card::power(424242, "explode"));
 }

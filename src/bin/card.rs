@@ -1,5 +1,5 @@
 //! The card's entry point (built by trunk from `card.html`): the wasm exports that the
-//! element class in `card/element.js` calls from its lifecycle callbacks.
+//! element class in `card/element.js` calls from its lifecycle callbacks and methods.
 
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -9,8 +9,8 @@ fn main() {
 }
 
 #[wasm_bindgen(js_name = cardConnected)]
-pub fn card_connected(id: u32, container: HtmlElement, server: String) {
-    ptero_web::card::connect(id, container, server);
+pub fn card_connected(id: u32, host: HtmlElement, container: HtmlElement) {
+    ptero_web::card::connect(id, host, container);
 }
 
 #[wasm_bindgen(js_name = cardDisconnected)]
@@ -18,7 +18,17 @@ pub fn card_disconnected(id: u32) {
     ptero_web::card::disconnect(id);
 }
 
+#[wasm_bindgen(js_name = cardPower)]
+pub fn card_power(id: u32, signal: &str) -> bool {
+    ptero_web::card::power(id, signal)
+}
+
 #[wasm_bindgen(js_name = cardsMounted)]
 pub fn cards_mounted() -> usize {
     ptero_web::card::mounted_count()
+}
+
+#[wasm_bindgen(js_name = openStreams)]
+pub fn open_streams() -> usize {
+    ptero_web::card::hub::open_streams()
 }

@@ -1,0 +1,140 @@
+//! `PanelClient`: typed Client API calls (`/api/client/...`), direct to the panel or
+//! through a ptero-origin's pass-through (`{origin}/panel/api/client/...`).
+
+use gloo_net::http::Method;
+use ptero_api::{
+    Account, AccountItem, ApiKey, FileList, FileObject, Item, PowerSignal, Server, ServerDetail,
+    ServerList, StartupList, Stats, WebsocketCredentials, WebsocketToken,
+};
+use serde_json::json;
+
+use super::fetch::{self, Call};
+use super::{ApiError, Credentials};
+
+/// Servers asked for per page: the panel's maximum, so most accounts need one request.
+const PAGE_SIZE: u32 = 100;
+
+#[derive(Clone, PartialEq)]
+pub struct PanelClient {
+    /// Up to and including `/api/client`, no trailing slash.
+    api_root: String,
+    key: ApiKey,
+}
+
+impl PanelClient {
+    pub fn new(credentials: &Credentials) -> Self {
+        let api_root = match &credentials.via_origin {
+            Some(origin) => format!("{}/panel/api/client", origin.trim_end_matches('/')),
+            None => credentials.panel.client_api(""),
+        };
+        Self {
+            api_root: api_root.trim_end_matches('/').to_string(),
+            key: credentials.key.clone(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_root)
+    }
+
+    fn call(&self, method: Method, path: &str, body: Option<serde_json::Value>) -> Call<'_> {
+        Call {
+            method,
+            url: self.url(path),
+            key: self.key.expose_secret(),
+            body: body.map(|b| b.to_string()),
+        }
+    }
+
+    pub async fn account(&self) -> Result<Account, ApiError> {
+        let item: AccountItem = fetch::json(self.call(Method::GET, "/account", None)).await?;
+        Ok(item.attributes)
+    }
+
+    /// Every server the key can see, following pagination to the last page.
+    pub async fn servers(&self) -> Result<Vec<Server>, ApiError> {
+        let mut servers = Vec::new();
+        let mut page = 1u64;
+        loop {
+            let path = format!("?page={page}&per_page={PAGE_SIZE}");
+            let list: ServerList = fetch::json(self.call(Method::GET, &path, None)).await?;
+            let more = list
+                .pagination()
+                .is_some_and(|p| p.current_page < p.total_pages);
+            servers.extend(list.data.into_iter().map(|item| item.attributes));
+            if !more || page >= 1000 {
+                return Ok(servers);
+            }
+            page += 1;
+        }
+    }
+
+    pub async fn server(&self, id: &str) -> Result<ServerDetail, ApiError> {
+        fetch::json(self.call(Method::GET, &format!("/servers/{id}"), None)).await
+    }
+
+    pub async fn resources(&self, id: &str) -> Result<Stats, ApiError> {
+        let item: Item<Stats> =
+            fetch::json(self.call(Method::GET, &format!("/servers/{id}/resources"), None)).await?;
+        Ok(item.attributes)
+    }
+
+    pub async fn power(&self, id: &str, signal: PowerSignal) -> Result<(), ApiError> {
+        let body = json!({ "signal": signal.as_str() });
+        fetch::send(self.call(Method::POST, &format!("/servers/{id}/power"), Some(body)))
+            .await
+            .map(drop)
+    }
+
+    pub async fn command(&self, id: &str, command: &str) -> Result<(), ApiError> {
+        let body = json!({ "command": command });
+        fetch::send(self.call(Method::POST, &format!("/servers/{id}/command"), Some(body)))
+            .await
+            .map(drop)
+    }
+
+    pub async fn websocket(&self, id: &str) -> Result<WebsocketCredentials, ApiError> {
+        let answer: WebsocketToken =
+            fetch::json(self.call(Method::GET, &format!("/servers/{id}/websocket"), None)).await?;
+        Ok(answer.data)
+    }
+
+    /// A directory's entries, directories first then by name (as the panel's UI sorts).
+    pub async fn files(&self, id: &str, directory: &str) -> Result<Vec<FileObject>, ApiError> {
+        let path = format!("/servers/{id}/files/list?directory={}", encode(directory));
+        let list: FileList = fetch::json(self.call(Method::GET, &path, None)).await?;
+        let mut files: Vec<FileObject> =
+            list.data.into_iter().map(|item| item.attributes).collect();
+        ptero_api::sort_like_panel(&mut files);
+        Ok(files)
+    }
+
+    pub async fn file_contents(&self, id: &str, file: &str) -> Result<String, ApiError> {
+        let path = format!("/servers/{id}/files/contents?file={}", encode(file));
+        let response = fetch::send(self.call(Method::GET, &path, None)).await?;
+        response
+            .text()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    pub async fn startup(&self, id: &str) -> Result<StartupList, ApiError> {
+        fetch::json(self.call(Method::GET, &format!("/servers/{id}/startup"), None)).await
+    }
+
+    pub async fn set_variable(&self, id: &str, key: &str, value: &str) -> Result<(), ApiError> {
+        let body = json!({ "key": key, "value": value });
+        fetch::send(self.call(
+            Method::PUT,
+            &format!("/servers/{id}/startup/variable"),
+            Some(body),
+        ))
+        .await
+        .map(drop)
+    }
+}
+
+/// Percent-encodes a query value (paths may hold spaces, `&`, `#`, non-ASCII).
+fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}

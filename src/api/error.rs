@@ -1,0 +1,41 @@
+//! What can go wrong talking to the panel, each with a sentence a person can act on.
+
+use std::fmt;
+
+use ptero_api::PanelError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// Nothing answered at that address: DNS, TLS, firewall or a wrong URL.
+    Unreachable { url: String },
+    /// The panel answered but its CORS settings do not allow this page's origin.
+    CorsBlocked { page_origin: String },
+    /// The panel answered with an error.
+    Panel(PanelError),
+    /// The panel answered 2xx with a body we could not read.
+    Decode(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Unreachable { url } => write!(
+                f,
+                "Nothing answered at {url}: check the address, that the panel is up, and its TLS certificate."
+            ),
+            ApiError::CorsBlocked { page_origin } => write!(
+                f,
+                "The panel is reachable but does not allow requests from {page_origin}. Add it to \
+                 APP_CORS_ALLOWED_ORIGINS in the panel's .env, or connect through a ptero-origin."
+            ),
+            ApiError::Panel(err) => write!(f, "{err}"),
+            ApiError::Decode(why) => write!(f, "The panel's answer could not be read ({why}). Is this a Pterodactyl panel?"),
+        }
+    }
+}
+
+impl From<PanelError> for ApiError {
+    fn from(err: PanelError) -> Self {
+        ApiError::Panel(err)
+    }
+}

@@ -1,0 +1,14 @@
+//! The one place that talks HTTP: to the panel (the app) and to a ptero-origin (the
+//! card). Views call these functions; nothing else touches the network.
+
+mod client;
+mod credentials;
+mod error;
+mod fetch;
+mod origin;
+pub mod sse;
+
+pub use client::PanelClient;
+pub use credentials::{Credentials, Persistence};
+pub use error::ApiError;
+pub use origin::{OriginClient, OriginFailure};

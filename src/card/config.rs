@@ -1,0 +1,59 @@
+//! The card's attributes, read from the host element and validated.
+
+use ptero_api::claims::Action;
+use web_sys::Element;
+
+/// What one `<ptero-server-card>` was asked to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardConfig {
+    pub origin: String,
+    pub server: String,
+    pub token: Option<String>,
+    pub token_url: Option<String>,
+    /// `None` = whatever the session grants; `Some` narrows it further.
+    pub actions: Option<Vec<Action>>,
+    pub compact: bool,
+}
+
+impl CardConfig {
+    /// Reads the attributes; the error says which one is wrong and how.
+    pub fn from_element(host: &Element) -> Result<Self, String> {
+        let attr = |name: &str| {
+            host.get_attribute(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let origin = attr("origin").ok_or(
+            "The card needs an origin=\"https://…\" attribute: the ptero-origin it talks to.",
+        )?;
+        let origin = ptero_api::Origin::parse(&origin)
+            .map_err(|e| format!("The origin attribute is not a valid origin: {e}"))?
+            .to_string();
+        let server = attr("server")
+            .ok_or("The card needs a server=\"…\" attribute: the server's identifier.")?;
+        ptero_api::ServerId::parse(&server)
+            .map_err(|e| format!("The server attribute is not a server identifier: {e}"))?;
+        let token = attr("token");
+        let token_url = attr("token-url");
+        if token.is_none() && token_url.is_none() {
+            return Err(
+                "The card needs a token=\"…\" or token-url=\"…\" attribute from the hosting site."
+                    .into(),
+            );
+        }
+        let actions = match attr("actions") {
+            None => None,
+            Some(list) => {
+                Some(Action::parse_list(&list).map_err(|e| format!("The actions attribute: {e}"))?)
+            }
+        };
+        Ok(Self {
+            origin,
+            server,
+            token,
+            token_url,
+            actions,
+            compact: host.has_attribute("compact"),
+        })
+    }
+}

@@ -1,0 +1,19 @@
+//! Small views shared by the app's pages and the card.
+
+mod ansi;
+mod error_note;
+mod format;
+mod meter;
+mod power;
+mod require_sign_in;
+mod sparkline;
+mod state_badge;
+
+pub use ansi::AnsiLine;
+pub use error_note::ErrorNote;
+pub use format::{bytes, duration_ms, percent};
+pub use meter::Meter;
+pub use power::{PowerButtons, PowerControl};
+pub use require_sign_in::RequireSignIn;
+pub use sparkline::{History, Sparkline};
+pub use state_badge::StateBadge;

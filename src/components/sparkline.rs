@@ -1,0 +1,97 @@
+//! A tiny SVG time series (last 60 points) with no chart library.
+
+use std::collections::VecDeque;
+
+use leptos::prelude::*;
+
+/// How many points a chart keeps.
+pub const HISTORY_LEN: usize = 60;
+
+/// The last [`HISTORY_LEN`] samples of one metric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History(VecDeque<f64>);
+
+impl History {
+    pub fn push(&mut self, value: f64) {
+        if self.0.len() == HISTORY_LEN {
+            self.0.pop_front();
+        }
+        self.0.push_back(if value.is_finite() {
+            value.max(0.0)
+        } else {
+            0.0
+        });
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// SVG `points` in a 60×20 box, scaled to `max` (or to the largest sample when 0).
+    pub fn points(&self, max: f64) -> String {
+        let top = if max > 0.0 {
+            max
+        } else {
+            self.0.iter().copied().fold(0.0, f64::max).max(1.0)
+        };
+        let offset = HISTORY_LEN - self.0.len();
+        self.0
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{},{:.2}", i + offset, 20.0 - (v / top).min(1.0) * 20.0))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Draws `history` scaled to `max` (0 = auto). Decorative: the numbers sit beside it.
+#[component]
+pub fn Sparkline(
+    label: &'static str,
+    #[prop(into)] history: Signal<History>,
+    #[prop(into, optional)] max: Signal<f64>,
+) -> impl IntoView {
+    view! {
+        <svg class="sparkline" part="sparkline" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-label=label>
+            <polyline fill="none" stroke="currentColor" stroke-width="1" vector-effect="non-scaling-stroke"
+                points=move || history.with(|h| h.points(max.get()))/>
+        </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_keeps_only_the_last_sixty_points() {
+        let mut h = History::default();
+        for i in 0..100 {
+            h.push(i as f64);
+        }
+        assert_eq!(h.len(), HISTORY_LEN);
+        // 40..=99 remain; auto-scaled to the largest (99), the oldest point sits at 40/99.
+        assert!(h.points(0.0).starts_with("0,11.92 1,11.72"), "{}", h.points(0.0));
+        assert!(h.points(0.0).ends_with("59,0.00"));
+    }
+
+    #[test]
+    fn points_are_right_aligned_and_clamped_to_max() {
+        let mut h = History::default();
+        h.push(50.0);
+        h.push(500.0);
+        assert_eq!(h.points(100.0), "58,10.00 59,0.00");
+    }
+
+    #[test]
+    fn bad_samples_become_zero() {
+        let mut h = History::default();
+        h.push(f64::NAN);
+        h.push(-3.0);
+        assert_eq!(h.points(10.0), "58,20.00 59,20.00");
+    }
+}

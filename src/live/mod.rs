@@ -1,0 +1,10 @@
+//! Things that keep data live: intervals that pause while the tab is hidden. Every timer
+//! and listener created here is released in `on_cleanup` by the function that made it.
+
+mod interval;
+mod sleep;
+mod visibility;
+
+pub use interval::use_polling;
+pub use sleep::{backoff, sleep};
+pub use visibility::use_page_visible;

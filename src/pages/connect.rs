@@ -1,0 +1,153 @@
+//! The connect screen: panel URL + client key, validated as typed, with a connection
+//! test that says exactly what is wrong.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use ptero_api::{ApiKey, PanelUrl};
+
+use crate::api::{Credentials, PanelClient, Persistence};
+use crate::session::use_session;
+
+/// The parsed form, or the first problem with it.
+fn parse_form(panel: &str, key: &str, origin: &str) -> Result<Credentials, String> {
+    let panel = PanelUrl::parse(panel).map_err(|e| format!("Panel URL: {e}"))?;
+    let key = ApiKey::parse(key).map_err(|e| format!("API key: {e}"))?;
+    key.check_client_api()
+        .map_err(|e| format!("API key: {e}"))?;
+    let origin = origin.trim();
+    let via_origin = if origin.is_empty() {
+        None
+    } else {
+        let parsed = ptero_api::Origin::parse(origin).map_err(|e| format!("Origin: {e}"))?;
+        Some(parsed.to_string())
+    };
+    Ok(Credentials {
+        panel,
+        key,
+        via_origin,
+    })
+}
+
+#[component]
+pub fn ConnectPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let panel = RwSignal::new(String::new());
+    let key = RwSignal::new(String::new());
+    let origin = RwSignal::new(String::new());
+    let remember = RwSignal::new(false);
+
+    let panel_problem = move || {
+        let text = panel.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        match PanelUrl::parse(&text) {
+            Err(e) => Some(e.to_string()),
+            Ok(url) => url.warnings().first().map(ToString::to_string),
+        }
+    };
+    let key_problem = move || {
+        let text = key.get();
+        if text.trim().is_empty() {
+            return None;
+        }
+        match ApiKey::parse(&text) {
+            Err(e) => Some(e.to_string()),
+            Ok(k) => k.check_client_api().err().map(|e| e.to_string()),
+        }
+    };
+
+    let test = Action::new_local(|credentials: &Credentials| {
+        let client = PanelClient::new(credentials);
+        let credentials = credentials.clone();
+        async move { client.account().await.map(|account| (credentials, account)) }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok((credentials, _))) = test.value().get() {
+            let persistence = if remember.get_untracked() {
+                Persistence::Remembered
+            } else {
+                Persistence::Session
+            };
+            session.sign_in(credentials, persistence);
+            navigate("/", Default::default());
+        }
+    });
+
+    let form_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match parse_form(
+            &panel.get_untracked(),
+            &key.get_untracked(),
+            &origin.get_untracked(),
+        ) {
+            Ok(credentials) => {
+                form_error.set(None);
+                test.dispatch(credentials);
+            }
+            Err(problem) => form_error.set(Some(problem)),
+        }
+    };
+
+    view! {
+        <section class="connect panel-box" aria-labelledby="connect-title">
+            <h1 id="connect-title">"Connect to your panel"</h1>
+            <form on:submit=submit novalidate>
+                <label for="panel-url">"Panel URL"</label>
+                <input id="panel-url" name="panel" type="url" placeholder="https://panel.example.com" autocomplete="url"
+                    bind:value=panel aria-describedby="panel-url-hint" aria-invalid=move || panel_problem().is_some().to_string()/>
+                <p id="panel-url-hint" class="hint field-problem" aria-live="polite">{panel_problem}</p>
+
+                <label for="api-key">"Client API key"</label>
+                <input id="api-key" name="key" type="password" placeholder="ptlc_…" autocomplete="off" spellcheck="false"
+                    bind:value=key aria-describedby="api-key-hint" aria-invalid=move || key_problem().is_some().to_string()/>
+                <p id="api-key-hint" class="hint field-problem" aria-live="polite">{key_problem}</p>
+
+                <details>
+                    <summary>"Panel blocks this page (CORS)? Go through a ptero-origin"</summary>
+                    <label for="via-origin">"Origin URL"</label>
+                    <input id="via-origin" name="origin" type="url" placeholder="https://origin.example.com" bind:value=origin/>
+                </details>
+
+                <label class="check">
+                    <input type="checkbox" bind:checked=remember/>
+                    "Remember me on this device"
+                </label>
+                <Show when=move || remember.get()>
+                    <p class="warning" role="note">
+                        "The key will stay in this browser's storage until you sign out. Anyone using this device profile can use it."
+                    </p>
+                </Show>
+
+                <button type="submit" class="primary" disabled=move || test.pending().get()>
+                    {move || if test.pending().get() { "Testing connection…" } else { "Test connection" }}
+                </button>
+            </form>
+            <div class="result" aria-live="polite" data-testid="connect-result">
+                {move || form_error.get().map(|e| view! { <p class="error">{e}</p> })}
+                {move || match test.value().get() {
+                    Some(Err(e)) => Some(view! { <p class="error" data-error=error_class(&e)>{e.to_string()}</p> }.into_any()),
+                    Some(Ok((_, account))) => Some(view! { <p class="ok">"Connected as " {account.username}</p> }.into_any()),
+                    None => None,
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// A stable name for the error's class (tests and styling key on it).
+fn error_class(error: &crate::api::ApiError) -> &'static str {
+    use crate::api::ApiError::*;
+    use ptero_api::PanelError;
+    match error {
+        Unreachable { .. } => "unreachable",
+        CorsBlocked { .. } => "cors",
+        Decode(_) => "decode",
+        Panel(PanelError::Unauthenticated) => "unauthenticated",
+        Panel(PanelError::Forbidden(_)) => "forbidden",
+        Panel(PanelError::RateLimited { .. }) => "rate-limited",
+        Panel(_) => "panel",
+    }
+}

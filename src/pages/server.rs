@@ -1,0 +1,192 @@
+//! `/server/:id`: live state and resources with charts, power, limits and SFTP details.
+//! Resources are polled here; the Wings websocket (console, per-second stats) layers on
+//! top of the same signals.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
+
+use crate::api::{ApiError, PanelClient};
+use crate::components::{
+    bytes, duration_ms, percent, ErrorNote, History, Meter, PowerButtons, PowerControl,
+    RequireSignIn, Sparkline, StateBadge,
+};
+use crate::live::use_polling;
+use crate::session::use_session;
+
+const POLL: Duration = Duration::from_secs(5);
+
+#[component]
+pub fn ServerPage() -> impl IntoView {
+    view! { <RequireSignIn><ServerView/></RequireSignIn> }
+}
+
+#[component]
+fn ServerView() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let detail = LocalResource::new(move || {
+        let (client, id) = (session.client(), id());
+        async move {
+            match client {
+                Some(client) => client.server(&id).await,
+                None => Err(ApiError::Decode("not signed in".into())),
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading server…"</p> }>
+            {move || Suspend::new(async move {
+                match (detail.await, session.client()) {
+                    (Ok(detail), Some(client)) => view! { <Overview detail client/> }.into_any(),
+                    (Err(error), _) => view! { <ErrorNote error retry=Callback::new(move |_| detail.refetch())/> }.into_any(),
+                    (Ok(_), None) => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
+    let server = detail.attributes;
+    let permissions = detail.meta.map(|m| m.user_permissions).unwrap_or_default();
+    let control = PowerControl::from_permissions(&permissions);
+    let id = server.identifier.clone();
+
+    let stats = RwSignal::new(None::<Stats>);
+    let poll_error = RwSignal::new(None::<ApiError>);
+    let cpu = RwSignal::new(History::default());
+    let memory = RwSignal::new(History::default());
+    let network = RwSignal::new(History::default());
+    let last_rx = StoredValue::new(None::<u64>);
+    let pending = RwSignal::new(None::<PowerSignal>);
+
+    let poll_client = client.clone();
+    let poll_id = id.clone();
+    use_polling(POLL, move || {
+        let (client, id) = (poll_client.clone(), poll_id.clone());
+        leptos::task::spawn_local(async move {
+            match client.resources(&id).await {
+                Ok(fresh) => {
+                    let r = &fresh.resources;
+                    cpu.update(|h| h.push(r.cpu_absolute));
+                    memory.update(|h| h.push(r.memory_bytes as f64));
+                    let rx = r.network_rx_bytes + r.network_tx_bytes;
+                    if let Some(prev) = last_rx.get_value() {
+                        network.update(|h| {
+                            h.push(rx.saturating_sub(prev) as f64 / POLL.as_secs_f64())
+                        });
+                    }
+                    last_rx.set_value(Some(rx));
+                    // The real state settles an optimistic pending signal.
+                    if pending.get_untracked().is_some()
+                        && settles(pending.get_untracked(), fresh.state())
+                    {
+                        pending.set(None);
+                    }
+                    stats.set(Some(fresh));
+                    poll_error.set(None);
+                }
+                Err(error) => poll_error.set(Some(error)),
+            }
+        });
+    });
+
+    let power_error = RwSignal::new(None::<ApiError>);
+    let power_client = client.clone();
+    let power_id = id.clone();
+    let power = Action::new_local(move |signal: &PowerSignal| {
+        let (client, id, signal) = (power_client.clone(), power_id.clone(), *signal);
+        async move { client.power(&id, signal).await }
+    });
+    let on_signal = Callback::new(move |signal: PowerSignal| {
+        power_error.set(None);
+        pending.set(Some(signal));
+        power.dispatch(signal);
+    });
+    Effect::new(move |_| {
+        if let Some(Err(error)) = power.value().get() {
+            pending.set(None);
+            power_error.set(Some(error));
+        }
+    });
+
+    let state = Signal::derive(move || stats.with(|s| s.as_ref().map(Stats::state)));
+    let badge = Signal::derive(move || {
+        server_status_label(&server.status, server.is_node_under_maintenance).unwrap_or_else(|| {
+            state
+                .get()
+                .map_or("unknown".into(), |s| s.as_str().to_string())
+        })
+    });
+    let res = move || stats.with(|s| s.as_ref().map(|s| s.resources.clone()).unwrap_or_default());
+    let limits = server.limits.clone();
+    let mem_limit = limits.memory as f64 * 1024.0 * 1024.0;
+    let sftp = server.sftp_details.clone();
+
+    view! {
+        <article class="server-page" data-identifier=id.clone()>
+            <header class="server-head">
+                <h1>{server.name.clone()}</h1>
+                <StateBadge state=badge/>
+                <span class="uptime">{move || res().uptime.map(|u| format!("up {}", duration_ms(u)))}</span>
+            </header>
+            <p class="sr-only" aria-live="polite">{move || state.get().map(|s| format!("Server is {s}"))}</p>
+            <PowerButtons control=control state pending on_signal/>
+            <div aria-live="polite">
+                {move || power_error.get().map(|error| view! { <ErrorNote error/> })}
+                {move || poll_error.get().map(|error| view! { <ErrorNote error/> })}
+            </div>
+            <section class="charts">
+                <figure>
+                    <Meter label="CPU" used=Signal::derive(move || res().cpu_absolute) limit=limits.cpu as f64
+                        text=Signal::derive(move || percent(res().cpu_absolute))/>
+                    <Sparkline label="CPU over the last minutes" history=cpu/>
+                </figure>
+                <figure>
+                    <Meter label="Memory" used=Signal::derive(move || res().memory_bytes as f64) limit=mem_limit
+                        text=Signal::derive(move || bytes(res().memory_bytes))/>
+                    <Sparkline label="Memory over the last minutes" history=memory max=mem_limit/>
+                </figure>
+                <figure>
+                    <Meter label="Disk" used=Signal::derive(move || res().disk_bytes as f64) limit=limits.disk as f64 * 1048576.0
+                        text=Signal::derive(move || bytes(res().disk_bytes))/>
+                    <Sparkline label="Network traffic over the last minutes" history=network/>
+                </figure>
+            </section>
+            <section class="sftp" aria-labelledby="sftp-title">
+                <h2 id="sftp-title">"SFTP"</h2>
+                <dl>
+                    <dt>"Host"</dt><dd><code>{sftp.ip.clone()}</code></dd>
+                    <dt>"Port"</dt><dd><code>{sftp.port}</code></dd>
+                </dl>
+            </section>
+        </article>
+    }
+}
+
+/// Whether `state` is where `signal` was heading, so its pending marker can go.
+fn settles(signal: Option<PowerSignal>, state: PowerState) -> bool {
+    match signal {
+        Some(PowerSignal::Start) | Some(PowerSignal::Restart) => {
+            matches!(state, PowerState::Starting | PowerState::Running)
+        }
+        Some(PowerSignal::Stop) => matches!(state, PowerState::Stopping | PowerState::Offline),
+        Some(PowerSignal::Kill) => state == PowerState::Offline,
+        None => true,
+    }
+}
+
+fn server_status_label(
+    status: &Option<ptero_api::ServerStatus>,
+    maintenance: bool,
+) -> Option<String> {
+    if maintenance {
+        return Some("maintenance".into());
+    }
+    status.as_ref().map(|s| s.as_str().to_string())
+}
