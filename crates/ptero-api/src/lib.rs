@@ -1,0 +1,70 @@
+//! The wire model of ptero-web: every shape the app, the card, the origin server and the
+//! sandbox send or receive, with no I/O, for wasm32 and native alike.
+//!
+//! - Panel Client API objects and their envelopes: [`envelope`], [`server`], [`account`],
+//!   [`resources`], [`files`], [`startup`], [`websocket`]; application API pieces in
+//!   [`application`].
+//! - The panel's error envelope, read into a [`PanelError`] that says what to do:
+//!   [`error`].
+//! - Parsers of what people type: [`ApiKey`] ([`key`]), [`PanelUrl`] ([`url`]),
+//!   [`ServerId`] ([`identifier`]), [`Origin`] ([`origin_parse`], with [`punycode`]) and
+//!   the exact [`OriginAllowList`] ([`allowlist`]).
+//! - The Wings websocket codec: [`ws`].
+//! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
+//! - The origin server's public API: [`origin`] (not re-exported at the root; its
+//!   `OriginError` is the origin's error body, not [`OriginError`] the parse error).
+//!
+//! Most types are re-exported at the crate root.
+
+pub mod account;
+pub mod allowlist;
+pub mod application;
+pub mod claims;
+mod de;
+pub mod envelope;
+pub mod error;
+pub mod files;
+pub mod identifier;
+pub mod key;
+pub mod origin;
+pub mod origin_parse;
+pub mod punycode;
+pub mod resources;
+pub mod server;
+pub mod startup;
+pub mod url;
+pub mod websocket;
+pub mod ws;
+
+pub use account::{Account, AccountItem};
+pub use allowlist::{AllowListError, OriginAllowList};
+pub use application::{
+    full_key, AppUser, AppUserList, CreateApiKeyRequest, CreatedApiKey, FreeAllocation,
+    FreeAllocationList, PterocaVersion, SecretTokenMeta, UserApiKey, UserApiKeyList,
+};
+pub use claims::{
+    check_times, Action, Audience, HandoffClaims, SsoClaims, SsoUser, TimeError, UnknownActions,
+    WingsTokenClaims,
+};
+pub use envelope::{Item, List, ListMeta, PageLinks, Pagination, Relation, NULL_RESOURCE};
+pub use error::{
+    ConflictReason, ErrorEntry, ErrorEnvelope, ErrorMeta, FieldError, ForbiddenReason, PanelError,
+};
+pub use files::{sort_like_panel, FileList, FileObject};
+pub use identifier::{ServerId, ServerIdError};
+pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
+pub use origin_parse::{Host, HostError, Origin, OriginError, Scheme};
+pub use resources::{
+    CommandRequest, NetworkStats, PowerRequest, PowerSignal, PowerState, ReportedState, Resources,
+    Stats, StatsItem, UnknownPowerSignal, UnknownPowerState, WingsStats,
+};
+pub use server::{
+    Allocation, EggSummary, FeatureLimits, Limits, Server, ServerDetail, ServerList, ServerMeta,
+    ServerRelationships, ServerStatus, SftpDetails, Subuser,
+};
+pub use startup::{
+    DockerImages, EggVariable, StartupList, StartupMeta, StartupVariableItem, UpdateVariableRequest,
+};
+pub use url::{PanelUrl, PanelUrlError, PanelUrlWarning};
+pub use websocket::{WebsocketCredentials, WebsocketToken};
+pub use ws::{BackupCompleted, Frame, Inbound, Outbound, WsError};
