@@ -1,0 +1,22 @@
+//! `GET /api/application/pteroca/version` (PteroCA addon): a bare object, not an
+//! envelope.
+
+use axum::routing::get;
+use axum::{Json, Router};
+use ptero_api::PterocaVersion;
+
+use crate::seed::PTEROCA_ADDON_VERSION;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/application/pteroca/version", get(version_show))
+}
+
+async fn version_show() -> Json<PterocaVersion> {
+    Json(PterocaVersion {
+        name: "PteroCA Pterodactyl Addon".to_owned(),
+        version: PTEROCA_ADDON_VERSION.to_owned(),
+        description: Some("Integration endpoints for PteroCA".to_owned()),
+        installed: true,
+    })
+}

@@ -1,0 +1,72 @@
+//! What a sandbox run can be tuned with: listen address, seed, delays, token lifetime,
+//! rate limits, CORS and the nodes' allowed origins.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// Sandbox settings. `Default` is the real panel's behaviour on a random loopback port;
+/// tests shorten the delays.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Chooses what varies (stats, file sizes and times, node signing keys); identities
+    /// stay those of [`crate::seed`].
+    pub seed: u64,
+    /// The panel's listen address (`127.0.0.1:0` picks a free port). Each node's Wings
+    /// listens on the same IP, on its own free port.
+    pub listen: SocketAddr,
+    /// Time `starting` and `stopping` last.
+    pub power_delay: Duration,
+    /// Lifetime of websocket tokens (the panel's is 10 minutes).
+    pub ws_token_lifetime: Duration,
+    /// How often Wings checks a socket's token for `token expiring` (Wings: 30 s); never
+    /// longer than half of `ws_token_lifetime`.
+    pub token_check_interval: Duration,
+    /// Client API requests per minute per user (`APP_API_CLIENT_RATELIMIT`, 720).
+    pub rate_limit_per_minute: u32,
+    /// Application API requests per minute per user (240).
+    pub app_rate_limit_per_minute: u32,
+    /// `APP_CORS_ALLOWED_ORIGINS`: exact origins allowed on `/api/client`; empty = no
+    /// CORS headers at all (the panel's default).
+    pub cors_origins: Vec<String>,
+    /// Every node's Wings `allowed_origins`, besides the panel URL (`*` allows all).
+    pub node_allowed_origins: Vec<String>,
+    /// Interval of Wings' `stats` frames while a server runs.
+    pub stats_interval: Duration,
+    /// How long the panel caches `/resources` per server (20 s in the panel).
+    pub resources_cache_ttl: Duration,
+    /// Per-user limit of client keys the application API creates (nextscale addon: 5).
+    pub max_keys_per_user: usize,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            power_delay: Duration::from_secs(3),
+            ws_token_lifetime: Duration::from_secs(600),
+            token_check_interval: Duration::from_secs(30),
+            rate_limit_per_minute: 720,
+            app_rate_limit_per_minute: 240,
+            cors_origins: Vec::new(),
+            node_allowed_origins: Vec::new(),
+            stats_interval: Duration::from_secs(1),
+            resources_cache_ttl: Duration::from_secs(20),
+            max_keys_per_user: crate::seed::MAX_KEYS_PER_USER,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// Settings for fast tests: 100 ms power transitions, 50 ms stats, 100 ms token
+    /// checks, no `/resources` cache.
+    pub fn fast() -> Self {
+        Self {
+            power_delay: Duration::from_millis(100),
+            stats_interval: Duration::from_millis(50),
+            token_check_interval: Duration::from_millis(100),
+            resources_cache_ttl: Duration::ZERO,
+            ..Self::default()
+        }
+    }
+}

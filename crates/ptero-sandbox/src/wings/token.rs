@@ -1,0 +1,82 @@
+//! The websocket JWT: minted by the panel with the node's daemon token (panel
+//! `NodeJWTService`), verified by Wings (wings `router/tokens/parser.go`: signature, then
+//! `exp`).
+
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ptero_api::{Audience, WingsTokenClaims};
+
+use crate::clock;
+use crate::rng::digest_hex;
+
+/// What the panel puts in a token.
+pub struct Grant<'a> {
+    pub panel_url: &'a str,
+    pub node_url: &'a str,
+    pub daemon_token: &'a str,
+    pub server_uuid: &'a str,
+    pub user_uuid: &'a str,
+    pub user_id: u64,
+    pub permissions: Vec<String>,
+    pub lifetime_secs: u64,
+    pub unique_id: String,
+}
+
+/// Signs a token (HS256, 5 minutes of `nbf` leeway as the panel sets it).
+pub fn mint(grant: Grant<'_>) -> Result<String, jsonwebtoken::errors::Error> {
+    let now = clock::now_unix();
+    let claims = WingsTokenClaims {
+        iss: grant.panel_url.to_owned(),
+        aud: Audience(vec![grant.node_url.to_owned()]),
+        jti: digest_hex(&format!("{}{}", grant.user_id, grant.server_uuid)),
+        iat: now,
+        nbf: Some(now.saturating_sub(300)),
+        exp: now + grant.lifetime_secs,
+        server_uuid: grant.server_uuid.to_owned(),
+        permissions: grant.permissions,
+        user_uuid: grant.user_uuid.to_owned(),
+        user_id: Some(grant.user_id),
+        unique_id: Some(grant.unique_id),
+    };
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(grant.daemon_token.as_bytes()),
+    )
+}
+
+/// Why Wings refused a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Bad signature or not a JWT: Wings reports it as a `daemon error`.
+    Invalid(String),
+    /// `exp` passed (gbrlsnchs `ErrExpValidation`).
+    Expired,
+}
+
+/// Wings' exp message.
+pub const EXP_INVALID: &str = "jwt: exp claim is invalid";
+
+/// Verifies the signature, then `exp` (Wings ignores `nbf`, `aud` and `iss`).
+pub fn verify(token: &str, daemon_token: &str) -> Result<WingsTokenClaims, Refusal> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let data = jsonwebtoken::decode::<WingsTokenClaims>(
+        token,
+        &DecodingKey::from_secret(daemon_token.as_bytes()),
+        &validation,
+    )
+    .map_err(|error| {
+        Refusal::Invalid(match error.kind() {
+            ErrorKind::InvalidSignature => "jwt: HMAC verification failed".to_owned(),
+            _ => format!("jwt: {error}"),
+        })
+    })?;
+    if data.claims.exp <= clock::now_unix() {
+        return Err(Refusal::Expired);
+    }
+    Ok(data.claims)
+}
