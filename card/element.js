@@ -14,6 +14,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
   const ATTRIBUTES = ["origin", "server", "token", "token-url", "actions", "compact", "theme", "locale"];
   // Attributes whose change re-targets the card (theme/locale/compact only restyle).
   const RETARGET = new Set(["origin", "server", "token", "token-url", "actions"]);
+  const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   let nextId = 1;
   class PteroServerCard extends HTMLElement {
     static observedAttributes = ATTRIBUTES;
@@ -21,6 +22,16 @@ if (!customElements.get(PTERO_CARD_TAG)) {
     constructor() {
       super();
       this.attachShadow({ mode: "open" }).adoptedStyleSheets = [sheet];
+      // A page may set properties before this script defined the element; those landed
+      // as own properties that shadow our accessors. Re-apply them through the setters.
+      for (const attribute of ATTRIBUTES) {
+        const property = toProperty(attribute);
+        if (Object.prototype.hasOwnProperty.call(this, property)) {
+          const value = this[property];
+          delete this[property];
+          this[property] = value;
+        }
+      }
     }
     connectedCallback() {
       this.#mount();
@@ -60,7 +71,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
     }
   }
   for (const attribute of ATTRIBUTES) {
-    const property = attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    const property = toProperty(attribute);
     const boolean = attribute === "compact";
     Object.defineProperty(PteroServerCard.prototype, property, {
       get() {

@@ -82,7 +82,11 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
             });
         });
     }
-    let status_badge = server.status.as_ref().map(|s| s.as_str().to_string());
+    let status_badge = if server.is_node_under_maintenance {
+        Some("maintenance".to_string())
+    } else {
+        server.status.as_ref().map(|s| s.as_str().to_string())
+    };
     let state = Signal::derive(move || {
         status_badge.clone().unwrap_or_else(|| {
             stats.with(|s| {

@@ -92,14 +92,32 @@ pub fn run(args: &[String]) -> Result {
         )?);
     }
     if wanted("e2e") {
-        e2e(&tools, &mut tally)?;
+        e2e(&tools, &mut tally, wanted("smoke"))?;
     }
     println!("\n{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
 }
 
-fn e2e(_tools: &Tools, _tally: &mut Tally) -> Result {
-    // End-to-end suites (sandbox + origin + browser) arrive with the origin and card.
+/// End-to-end suites (`e2e/*.test.mjs`): the release bundles and the debug server
+/// binaries, driven over loopback in headless Chromium.
+fn e2e(_tools: &Tools, tally: &mut Tally, bundles_built: bool) -> Result {
+    if !bundles_built {
+        build::bundles()?;
+    }
+    step("building the servers for end-to-end tests (cargo build)");
+    cmd::run("building the servers", command("cargo").args(["build", "-p", "ptero-sandbox", "-p", "ptero-origin"]))?;
+    step("end-to-end tests: app, card, origin and sandbox in headless Chromium");
+    let mut suites: Vec<String> = std::fs::read_dir(crate::cmd::root().join("e2e"))
+        .map_err(|e| StepError(format!("reading e2e/: {e}")))?
+        .flatten()
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("e2e/{name}"))
+        .collect();
+    suites.sort();
+    let mut node = command("node");
+    node.args(["--test", "--test-concurrency=1", "--test-reporter=tap"]).args(&suites);
+    tally.add(counted("end-to-end tests", &mut node)?);
     Ok(())
 }
 
