@@ -94,3 +94,63 @@ test("a good key signs in and lists every server of the account with live state"
   const stored = await page.evaluate(() => [sessionStorage.length, localStorage.length]);
   assert.deepEqual(stored, [1, 0]);
 });
+
+async function signedInServerPage(identifier) {
+  const page = await connect(panel, ALICE);
+  await page.waitForSelector("[data-testid=server-list]");
+  await page.click(`.server-row[data-identifier='${identifier}'] a`);
+  await page.waitForSelector(`.server-page[data-identifier='${identifier}']`);
+  return page;
+}
+
+test("files: directories browse with breadcrumbs, symlinks are marked, text opens, huge files are refused", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  await page.waitForSelector(".file-table");
+  const row = (name) => page.locator(".file-table tr", { hasText: name });
+  assert.match(await row("latest.log").textContent(), /link/);
+  await row("server.properties").locator("button").click();
+  const text = await page.waitForSelector(".file-text");
+  assert.ok((await text.textContent()).length > 0);
+  await row("server.jar").locator("button").click();
+  await page.waitForSelector(".file-view .error:has-text('too large')");
+  await row("logs").locator("button").click();
+  await page.waitForSelector(".crumbs button:has-text('logs')");
+  await page.click(".crumbs button:has-text('/')");
+  await page.waitForSelector(".file-table tr:has-text('eula.txt')");
+});
+
+test("startup: a value breaking the egg's rule shows the panel's 422 next to the field", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  await page.click("button[role=tab]:has-text('Startup')");
+  await page.waitForSelector("#var-MAX_PLAYERS");
+  assert.equal(await page.getAttribute("#var-QUERY_PORT", "readonly"), "");
+  await page.fill("#var-MAX_PLAYERS", "9999");
+  await page.locator(".variable", { has: page.locator("#var-MAX_PLAYERS") }).locator("button[type=submit]").click();
+  const message = await page.waitForSelector("#var-MAX_PLAYERS-hint .error");
+  assert.match(await message.textContent(), /between|500/i);
+  assert.equal(await page.getAttribute("#var-MAX_PLAYERS", "aria-invalid"), "true");
+  await page.fill("#var-MAX_PLAYERS", "42");
+  await page.locator(".variable", { has: page.locator("#var-MAX_PLAYERS") }).locator("button[type=submit]").click();
+  await page.waitForSelector("#var-MAX_PLAYERS-hint .ok");
+});
+
+test("power: stop shows its pending state at once and settles on the real state", async () => {
+  const page = await signedInServerPage("70d2d368");
+  const stop = page.locator("button[data-signal=stop]");
+  await stop.waitFor();
+  await page.waitForSelector(".server-head [data-state=running]");
+  await stop.click();
+  // Optimistic: the button says "Stop…" and every power button is disabled until the state moves.
+  await page.waitForSelector("button[data-signal=stop][aria-busy=true]");
+  await page.waitForSelector(".server-head [data-state=offline], .server-head [data-state=stopping]", { timeout: 20000 });
+});
+
+test("kill asks for confirmation before sending anything", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  const kill = page.locator("button[data-signal=kill]");
+  await page.waitForSelector(".server-head [data-state=running]");
+  await kill.click();
+  await page.waitForSelector("[role=alertdialog]:has-text('Click Kill again')");
+  await page.click("[role=alertdialog] button:has-text('Cancel')");
+  assert.equal(await page.locator("[role=alertdialog]").count(), 0);
+});

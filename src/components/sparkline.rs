@@ -75,7 +75,11 @@ mod tests {
         }
         assert_eq!(h.len(), HISTORY_LEN);
         // 40..=99 remain; auto-scaled to the largest (99), the oldest point sits at 40/99.
-        assert!(h.points(0.0).starts_with("0,11.92 1,11.72"), "{}", h.points(0.0));
+        assert!(
+            h.points(0.0).starts_with("0,11.92 1,11.72"),
+            "{}",
+            h.points(0.0)
+        );
         assert!(h.points(0.0).ends_with("59,0.00"));
     }
 

@@ -158,14 +158,44 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                     <Sparkline label="Network traffic over the last minutes" history=network/>
                 </figure>
             </section>
-            <section class="sftp" aria-labelledby="sftp-title">
-                <h2 id="sftp-title">"SFTP"</h2>
-                <dl>
-                    <dt>"Host"</dt><dd><code>{sftp.ip.clone()}</code></dd>
-                    <dt>"Port"</dt><dd><code>{sftp.port}</code></dd>
-                </dl>
-            </section>
+            <Tabs client=client.clone() server=id.clone() sftp/>
         </article>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Files,
+    Startup,
+    Sftp,
+}
+
+/// Files, startup and SFTP details, one at a time (each loads only when opened).
+#[component]
+fn Tabs(client: PanelClient, server: String, sftp: ptero_api::SftpDetails) -> impl IntoView {
+    let tab = RwSignal::new(Tab::Files);
+    let tab_button = move |which: Tab, label: &'static str| {
+        view! {
+            <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == which).to_string()
+                on:click=move |_| tab.set(which)>{label}</button>
+        }
+    };
+    view! {
+        <div class="tabs" role="tablist" aria-label="Server sections">
+            {tab_button(Tab::Files, "Files")}
+            {tab_button(Tab::Startup, "Startup")}
+            {tab_button(Tab::Sftp, "SFTP & account")}
+        </div>
+        <div role="tabpanel">
+            {move || {
+                let (client, server, sftp) = (client.clone(), server.clone(), sftp.clone());
+                match tab.get() {
+                    Tab::Files => view! { <super::files::Files client server/> }.into_any(),
+                    Tab::Startup => view! { <super::startup::Startup client server/> }.into_any(),
+                    Tab::Sftp => view! { <super::account::AccountAndSftp client sftp server/> }.into_any(),
+                }
+            }}
+        </div>
     }
 }
 

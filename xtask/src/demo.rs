@@ -1,10 +1,183 @@
-//! `cargo xtask demo`: builds everything and runs the sandbox panel, the origin (serving
-//! the app and the card) and a sample hosting page on another loopback port.
+//! `cargo xtask demo`: builds everything and runs, on loopback,
+//! - the sandbox panel + Wings (`ptero-sandbox`)            http://127.0.0.1:8081
+//! - the origin serving the app and the card (`ptero-origin`) http://127.0.0.1:8080
+//! - a sample hosting site with a page of cards (`e2e/demo-host.mjs`) http://127.0.0.1:8090
+//!
+//! The hosting page is on another port than the origin, so the cards are embedded
+//! cross-origin exactly as on a real hosting site. Ctrl-C stops all three.
 
-use crate::cmd::{Result, StepError};
+use std::fs;
+use std::net::TcpListener;
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
 
-pub fn run(_args: &[String]) -> Result {
-    Err(StepError(
-        "the demo needs the sandbox and the origin, which are not built yet".into(),
-    ))
+use crate::build;
+use crate::cmd::{self, command, root, step, Result, StepError};
+use crate::tools;
+
+const ORIGIN: &str = "127.0.0.1:8080";
+const PANEL: &str = "127.0.0.1:8081";
+const HOST: &str = "127.0.0.1:8090";
+/// The sandbox's root admin client key: the origin shows every server with it.
+const ADMIN_KEY: &str = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
+/// Shared by the demo hosting site and the origin (HS256); demo only.
+const SITE_SECRET: &str = "demo-hosting-site-secret-0123456789abcdef";
+
+pub fn run(args: &[String]) -> Result {
+    if let Some(extra) = args.first() {
+        return Err(StepError(format!(
+            "`cargo xtask demo` takes no arguments (got `{extra}`)"
+        )));
+    }
+    for addr in [ORIGIN, PANEL, HOST] {
+        TcpListener::bind(addr).map_err(|e| {
+            StepError(format!(
+                "the demo needs {addr} but cannot listen there ({e}): stop whatever uses it"
+            ))
+        })?;
+    }
+    tools::setup()?;
+    build::bundles()?;
+    step("building ptero-origin and ptero-sandbox (cargo, release)");
+    cmd::run(
+        "building the servers",
+        command("cargo").args([
+            "build",
+            "--release",
+            "-p",
+            "ptero-origin",
+            "-p",
+            "ptero-sandbox",
+        ]),
+    )?;
+    let config = write_origin_config()?;
+
+    step("starting the sandbox panel, the origin and the hosting site");
+    let bin = |name: &str| root().join("target/release").join(name);
+    let mut children = Children::default();
+    children.spawn(
+        "ptero-sandbox",
+        Command::new(bin("ptero-sandbox")).args([
+            "--listen",
+            PANEL,
+            "--cors-origin",
+            &format!("http://{ORIGIN}"),
+            "--node-allowed-origin",
+            &format!("http://{ORIGIN}"),
+        ]),
+    )?;
+    wait_for(PANEL)?;
+    children.spawn(
+        "ptero-origin",
+        Command::new(bin("ptero-origin"))
+            .current_dir(root())
+            .args(["--config"])
+            .arg(&config)
+            .arg("serve")
+            .env("PTERO_ORIGIN__PANEL__CLIENT_KEY", ADMIN_KEY)
+            .env("PTERO_ORIGIN__SITES__DEMO__SECRET", SITE_SECRET),
+    )?;
+    wait_for(ORIGIN)?;
+    children.spawn(
+        "demo host",
+        command("node")
+            .args(["e2e/demo-host.mjs", "8090", &format!("http://{ORIGIN}")])
+            .env("PTERO_DEMO_SITE_SECRET", SITE_SECRET),
+    )?;
+    wait_for(HOST)?;
+
+    println!(
+        "\nptero-web demo is running:\n\
+         \n  hosting page with cards  http://{HOST}/\
+         \n  the app                  http://{ORIGIN}/   (panel URL http://{PANEL}, key below)\
+         \n  sandbox panel            http://{PANEL}\
+         \n\n  alice's client key       ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK\
+         \n  (sandbox keys, not secrets: they only open this emulator)\
+         \n\nCtrl-C stops everything.\n"
+    );
+    children.wait_any()
+}
+
+/// The origin's configuration for the demo; secrets come from the environment.
+fn write_origin_config() -> Result<std::path::PathBuf> {
+    let dir = root().join("target/demo");
+    fs::create_dir_all(&dir).map_err(|e| StepError(format!("creating {}: {e}", dir.display())))?;
+    let path = dir.join("ptero-origin.toml");
+    let text = format!(
+        r#"# Written by `cargo xtask demo`.
+listen = "{ORIGIN}"
+public_url = "http://{ORIGIN}"
+
+[panel]
+url = "http://{PANEL}"
+
+[origins]
+allowed = ["http://{HOST}"]
+reload_interval_secs = 2
+
+[sites.demo]
+issuer = "demo-host"
+algorithm = "HS256"
+actions = ["start", "stop", "restart", "kill", "console", "sso"]
+
+[static]
+app_dir = "dist"
+card_dir = "dist/card"
+
+[stream]
+poll_interval_ms = 2000
+"#
+    );
+    fs::write(&path, text).map_err(|e| StepError(format!("writing {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+fn wait_for(addr: &str) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(StepError(format!("nothing answered on {addr} within 20 s")))
+}
+
+/// The demo's processes; all are killed when this is dropped.
+#[derive(Default)]
+struct Children(Vec<(&'static str, Child)>);
+
+impl Children {
+    fn spawn(&mut self, name: &'static str, cmd: &mut Command) -> Result {
+        let child = cmd
+            .spawn()
+            .map_err(|e| StepError(format!("starting {name}: {e}")))?;
+        self.0.push((name, child));
+        Ok(())
+    }
+
+    /// Blocks until one process exits (Ctrl-C reaches them all, being one process group).
+    fn wait_any(&mut self) -> Result {
+        loop {
+            for (name, child) in &mut self.0 {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return if status.success() {
+                        Ok(())
+                    } else {
+                        Err(StepError(format!("{name} stopped ({status})")))
+                    };
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

@@ -105,7 +105,10 @@ fn e2e(_tools: &Tools, tally: &mut Tally, bundles_built: bool) -> Result {
         build::bundles()?;
     }
     step("building the servers for end-to-end tests (cargo build)");
-    cmd::run("building the servers", command("cargo").args(["build", "-p", "ptero-sandbox", "-p", "ptero-origin"]))?;
+    cmd::run(
+        "building the servers",
+        command("cargo").args(["build", "-p", "ptero-sandbox", "-p", "ptero-origin"]),
+    )?;
     step("end-to-end tests: app, card, origin and sandbox in headless Chromium");
     let mut suites: Vec<String> = std::fs::read_dir(crate::cmd::root().join("e2e"))
         .map_err(|e| StepError(format!("reading e2e/: {e}")))?
@@ -116,7 +119,8 @@ fn e2e(_tools: &Tools, tally: &mut Tally, bundles_built: bool) -> Result {
         .collect();
     suites.sort();
     let mut node = command("node");
-    node.args(["--test", "--test-concurrency=1", "--test-reporter=tap"]).args(&suites);
+    node.args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
+        .args(&suites);
     tally.add(counted("end-to-end tests", &mut node)?);
     Ok(())
 }
