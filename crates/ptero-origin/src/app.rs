@@ -1,0 +1,105 @@
+//! The router and its layer stack.
+
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::cors;
+use crate::error::InternalDetail;
+use crate::routes::{self, ops, panel_proxy};
+use crate::state::AppState;
+
+/// Every route of the origin, with its layers.
+pub fn app(state: AppState) -> Router {
+    let config = &state.config;
+    let guarded = Router::new()
+        .merge(routes::api())
+        .merge(panel_proxy::routes())
+        // Inner to outer: CORS answers preflights of allowed origins; the guard outside
+        // it refuses every other origin (preflight included) with an error body.
+        .layer(cors::layer(state.allow.clone()))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            cors::origin_guard,
+        ));
+
+    // Card assets are public and cacheable; module scripts need CORS, hence `*`.
+    let card = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=300"),
+        ))
+        .service(ServeDir::new(&config.static_files.card_dir));
+    let app_dir = &config.static_files.app_dir;
+    let spa = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
+
+    Router::new()
+        .merge(guarded)
+        .merge(ops::routes())
+        .nest_service("/card", card)
+        .fallback_service(spa)
+        // Each `.layer` wraps the ones above it, so the last listed sees the request first.
+        // Innermost: a body over the limit is refused before a handler reads it.
+        .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
+        // A stuck handler answers 408 instead of holding the connection (streams are
+        // not cut: the timeout covers producing the response head only).
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            config.limits.request_timeout,
+        ))
+        // Counts and logs failures (with the internal detail the body hides).
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // Tracing outermost of the work: one span per request, named by route.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        // A request id for every request, before the span that records it.
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("<unmatched>", MatchedPath::as_str);
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("request", method = %request.method(), route, request_id = id)
+}
+
+async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "<static>".to_owned(), |path| path.as_str().to_owned());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let status = response.status();
+    state.metrics.request(&route, status.as_u16());
+    if let Some(InternalDetail(detail)) = response.extensions().get::<InternalDetail>() {
+        tracing::warn!(%route, status = status.as_u16(), detail = %detail, "request failed");
+    }
+    if started.elapsed() > Duration::from_secs(5) {
+        tracing::debug!(%route, "slow request");
+    }
+    response
+}

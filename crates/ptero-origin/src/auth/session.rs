@@ -1,0 +1,91 @@
+//! Session tokens: minted after a hand-off, presented as `Authorization: Bearer`, bound to
+//! the `Origin` they were minted for.
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, ORIGIN};
+use axum::http::request::Parts;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use ptero_api::origin::OriginErrorCode;
+use ptero_api::Origin;
+
+use super::now;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::Session;
+
+/// A fresh 256-bit token, base64url.
+pub fn mint_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        AppError::Internal(format!("no randomness for a session token: {error}"))
+    })?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The request's `Origin`, normalised (`None` when absent; refused when unreadable).
+pub fn request_origin(parts: &Parts) -> Result<Option<String>, AppError> {
+    let Some(value) = parts.headers.get(ORIGIN) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| Origin::parse(text).ok())
+        .map(|origin| Some(origin.to_string()))
+        .ok_or_else(|| {
+            AppError::refused(
+                OriginErrorCode::OriginNotAllowed,
+                "the request's Origin header is not an origin",
+            )
+        })
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The caller's live session.
+#[derive(Debug, Clone)]
+pub struct Viewer(pub Session);
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts)
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| {
+                AppError::refused(
+                    OriginErrorCode::SessionExpired,
+                    "no session: send Authorization: Bearer <session> from POST /v1/session",
+                )
+            })?;
+        if token.len() > 128 {
+            return Err(AppError::refused(
+                OriginErrorCode::SessionExpired,
+                "that is not a session token",
+            ));
+        }
+        let session = state.store.session(token, now()).await?.ok_or_else(|| {
+            state.metrics.reject("session_expired");
+            AppError::refused(
+                OriginErrorCode::SessionExpired,
+                "the session is unknown or expired: ask the site to hand off again",
+            )
+        })?;
+        if request_origin(parts)? != session.origin {
+            state.metrics.reject("session_origin_mismatch");
+            return Err(AppError::refused(
+                OriginErrorCode::OriginNotAllowed,
+                "this session was created for another site's page",
+            ));
+        }
+        Ok(Viewer(session))
+    }
+}

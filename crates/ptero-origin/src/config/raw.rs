@@ -1,0 +1,167 @@
+//! The file's shape, as written: every key optional where a default exists.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Table;
+
+use super::ConfigError;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    pub public_url: Option<String>,
+    pub panel: Option<RawPanel>,
+    #[serde(default)]
+    pub origins: RawOrigins,
+    #[serde(default)]
+    pub sites: BTreeMap<String, RawSite>,
+    #[serde(default, rename = "static")]
+    pub static_files: RawStatic,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub stream: RawStream,
+    #[serde(default)]
+    pub session: RawSession,
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8090".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPanel {
+    pub url: Option<String>,
+    /// Only from the environment (`PTERO_ORIGIN__PANEL__CLIENT_KEY`).
+    pub client_key: Option<String>,
+    pub client_key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOrigins {
+    #[serde(default)]
+    pub allowed: Vec<String>,
+    /// Seconds between checks of the file for a changed list; 0 turns polling off.
+    #[serde(default = "default_reload")]
+    pub reload_interval_secs: u64,
+}
+
+fn default_reload() -> u64 {
+    2
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    /// The `iss` of its tokens.
+    pub issuer: Option<String>,
+    #[serde(default = "default_algorithm")]
+    pub algorithm: String,
+    /// Only from the environment (`PTERO_ORIGIN__SITES__<NAME>__SECRET`).
+    pub secret: Option<String>,
+    pub secret_file: Option<PathBuf>,
+    pub public_key_file: Option<PathBuf>,
+    #[serde(default = "default_actions")]
+    pub actions: Vec<String>,
+}
+
+fn default_algorithm() -> String {
+    "HS256".to_owned()
+}
+
+fn default_actions() -> Vec<String> {
+    vec!["start".to_owned(), "stop".to_owned(), "restart".to_owned()]
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatic {
+    #[serde(default = "default_app_dir")]
+    pub app_dir: PathBuf,
+    #[serde(default = "default_card_dir")]
+    pub card_dir: PathBuf,
+}
+
+impl Default for RawStatic {
+    fn default() -> Self {
+        Self {
+            app_dir: default_app_dir(),
+            card_dir: default_card_dir(),
+        }
+    }
+}
+
+fn default_app_dir() -> PathBuf {
+    PathBuf::from("dist")
+}
+
+fn default_card_dir() -> PathBuf {
+    PathBuf::from("dist/card")
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawLimits {
+    pub request_timeout_secs: u64,
+    pub body_bytes: usize,
+    pub proxy_per_minute: u32,
+    pub command_chars: usize,
+}
+
+impl Default for RawLimits {
+    fn default() -> Self {
+        Self {
+            request_timeout_secs: 15,
+            body_bytes: 64 * 1024,
+            proxy_per_minute: 600,
+            command_chars: 512,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawStream {
+    pub poll_interval_ms: u64,
+    pub viewer_buffer: usize,
+    pub max_backoff_secs: u64,
+}
+
+impl Default for RawStream {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 5_000,
+            viewer_buffer: 64,
+            max_backoff_secs: 60,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawSession {
+    pub ttl_secs: u64,
+}
+
+impl Default for RawSession {
+    fn default() -> Self {
+        Self { ttl_secs: 15 * 60 }
+    }
+}
+
+impl RawConfig {
+    pub fn from_table(table: Table) -> Result<Self, ConfigError> {
+        toml::Value::Table(table)
+            .try_into()
+            .map_err(|error: toml::de::Error| ConfigError::Invalid {
+                key: "ptero-origin.toml".to_owned(),
+                problem: error.message().to_owned(),
+            })
+    }
+}

@@ -1,0 +1,207 @@
+//! From the raw file to a checked [`Config`]: parse URLs, origins and actions, read key
+//! files, pin each site's algorithm.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey};
+use ptero_api::{Action, ApiKey, Origin, OriginAllowList, PanelUrl};
+
+use super::overlay::env_name;
+use super::raw::{RawConfig, RawSite};
+use super::{Config, ConfigError, Limits, PanelConfig, Secret, Site, StaticConfig, StreamConfig};
+
+/// A site's verification key with its pinned algorithm.
+#[derive(Clone)]
+pub struct SiteKey {
+    pub algorithm: Algorithm,
+    pub key: DecodingKey,
+}
+
+impl fmt::Debug for SiteKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SiteKey")
+            .field("algorithm", &self.algorithm)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+fn invalid(key: &str, problem: impl fmt::Display) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.to_owned(),
+        problem: problem.to_string(),
+    }
+}
+
+fn read_secret_file(key: &str, path: &Path) -> Result<Secret, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| invalid(key, format!("cannot read {}: {error}", path.display())))?;
+    Ok(Secret::new(text.trim().to_owned()))
+}
+
+pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
+    let listen: SocketAddr = raw.listen.parse().map_err(|_| {
+        invalid(
+            "listen",
+            format!(
+                "{:?} is not an address and port such as 127.0.0.1:8090",
+                raw.listen
+            ),
+        )
+    })?;
+    let public_url = raw.public_url.ok_or_else(|| ConfigError::Missing {
+        key: "public_url".to_owned(),
+        hint: "set it to the address browsers use to reach this server, such as https://cards.example.com; hand-off tokens must name it as `aud`".to_owned(),
+    })?;
+    let public_url = Origin::parse(&public_url).map_err(|error| invalid("public_url", error))?;
+
+    let panel = raw.panel.ok_or_else(|| ConfigError::Missing {
+        key: "panel".to_owned(),
+        hint: "add a [panel] section with `url` and `client_key_file`".to_owned(),
+    })?;
+    let url = panel.url.ok_or_else(|| ConfigError::Missing {
+        key: "panel.url".to_owned(),
+        hint: "the panel's address, such as https://panel.example.com".to_owned(),
+    })?;
+    let url = PanelUrl::parse(&url).map_err(|error| invalid("panel.url", error))?;
+    let key_env = env_name(&["panel", "client_key"]);
+    let key = match (panel.client_key, panel.client_key_file) {
+        (Some(key), _) => Secret::new(key),
+        (None, Some(path)) => read_secret_file("panel.client_key_file", &path)?,
+        (None, None) => {
+            return Err(ConfigError::Missing {
+                key: "panel.client_key_file".to_owned(),
+                hint: format!(
+                    "point it at a file holding the panel client key (ptlc_…), or set {key_env}"
+                ),
+            })
+        }
+    };
+    let client_key =
+        ApiKey::parse(key.expose()).map_err(|error| invalid("panel client key", error))?;
+    client_key
+        .check_client_api()
+        .map_err(|error| invalid("panel client key", error))?;
+
+    let allowed_origins = OriginAllowList::parse(raw.origins.allowed.iter().map(String::as_str))
+        .map_err(|error| invalid("origins.allowed", error))?;
+
+    let mut sites = BTreeMap::new();
+    for (name, site) in raw.sites {
+        let site = resolve_site(&name, site)?;
+        if sites.contains_key(&site.issuer) {
+            return Err(invalid(
+                &format!("sites.{name}.issuer"),
+                format!("{:?} is used by two sites", site.issuer),
+            ));
+        }
+        sites.insert(site.issuer.clone(), site);
+    }
+
+    let limits = Limits {
+        request_timeout: Duration::from_secs(raw.limits.request_timeout_secs.max(1)),
+        body_bytes: raw.limits.body_bytes.max(1024),
+        proxy_per_minute: raw.limits.proxy_per_minute,
+        command_chars: raw.limits.command_chars.clamp(1, 4096),
+    };
+    let stream = StreamConfig {
+        poll_interval: Duration::from_millis(raw.stream.poll_interval_ms.max(50)),
+        viewer_buffer: raw.stream.viewer_buffer.clamp(4, 4096),
+        max_backoff: Duration::from_secs(raw.stream.max_backoff_secs.max(1)),
+    };
+    Ok(Config {
+        listen,
+        public_url,
+        panel: PanelConfig { url, client_key },
+        allowed_origins,
+        sites,
+        static_files: StaticConfig {
+            app_dir: raw.static_files.app_dir,
+            card_dir: raw.static_files.card_dir,
+        },
+        limits,
+        stream,
+        session_ttl: Duration::from_secs(raw.session.ttl_secs.clamp(1, 24 * 3600)),
+        reload_interval: (raw.origins.reload_interval_secs > 0)
+            .then(|| Duration::from_secs(raw.origins.reload_interval_secs)),
+        path: None,
+    })
+}
+
+fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
+    let key_name = |field: &str| format!("sites.{name}.{field}");
+    let issuer = raw.issuer.ok_or_else(|| ConfigError::Missing {
+        key: key_name("issuer"),
+        hint: "the `iss` the site's hand-off tokens carry, such as https://shop.example.com"
+            .to_owned(),
+    })?;
+    let actions = Action::parse_list(&raw.actions.join(" "))
+        .map_err(|error| invalid(&key_name("actions"), error))?;
+    let secret_env = env_name(&["sites", name, "secret"]);
+    let key = match raw.algorithm.as_str() {
+        "HS256" => {
+            let secret = match (raw.secret, raw.secret_file) {
+                (Some(secret), _) => Secret::new(secret),
+                (None, Some(path)) => read_secret_file(&key_name("secret_file"), &path)?,
+                (None, None) => {
+                    return Err(ConfigError::Missing {
+                        key: key_name("secret_file"),
+                        hint: format!("an HS256 site needs its shared secret: point secret_file at a file, or set {secret_env}"),
+                    })
+                }
+            };
+            if secret.expose().len() < 32 {
+                return Err(invalid(
+                    &key_name("secret"),
+                    "an HS256 secret needs at least 32 characters: generate one with `openssl rand -hex 32`",
+                ));
+            }
+            SiteKey {
+                algorithm: Algorithm::HS256,
+                key: DecodingKey::from_secret(secret.expose().as_bytes()),
+            }
+        }
+        "RS256" | "EdDSA" => {
+            let path = raw.public_key_file.ok_or_else(|| ConfigError::Missing {
+                key: key_name("public_key_file"),
+                hint: format!(
+                    "a {} site needs its public key as a PEM file",
+                    raw.algorithm
+                ),
+            })?;
+            let pem = std::fs::read(&path).map_err(|error| {
+                invalid(
+                    &key_name("public_key_file"),
+                    format!("cannot read {}: {error}", path.display()),
+                )
+            })?;
+            let (algorithm, key) = if raw.algorithm == "RS256" {
+                (Algorithm::RS256, DecodingKey::from_rsa_pem(&pem))
+            } else {
+                (Algorithm::EdDSA, DecodingKey::from_ed_pem(&pem))
+            };
+            let key = key.map_err(|error| {
+                invalid(
+                    &key_name("public_key_file"),
+                    format!("not a {} public key in PEM: {error}", raw.algorithm),
+                )
+            })?;
+            SiteKey { algorithm, key }
+        }
+        other => {
+            return Err(invalid(
+                &key_name("algorithm"),
+                format!("{other:?} is not supported: use HS256, RS256 or EdDSA"),
+            ))
+        }
+    };
+    Ok(Site {
+        issuer,
+        key,
+        actions,
+    })
+}

@@ -1,0 +1,27 @@
+//! ptero-origin: the thin origin server that hosting sites' embedded
+//! `<ptero-server-card>` elements talk to. It keeps the panel key server-side, admits only
+//! listed embedding origins, exchanges hosting sites' hand-off tokens for short sessions,
+//! and fans one upstream poll per server out to every viewer.
+//!
+//! Layout: [`config`] (the TOML file and env), [`auth`] (hand-off JWTs, sessions),
+//! [`store`] (sessions and used jti), [`cors`] (the allow-list), [`routes`], [`fanout`]
+//! (hub and pollers), [`panel`] (the panel client), [`error`], [`app`] (router and
+//! layers), [`server`] (running, reload, shutdown), [`cli`].
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod cors;
+pub mod error;
+pub mod fanout;
+pub mod metrics;
+pub mod panel;
+pub mod routes;
+pub mod server;
+pub mod state;
+pub mod store;
+
+pub use app::app;
+pub use config::Config;
+pub use server::{start, Running};

@@ -1,0 +1,54 @@
+//! Operations: liveness, readiness (the panel answers) and Prometheus metrics.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use ptero_api::origin::OriginErrorCode;
+
+use crate::error::AppError;
+use crate::metrics::Metrics;
+use crate::panel::{describe_transport, Panel};
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health_show))
+        .route("/readyz", get(ready_show))
+        .route("/metrics", get(metrics_show))
+}
+
+async fn health_show() -> &'static str {
+    "ok\n"
+}
+
+/// Ready when the panel answers at all (a 401 without credentials counts, as PteroCA's
+/// connection test does).
+async fn ready_show(State(panel): State<Panel>) -> Result<&'static str, AppError> {
+    panel
+        .http()
+        .get(panel.url().client_api(""))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map(|_| "ready\n")
+        .map_err(|error| {
+            tracing::warn!(problem = %describe_transport(&error), "panel not reachable");
+            AppError::refused(
+                OriginErrorCode::PanelUnreachable,
+                "the panel cannot be reached",
+            )
+        })
+}
+
+async fn metrics_show(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+    (
+        StatusCode::OK,
+        [(CONTENT_TYPE, "text/plain; version=0.0.4")],
+        metrics.render(),
+    )
+}

@@ -1,0 +1,109 @@
+//! One server: its public summary, power and console commands, within the session's
+//! grants.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use ptero_api::origin::{CommandRequest, OriginErrorCode, PowerRequest, ServerSummary};
+use ptero_api::{Action, PanelError, ServerId};
+
+use crate::auth::session::Viewer;
+use crate::error::{AppError, AppJson};
+use crate::state::AppState;
+use crate::store::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/servers/{id}", get(server_show))
+        .route("/v1/servers/{id}/power", post(server_power))
+        .route("/v1/servers/{id}/command", post(server_command))
+}
+
+/// The server named in the path, when the session covers it.
+pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError> {
+    let id = ServerId::parse(raw).map_err(|error| AppError::bad_request(error.to_string()))?;
+    if !session.covers(&id) {
+        return Err(AppError::refused(
+            OriginErrorCode::ServerNotAllowed,
+            format!("this session does not cover server {id}"),
+        ));
+    }
+    Ok(id)
+}
+
+fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
+    if session.allows(action) {
+        return Ok(());
+    }
+    state.metrics.reject("action_not_allowed");
+    Err(AppError::refused(
+        OriginErrorCode::ActionNotAllowed,
+        format!("this session may not {action}"),
+    ))
+}
+
+async fn server_show(
+    State(state): State<AppState>,
+    Viewer(session): Viewer,
+    Path(id): Path<String>,
+) -> Result<AppJson<ServerSummary>, AppError> {
+    let id = granted_server(&session, &id)?;
+    if let Some(summary) = state.hub.cached(&id) {
+        return Ok(AppJson(summary));
+    }
+    let (server, stats) = tokio::join!(state.panel.server(&id), state.panel.resources(&id));
+    let server = server?;
+    let stats = match stats {
+        Ok(stats) => Some(stats),
+        Err(AppError::Panel(PanelError::Conflict { .. })) => None,
+        Err(error) => return Err(error),
+    };
+    Ok(AppJson(ServerSummary::from_panel(&server, stats.as_ref())))
+}
+
+async fn server_power(
+    State(state): State<AppState>,
+    Viewer(session): Viewer,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<PowerRequest>,
+) -> Result<StatusCode, AppError> {
+    let id = granted_server(&session, &id)?;
+    require(&state, &session, Action::for_signal(request.signal))?;
+    state.panel.power(&id, &request).await?;
+    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, signal = %request.signal, "power signal sent");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn server_command(
+    State(state): State<AppState>,
+    Viewer(session): Viewer,
+    Path(id): Path<String>,
+    AppJson(request): AppJson<CommandRequest>,
+) -> Result<StatusCode, AppError> {
+    let id = granted_server(&session, &id)?;
+    require(&state, &session, Action::Console)?;
+    let command = request.command.trim();
+    let limit = state.config.limits.command_chars;
+    if command.is_empty() || command.chars().count() > limit {
+        return Err(AppError::bad_request(format!(
+            "a command must have 1 to {limit} characters"
+        )));
+    }
+    if command.chars().any(char::is_control) {
+        return Err(AppError::bad_request(
+            "a command is one line without control characters",
+        ));
+    }
+    state
+        .panel
+        .command(
+            &id,
+            &CommandRequest {
+                command: command.to_owned(),
+            },
+        )
+        .await?;
+    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, "console command sent");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,236 @@
+//! Running the origin: build the state, bind, serve until shutdown, reload the
+//! allow-list when the file changes or on SIGHUP.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::app;
+use crate::auth::now;
+use crate::config::Config;
+use crate::cors::AllowList;
+use crate::fanout::Hub;
+use crate::metrics::Metrics;
+use crate::panel::Panel;
+use crate::routes::panel_proxy::RateLimiter;
+use crate::state::AppState;
+use crate::store::{MemoryStore, Store};
+
+/// A running origin.
+pub struct Running {
+    addr: SocketAddr,
+    state: AppState,
+    server: JoinHandle<std::io::Result<()>>,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// The bound address (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Ends streams, stops pollers, drains requests.
+    pub async fn shutdown(self) {
+        self.state.shutdown.cancel();
+        self.state.hub.stop_all();
+        for task in &self.background {
+            task.abort();
+        }
+        match tokio::time::timeout(Duration::from_secs(10), self.server).await {
+            Ok(Ok(Err(error))) => tracing::warn!(%error, "server ended with an error"),
+            Err(_) => tracing::warn!("requests still open after 10 s: stopped anyway"),
+            _ => {}
+        }
+    }
+}
+
+/// Builds the state with an in-memory store.
+pub fn build_state(config: Config) -> std::io::Result<AppState> {
+    build_state_with(config, Arc::new(MemoryStore::new()))
+}
+
+pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Result<AppState> {
+    let metrics = Arc::new(Metrics::default());
+    let panel = Panel::new(
+        config.panel.url.clone(),
+        config.panel.client_key.clone(),
+        config.limits.request_timeout,
+    )
+    .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
+    let hub = Hub::new(panel.clone(), config.stream.clone(), Arc::clone(&metrics));
+    Ok(AppState {
+        allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
+        proxy_limiter: Arc::new(RateLimiter::new(config.limits.proxy_per_minute)),
+        config: Arc::new(config),
+        store,
+        panel,
+        hub,
+        metrics,
+        shutdown: CancellationToken::new(),
+    })
+}
+
+/// Binds `config.listen` and serves in the background.
+pub async fn start(config: Config) -> std::io::Result<Running> {
+    let state = build_state(config)?;
+    let listener = TcpListener::bind(state.config.listen).await?;
+    let addr = listener.local_addr()?;
+    let router = app(state.clone());
+    let shutdown = state.shutdown.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+    });
+    let mut background = vec![tokio::spawn(purge_loop(state.clone()))];
+    if let Some(path) = state.config.path.clone() {
+        background.push(tokio::spawn(reload_loop(state.clone(), path)));
+    }
+    tracing::info!(%addr, panel = %state.config.panel.url, "ptero-origin listening");
+    Ok(Running {
+        addr,
+        state,
+        server,
+        background,
+    })
+}
+
+/// Serves until ctrl-c or SIGTERM.
+pub async fn serve(config: Config) -> std::io::Result<()> {
+    let running = start(config).await?;
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.shutdown().await;
+    Ok(())
+}
+
+async fn purge_loop(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(error) = state.store.purge(now()).await {
+            tracing::warn!(%error, "purging expired sessions failed");
+        }
+    }
+}
+
+fn modified(path: &PathBuf) -> Option<SystemTime> {
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+}
+
+/// Re-reads the allow-list on SIGHUP or when the file's mtime changes; sessions of
+/// removed origins are revoked.
+async fn reload_loop(state: AppState, path: PathBuf) {
+    let interval = state
+        .config
+        .reload_interval
+        .unwrap_or(Duration::from_secs(3600));
+    let mut seen = modified(&path);
+    let mut hangup = hangup_signal();
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {
+                let now = modified(&path);
+                if now == seen {
+                    continue;
+                }
+                seen = now;
+            }
+            () = hangup.recv() => {}
+        }
+        reload(&state, &path).await;
+    }
+}
+
+/// Applies the file's allow-list now.
+pub async fn reload(state: &AppState, path: &std::path::Path) {
+    let list = match Config::load_allow_list(path) {
+        Ok(list) => list,
+        Err(error) => {
+            tracing::error!(%error, "the changed configuration is not valid: keeping the previous allow-list");
+            return;
+        }
+    };
+    let removed = state.allow.replace(list);
+    tracing::info!(removed = removed.len(), "allow-list reloaded");
+    for origin in removed {
+        match state.store.revoke_origin(&origin.to_string()).await {
+            Ok(count) => {
+                tracing::info!(%origin, sessions = count, "origin removed: its sessions are revoked")
+            }
+            Err(error) => tracing::error!(%origin, %error, "revoking sessions failed"),
+        }
+    }
+}
+
+/// SIGHUP, as a stream of unit; never fires where there is no such signal.
+struct Hangup {
+    #[cfg(unix)]
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Hangup {
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = self.signal.as_mut() {
+            if signal.recv().await.is_some() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await;
+    }
+}
+
+fn hangup_signal() -> Hangup {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        Hangup {
+            signal: signal(SignalKind::hangup()).ok(),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        Hangup {}
+    }
+}
+
+/// Ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

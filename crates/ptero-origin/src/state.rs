@@ -1,0 +1,40 @@
+//! The shared state of every handler: one `Clone` value of `Arc`s; handlers take the
+//! piece they need through `FromRef`.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::cors::AllowList;
+use crate::fanout::Hub;
+use crate::metrics::Metrics;
+use crate::panel::Panel;
+use crate::routes::panel_proxy::RateLimiter;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub allow: AllowList,
+    pub store: Arc<dyn Store>,
+    pub panel: Panel,
+    pub hub: Hub,
+    pub metrics: Arc<Metrics>,
+    /// Cancelled on shutdown: open streams end.
+    pub shutdown: CancellationToken,
+    pub proxy_limiter: Arc<RateLimiter>,
+}
+
+impl FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.metrics)
+    }
+}
+
+impl FromRef<AppState> for Panel {
+    fn from_ref(state: &AppState) -> Self {
+        state.panel.clone()
+    }
+}

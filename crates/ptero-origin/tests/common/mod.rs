@@ -1,0 +1,315 @@
+//! A sandbox panel and an origin on loopback, with helpers to sign hand-off tokens,
+//! open sessions and read SSE streams. Every test's logs go to one captured buffer.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ptero_api::origin::{SessionGrant, StreamEvent};
+use ptero_origin::{Config, Running};
+use ptero_sandbox::{seed, Sandbox, SandboxConfig};
+use serde_json::{json, Value};
+
+pub const SITE: &str = "https://shop.example.com";
+pub const OTHER_SITE: &str = "https://other.example.com";
+pub const EVIL: &str = "https://evil.example.net";
+pub const SECRET: &str = "test-site-secret-0123456789abcdef0123456789";
+
+/// Everything logged by any test in this process.
+pub fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = Arc::clone(&buffer);
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("ptero_origin=trace,tower_http=trace")
+            .with_ansi(false)
+            .with_writer(move || Capture(Arc::clone(&writer)))
+            .finish();
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buffer
+    })
+}
+
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Harness {
+    pub sandbox: Sandbox,
+    pub origin: Running,
+    pub http: reqwest::Client,
+    pub dir: PathBuf,
+    pub config_path: PathBuf,
+}
+
+pub struct Options {
+    pub poll_interval_ms: u64,
+    pub session_ttl_secs: u64,
+    pub viewer_buffer: usize,
+    pub reload_secs: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            poll_interval_ms: 200,
+            session_ttl_secs: 900,
+            viewer_buffer: 64,
+            reload_secs: 0,
+        }
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "ptero-origin-test-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(dir.join("dist/card")).expect("temp dir");
+    dir
+}
+
+pub fn config_text(
+    dir: &std::path::Path,
+    panel: &str,
+    origins: &[&str],
+    options: &Options,
+) -> String {
+    let origins: Vec<String> = origins
+        .iter()
+        .map(|origin| format!("\"{origin}\""))
+        .collect();
+    format!(
+        r#"listen = "127.0.0.1:0"
+public_url = "https://cards.example.com"
+
+[panel]
+url = "{panel}"
+client_key_file = "{dir}/panel.key"
+
+[origins]
+allowed = [{origins}]
+reload_interval_secs = {reload}
+
+[sites.shop]
+issuer = "{SITE}"
+algorithm = "HS256"
+secret_file = "{dir}/site.secret"
+actions = ["start", "stop", "restart", "console"]
+
+[static]
+app_dir = "{dir}/dist"
+card_dir = "{dir}/dist/card"
+
+[stream]
+poll_interval_ms = {poll}
+viewer_buffer = {buffer}
+max_backoff_secs = 1
+
+[session]
+ttl_secs = {ttl}
+"#,
+        dir = dir.display(),
+        origins = origins.join(", "),
+        poll = options.poll_interval_ms,
+        buffer = options.viewer_buffer,
+        ttl = options.session_ttl_secs,
+        reload = options.reload_secs,
+    )
+}
+
+impl Harness {
+    pub async fn start() -> Self {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> Self {
+        logs();
+        let sandbox = Sandbox::start(SandboxConfig::fast())
+            .await
+            .expect("sandbox");
+        let dir = temp_dir();
+        std::fs::write(dir.join("panel.key"), seed::keys::ADMIN).expect("key");
+        std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
+        std::fs::write(
+            dir.join("dist/index.html"),
+            "<!doctype html><title>app</title>",
+        )
+        .expect("index");
+        std::fs::write(dir.join("dist/card/ptero-server-card.js"), "export {};").expect("card");
+        let config_path = dir.join("ptero-origin.toml");
+        let text = config_text(&dir, &sandbox.panel_url(), &[SITE, OTHER_SITE], &options);
+        std::fs::write(&config_path, text).expect("config");
+        let config = Config::load(&config_path).expect("config loads");
+        let origin = ptero_origin::start(config).await.expect("origin");
+        Self {
+            sandbox,
+            origin,
+            http: reqwest::Client::new(),
+            dir,
+            config_path,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin.url())
+    }
+
+    pub async fn stop(self) {
+        self.origin.shutdown().await;
+        self.sandbox.shutdown().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
+    /// Opens a session from `SITE`'s page for `servers` and `actions`.
+    pub async fn session(&self, servers: &[&str], actions: &[&str]) -> SessionGrant {
+        let response = self
+            .exchange(&token(claims(servers, actions)), Some(SITE))
+            .await;
+        assert_eq!(response.status(), 200, "session exchange");
+        response.json().await.expect("grant")
+    }
+
+    pub async fn exchange(&self, token: &str, origin: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/v1/session"))
+            .json(&json!({ "token": token }));
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub fn get(&self, path: &str, session: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(self.url(path))
+            .header("origin", SITE)
+            .bearer_auth(session)
+    }
+
+    pub fn post(&self, path: &str, session: &str, body: Value) -> reqwest::RequestBuilder {
+        self.http
+            .post(self.url(path))
+            .header("origin", SITE)
+            .bearer_auth(session)
+            .json(&body)
+    }
+
+    /// Opens `/v1/stream` and yields its events.
+    pub async fn stream(&self, session: &str, servers: &str) -> Events {
+        let response = self
+            .get(&format!("/v1/stream?servers={servers}"), session)
+            .send()
+            .await
+            .expect("stream");
+        assert_eq!(response.status(), 200, "stream opens");
+        Events {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+}
+
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+pub fn claims(servers: &[&str], actions: &[&str]) -> Value {
+    static JTI: AtomicU64 = AtomicU64::new(0);
+    json!({
+        "iss": SITE,
+        "aud": "https://cards.example.com",
+        "sub": "customer-42",
+        "iat": now(),
+        "exp": now() + 120,
+        "jti": format!("jti-{}-{}", std::process::id(), JTI.fetch_add(1, Ordering::Relaxed)),
+        "servers": servers,
+        "actions": actions,
+    })
+}
+
+pub fn token(claims: Value) -> String {
+    token_with(Algorithm::HS256, SECRET.as_bytes(), &claims)
+}
+
+pub fn token_with(algorithm: Algorithm, secret: &[u8], claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &Header::new(algorithm),
+        claims,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("sign")
+}
+
+type ByteStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
+/// An SSE reader.
+pub struct Events {
+    body: ByteStream,
+    buffer: String,
+}
+
+impl Events {
+    /// The next event, `None` when the stream ended or nothing came within `wait`.
+    pub async fn next(&mut self, wait: Duration) -> Option<StreamEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let data: String = block
+                    .lines()
+                    .filter_map(|line| line.strip_prefix("data:"))
+                    .map(str::trim_start)
+                    .collect();
+                if data.is_empty() {
+                    continue;
+                }
+                return serde_json::from_str(&data).ok();
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk.ok()?));
+        }
+    }
+
+    /// The next event that satisfies `pick`.
+    pub async fn until(
+        &mut self,
+        wait: Duration,
+        pick: impl Fn(&StreamEvent) -> bool,
+    ) -> Option<StreamEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let event = self.next(left).await?;
+            if pick(&event) {
+                return Some(event);
+            }
+        }
+    }
+}
