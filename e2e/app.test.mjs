@@ -10,13 +10,16 @@ const ALICE = "ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK";
 const APPLICATION = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
 const bin = (name) => new URL(`../target/debug/${name}`, import.meta.url).pathname;
 
-let browser, app, sandbox, panel, blockedPanel, blockedSandbox;
+let browser, app, sandbox, panel, blockedPanel, blockedSandbox, noWingsPanel, noWingsSandbox;
 
 before(async () => {
   app = await serveStatic({ "/": "dist" }, { spaFallback: "dist/index.html" });
   const port = await freePort();
   panel = `http://127.0.0.1:${port}`;
-  sandbox = await startProcess("sandbox", bin("ptero-sandbox"), ["--listen", `127.0.0.1:${port}`, "--cors-origin", app.url, "--resources-cache-secs", "0"], {
+  sandbox = await startProcess("sandbox", bin("ptero-sandbox"), [
+    "--listen", `127.0.0.1:${port}`, "--cors-origin", app.url, "--node-allowed-origin", app.url,
+    "--resources-cache-secs", "0", "--token-lifetime-secs", "8", "--token-check-secs", "1", "--power-delay-ms", "1500",
+  ], {
     readyUrl: `${panel}/api/client`,
   });
   // A second panel whose CORS does not allow the app (the default of real panels).
@@ -25,6 +28,12 @@ before(async () => {
   blockedSandbox = await startProcess("sandbox (no CORS)", bin("ptero-sandbox"), ["--listen", `127.0.0.1:${other}`], {
     readyUrl: `${blockedPanel}/api/client`,
   });
+  // A third panel that allows the app by CORS but whose Wings does not list its origin.
+  const third = await freePort();
+  noWingsPanel = `http://127.0.0.1:${third}`;
+  noWingsSandbox = await startProcess("sandbox (Wings origin not allowed)", bin("ptero-sandbox"), [
+    "--listen", `127.0.0.1:${third}`, "--cors-origin", app.url, "--resources-cache-secs", "0",
+  ], { readyUrl: `${noWingsPanel}/api/client` });
   browser = await launch();
 });
 
@@ -33,6 +42,7 @@ after(async () => {
   await app?.close();
   stop(sandbox);
   stop(blockedSandbox);
+  stop(noWingsSandbox);
 });
 
 async function connect(panelUrl, key) {
@@ -95,8 +105,8 @@ test("a good key signs in and lists every server of the account with live state"
   assert.deepEqual(stored, [1, 0]);
 });
 
-async function signedInServerPage(identifier) {
-  const page = await connect(panel, ALICE);
+async function signedInServerPage(identifier, panelUrl = panel) {
+  const page = await connect(panelUrl, ALICE);
   await page.waitForSelector("[data-testid=server-list]");
   await page.click(`.server-row[data-identifier='${identifier}'] a`);
   await page.waitForSelector(`.server-page[data-identifier='${identifier}']`);
@@ -105,6 +115,7 @@ async function signedInServerPage(identifier) {
 
 test("files: directories browse with breadcrumbs, symlinks are marked, text opens, huge files are refused", async () => {
   const page = await signedInServerPage("1a7c3f02");
+  await page.click("button[role=tab]:has-text('Files')");
   await page.waitForSelector(".file-table");
   const row = (name) => page.locator(".file-table tr", { hasText: name });
   assert.match(await row("latest.log").textContent(), /link/);
@@ -139,9 +150,16 @@ test("power: stop shows its pending state at once and settles on the real state"
   const stop = page.locator("button[data-signal=stop]");
   await stop.waitFor();
   await page.waitForSelector(".server-head [data-state=running]");
+  // Optimistic: the button turns busy ("Stop…") at once, before any answer; the socket may
+  // settle it within milliseconds, so watch for it rather than poll.
+  await page.evaluate(() => {
+    window.sawBusy = false;
+    new MutationObserver(() => {
+      if (document.querySelector("button[data-signal=stop][aria-busy=true]")) window.sawBusy = true;
+    }).observe(document.body, { subtree: true, attributes: true, childList: true, characterData: true });
+  });
   await stop.click();
-  // Optimistic: the button says "Stop…" and every power button is disabled until the state moves.
-  await page.waitForSelector("button[data-signal=stop][aria-busy=true]");
+  await page.waitForFunction(() => window.sawBusy === true, null, { timeout: 5000 });
   await page.waitForSelector(".server-head [data-state=offline], .server-head [data-state=stopping]", { timeout: 20000 });
 });
 
@@ -153,4 +171,44 @@ test("kill asks for confirmation before sending anything", async () => {
   await page.waitForSelector("[role=alertdialog]:has-text('Click Kill again')");
   await page.click("[role=alertdialog] button:has-text('Cancel')");
   assert.equal(await page.locator("[role=alertdialog]").count(), 0);
+});
+
+test("console: live lines over the Wings socket, a command echoes, ↑ recalls it", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
+  await page.waitForSelector(".console-line");
+  await page.fill("#console-command", "say hello-from-e2e");
+  await page.press("#console-command", "Enter");
+  await page.waitForSelector(".console-line:has-text('hello-from-e2e')");
+  await page.press("#console-command", "ArrowUp");
+  assert.equal(await page.inputValue("#console-command"), "say hello-from-e2e");
+});
+
+test("console: an expiring token is refreshed on the same socket, which keeps working", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
+  // Tokens live 8 s here; Wings warns when ≤ 60 s remain, so re-auth happens at once.
+  await page.waitForFunction(() => Number(document.querySelector(".link-status")?.dataset.reauths) >= 1, null, { timeout: 10000 });
+  await new Promise((ok) => setTimeout(ok, 9000)); // past the first token's expiry
+  assert.equal(await page.getAttribute(".link-status", "data-link"), "live");
+  await page.fill("#console-command", "say after-refresh");
+  await page.press("#console-command", "Enter");
+  await page.waitForSelector(".console-line:has-text('after-refresh')");
+});
+
+test("console: a dropped socket reconnects with backoff", async () => {
+  const page = await signedInServerPage("1a7c3f02");
+  await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
+  const faults = `${panel}/__sandbox/faults`;
+  await fetch(faults, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ drop_websockets: true }) });
+  await page.waitForSelector(".link-status[data-link=down]", { timeout: 10000 });
+  await fetch(faults, { method: "DELETE" });
+  await page.waitForSelector(".link-status[data-link=live]", { timeout: 20000 });
+});
+
+test("a Wings that refuses the page's origin is explained, and polling keeps the numbers live", async () => {
+  const page = await signedInServerPage("1a7c3f02", noWingsPanel);
+  const status = await page.waitForSelector(".link-status[data-link=down]", { timeout: 15000 });
+  assert.match(await status.textContent(), /allowed_origins/);
+  await page.waitForSelector(".server-head [data-state=running]");
 });

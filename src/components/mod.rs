@@ -1,6 +1,7 @@
 //! Small views shared by the app's pages and the card.
 
 mod ansi;
+mod console;
 mod error_note;
 mod format;
 mod meter;
@@ -10,6 +11,7 @@ mod sparkline;
 mod state_badge;
 
 pub use ansi::AnsiLine;
+pub use console::Console;
 pub use error_note::ErrorNote;
 pub use format::{bytes, duration_ms, percent};
 pub use meter::Meter;

@@ -4,7 +4,9 @@
 mod interval;
 mod sleep;
 mod visibility;
+mod wings;
 
 pub use interval::use_polling;
 pub use sleep::{backoff, sleep};
 pub use visibility::use_page_visible;
+pub use wings::{use_wings, Link, WingsLive, SCROLLBACK};

@@ -10,10 +10,10 @@ use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
 
 use crate::api::{ApiError, PanelClient};
 use crate::components::{
-    bytes, duration_ms, percent, ErrorNote, History, Meter, PowerButtons, PowerControl,
+    bytes, duration_ms, percent, Console, ErrorNote, History, Meter, PowerButtons, PowerControl,
     RequireSignIn, Sparkline, StateBadge,
 };
-use crate::live::use_polling;
+use crate::live::{use_polling, use_wings, Link, WingsLive};
 use crate::session::use_session;
 
 const POLL: Duration = Duration::from_secs(5);
@@ -65,9 +65,14 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let last_rx = StoredValue::new(None::<u64>);
     let pending = RwSignal::new(None::<PowerSignal>);
 
+    let live = use_wings(client.clone(), id.clone());
     let poll_client = client.clone();
     let poll_id = id.clone();
     use_polling(POLL, move || {
+        // The websocket's per-second stats make polling redundant while it is up.
+        if live.link.get_untracked() == Link::Live {
+            return;
+        }
         let (client, id) = (poll_client.clone(), poll_id.clone());
         leptos::task::spawn_local(async move {
             match client.resources(&id).await {
@@ -115,7 +120,33 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
         }
     });
 
-    let state = Signal::derive(move || stats.with(|s| s.as_ref().map(Stats::state)));
+    // Socket stats feed the charts once a second while the socket is live.
+    let last_socket_net = StoredValue::new(None::<u64>);
+    Effect::new(move |_| {
+        if let Some(w) = live.stats.get() {
+            cpu.update(|h| h.push(w.cpu_absolute));
+            memory.update(|h| h.push(w.memory_bytes as f64));
+            let total = w.network.rx_bytes + w.network.tx_bytes;
+            if let Some(prev) = last_socket_net.get_value() {
+                network.update(|h| h.push(total.saturating_sub(prev) as f64));
+            }
+            last_socket_net.set_value(Some(total));
+        }
+    });
+    // The socket's state wins over the (cached, slower) polled one.
+    let state = Signal::derive(move || {
+        live.state
+            .get()
+            .or_else(|| stats.with(|s| s.as_ref().map(Stats::state)))
+    });
+    // The real state settles an optimistic pending signal.
+    Effect::new(move |_| {
+        if let Some(current) = state.get() {
+            if pending.get_untracked().is_some() && settles(pending.get_untracked(), current) {
+                pending.set(None);
+            }
+        }
+    });
     let badge = Signal::derive(move || {
         server_status_label(&server.status, server.is_node_under_maintenance).unwrap_or_else(|| {
             state
@@ -123,7 +154,13 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 .map_or("unknown".into(), |s| s.as_str().to_string())
         })
     });
-    let res = move || stats.with(|s| s.as_ref().map(|s| s.resources.clone()).unwrap_or_default());
+    let res = move || {
+        live.stats
+            .get()
+            .map(|w| w.resources())
+            .or_else(|| stats.with(|s| s.as_ref().map(|s| s.resources.clone())))
+            .unwrap_or_default()
+    };
     let limits = server.limits.clone();
     let mem_limit = limits.memory as f64 * 1024.0 * 1024.0;
     let sftp = server.sftp_details.clone();
@@ -137,6 +174,13 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             </header>
             <p class="sr-only" aria-live="polite">{move || state.get().map(|s| format!("Server is {s}"))}</p>
             <PowerButtons control=control state pending on_signal/>
+            <p class="link-status muted" data-reauths=move || live.reauths.get().to_string() data-link=move || match live.link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Down(_) => "down" }>
+                {move || match live.link.get() {
+                    Link::Live => "Live".to_string(),
+                    Link::Connecting => "Connecting to Wings…".to_string(),
+                    Link::Down(reason) => reason,
+                }}
+            </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}
                 {move || poll_error.get().map(|error| view! { <ErrorNote error/> })}
@@ -158,13 +202,14 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                     <Sparkline label="Network traffic over the last minutes" history=network/>
                 </figure>
             </section>
-            <Tabs client=client.clone() server=id.clone() sftp/>
+            <Tabs client=client.clone() server=id.clone() sftp live console=permissions.iter().any(|p| p == "*" || p == "control.console")/>
         </article>
     }
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
+    Console,
     Files,
     Startup,
     Sftp,
@@ -172,8 +217,15 @@ enum Tab {
 
 /// Files, startup and SFTP details, one at a time (each loads only when opened).
 #[component]
-fn Tabs(client: PanelClient, server: String, sftp: ptero_api::SftpDetails) -> impl IntoView {
-    let tab = RwSignal::new(Tab::Files);
+fn Tabs(
+    client: PanelClient,
+    server: String,
+    sftp: ptero_api::SftpDetails,
+    live: WingsLive,
+    console: bool,
+) -> impl IntoView {
+    let tab = RwSignal::new(if console { Tab::Console } else { Tab::Files });
+    let on_command = Callback::new(move |command: String| live.send_command(&command));
     let tab_button = move |which: Tab, label: &'static str| {
         view! {
             <button type="button" role="tab" class="tab" aria-selected=move || (tab.get() == which).to_string()
@@ -182,6 +234,7 @@ fn Tabs(client: PanelClient, server: String, sftp: ptero_api::SftpDetails) -> im
     };
     view! {
         <div class="tabs" role="tablist" aria-label="Server sections">
+            {console.then(|| tab_button(Tab::Console, "Console"))}
             {tab_button(Tab::Files, "Files")}
             {tab_button(Tab::Startup, "Startup")}
             {tab_button(Tab::Sftp, "SFTP & account")}
@@ -190,6 +243,9 @@ fn Tabs(client: PanelClient, server: String, sftp: ptero_api::SftpDetails) -> im
             {move || {
                 let (client, server, sftp) = (client.clone(), server.clone(), sftp.clone());
                 match tab.get() {
+                    Tab::Console => view! {
+                        <Console lines=live.lines on_command enabled=Signal::derive(move || live.link.get() == Link::Live)/>
+                    }.into_any(),
                     Tab::Files => view! { <super::files::Files client server/> }.into_any(),
                     Tab::Startup => view! { <super::startup::Startup client server/> }.into_any(),
                     Tab::Sftp => view! { <super::account::AccountAndSftp client sftp server/> }.into_any(),

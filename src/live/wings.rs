@@ -1,0 +1,225 @@
+//! The Wings websocket of one server: state, per-second stats and console lines, with
+//! token refresh on `token expiring` (re-auth on the same socket) and reconnection with
+//! exponential backoff and jitter after a drop. Closed when the owner is disposed.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use ptero_api::ws::{jwt_error_needs_new_token, Inbound, Outbound};
+use ptero_api::{PowerState, WingsStats};
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use super::{backoff, sleep};
+use crate::api::PanelClient;
+
+/// Console lines kept (older ones scroll away).
+pub const SCROLLBACK: usize = 1000;
+
+/// Where the socket stands, in words a person can act on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Link {
+    Connecting,
+    Live,
+    /// Not connected; polling `/resources` instead. The reason says why.
+    Down(String),
+}
+
+/// The live view of one server that components read.
+#[derive(Clone, Copy)]
+pub struct WingsLive {
+    pub link: RwSignal<Link>,
+    pub state: RwSignal<Option<PowerState>>,
+    pub stats: RwSignal<Option<WingsStats>>,
+    pub lines: RwSignal<VecDeque<String>>,
+    /// Re-authentications on the same socket (token refreshes) so far.
+    pub reauths: RwSignal<u32>,
+    socket: StoredValue<Option<SendWrapper<WebSocket>>>,
+}
+
+impl WingsLive {
+    /// Sends a console command; false when the socket is not live.
+    pub fn send_command(&self, command: &str) -> bool {
+        self.send(&Outbound::SendCommand(command.to_string()))
+    }
+
+    fn send(&self, frame: &Outbound) -> bool {
+        self.socket.with_value(|s| {
+            s.as_ref().is_some_and(|ws| {
+                ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&frame.encode()).is_ok()
+            })
+        })
+    }
+}
+
+/// Opens (and keeps open) the websocket of `server`.
+pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
+    let live = WingsLive {
+        link: RwSignal::new(Link::Connecting),
+        state: RwSignal::new(None),
+        stats: RwSignal::new(None),
+        lines: RwSignal::new(VecDeque::new()),
+        reauths: RwSignal::new(0),
+        socket: StoredValue::new(None),
+    };
+    let disposed = Rc::new(RefCell::new(false));
+    let flag = SendWrapper::new(disposed.clone());
+    on_cleanup(move || {
+        *flag.borrow_mut() = true;
+        live.socket.update_value(|s| {
+            if let Some(ws) = s.take() {
+                let _ = ws.close();
+            }
+        });
+    });
+    leptos::task::spawn_local(run(live, client, server, disposed));
+    live
+}
+
+async fn run(live: WingsLive, client: PanelClient, server: String, disposed: Rc<RefCell<bool>>) {
+    let mut attempt = 0u32;
+    while !*disposed.borrow() {
+        let outcome = session(live, &client, &server, &disposed).await;
+        if *disposed.borrow() {
+            return;
+        }
+        match outcome {
+            Ok(()) => attempt = 0,
+            Err(reason) => {
+                live.link.set(Link::Down(reason));
+                attempt += 1;
+            }
+        }
+        sleep(backoff(attempt)).await;
+    }
+}
+
+/// One socket's life: token, connect, auth, events until it closes.
+async fn session(
+    live: WingsLive,
+    client: &PanelClient,
+    server: &str,
+    disposed: &Rc<RefCell<bool>>,
+) -> Result<(), String> {
+    let credentials = client
+        .websocket(server)
+        .await
+        .map_err(|e| format!("No websocket token: {e}"))?;
+    let ws = WebSocket::new(&credentials.socket)
+        .map_err(|_| format!("Invalid websocket address {}", credentials.socket))?;
+    let (done_tx, done_rx) = futures::channel::oneshot::channel::<Result<(), String>>();
+    let done = Rc::new(RefCell::new(Some(done_tx)));
+    let opened = Rc::new(RefCell::new(false));
+
+    let token = credentials.token.clone();
+    let on_open = {
+        let ws = ws.clone();
+        let opened = opened.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            *opened.borrow_mut() = true;
+            let _ = ws.send_with_str(&Outbound::Auth(token.clone()).encode());
+        })
+    };
+    let on_message = {
+        let ws = ws.clone();
+        let client = client.clone();
+        let server = server.to_string();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(text) = event.data().as_string() else {
+                return;
+            };
+            let Ok(inbound) = Inbound::decode(&text) else {
+                return;
+            };
+            handle(live, &ws, &client, &server, inbound);
+        })
+    };
+    let on_close = {
+        let done = done.clone();
+        let opened = opened.clone();
+        let socket = credentials.socket.clone();
+        Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            let result = if !*opened.borrow() {
+                Err(format!(
+                    "Wings refused the live connection to {socket}. Wings accepts only the panel's own origin and its \
+                     allowed_origins; showing polled data instead."
+                ))
+            } else if event.code() == 4409 {
+                Err("The server is suspended; Wings closed the live connection.".into())
+            } else {
+                Err(format!(
+                    "The live connection dropped (code {}); reconnecting.",
+                    event.code()
+                ))
+            };
+            if let Some(tx) = done.borrow_mut().take() {
+                let _ = tx.send(result);
+            }
+        })
+    };
+    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    live.socket.set_value(Some(SendWrapper::new(ws.clone())));
+    if *disposed.borrow() {
+        let _ = ws.close();
+    }
+    let result = done_rx.await.unwrap_or(Ok(()));
+    ws.set_onopen(None);
+    ws.set_onmessage(None);
+    ws.set_onclose(None);
+    drop((on_open, on_message, on_close));
+    result
+}
+
+fn handle(live: WingsLive, ws: &WebSocket, client: &PanelClient, server: &str, inbound: Inbound) {
+    match inbound {
+        Inbound::AuthSuccess => {
+            if live.link.get_untracked() == Link::Live {
+                live.reauths.update(|n| *n += 1);
+            } else {
+                live.link.set(Link::Live);
+                let _ = ws.send_with_str(&Outbound::SendLogs.encode());
+            }
+        }
+        Inbound::Status(state) => live.state.set(Some(state)),
+        Inbound::Stats(stats) => {
+            live.state.set(Some(stats.state));
+            live.stats.set(Some(stats));
+        }
+        Inbound::ConsoleOutput(line)
+        | Inbound::InstallOutput(line)
+        | Inbound::DaemonMessage(line) => push_line(live, line),
+        Inbound::DaemonError(message) => push_line(live, format!("[daemon error] {message}")),
+        Inbound::TokenExpiring | Inbound::TokenExpired => {
+            reauth(ws.clone(), client.clone(), server.to_string())
+        }
+        Inbound::JwtError(message) if jwt_error_needs_new_token(&message) => {
+            reauth(ws.clone(), client.clone(), server.to_string())
+        }
+        Inbound::JwtError(message) => push_line(live, format!("[auth] {message}")),
+        _ => {}
+    }
+}
+
+fn push_line(live: WingsLive, line: String) {
+    live.lines.update(|lines| {
+        if lines.len() == SCROLLBACK {
+            lines.pop_front();
+        }
+        lines.push_back(line);
+    });
+}
+
+/// A fresh token from the panel, sent as `auth` on the same socket.
+fn reauth(ws: WebSocket, client: PanelClient, server: String) {
+    leptos::task::spawn_local(async move {
+        if let Ok(credentials) = client.websocket(&server).await {
+            let _ = ws.send_with_str(&Outbound::Auth(credentials.token).encode());
+        }
+    });
+}
