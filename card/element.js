@@ -52,6 +52,10 @@ if (!customElements.get(PTERO_CARD_TAG)) {
         this.#mount();
       }
     }
+    /** Page-wide counters: mounted cards and open origin streams (for tests and debugging). */
+    static stats() {
+      return { mounted: cardsMounted(), streams: openStreams() };
+    }
     /** Sends a power signal the card's token grants; false when it cannot. */
     power(signal) {
       return this.#id ? cardPower(this.#id, String(signal)) : false;

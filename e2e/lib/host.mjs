@@ -24,6 +24,10 @@ export async function startHost({ root, listen = 0, site, secret, audience, view
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ token }));
       return;
     }
+    if (url.pathname === "/favicon.ico") {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === "/demo-config.json") {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ origin: audience }));
       return;

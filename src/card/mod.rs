@@ -25,10 +25,10 @@ pub use view::ServerCard;
 
 /// Entry points a mounted card exposes to its element's methods (`power()`).
 #[derive(Clone, Default)]
-pub struct Controls(Arc<Mutex<Option<Callback<PowerSignal>>>>);
+pub struct Controls(Arc<Mutex<Option<Callback<PowerSignal, bool>>>>);
 
 impl Controls {
-    fn set_power(&self, callback: Callback<PowerSignal>) {
+    fn set_power(&self, callback: Callback<PowerSignal, bool>) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some(callback);
         }
@@ -36,7 +36,7 @@ impl Controls {
 
     fn power(&self, signal: PowerSignal) -> bool {
         let callback = self.0.lock().ok().and_then(|slot| *slot);
-        callback.map(|c| c.run(signal)).is_some()
+        callback.is_some_and(|c| c.run(signal))
     }
 }
 

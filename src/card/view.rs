@@ -278,15 +278,20 @@ fn LiveCard(
         }
     });
     let allowed_for_method = control.allowed.clone();
-    let on_signal = Callback::new(move |signal: PowerSignal| {
+    // Used by the buttons and by `element.power()`: refuses what the token does not grant.
+    let send_power = Callback::new(move |signal: PowerSignal| {
         if !allowed_for_method.contains(&signal) {
-            return;
+            return false;
         }
         power_error.set(None);
         pending.set(Some(signal));
         power.dispatch(signal);
+        true
     });
-    controls.set_power(on_signal);
+    controls.set_power(send_power);
+    let on_signal = Callback::new(move |signal: PowerSignal| {
+        send_power.run(signal);
+    });
 
     let sso_allowed = allows(Grant::Sso);
     let console_allowed = allows(Grant::Console);

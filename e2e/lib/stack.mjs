@@ -1,0 +1,58 @@
+// The whole stack on loopback for end-to-end tests: the sandbox panel, an origin
+// configured for one hosting site, and that hosting site serving a page of cards.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startHost } from "./host.mjs";
+import { freePort, startProcess, stop } from "./procs.mjs";
+
+export const ADMIN_KEY = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
+export const SITE_SECRET = "e2e-hosting-site-secret-0123456789abcdefgh";
+const bin = (name) => new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+const repo = new URL("../../", import.meta.url).pathname;
+
+/** Starts sandbox + origin + host; `pages` is the folder the host serves. */
+export async function startStack({ pages, sandboxArgs = [] }) {
+  const panelPort = await freePort();
+  const originPort = await freePort();
+  const panel = `http://127.0.0.1:${panelPort}`;
+  const origin = `http://127.0.0.1:${originPort}`;
+  const sandbox = await startProcess("sandbox", bin("ptero-sandbox"), [
+    "--listen", `127.0.0.1:${panelPort}`, "--resources-cache-secs", "0", "--power-delay-ms", "1000", ...sandboxArgs,
+  ], { readyUrl: `${panel}/api/client` });
+  const host = await startHost({ root: pages, site: "e2e", secret: SITE_SECRET, audience: origin });
+  const dir = mkdtempSync(join(tmpdir(), "ptero-e2e-"));
+  const config = join(dir, "ptero-origin.toml");
+  writeFileSync(config, `listen = "127.0.0.1:${originPort}"
+public_url = "${origin}"
+[panel]
+url = "${panel}"
+[origins]
+allowed = ["${host.url}"]
+reload_interval_secs = 1
+[sites.e2e]
+issuer = "e2e"
+algorithm = "HS256"
+actions = ["start", "stop", "restart", "kill", "console", "sso"]
+[static]
+app_dir = "${repo}dist"
+card_dir = "${repo}dist/card"
+[stream]
+poll_interval_ms = 1000
+`);
+  const originProcess = await startProcess("origin", bin("ptero-origin"), ["--config", config, "serve"], {
+    env: { PTERO_ORIGIN__PANEL__CLIENT_KEY: ADMIN_KEY, PTERO_ORIGIN__SITES__E2E__SECRET: SITE_SECRET, RUST_LOG: "ptero_origin=debug" },
+    readyUrl: `${origin}/healthz`,
+  });
+  return {
+    panel,
+    origin,
+    host,
+    originProcess,
+    async close() {
+      stop(originProcess);
+      stop(sandbox);
+      await host.close();
+    },
+  };
+}
