@@ -130,3 +130,12 @@ test("adding and removing 100 cards leaves nothing mounted and no stream open", 
   await page.evaluate((s) => window.addCards(s), [RUNNING]);
   await waitReady(page, RUNNING);
 });
+
+test("a suspended server's card shows its badge and offers no power", async () => {
+  const page = await cardPage();
+  await page.evaluate((s) => window.addCards(s), [SUSPENDED]);
+  await waitReady(page, SUSPENDED);
+  await page.waitForSelector(`ptero-server-card[server='${SUSPENDED}'] [data-state=suspended]`);
+  const enabled = await page.$$eval(`ptero-server-card[server='${SUSPENDED}'] button[data-signal]`, (b) => b.filter((x) => !x.disabled).length);
+  assert.equal(enabled, 0);
+});

@@ -297,7 +297,14 @@ fn LiveCard(
     let console_allowed = allows(Grant::Console);
     let compact = config.compact;
     let s = summary.clone();
-    let state = Signal::derive(move || s.with(|s| s.as_ref().map(|s| s.state)));
+    // A suspended, installing or maintenance server takes no power signals: no state, no buttons enabled.
+    let state = Signal::derive(move || {
+        s.with(|s| {
+            s.as_ref()
+                .filter(|s| !(s.is_suspended || s.node_under_maintenance || s.status.is_some()))
+                .map(|s| s.state)
+        })
+    });
     let s = summary.clone();
     let badge = Signal::derive(move || s.with(|s| s.as_ref().map_or("unknown".into(), badge_text)));
     let s = summary.clone();
