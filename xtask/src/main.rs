@@ -6,7 +6,9 @@
 //! - `demo`:  sandbox panel + origin serving the app, and a sample hosting page
 //! - `dist`:  release artefacts in `dist/` (app, card, server binaries)
 //! - `size`:  brotli sizes of the app and card bundles
+//! - `bench`: sizes, first paint, origin fan-out numbers
 
+mod bench;
 mod build;
 mod cmd;
 mod demo;
@@ -24,8 +26,9 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&args[1..]),
         Some("dist") => tools::setup().and_then(|t| build::dist(&t)),
         Some("size") => size::report(),
+        Some("bench") => bench::run(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo|dist|size>");
+            eprintln!("usage: cargo xtask <setup|test|demo|dist|size|bench>");
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,33 @@
+//! `cargo xtask bench`: benchmarks that print numbers (no pass/fail):
+//! - bundle sizes (brotli) against their budgets,
+//! - card first paint with live data and app time-to-server-list (headless Chromium),
+//! - origin fan-out: upstream polls with 1,000 SSE viewers, p99 added latency, RSS.
+
+use crate::build;
+use crate::cmd::{self, command, step, Result};
+use crate::size;
+use crate::tools;
+
+pub fn run() -> Result {
+    tools::setup()?;
+    build::bundles()?;
+    size::report()?;
+    step("building the servers (cargo build)");
+    cmd::run(
+        "building the servers",
+        command("cargo").args(["build", "-p", "ptero-sandbox", "-p", "ptero-origin"]),
+    )?;
+    step("first paint: card and app in headless Chromium");
+    cmd::run(
+        "the first-paint benchmark",
+        command("node").args(["e2e/bench/first-paint.mjs", "20"]),
+    )?;
+    step("origin fan-out: 1,000 SSE viewers of one server (release build)");
+    cmd::run(
+        "the fan-out benchmark",
+        command("bash").args([
+            "-c",
+            "ulimit -n 8192 && exec cargo run --quiet --release -p ptero-origin --example fanout_bench -- 1000 1000",
+        ]),
+    )
+}
