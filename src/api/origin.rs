@@ -244,7 +244,7 @@ impl OriginClient {
                 .decode_with_js_u8_array_and_options(&bytes, &options)
                 .unwrap_or_default();
             for event in parser.feed(&text) {
-                if let Ok(parsed) = serde_json::from_str::<StreamEvent>(&event.data) {
+                if let Some(parsed) = StreamEvent::decode(&event.event, &event.data) {
                     on_event(parsed);
                 }
             }

@@ -165,6 +165,16 @@ fn summary_is_built_from_panel_shapes() {
 }
 
 #[test]
+fn stream_decode_by_event_name_refuses_unknown_names_and_bad_data() {
+    assert_eq!(StreamEvent::decode("bogus", "{}"), None);
+    assert_eq!(StreamEvent::decode("state", "{not json"), None);
+    assert_eq!(
+        StreamEvent::decode("state", r#"{"server":"a","state":"exploded"}"#),
+        None
+    );
+}
+
+#[test]
 fn stream_events_are_tagged_by_type() {
     let events = [
         (
@@ -206,7 +216,14 @@ fn stream_events_are_tagged_by_type() {
     ];
     for (event, wire) in events {
         assert_eq!(serde_json::to_value(&event).unwrap(), wire);
-        assert_eq!(serde_json::from_value::<StreamEvent>(wire).unwrap(), event);
+        assert_eq!(
+            serde_json::from_value::<StreamEvent>(wire.clone()).unwrap(),
+            event
+        );
+        assert_eq!(
+            StreamEvent::decode(event.event_name(), &wire.to_string()),
+            Some(event.clone())
+        );
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&event.to_json()).unwrap()["type"],
             event.event_name()
