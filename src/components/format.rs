@@ -1,5 +1,29 @@
 //! Human formats for bytes, percentages and uptimes.
 
+/// `value` with `decimals` (0–3) digits after the point, rounded half away from zero.
+/// Integer arithmetic on purpose: core's float formatting adds ~10 KB to each wasm bundle.
+pub fn fixed(value: f64, decimals: u32) -> String {
+    let scale = 10i64.pow(decimals.min(3));
+    let scaled = if value.is_finite() {
+        (value * scale as f64).round() as i64
+    } else {
+        0
+    };
+    let sign = if scaled < 0 { "-" } else { "" };
+    let (whole, frac) = (
+        scaled.unsigned_abs() / scale as u64,
+        scaled.unsigned_abs() % scale as u64,
+    );
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!(
+            "{sign}{whole}.{frac:0width$}",
+            width = decimals.min(3) as usize
+        )
+    }
+}
+
 /// `1536` → `"1.5 KiB"`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -12,13 +36,13 @@ pub fn bytes(n: u64) -> String {
     if unit == 0 {
         format!("{n} B")
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{} {}", fixed(value, 1), UNITS[unit])
     }
 }
 
 /// `42.345` → `"42.3%"`.
 pub fn percent(p: f64) -> String {
-    format!("{p:.1}%")
+    format!("{}%", fixed(p, 1))
 }
 
 /// Milliseconds → `"3d 4h"`, `"2h 5m"`, `"4m 10s"`.
@@ -37,6 +61,23 @@ pub fn duration_ms(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_rounds_like_format_does_for_display_values() {
+        for (value, decimals, expected) in [
+            (42.345, 1, "42.3"),
+            (0.05, 1, "0.1"),
+            (305.6, 1, "305.6"),
+            (-3.25, 1, "-3.3"),
+            (-0.04, 1, "0.0"),
+            (99.999, 0, "100"),
+            (8.0808, 2, "8.08"),
+            (f64::NAN, 1, "0.0"),
+            (7.0, 1, "7.0"),
+        ] {
+            assert_eq!(fixed(value, decimals), expected, "{value} with {decimals}");
+        }
+    }
 
     #[test]
     fn bytes_are_shown_in_binary_units() {

@@ -35,9 +35,9 @@ pub fn Meter(
                 aria-label=label
                 aria-valuemin="0"
                 aria-valuemax="100"
-                aria-valuenow=move || format!("{:.0}", fraction() * 100.0)
+                aria-valuenow=move || super::fixed(fraction() * 100.0, 0)
             >
-                <div class="meter-fill" style:width=move || format!("{:.1}%", fraction() * 100.0)></div>
+                <div class="meter-fill" style:width=move || format!("{}%", super::fixed(fraction() * 100.0, 1))></div>
             </div>
         </div>
     }

@@ -42,7 +42,13 @@ impl History {
         self.0
             .iter()
             .enumerate()
-            .map(|(i, v)| format!("{},{:.2}", i + offset, 20.0 - (v / top).min(1.0) * 20.0))
+            .map(|(i, v)| {
+                format!(
+                    "{},{}",
+                    i + offset,
+                    super::fixed(20.0 - (v / top).min(1.0) * 20.0, 2)
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
