@@ -26,9 +26,7 @@ impl CardConfig {
         let origin = attr("origin").ok_or(
             "The card needs an origin=\"https://…\" attribute: the ptero-origin it talks to.",
         )?;
-        let origin = ptero_api::Origin::parse(&origin)
-            .map_err(|e| format!("The origin attribute is not a valid origin: {e}"))?
-            .to_string();
+        let origin = browser_origin(&origin)?;
         let server = attr("server")
             .ok_or("The card needs a server=\"…\" attribute: the server's identifier.")?;
         ptero_api::ServerId::parse(&server)
@@ -56,4 +54,27 @@ impl CardConfig {
             compact: host.has_attribute("compact"),
         })
     }
+}
+
+/// Normalises `text` to `scheme://host[:port]` with the browser's own URL parser (already
+/// in every page, so the card ships no parser of its own); anything beyond an origin is
+/// refused rather than silently dropped.
+fn browser_origin(text: &str) -> Result<String, String> {
+    let bad = |why: &str| {
+        format!("The origin attribute \"{text}\" is not an origin: {why}. Use the form https://origin.example.com")
+    };
+    let url = web_sys::Url::new(text).map_err(|_| bad("it is not a URL"))?;
+    if !matches!(url.protocol().as_str(), "https:" | "http:") {
+        return Err(bad("only http and https work"));
+    }
+    if !url.username().is_empty() || !url.password().is_empty() {
+        return Err(bad("it carries a user name or password"));
+    }
+    if !matches!(url.pathname().as_str(), "" | "/")
+        || !url.search().is_empty()
+        || !url.hash().is_empty()
+    {
+        return Err(bad("it has a path, query or fragment"));
+    }
+    Ok(url.origin())
 }
