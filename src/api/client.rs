@@ -3,10 +3,10 @@
 
 use gloo_net::http::Method;
 use ptero_api::{
-    Account, AccountItem, ApiKey, FileList, FileObject, Item, PowerSignal, Server, ServerDetail,
-    ServerList, StartupList, Stats, WebsocketCredentials, WebsocketToken,
+    Account, AccountItem, ApiKey, CommandRequest, FileList, FileObject, Item, PowerRequest,
+    PowerSignal, Server, ServerDetail, ServerList, StartupList, Stats, UpdateVariableRequest,
+    WebsocketCredentials, WebsocketToken,
 };
-use serde_json::json;
 
 use super::fetch::{self, Call};
 use super::{ApiError, Credentials};
@@ -37,7 +37,7 @@ impl PanelClient {
         format!("{}{path}", self.api_root)
     }
 
-    fn call(&self, method: Method, path: &str, body: Option<serde_json::Value>) -> Call<'_> {
+    fn call(&self, method: Method, path: &str, body: Option<String>) -> Call<'_> {
         Call {
             method,
             url: self.url(path),
@@ -80,15 +80,17 @@ impl PanelClient {
     }
 
     pub async fn power(&self, id: &str, signal: PowerSignal) -> Result<(), ApiError> {
-        let body = json!({ "signal": signal.as_str() });
-        fetch::send(self.call(Method::POST, &format!("/servers/{id}/power"), Some(body)))
+        let body = to_json(&PowerRequest { signal });
+        fetch::send(self.call(Method::POST, &format!("/servers/{id}/power"), body))
             .await
             .map(drop)
     }
 
     pub async fn command(&self, id: &str, command: &str) -> Result<(), ApiError> {
-        let body = json!({ "command": command });
-        fetch::send(self.call(Method::POST, &format!("/servers/{id}/command"), Some(body)))
+        let body = to_json(&CommandRequest {
+            command: command.to_string(),
+        });
+        fetch::send(self.call(Method::POST, &format!("/servers/{id}/command"), body))
             .await
             .map(drop)
     }
@@ -123,15 +125,23 @@ impl PanelClient {
     }
 
     pub async fn set_variable(&self, id: &str, key: &str, value: &str) -> Result<(), ApiError> {
-        let body = json!({ "key": key, "value": value });
+        let body = to_json(&UpdateVariableRequest {
+            key: key.to_string(),
+            value: Some(value.to_string()),
+        });
         fetch::send(self.call(
             Method::PUT,
             &format!("/servers/{id}/startup/variable"),
-            Some(body),
+            body,
         ))
         .await
         .map(drop)
     }
+}
+
+/// A request body; typed structs, not `serde_json::Value`, keep the bundle small.
+fn to_json(body: &impl serde::Serialize) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 /// Percent-encodes a query value (paths may hold spaces, `&`, `#`, non-ASCII).

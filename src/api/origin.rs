@@ -8,11 +8,11 @@ use std::fmt;
 use gloo_net::http::{Method, Request, Response};
 use js_sys::Uint8Array;
 use ptero_api::origin::{
-    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
+    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SessionRequest, SsoTicket,
+    StreamEvent,
 };
-use ptero_api::PowerSignal;
+use ptero_api::{CommandRequest, PowerRequest, PowerSignal};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, TextDecoder};
@@ -74,7 +74,7 @@ impl OriginClient {
         method: Method,
         path: &str,
         session: Option<&str>,
-        body: Option<serde_json::Value>,
+        body: Option<String>,
         signal: Option<&AbortSignal>,
     ) -> Result<Response, OriginFailure> {
         let mut builder = Request::get(&format!("{}{path}", self.base))
@@ -130,7 +130,10 @@ impl OriginClient {
                 Method::POST,
                 "/v1/session",
                 None,
-                Some(json!({ "token": token })),
+                serde_json::to_string(&SessionRequest {
+                    token: token.to_string(),
+                })
+                .ok(),
                 None,
             )
             .await?;
@@ -160,12 +163,12 @@ impl OriginClient {
         server: &str,
         signal: PowerSignal,
     ) -> Result<(), OriginFailure> {
-        let body = json!({ "signal": signal.as_str() });
+        let body = serde_json::to_string(&PowerRequest { signal }).ok();
         self.send(
             Method::POST,
             &format!("/v1/servers/{server}/power"),
             Some(session),
-            Some(body),
+            body,
             None,
         )
         .await
@@ -178,12 +181,15 @@ impl OriginClient {
         server: &str,
         command: &str,
     ) -> Result<(), OriginFailure> {
-        let body = json!({ "command": command });
+        let body = serde_json::to_string(&CommandRequest {
+            command: command.to_string(),
+        })
+        .ok();
         self.send(
             Method::POST,
             &format!("/v1/servers/{server}/command"),
             Some(session),
-            Some(body),
+            body,
             None,
         )
         .await
