@@ -82,7 +82,8 @@ fn card(out: &Path) -> Result {
     Ok(())
 }
 
-fn servers(out: &Path) -> Result {
+/// Release builds of the two server binaries, left in `target/release/`.
+pub fn release_servers() -> Result {
     step("building ptero-origin and ptero-sandbox (cargo, release)");
     run(
         "building the server binaries",
@@ -94,7 +95,11 @@ fn servers(out: &Path) -> Result {
             "-p",
             "ptero-sandbox",
         ]),
-    )?;
+    )
+}
+
+fn servers(out: &Path) -> Result {
+    release_servers()?;
     fs::create_dir_all(out).map_err(io("creating dist/bin"))?;
     for bin in ["ptero-origin", "ptero-sandbox"] {
         copy(&root().join("target/release").join(bin), &out.join(bin))?;

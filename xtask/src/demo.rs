@@ -12,7 +12,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 use crate::build;
-use crate::cmd::{self, command, root, step, Result, StepError};
+use crate::cmd::{command, root, step, Result, StepError};
 use crate::tools;
 
 const ORIGIN: &str = "127.0.0.1:8080";
@@ -38,18 +38,7 @@ pub fn run(args: &[String]) -> Result {
     }
     tools::setup()?;
     build::bundles()?;
-    step("building ptero-origin and ptero-sandbox (cargo, release)");
-    cmd::run(
-        "building the servers",
-        command("cargo").args([
-            "build",
-            "--release",
-            "-p",
-            "ptero-origin",
-            "-p",
-            "ptero-sandbox",
-        ]),
-    )?;
+    build::release_servers()?;
     let config = write_origin_config()?;
 
     step("starting the sandbox panel, the origin and the hosting site");
