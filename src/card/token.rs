@@ -19,12 +19,19 @@ pub async fn fetch_token(url: &str) -> Result<String, String> {
         ));
     }
     let text = response.text().await.unwrap_or_default();
-    let token = match serde_json::from_str::<serde_json::Value>(&text) {
-        Ok(value) => value
-            .get("token")
-            .and_then(|t| t.as_str())
-            .map(str::to_string),
-        Err(_) => Some(text.trim().to_string()),
+    // A typed answer, not `serde_json::Value`: the generic value parser is ~6 KB of wasm.
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        token: Option<String>,
+    }
+    let token = if text.trim_start().starts_with('{') {
+        serde_json::from_str::<Answer>(&text)
+            .map_err(|e| {
+                format!("The hosting site's token URL answered JSON without a token ({e}).")
+            })?
+            .token
+    } else {
+        Some(text.trim().to_string())
     };
     token
         .filter(|t| !t.is_empty())

@@ -247,27 +247,30 @@ fn LiveCard(
         }
     });
 
-    let power_host = host.clone();
-    let power_client = client.clone();
-    let power_session = session.clone();
-    let power_server = server.clone();
-    let power = Action::new_local(move |signal: &PowerSignal| {
-        let (client, session, server, signal) = (
-            power_client.clone(),
-            power_session.clone(),
-            power_server.clone(),
-            *signal,
-        );
-        async move { (signal, client.power(&session, &server, signal).await) }
-    });
-    Effect::new(move |_| {
-        if let Some((signal, result)) = power.value().get() {
+    let allowed_for_method = control.allowed.clone();
+    let power_target = (
+        client.clone(),
+        session.clone(),
+        server.clone(),
+        host.clone(),
+    );
+    // Used by the buttons and by `element.power()`: refuses what the token does not grant.
+    // A plain task, not an `Action`: the card ships no action machinery.
+    let send_power = Callback::new(move |signal: PowerSignal| {
+        if !allowed_for_method.contains(&signal) {
+            return false;
+        }
+        power_error.set(None);
+        pending.set(Some(signal));
+        let (client, session, server, host) = power_target.clone();
+        leptos::task::spawn_local(async move {
+            let result = client.power(&session, &server, signal).await;
             let outcome = match &result {
                 Ok(()) => "accepted".to_string(),
                 Err(failure) => failure.code(),
             };
             emit(
-                &power_host,
+                &host,
                 "ptero-power",
                 &[("signal", signal.as_str()), ("outcome", &outcome)],
             );
@@ -275,17 +278,7 @@ fn LiveCard(
                 pending.set(None);
                 power_error.set(Some(failure.to_string()));
             }
-        }
-    });
-    let allowed_for_method = control.allowed.clone();
-    // Used by the buttons and by `element.power()`: refuses what the token does not grant.
-    let send_power = Callback::new(move |signal: PowerSignal| {
-        if !allowed_for_method.contains(&signal) {
-            return false;
-        }
-        power_error.set(None);
-        pending.set(Some(signal));
-        power.dispatch(signal);
+        });
         true
     });
     controls.set_power(send_power);
@@ -373,23 +366,36 @@ fn badge_text(summary: &ServerSummary) -> String {
 #[component]
 fn SsoButton(client: OriginClient, session: String, server: String) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
-    let open = Action::new_local(move |_: &()| {
+    let open = move |_| {
+        problem.set(None);
+        // The tab opens now, inside the click, or popup blockers refuse it; it is sent
+        // to the one-time URL once the origin has minted it, and closed on failure.
+        let tab =
+            web_sys::window().and_then(|w| w.open_with_url_and_target("", "_blank").ok().flatten());
         let (client, session, server) = (client.clone(), session.clone(), server.clone());
-        async move { client.sso(&session, &server).await }
-    });
-    Effect::new(move |_| match open.value().get() {
-        Some(Ok(ticket)) => {
-            if let Some(window) = web_sys::window() {
-                let _ =
-                    window.open_with_url_and_target_and_features(&ticket.url, "_blank", "noopener");
+        leptos::task::spawn_local(async move {
+            match client.sso(&session, &server).await {
+                Ok(ticket) => match &tab {
+                    Some(tab) => {
+                        let _ = tab.set_opener(&wasm_bindgen::JsValue::NULL);
+                        let _ = tab.location().replace(&ticket.url);
+                    }
+                    None => problem.set(Some(
+                        "The browser blocked the new tab: allow pop-ups for this site and try again.".into(),
+                    )),
+                },
+                Err(failure) => {
+                    if let Some(tab) = &tab {
+                        let _ = tab.close();
+                    }
+                    problem.set(Some(failure.to_string()));
+                }
             }
-        }
-        Some(Err(failure)) => problem.set(Some(failure.to_string())),
-        None => {}
-    });
+        });
+    };
     view! {
         <div class="sso">
-            <button type="button" part="sso-button" on:click=move |_| { open.dispatch(()); }>"Open in panel"</button>
+            <button type="button" part="sso-button" on:click=open>"Open in panel"</button>
             {move || problem.get().map(|m| view! { <p class="error">{m}</p> })}
         </div>
     }
@@ -400,28 +406,20 @@ fn ConsolePane(feed: Feed, client: OriginClient, session: String, server: String
     let lines = feed.console.clone();
     let input = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let send = Action::new_local(move |command: &String| {
-        let (client, session, server, command) = (
-            client.clone(),
-            session.clone(),
-            server.clone(),
-            command.clone(),
-        );
-        async move { client.command(&session, &server, &command).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Err(failure)) = send.value().get() {
-            problem.set(Some(failure.to_string()));
-        }
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let command = input.get_untracked();
-        if !command.trim().is_empty() {
-            problem.set(None);
-            send.dispatch(command);
-            input.set(String::new());
+        if command.trim().is_empty() {
+            return;
         }
+        problem.set(None);
+        input.set(String::new());
+        let (client, session, server) = (client.clone(), session.clone(), server.clone());
+        leptos::task::spawn_local(async move {
+            if let Err(failure) = client.command(&session, &server, &command).await {
+                problem.set(Some(failure.to_string()));
+            }
+        });
     };
     view! {
         <details class="console" part="console">

@@ -27,9 +27,60 @@ pub fn bundles() -> Result {
     card(&dist.join("card"))
 }
 
-fn trunk_release(what: &str, target: &str, out: &Path, extra: &[&str]) -> Result {
-    step(&format!("building {what} (trunk, release, wasm-opt)"));
+/// How a browser bundle's standard library is built. Both rebuild std with the bundle's
+/// own size settings (`-Zbuild-std`, on stable through `RUSTC_BOOTSTRAP`); the card also
+/// drops panic messages and formatting (`panic=immediate-abort`, −12 KB brotli), since a
+/// card cannot show them anyway: its element script reports a wasm trap in every card.
+/// The app keeps `panic=abort` so its panic hook can show what went wrong.
+#[derive(Clone, Copy)]
+enum Panics {
+    Report,
+    ImmediateAbort,
+}
+
+fn size_build_env(cmd: &mut std::process::Command, panics: Panics) {
+    cmd.env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort");
+    let flags = match panics {
+        Panics::Report => "",
+        Panics::ImmediateAbort => {
+            // Other flags, other artefacts: a target dir of its own keeps the app's and
+            // the card's builds from invalidating each other.
+            cmd.env("CARGO_TARGET_DIR", root().join("target/wasm-immediate-abort"));
+            "-Zunstable-options -Cpanic=immediate-abort"
+        }
+    };
+    cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags);
+}
+
+/// Compiles `bin` for the browser with cargo first: trunk builds offline, and a std build
+/// needs std's own dependencies fetched once from the registry.
+fn prebuild(bin: &str, panics: Panics) -> Result {
+    let mut cmd = command("cargo");
+    cmd.args([
+        "build",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+        "--bin",
+        bin,
+    ]);
+    size_build_env(&mut cmd, panics);
+    run(&format!("compiling {bin} for the browser"), &mut cmd)
+}
+
+fn trunk_release(
+    what: &str,
+    target: &str,
+    out: &Path,
+    extra: &[&str],
+    (bin, panics): (&str, Panics),
+) -> Result {
+    step(&format!("building {what} (trunk, release, std rebuilt, wasm-opt)"));
+    prebuild(bin, panics)?;
     let mut cmd = command("trunk");
+    size_build_env(&mut cmd, panics);
     cmd.args([
         "build",
         "--release",
@@ -47,7 +98,13 @@ fn trunk_release(what: &str, target: &str, out: &Path, extra: &[&str]) -> Result
 }
 
 fn app(dist: &Path) -> Result {
-    trunk_release("the app", "index.html", dist, &["--public-url", "/"])
+    trunk_release(
+        "the app",
+        "index.html",
+        dist,
+        &["--public-url", "/"],
+        ("ptero-web", Panics::Report),
+    )
 }
 
 fn card(out: &Path) -> Result {
@@ -57,6 +114,7 @@ fn card(out: &Path) -> Result {
         "card.html",
         &staging,
         &["--public-url", "/card/", "--filehash=false"],
+        ("card", Panics::ImmediateAbort),
     )?;
     fs::create_dir_all(out).map_err(io("creating dist/card"))?;
     let glue = read(&staging.join("card.js"))?;

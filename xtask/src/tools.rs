@@ -1,4 +1,5 @@
-//! Installs what the build and tests need, each only when missing: the wasm target,
+//! Installs what the build and tests need, each only when missing: the wasm target and
+//! rust-src,
 //! trunk 0.21, wasm-bindgen-cli matching Cargo.lock, npm's binaryen + playwright-core,
 //! and Debian's chromium, chromium-driver and redis-server.
 
@@ -18,6 +19,7 @@ const APT_PACKAGES: &[(&str, &str)] = &[
 
 pub fn setup() -> Result<Tools> {
     wasm_target()?;
+    rust_src()?;
     trunk()?;
     wasm_bindgen()?;
     npm_tools()?;
@@ -40,6 +42,21 @@ fn wasm_target() -> Result {
     run(
         "installing the wasm32 target",
         command("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+    )
+}
+
+/// The standard library's sources: the browser bundles rebuild std for size
+/// (see `build::SizeBuild`).
+fn rust_src() -> Result {
+    let installed =
+        output(command("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        return Ok(());
+    }
+    step("installing the rust-src component (rustup)");
+    run(
+        "installing rust-src",
+        command("rustup").args(["component", "add", "rust-src"]),
     )
 }
 
