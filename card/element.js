@@ -16,6 +16,27 @@ if (!customElements.get(PTERO_CARD_TAG)) {
   const RETARGET = new Set(["origin", "server", "token", "token-url", "actions"]);
   const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   let nextId = 1;
+  // The card's wasm is built with panic=immediate-abort: a bug traps (a RuntimeError)
+  // instead of printing. After a trap the instance cannot be trusted, so every card says
+  // so instead of going blank or half-updating.
+  const connected = new Set();
+  let trapped = null;
+  const STOPPED = "This card stopped after an internal error. Reload the page to try again.";
+  const stop = (error) => {
+    if (!(error instanceof WebAssembly.RuntimeError) || trapped) return;
+    trapped = error;
+    for (const card of connected) card.showStopped();
+  };
+  addEventListener("error", (event) => stop(event.error));
+  addEventListener("unhandledrejection", (event) => stop(event.reason));
+  const guarded = (call) => {
+    try {
+      return call();
+    } catch (error) {
+      stop(error);
+      if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+    }
+  };
   class PteroServerCard extends HTMLElement {
     static observedAttributes = ATTRIBUTES;
     #id = 0;
@@ -40,6 +61,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
       this.#unmount();
     }
     attributeChangedCallback(name, oldValue, newValue) {
+      if (name === "locale" && this.shadowRoot.firstChild) this.shadowRoot.firstChild.lang = newValue ?? "";
       if (oldValue !== newValue && this.#id && RETARGET.has(name)) {
         this.#unmount();
         this.#mount();
@@ -54,22 +76,39 @@ if (!customElements.get(PTERO_CARD_TAG)) {
     }
     /** Page-wide counters: mounted cards and open origin streams (for tests and debugging). */
     static stats() {
-      return { mounted: cardsMounted(), streams: openStreams() };
+      return trapped ? { mounted: 0, streams: 0, stopped: true } : { mounted: cardsMounted(), streams: openStreams() };
     }
     /** Sends a power signal the card's token grants; false when it cannot. */
     power(signal) {
-      return this.#id ? cardPower(this.#id, String(signal)) : false;
+      return this.#id && !trapped ? Boolean(guarded(() => cardPower(this.#id, String(signal)))) : false;
+    }
+    /** Replaces the card with the internal-error message (after a wasm trap). */
+    showStopped() {
+      const box = document.createElement("div");
+      box.className = "card card-error";
+      box.setAttribute("part", "base");
+      box.setAttribute("role", "alert");
+      box.dataset.errorCode = "internal";
+      box.textContent = STOPPED;
+      this.#id = 0;
+      this.shadowRoot.replaceChildren(box);
+      this.dispatchEvent(new CustomEvent("ptero-error", { bubbles: true, composed: true, detail: { code: "internal", message: STOPPED } }));
     }
     #mount() {
+      connected.add(this);
+      if (trapped) return this.showStopped();
       this.#id = nextId++;
       // Mount inside a div, not on the shadow root itself (Leptos Suspense needs a parent element).
       const container = document.createElement("div");
       container.className = "root";
+      // `locale` names the card's language for assistive technology.
+      container.lang = this.getAttribute("locale") ?? "";
       this.shadowRoot.replaceChildren(container);
-      cardConnected(this.#id, this, container);
+      guarded(() => cardConnected(this.#id, this, container));
     }
     #unmount() {
-      if (this.#id) cardDisconnected(this.#id);
+      connected.delete(this);
+      if (this.#id && !trapped) guarded(() => cardDisconnected(this.#id));
       this.#id = 0;
       this.shadowRoot.replaceChildren();
     }

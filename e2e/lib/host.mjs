@@ -14,12 +14,17 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
  */
 export async function startHost({ root, listen = 0, site, secret, audience, viewer = "demo-viewer", email = "alice@example.com" }) {
   const base = resolve(root);
+  const counters = { tokens: 0 };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://host");
     if (url.pathname === "/token") {
+      counters.tokens += 1;
       const servers = (url.searchParams.get("servers") ?? "").split(",").filter(Boolean);
       const actions = (url.searchParams.get("actions") ?? "start stop restart kill").split(/[ ,]+/).filter(Boolean);
       const lifetime = Number(url.searchParams.get("lifetime") ?? 300);
+      // A page's own fetch or a card's `token-url` (sent with the site's cookies).
+      res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+      res.setHeader("access-control-allow-credentials", "true");
       const token = handoffToken({ site, secret, audience, viewer, email, servers, actions, lifetime });
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ token }));
       return;
@@ -42,5 +47,5 @@ export async function startHost({ root, listen = 0, site, secret, audience, view
     }
   });
   await new Promise((ok) => server.listen(listen, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${server.address().port}`, counters, close: () => new Promise((ok) => server.close(ok)) };
 }

@@ -12,7 +12,7 @@ const bin = (name) => new URL(`../../target/debug/${name}`, import.meta.url).pat
 const repo = new URL("../../", import.meta.url).pathname;
 
 /** Starts sandbox + origin + host; `pages` is the folder the host serves. */
-export async function startStack({ pages, sandboxArgs = [] }) {
+export async function startStack({ pages, sandboxArgs = [], originEnv = {} }) {
   const panelPort = await freePort();
   const originPort = await freePort();
   const panel = `http://127.0.0.1:${panelPort}`;
@@ -41,7 +41,7 @@ card_dir = "${repo}dist/card"
 poll_interval_ms = 1000
 `);
   const originProcess = await startProcess("origin", bin("ptero-origin"), ["--config", config, "serve"], {
-    env: { PTERO_ORIGIN__PANEL__CLIENT_KEY: ADMIN_KEY, PTERO_ORIGIN__SITES__E2E__SECRET: SITE_SECRET, RUST_LOG: "ptero_origin=debug" },
+    env: { PTERO_ORIGIN__PANEL__CLIENT_KEY: ADMIN_KEY, PTERO_ORIGIN__SITES__E2E__SECRET: SITE_SECRET, RUST_LOG: "ptero_origin=debug", ...originEnv },
     readyUrl: `${origin}/healthz`,
   });
   return {

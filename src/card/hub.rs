@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use ptero_api::origin::{OriginErrorCode, ServerSummary, SessionGrant, StreamEvent};
 use web_sys::AbortController;
 
+use super::token::fetch_token;
 use crate::api::{OriginClient, OriginFailure};
 use crate::live::{backoff, sleep};
 
@@ -22,6 +23,7 @@ pub const CONSOLE_LINES: usize = 500;
 
 pub type SessionResult = Result<Rc<SessionGrant>, OriginFailure>;
 type SharedSession = Shared<LocalBoxFuture<'static, SessionResult>>;
+type SharedToken = Shared<LocalBoxFuture<'static, Result<String, String>>>;
 
 /// One server's live data, shared by every card showing it under one session.
 #[derive(Clone)]
@@ -56,12 +58,48 @@ struct Stream {
 
 #[derive(Default)]
 struct Hub {
+    /// Hand-off tokens fetched from a `token-url`, by URL.
+    tokens: HashMap<String, SharedToken>,
     sessions: HashMap<(String, String), SharedSession>,
     streams: HashMap<StreamKey, Stream>,
 }
 
 thread_local! {
     static HUB: RefCell<Hub> = RefCell::new(Hub::default());
+}
+
+/// A hand-off token from the hosting site's `url`, fetched once for every card that names
+/// it (so they share one session and one stream). `stale` is the token a card wants
+/// replaced: a new one is fetched unless another card already did.
+pub fn token(url: &str, stale: Option<&str>) -> SharedToken {
+    HUB.with(|hub| {
+        let mut hub = hub.borrow_mut();
+        let usable = hub.tokens.get(url).filter(|cached| match cached.peek() {
+            None => true,
+            Some(Ok(token)) => stale != Some(token.as_str()),
+            Some(Err(_)) => false,
+        });
+        if let Some(cached) = usable {
+            return cached.clone();
+        }
+        let owned = url.to_string();
+        let fetch = async move { fetch_token(&owned).await }
+            .boxed_local()
+            .shared();
+        hub.tokens.insert(url.to_string(), fetch.clone());
+        fetch
+    })
+}
+
+/// When a session of `lifetime_secs` should be renewed: a minute before it ends, or at
+/// three quarters of it for short sessions.
+pub fn renew_after(lifetime_secs: u64) -> std::time::Duration {
+    let secs = if lifetime_secs > 240 {
+        lifetime_secs - 60
+    } else {
+        lifetime_secs * 3 / 4
+    };
+    std::time::Duration::from_millis(secs.max(1) * 1000)
 }
 
 /// The session for `token` at `origin`, exchanged at most once per page.

@@ -12,13 +12,13 @@ use web_sys::HtmlElement;
 use super::config::CardConfig;
 use super::events::emit;
 use super::hub::{self, Feed};
-use super::token::fetch_token;
 use super::Controls;
 use crate::api::{OriginClient, OriginFailure};
 use crate::components::{
     bytes, duration_ms, percent, AnsiLine, History, Meter, PowerButtons, PowerControl, Sparkline,
     StateBadge,
 };
+use crate::live::sleep;
 
 /// The card's stake in the hub, shared by its cleanup and its async start.
 #[derive(Default)]
@@ -74,53 +74,75 @@ pub fn ServerCard(host: SendWrapper<HtmlElement>, controls: Controls) -> impl In
     let start_config = config.clone();
     leptos::task::spawn_local(async move {
         let config = start_config;
-        let token = match (&config.token, &config.token_url) {
-            (Some(token), _) => Ok(token.clone()),
-            (None, Some(url)) => fetch_token(url).await,
-            (None, None) => Err("no token".into()),
-        };
-        let token = match token {
-            Ok(token) => token,
-            Err(message) => {
-                fail(&phase, &start_host, "token_unavailable", message);
+        // With a `token-url`, the card renews its session before it expires: a fresh
+        // token from the hosting site, a fresh session, the stream moved over to it.
+        let mut stale: Option<String> = None;
+        loop {
+            let token = match (&config.token, &config.token_url) {
+                (Some(token), _) => Ok(token.clone()),
+                (None, Some(url)) => hub::token(url, stale.as_deref()).await,
+                (None, None) => Err("no token".into()),
+            };
+            let token = match token {
+                Ok(token) => token,
+                Err(message) => {
+                    fail(&phase, &start_host, "token_unavailable", message);
+                    return;
+                }
+            };
+            let grant = match hub::session(&config.origin, &token).await {
+                Ok(grant) => grant,
+                Err(failure) => {
+                    hub::forget_session(&config.origin, &token);
+                    if matches!(
+                        &failure,
+                        OriginFailure::Refused {
+                            code: OriginErrorCode::TokenExpired | OriginErrorCode::SessionExpired,
+                            ..
+                        }
+                    ) {
+                        emit(&start_host, "ptero-session-expired", &[]);
+                    }
+                    fail(&phase, &start_host, &failure.code(), failure.to_string());
+                    return;
+                }
+            };
+            if !grant.servers.iter().any(|s| s == &config.server) {
+                fail(
+                    &phase,
+                    &start_host,
+                    "server_not_allowed",
+                    format!("This page's token does not grant server {}.", config.server),
+                );
                 return;
             }
-        };
-        match hub::session(&config.origin, &token).await {
-            Err(failure) => {
-                hub::forget_session(&config.origin, &token);
-                if matches!(
-                    &failure,
-                    OriginFailure::Refused {
-                        code: OriginErrorCode::TokenExpired | OriginErrorCode::SessionExpired,
-                        ..
-                    }
-                ) {
-                    emit(&start_host, "ptero-session-expired", &[]);
-                }
-                fail(&phase, &start_host, &failure.code(), failure.to_string());
-            }
-            Ok(grant) if !grant.servers.iter().any(|s| s == &config.server) => fail(
-                &phase,
-                &start_host,
-                "server_not_allowed",
-                format!("This page's token does not grant server {}.", config.server),
-            ),
-            Ok(grant) => {
+            {
                 let Ok(mut state) = subscription.lock() else {
                     return;
                 };
                 if state.removed {
                     return; // removed while connecting
                 }
+                // Subscribe before letting go of the old session, so the page never
+                // drops to zero streams in between.
                 let feed = hub::subscribe(&config.origin, &grant.session, &config.server);
-                state.session = Some(grant.session.clone());
+                if let Some(old) = state.session.replace(grant.session.clone()) {
+                    hub::unsubscribe(&config.origin, &old, &config.server);
+                }
                 phase.set(Phase::Live {
                     session: grant.session.clone(),
                     grant: (*grant).clone(),
                     feed,
                 });
             }
+            if config.token_url.is_none() {
+                return;
+            }
+            sleep(hub::renew_after(grant.expires_in_secs)).await;
+            if subscription.lock().map_or(true, |state| state.removed) {
+                return;
+            }
+            stale = Some(token);
         }
     });
 

@@ -1,0 +1,61 @@
+// <ptero-server-card token-url="…">: the card fetches its hand-off token from the hosting
+// site (once for all cards naming that URL) and renews its session before it expires.
+// The origin here hands out 4-second sessions, so a renewal happens within the test.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { launch, problemPage } from "./lib/browser.mjs";
+import { startStack } from "./lib/stack.mjs";
+
+const RUNNING = "1a7c3f02";
+const OFFLINE = "2b8d4e13";
+const SESSION_SECS = 4;
+const pages = new URL("./fixtures/host/", import.meta.url).pathname;
+
+let stack, browser;
+before(async () => {
+  stack = await startStack({ pages, originEnv: { PTERO_ORIGIN__SESSION__TTL_SECS: String(SESSION_SECS) } });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+test("cards with a token-url share one token fetch and renew their session before it expires", async () => {
+  const page = await problemPage(browser);
+  await page.goto(`${stack.host.url}/cards.html?origin=${encodeURIComponent(stack.origin)}`);
+  await page.waitForFunction(() => customElements.get("ptero-server-card"));
+  const before = stack.host.counters.tokens;
+  await page.evaluate(({ origin, servers }) => {
+    for (const server of servers) {
+      const card = document.createElement("ptero-server-card");
+      card.setAttribute("origin", origin);
+      card.setAttribute("server", server);
+      card.setAttribute("token-url", `/token?servers=${servers.join(",")}&actions=start,stop`);
+      document.getElementById("cards").append(card);
+    }
+  }, { origin: stack.origin, servers: [RUNNING, OFFLINE] });
+
+  const ready = (s) => `document.querySelector("ptero-server-card[server='${s}']")?.shadowRoot?.querySelector("[data-testid=card-ready] .name")?.textContent`;
+  await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 15000 });
+  assert.equal(stack.host.counters.tokens - before, 1, "two cards, one token fetch");
+  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1 });
+
+  // Past the first session's lifetime: renewed once (3 s = ¾ of 4), still live, still one stream.
+  await page.waitForTimeout((SESSION_SECS + 1.5) * 1000);
+  assert.ok(stack.host.counters.tokens - before >= 2, `a fresh token was fetched (${stack.host.counters.tokens - before})`);
+  await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 5000 });
+  const errors = await page.evaluate(() => window.events.filter((e) => e.name === "ptero-error" || e.name === "ptero-session-expired"));
+  assert.deepEqual(errors, [], "no session expiry reached the page");
+  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1 });
+
+  // And the renewed session works: a power signal is accepted.
+  const outcome = await page.evaluate(async (s) => {
+    const card = document.querySelector(`ptero-server-card[server='${s}']`);
+    const done = new Promise((ok) => card.addEventListener("ptero-power", (e) => ok(e.detail.outcome), { once: true }));
+    card.power("start");
+    return done;
+  }, OFFLINE);
+  assert.equal(outcome, "accepted");
+  await page.close();
+});
