@@ -9,6 +9,7 @@ pub mod api;
 pub mod app;
 pub mod card;
 pub mod components;
+pub mod crash;
 pub mod live;
 pub mod pages;
 pub mod session;
