@@ -8,7 +8,8 @@ import { freePort, startProcess, stop } from "./procs.mjs";
 
 export const ADMIN_KEY = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
 export const SITE_SECRET = "e2e-hosting-site-secret-0123456789abcdefgh";
-const bin = (name) => new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+// Debug servers for tests; benchmarks point PTERO_BIN_DIR at the release ones.
+const bin = (name) => process.env.PTERO_BIN_DIR ? `${process.env.PTERO_BIN_DIR}/${name}` : new URL(`../../target/debug/${name}`, import.meta.url).pathname;
 const repo = new URL("../../", import.meta.url).pathname;
 
 /** Starts sandbox + origin + host; `pages` is the folder the host serves. */
