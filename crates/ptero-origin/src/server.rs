@@ -19,7 +19,7 @@ use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
-use crate::store::{MemoryStore, Store};
+use crate::store::{self, Store};
 
 /// A running origin.
 pub struct Running {
@@ -58,9 +58,10 @@ impl Running {
     }
 }
 
-/// Builds the state with an in-memory store.
+/// Builds the state with the configured store (opening or creating its file).
 pub fn build_state(config: Config) -> std::io::Result<AppState> {
-    build_state_with(config, Arc::new(MemoryStore::new()))
+    let store = store::open(&config.store).map_err(std::io::Error::other)?;
+    build_state_with(config, store)
 }
 
 pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Result<AppState> {

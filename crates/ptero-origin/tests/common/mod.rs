@@ -128,6 +128,10 @@ max_backoff_secs = 1
 
 [session]
 ttl_secs = {ttl}
+
+[store]
+kind = "sqlite"
+path = "{dir}/origin.db"
 "#,
         dir = dir.display(),
         origins = origins.join(", "),
