@@ -11,12 +11,14 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::app;
+use crate::application::Application;
 use crate::auth::now;
 use crate::config::Config;
 use crate::cors::AllowList;
 use crate::fanout::Hub;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
+use crate::panel_users::PanelUsers;
 use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
 use crate::store::{self, Store};
@@ -73,6 +75,16 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
     let hub = Hub::new(panel.clone(), config.stream.clone(), Arc::clone(&metrics));
+    let application = config
+        .panel
+        .application_key
+        .clone()
+        .map(|key| Application::new(panel.http().clone(), config.panel.url.clone(), key));
+    let user_cache = config
+        .sso
+        .as_ref()
+        .map_or(Duration::from_secs(300), |sso| sso.user_cache);
+    let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
         proxy_limiter: Arc::new(RateLimiter::new(config.limits.proxy_per_minute)),
@@ -82,6 +94,7 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
         hub,
         metrics,
         shutdown: CancellationToken::new(),
+        panel_users,
     })
 }
 

@@ -11,6 +11,7 @@ use crate::cors::AllowList;
 use crate::fanout::Hub;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
+use crate::panel_users::PanelUsers;
 use crate::routes::panel_proxy::RateLimiter;
 use crate::store::Store;
 
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Cancelled on shutdown: open streams end.
     pub shutdown: CancellationToken,
     pub proxy_limiter: Arc<RateLimiter>,
+    /// Viewers' panel users, through the application key (when configured).
+    pub panel_users: Arc<PanelUsers>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

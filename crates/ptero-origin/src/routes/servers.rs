@@ -8,10 +8,11 @@ use axum::Router;
 use ptero_api::origin::{CommandRequest, OriginErrorCode, PowerRequest, ServerSummary};
 use ptero_api::{Action, PanelError, ServerId};
 
+use crate::audit::{self, Attempt};
 use crate::auth::session::Viewer;
 use crate::error::{AppError, AppJson};
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::{AuditAction, Session};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +33,7 @@ pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError
     Ok(id)
 }
 
-fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
+pub fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
     if session.allows(action) {
         return Ok(());
     }
@@ -41,6 +42,22 @@ fn require(state: &AppState, session: &Session, action: Action) -> Result<(), Ap
         OriginErrorCode::ActionNotAllowed,
         format!("this session may not {action}"),
     ))
+}
+
+fn attempt<'a>(
+    session: &'a Session,
+    server: &'a str,
+    action: AuditAction,
+    detail: String,
+) -> Attempt<'a> {
+    Attempt {
+        site: &session.site,
+        viewer: &session.viewer,
+        origin: session.origin.as_deref(),
+        server: Some(server),
+        action,
+        detail,
+    }
 }
 
 async fn server_show(
@@ -70,9 +87,16 @@ async fn server_power(
 ) -> Result<StatusCode, AppError> {
     let id = granted_server(&session, &id)?;
     require(&state, &session, Action::for_signal(request.signal))?;
-    state.panel.power(&id, &request).await?;
-    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, signal = %request.signal, "power signal sent");
-    Ok(StatusCode::NO_CONTENT)
+    let server = id.to_string();
+    let attempt = attempt(
+        &session,
+        &server,
+        AuditAction::Power,
+        request.signal.to_string(),
+    );
+    let outcome = state.panel.power(&id, &request).await;
+    audit::record(state.store.as_ref(), &attempt, &outcome).await;
+    outcome.map(|()| StatusCode::NO_CONTENT)
 }
 
 async fn server_command(
@@ -95,7 +119,11 @@ async fn server_command(
             "a command is one line without control characters",
         ));
     }
-    state
+    let server = id.to_string();
+    // The command's text is the viewer's business; the log keeps its length only.
+    let detail = format!("{} characters", command.chars().count());
+    let attempt = attempt(&session, &server, AuditAction::Command, detail);
+    let outcome = state
         .panel
         .command(
             &id,
@@ -103,7 +131,7 @@ async fn server_command(
                 command: command.to_owned(),
             },
         )
-        .await?;
-    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, "console command sent");
-    Ok(StatusCode::NO_CONTENT)
+        .await;
+    audit::record(state.store.as_ref(), &attempt, &outcome).await;
+    outcome.map(|()| StatusCode::NO_CONTENT)
 }
