@@ -76,6 +76,8 @@ pub struct Options {
     pub session_ttl_secs: u64,
     pub viewer_buffer: usize,
     pub reload_secs: u64,
+    /// `sqlite` (in the test's folder) or `memory`.
+    pub store_kind: &'static str,
     /// The most the site may grant, as TOML list items.
     pub site_actions: &'static str,
     /// More keys for `[panel]` (`{dir}` is the test's folder).
@@ -91,6 +93,7 @@ impl Default for Options {
             session_ttl_secs: 900,
             viewer_buffer: 64,
             reload_secs: 0,
+            store_kind: "sqlite",
             site_actions: r#""start", "stop", "restart", "console""#,
             panel_extra: String::new(),
             extra: String::new(),
@@ -151,7 +154,7 @@ max_backoff_secs = 1
 ttl_secs = {ttl}
 
 [store]
-kind = "sqlite"
+kind = "{store_kind}"
 path = "{dir}/origin.db"
 
 {extra}
@@ -163,6 +166,7 @@ path = "{dir}/origin.db"
         ttl = options.session_ttl_secs,
         reload = options.reload_secs,
         site_actions = options.site_actions,
+        store_kind = options.store_kind,
         panel_extra = options
             .panel_extra
             .replace("{dir}", &dir.display().to_string()),
