@@ -13,9 +13,10 @@ use tokio_util::sync::CancellationToken;
 use crate::app::app;
 use crate::application::Application;
 use crate::auth::now;
-use crate::config::Config;
+use crate::config::{Config, KeyMode};
 use crate::cors::AllowList;
 use crate::fanout::Hub;
+use crate::keys::{Sealer, UserKeys};
 use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
@@ -84,6 +85,13 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
         .sso
         .as_ref()
         .map_or(Duration::from_secs(300), |sso| sso.user_cache);
+    let user_keys = match (config.panel.key_mode, &application, &config.encryption_key) {
+        (KeyMode::PerUser, Some(application), Some(key)) => Some(Arc::new(UserKeys::new(
+            Sealer::new(key),
+            application.clone(),
+        ))),
+        _ => None,
+    };
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
@@ -95,6 +103,7 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
         metrics,
         shutdown: CancellationToken::new(),
         panel_users,
+        user_keys,
     })
 }
 

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::cors::AllowList;
 use crate::fanout::Hub;
+use crate::keys::UserKeys;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub proxy_limiter: Arc<RateLimiter>,
     /// Viewers' panel users, through the application key (when configured).
     pub panel_users: Arc<PanelUsers>,
+    /// Per-user client keys (`key_mode = "per_user"` only).
+    pub user_keys: Option<Arc<UserKeys>>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

@@ -11,6 +11,7 @@ use ptero_api::{Action, PanelError, ServerId};
 use crate::audit::{self, Attempt};
 use crate::auth::session::Viewer;
 use crate::error::{AppError, AppJson};
+use crate::keys;
 use crate::state::AppState;
 use crate::store::{AuditAction, Session};
 
@@ -69,7 +70,8 @@ async fn server_show(
     if let Some(summary) = state.hub.cached(&id) {
         return Ok(AppJson(summary));
     }
-    let (server, stats) = tokio::join!(state.panel.server(&id), state.panel.resources(&id));
+    let panel = keys::panel_for(&state, &session).await?;
+    let (server, stats) = tokio::join!(panel.server(&id), panel.resources(&id));
     let server = server?;
     let stats = match stats {
         Ok(stats) => Some(stats),
@@ -94,7 +96,10 @@ async fn server_power(
         AuditAction::Power,
         request.signal.to_string(),
     );
-    let outcome = state.panel.power(&id, &request).await;
+    let outcome = match keys::panel_for(&state, &session).await {
+        Ok(panel) => panel.power(&id, &request).await,
+        Err(error) => Err(error),
+    };
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)
 }
@@ -123,15 +128,13 @@ async fn server_command(
     // The command's text is the viewer's business; the log keeps its length only.
     let detail = format!("{} characters", command.chars().count());
     let attempt = attempt(&session, &server, AuditAction::Command, detail);
-    let outcome = state
-        .panel
-        .command(
-            &id,
-            &CommandRequest {
-                command: command.to_owned(),
-            },
-        )
-        .await;
+    let request = CommandRequest {
+        command: command.to_owned(),
+    };
+    let outcome = match keys::panel_for(&state, &session).await {
+        Ok(panel) => panel.command(&id, &request).await,
+        Err(error) => Err(error),
+    };
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)
 }
