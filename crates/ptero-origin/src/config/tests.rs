@@ -247,3 +247,16 @@ fn per_user_keys_need_an_application_key_and_an_encryption_key() {
         Some(EncryptionKey(*b"0123456789abcdef0123456789abcdef"))
     );
 }
+
+#[test]
+fn the_example_file_loads_with_secrets_from_the_environment() {
+    let text = include_str!("../../ptero-origin.example.toml");
+    let mut vars = secrets();
+    vars.push((
+        "PTERO_ORIGIN__SITES__SHOP__SECRET".to_owned(),
+        SECRET.to_owned(),
+    ));
+    let config = Config::from_toml(text, "ptero-origin.example.toml", vars).expect("valid");
+    assert!(matches!(config.store, StoreKind::Sqlite { .. }));
+    assert_eq!(config.panel.key_mode, KeyMode::Shared);
+}
