@@ -331,3 +331,41 @@ async fn check_reports_a_refused_application_key() {
     );
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_key_deleted_on_the_panel_is_provisioned_again() {
+    let harness = per_user_harness().await;
+    let session = session_of(&harness, servers::RUNNING, users::ALICE_EMAIL).await;
+    assert_eq!(
+        restart(&harness, servers::RUNNING, &session).await.status(),
+        204
+    );
+    let first = ours(&panel_keys(&harness, users::ALICE_ID).await)[0]
+        .identifier
+        .clone();
+    let deleted = harness
+        .http
+        .delete(format!(
+            "{}/api/application/users/{}/api-keys/{first}",
+            harness.sandbox.panel_url(),
+            users::ALICE_ID
+        ))
+        .bearer_auth(seeded::APPLICATION)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(deleted.status(), 204);
+
+    let (status, code, _) = refusal(restart(&harness, servers::RUNNING, &session).await).await;
+    assert_eq!((status, code), (502, OriginErrorCode::PanelRejected));
+    assert_eq!(
+        restart(&harness, servers::RUNNING, &session).await.status(),
+        204
+    );
+    let now_held = ours(&panel_keys(&harness, users::ALICE_ID).await)[0]
+        .identifier
+        .clone();
+    assert_ne!(now_held, first, "a fresh key replaced the deleted one");
+    harness.stop().await;
+}

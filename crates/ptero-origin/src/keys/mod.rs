@@ -6,7 +6,7 @@
 pub mod seal;
 
 use ptero_api::origin::OriginErrorCode;
-use ptero_api::{full_key, ApiKey};
+use ptero_api::{full_key, ApiKey, PanelError};
 
 use crate::application::{Application, KEY_DESCRIPTION};
 use crate::audit::{self, Attempt};
@@ -107,6 +107,31 @@ pub async fn panel_for(state: &AppState, session: &Session) -> Result<Panel, App
     let user_id = state.panel_users.resolve(session).await?;
     let key = keys.key_for(state.store.as_ref(), user_id, session).await?;
     Ok(state.panel.with_key(key))
+}
+
+/// After the panel refused a viewer's key (401: deleted or expired on the panel), drops
+/// the stored copy so the next action provisions a fresh one.
+pub async fn forget_if_refused<T>(
+    state: &AppState,
+    session: &Session,
+    outcome: &Result<T, AppError>,
+) {
+    if state.config.panel.key_mode != KeyMode::PerUser
+        || !matches!(outcome, Err(AppError::Panel(PanelError::Unauthenticated)))
+    {
+        return;
+    }
+    let Ok(user_id) = state.panel_users.resolve(session).await else {
+        return;
+    };
+    match state.store.delete_key(user_id).await {
+        Ok(true) => tracing::info!(
+            panel_user = user_id,
+            "the panel refused the viewer's stored key: it will be provisioned again"
+        ),
+        Ok(false) => {}
+        Err(error) => tracing::warn!(%error, "dropping a refused key failed"),
+    }
 }
 
 /// What `keys revoke` did.

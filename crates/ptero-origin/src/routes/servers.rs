@@ -100,6 +100,7 @@ async fn server_power(
         Ok(panel) => panel.power(&id, &request).await,
         Err(error) => Err(error),
     };
+    keys::forget_if_refused(&state, &session, &outcome).await;
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)
 }
@@ -135,6 +136,7 @@ async fn server_command(
         Ok(panel) => panel.command(&id, &request).await,
         Err(error) => Err(error),
     };
+    keys::forget_if_refused(&state, &session, &outcome).await;
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)
 }
