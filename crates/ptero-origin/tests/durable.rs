@@ -70,6 +70,17 @@ async fn audit_entries_survive_a_restart() {
         (entry.site.as_str(), entry.viewer.as_str()),
         (SITE, "customer-42")
     );
+
+    let mut out = Vec::new();
+    let code = ptero_origin::cli::audit(&harness.config_path, 10, &mut out).await;
+    let printed = String::from_utf8_lossy(&out).into_owned();
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{printed}");
+    assert!(
+        printed.contains(&format!(
+            "power {SITE}/customer-42 restart server={RUNNING}"
+        )),
+        "{printed}"
+    );
     harness.stop().await;
 }
 

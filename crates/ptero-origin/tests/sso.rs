@@ -409,3 +409,26 @@ async fn a_refused_application_key_is_reported() {
     assert!(message.contains("401"), "{message}");
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_head_request_does_not_use_the_ticket() {
+    let harness = sso_harness().await;
+    let session = alice_session(&harness).await;
+    let path = ticket_path(&harness, &session).await;
+    let head = harness
+        .http
+        .head(harness.url(&path))
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(head.status(), 200);
+    let page = harness
+        .http
+        .get(harness.url(&path))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("html").contains(SSO_FORM_FIELD));
+    harness.stop().await;
+}

@@ -4,7 +4,7 @@
 //! panel. The token exists only in that page's body.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -81,7 +81,16 @@ async fn ticket_issue(
     outcome.map(AppJson)
 }
 
-async fn ticket_redeem(State(state): State<AppState>, Path(ticket): Path<String>) -> Response {
+async fn ticket_redeem(
+    State(state): State<AppState>,
+    method: Method,
+    Path(ticket): Path<String>,
+) -> Response {
+    // axum answers HEAD with this handler too; a link checker's HEAD must not use the
+    // ticket up.
+    if method == Method::HEAD {
+        return page::refusal(StatusCode::OK, "Open this link in a browser.");
+    }
     // Tickets are 43 base64url characters; anything else was never issued.
     if ticket.len() > 128 {
         return page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.");
