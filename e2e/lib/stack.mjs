@@ -10,6 +10,9 @@ export const ADMIN_KEY = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
 export const SITE_SECRET = "e2e-hosting-site-secret-0123456789abcdefgh";
 // Debug servers for tests; benchmarks point PTERO_BIN_DIR at the release ones.
 const bin = (name) => process.env.PTERO_BIN_DIR ? `${process.env.PTERO_BIN_DIR}/${name}` : new URL(`../../target/debug/${name}`, import.meta.url).pathname;
+// The sandbox's seeded application key and PteroCA SSO secret (crates/ptero-sandbox/src/seed.rs).
+export const APPLICATION_KEY = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
+export const SSO_SECRET = "sandbox-pteroca-sso-secret-0123456789abcdef";
 const repo = new URL("../../", import.meta.url).pathname;
 
 /** Starts sandbox + origin + host; `pages` is the folder the host serves. */
@@ -40,9 +43,21 @@ app_dir = "${repo}dist"
 card_dir = "${repo}dist/card"
 [stream]
 poll_interval_ms = 1000
+[store]
+kind = "sqlite"
+path = "${join(dir, "ptero-origin.db")}"
+[sso]
+issuer = "${host.url}"
 `);
   const originProcess = await startProcess("origin", bin("ptero-origin"), ["--config", config, "serve"], {
-    env: { PTERO_ORIGIN__PANEL__CLIENT_KEY: ADMIN_KEY, PTERO_ORIGIN__SITES__E2E__SECRET: SITE_SECRET, RUST_LOG: "ptero_origin=debug", ...originEnv },
+    env: {
+      PTERO_ORIGIN__PANEL__CLIENT_KEY: ADMIN_KEY,
+      PTERO_ORIGIN__PANEL__APPLICATION_KEY: APPLICATION_KEY,
+      PTERO_ORIGIN__SITES__E2E__SECRET: SITE_SECRET,
+      PTERO_ORIGIN__SSO__SECRET: SSO_SECRET,
+      RUST_LOG: "ptero_origin=debug",
+      ...originEnv,
+    },
     readyUrl: `${origin}/healthz`,
   });
   return {

@@ -22,6 +22,10 @@ const HOST: &str = "127.0.0.1:8090";
 const ADMIN_KEY: &str = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
 /// Shared by the demo hosting site and the origin (HS256); demo only.
 const SITE_SECRET: &str = "demo-hosting-site-secret-0123456789abcdef";
+/// The sandbox's seeded application key and PteroCA SSO secret (sandbox values, not
+/// secrets: they only open this emulator), so the cards' "Open in panel" works.
+const APPLICATION_KEY: &str = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
+const SSO_SECRET: &str = "sandbox-pteroca-sso-secret-0123456789abcdef";
 
 pub fn run(args: &[String]) -> Result {
     if let Some(extra) = args.first() {
@@ -64,7 +68,9 @@ pub fn run(args: &[String]) -> Result {
             .arg(&config)
             .arg("serve")
             .env("PTERO_ORIGIN__PANEL__CLIENT_KEY", ADMIN_KEY)
-            .env("PTERO_ORIGIN__SITES__DEMO__SECRET", SITE_SECRET),
+            .env("PTERO_ORIGIN__PANEL__APPLICATION_KEY", APPLICATION_KEY)
+            .env("PTERO_ORIGIN__SITES__DEMO__SECRET", SITE_SECRET)
+            .env("PTERO_ORIGIN__SSO__SECRET", SSO_SECRET),
     )?;
     wait_for(ORIGIN)?;
     children.spawn(
@@ -115,6 +121,14 @@ card_dir = "dist/card"
 
 [stream]
 poll_interval_ms = 2000
+
+# The origin runs from the repository root: the state stays with the demo's files.
+[store]
+kind = "sqlite"
+path = "target/demo/ptero-origin.db"
+
+[sso]
+issuer = "http://{HOST}"
 "#
     );
     fs::write(&path, text).map_err(|e| StepError(format!("writing {}: {e}", path.display())))?;

@@ -21,6 +21,10 @@
 //! | `panel_rejected` | 502 | the panel refused the origin's key (configuration problem) |
 //! | `panel_error` | 502 | the panel answered an unexpected error |
 //! | `panel_unreachable` | 504 | the panel or Wings could not be reached |
+//! | `no_panel_account` | 404 | the viewer has no account on the panel (SSO, per-user keys) |
+//! | `key_limit_reached` | 409 | the viewer's panel user has the most client keys allowed |
+//! | `key_conflict` | 409 | a key described `ptero-origin` exists but the origin does not hold it |
+//! | `not_configured` | 503 | the origin is not set up for this feature (SSO, application key) |
 //! | `internal` | 500 | a bug in the origin |
 //!
 //! Unknown codes are kept as [`OriginErrorCode::Other`].
@@ -308,13 +312,17 @@ pub enum OriginErrorCode {
     PanelRejected,
     PanelError,
     PanelUnreachable,
+    NoPanelAccount,
+    KeyLimitReached,
+    KeyConflict,
+    NotConfigured,
     Internal,
     /// A code this version does not know.
     Other(String),
 }
 
 impl OriginErrorCode {
-    const KNOWN: [OriginErrorCode; 16] = [
+    const KNOWN: [OriginErrorCode; 20] = [
         OriginErrorCode::BadRequest,
         OriginErrorCode::InvalidToken,
         OriginErrorCode::TokenExpired,
@@ -330,6 +338,10 @@ impl OriginErrorCode {
         OriginErrorCode::PanelRejected,
         OriginErrorCode::PanelError,
         OriginErrorCode::PanelUnreachable,
+        OriginErrorCode::NoPanelAccount,
+        OriginErrorCode::KeyLimitReached,
+        OriginErrorCode::KeyConflict,
+        OriginErrorCode::NotConfigured,
         OriginErrorCode::Internal,
     ];
 
@@ -350,6 +362,10 @@ impl OriginErrorCode {
             OriginErrorCode::PanelRejected => "panel_rejected",
             OriginErrorCode::PanelError => "panel_error",
             OriginErrorCode::PanelUnreachable => "panel_unreachable",
+            OriginErrorCode::NoPanelAccount => "no_panel_account",
+            OriginErrorCode::KeyLimitReached => "key_limit_reached",
+            OriginErrorCode::KeyConflict => "key_conflict",
+            OriginErrorCode::NotConfigured => "not_configured",
             OriginErrorCode::Internal => "internal",
             OriginErrorCode::Other(code) => code,
         }
@@ -374,11 +390,15 @@ impl OriginErrorCode {
             OriginErrorCode::ActionNotAllowed
             | OriginErrorCode::ServerNotAllowed
             | OriginErrorCode::OriginNotAllowed => 403,
-            OriginErrorCode::NotFound => 404,
-            OriginErrorCode::ServerConflict | OriginErrorCode::ServerOffline => 409,
+            OriginErrorCode::NotFound | OriginErrorCode::NoPanelAccount => 404,
+            OriginErrorCode::ServerConflict
+            | OriginErrorCode::ServerOffline
+            | OriginErrorCode::KeyLimitReached
+            | OriginErrorCode::KeyConflict => 409,
             OriginErrorCode::RateLimited => 429,
             OriginErrorCode::PanelRejected | OriginErrorCode::PanelError => 502,
             OriginErrorCode::PanelUnreachable => 504,
+            OriginErrorCode::NotConfigured => 503,
             OriginErrorCode::Internal | OriginErrorCode::Other(_) => 500,
         }
     }

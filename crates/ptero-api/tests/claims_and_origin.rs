@@ -275,6 +275,10 @@ fn every_documented_origin_code_round_trips() {
         "panel_rejected",
         "panel_error",
         "panel_unreachable",
+        "no_panel_account",
+        "key_limit_reached",
+        "key_conflict",
+        "not_configured",
         "internal",
     ] {
         let parsed = OriginErrorCode::parse(code);

@@ -52,6 +52,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(guarded)
         .merge(ops::routes())
+        .merge(routes::sso::page_routes())
         .nest_service("/card", card)
         .fallback_service(spa)
         // Each `.layer` wraps the ones above it, so the last listed sees the request first.

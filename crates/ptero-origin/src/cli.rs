@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `check`, `origins list|add|remove`.
+//! The command line: `serve` (default), `check`, `origins list|add|remove`,
+//! `keys revoke <user>`, `audit`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,9 +9,15 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 use reqwest::StatusCode;
 
-use crate::config::{edit, Config};
+use std::sync::Arc;
+
+use crate::application::{Application, ApplicationError};
+use crate::audit::{self, Attempt};
+use crate::config::{edit, Config, KeyMode};
 use crate::error::AppError;
+use crate::keys;
 use crate::panel::{describe_transport, read_error, Panel};
+use crate::store::{self, AuditAction, Store};
 
 /// A line of the report; a closed output is not worth failing over.
 macro_rules! say {
@@ -50,6 +57,26 @@ pub enum Command {
         #[command(subcommand)]
         action: OriginsCommand,
     },
+    /// Per-user client keys the origin provisioned.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+    /// Print the latest audit log entries.
+    Audit {
+        /// How many, newest first.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Delete a panel user's `ptero-origin` key on the panel and in the store.
+    Revoke {
+        /// The panel user's id.
+        user: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +107,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         },
         Command::Check => check(&cli.config, &mut std::io::stdout()).await,
         Command::Origins { action } => origins(&cli.config, action),
+        Command::Keys {
+            action: KeysCommand::Revoke { user },
+        } => revoke_key(&cli.config, user, &mut std::io::stdout()).await,
+        Command::Audit { limit } => audit(&cli.config, limit, &mut std::io::stdout()).await,
     }
 }
 
@@ -129,6 +160,172 @@ fn origins(path: &Path, action: OriginsCommand) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `keys revoke <user>`: deletes the user's `ptero-origin` keys on the panel and the
+/// sealed record, and audits it.
+pub async fn revoke_key(path: &Path, user: u64, out: &mut dyn Write) -> ExitCode {
+    let (config, store) = match load_with_store(path) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            say!(out, "✗ {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(application) = application_client(&config) else {
+        say!(out, "✗ revoking needs the application key: set [panel] application_key_file or PTERO_ORIGIN__PANEL__APPLICATION_KEY");
+        return ExitCode::FAILURE;
+    };
+    let attempt = Attempt {
+        site: "cli",
+        viewer: "administrator",
+        origin: None,
+        server: None,
+        action: AuditAction::KeyRevoked,
+        detail: format!("panel user {user}"),
+    };
+    let outcome = keys::revoke(&application, store.as_ref(), user).await;
+    audit::record(store.as_ref(), &attempt, &outcome).await;
+    match outcome {
+        Ok(revoked) => {
+            if revoked.on_panel.is_empty() && !revoked.stored {
+                say!(
+                    out,
+                    "✓ panel user {user} has no ptero-origin key: nothing to revoke"
+                );
+            } else {
+                say!(
+                    out,
+                    "✓ revoked panel user {user}'s ptero-origin key: {} deleted on the panel, stored copy {}",
+                    revoked.on_panel.len(),
+                    if revoked.stored { "deleted" } else { "absent" }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            say!(out, "✗ {}", error.body().error.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `audit`: the latest entries, newest first, one per line.
+pub async fn audit(path: &Path, limit: usize, out: &mut dyn Write) -> ExitCode {
+    let (_, store) = match load_with_store(path) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            say!(out, "✗ {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match store.recent_audit(limit).await {
+        Ok(entries) => {
+            for entry in entries {
+                say!(
+                    out,
+                    "{} {} {}/{} {} server={} origin={} {}",
+                    entry.at,
+                    entry.action,
+                    entry.site,
+                    entry.viewer,
+                    entry.detail,
+                    entry.server.as_deref().unwrap_or("-"),
+                    entry.origin.as_deref().unwrap_or("-"),
+                    entry.outcome
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            say!(out, "✗ {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_with_store(path: &Path) -> Result<(Config, Arc<dyn Store>), String> {
+    let config = Config::load(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let store = store::open(&config.store).map_err(|error| error.to_string())?;
+    Ok((config, store))
+}
+
+fn application_client(config: &Config) -> Option<Application> {
+    let key = config.panel.application_key.clone()?;
+    let panel = Panel::new(
+        config.panel.url.clone(),
+        config.panel.client_key.clone(),
+        config.limits.request_timeout,
+    )
+    .ok()?;
+    Some(Application::new(
+        panel.http().clone(),
+        config.panel.url.clone(),
+        key,
+    ))
+}
+
+/// The PteroCA addon and what the application key may do.
+async fn check_application(config: &Config, out: &mut dyn Write) -> bool {
+    let Some(application) = application_client(config) else {
+        if config.sso.is_some() {
+            say!(out, "✗ [sso] is set but there is no application key: set [panel] application_key_file, or SSO cannot find viewers' panel accounts");
+            return false;
+        }
+        say!(out, "! no application key: SSO and per-user keys are off");
+        return true;
+    };
+    let mut fine = true;
+    match application.pteroca_version().await {
+        Ok(version) => {
+            let name = if version.name.is_empty() {
+                "PteroCA addon"
+            } else {
+                version.name.as_str()
+            };
+            say!(
+                out,
+                "✓ the PteroCA addon answers: {name} {}",
+                version.version
+            );
+        }
+        Err(error @ ApplicationError::AddonMissing) => {
+            say!(out, "✗ {error}");
+            fine &= config.sso.is_none();
+        }
+        Err(error) => {
+            say!(out, "✗ asking the PteroCA addon's version failed: {error}");
+            fine = false;
+        }
+    }
+    match application.can_read_users().await {
+        Ok(first) => {
+            say!(out, "✓ the application key can read users");
+            if let Some(user) = first {
+                match application.api_keys(user.id).await {
+                    Ok(_) => {
+                        say!(out, "✓ the application key can manage users' client keys");
+                    }
+                    Err(error) => {
+                        say!(out, "✗ the application key cannot list users' client keys (needed for key_mode = \"per_user\"): {error}");
+                        fine &= config.panel.key_mode == KeyMode::Shared;
+                    }
+                }
+            }
+        }
+        Err(error) => {
+            say!(out, "✗ the application key cannot read users: {error}");
+            fine = false;
+        }
+    }
+    if config.sso.is_some() {
+        say!(
+            out,
+            "✓ SSO is set up (issuer {})",
+            config.sso.as_ref().map_or("", |sso| sso.issuer.as_str())
+        );
+    }
+    fine
 }
 
 /// Validates the file, then probes the panel as PteroCA does and checks the key.
@@ -209,7 +406,11 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
             if !account.admin {
                 say!(out, "! the key's user is not an administrator: cards can show only that user's servers");
             }
-            ExitCode::SUCCESS
+            if check_application(&config, out).await {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(AppError::Panel(error)) => {
             say!(out, "✗ the panel refused the key: {error}");

@@ -4,21 +4,28 @@
 //! and fans one upstream poll per server out to every viewer.
 //!
 //! Layout: [`config`] (the TOML file and env), [`auth`] (hand-off JWTs, sessions),
-//! [`store`] (sessions and used jti), [`cors`] (the allow-list), [`routes`], [`fanout`]
+//! [`store`] (sessions, used jti, SSO tickets, audit log, sealed keys), [`sso`] (PteroCA
+//! SSO), [`application`] and [`panel_users`] (the application API, viewers' panel users),
+//! [`audit`], [`cors`] (the allow-list), [`routes`], [`fanout`]
 //! (hub and pollers), [`panel`] (the panel client), [`error`], [`app`] (router and
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
 pub mod app;
+pub mod application;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod cors;
 pub mod error;
 pub mod fanout;
+pub mod keys;
 pub mod metrics;
 pub mod panel;
+pub mod panel_users;
 pub mod routes;
 pub mod server;
+pub mod sso;
 pub mod state;
 pub mod store;
 

@@ -1,4 +1,4 @@
-//! `ptero-origin [--config ptero-origin.toml] [serve|check|origins list|add|remove <origin>]`
+//! `ptero-origin [--config ptero-origin.toml] [serve|check|origins list|add|remove <origin>|keys revoke <user>|audit]`
 //!
 //! Logs go to stderr, filtered by `RUST_LOG` (default `ptero_origin=info,tower_http=info`);
 //! `PTERO_ORIGIN_LOG=json` switches to JSON lines.

@@ -66,6 +66,15 @@ impl Panel {
         Ok(Self { http, url, key })
     }
 
+    /// The same client acting with another key (a viewer's own); shares the pool.
+    pub fn with_key(&self, key: ApiKey) -> Self {
+        Self {
+            http: self.http.clone(),
+            url: self.url.clone(),
+            key,
+        }
+    }
+
     pub fn url(&self) -> &PanelUrl {
         &self.url
     }

@@ -11,15 +11,18 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::app;
+use crate::application::Application;
 use crate::auth::now;
-use crate::config::Config;
+use crate::config::{Config, KeyMode};
 use crate::cors::AllowList;
 use crate::fanout::Hub;
+use crate::keys::{Sealer, UserKeys};
 use crate::metrics::Metrics;
 use crate::panel::Panel;
+use crate::panel_users::PanelUsers;
 use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
-use crate::store::{MemoryStore, Store};
+use crate::store::{self, Store};
 
 /// A running origin.
 pub struct Running {
@@ -58,9 +61,10 @@ impl Running {
     }
 }
 
-/// Builds the state with an in-memory store.
+/// Builds the state with the configured store (opening or creating its file).
 pub fn build_state(config: Config) -> std::io::Result<AppState> {
-    build_state_with(config, Arc::new(MemoryStore::new()))
+    let store = store::open(&config.store).map_err(std::io::Error::other)?;
+    build_state_with(config, store)
 }
 
 pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Result<AppState> {
@@ -72,6 +76,23 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
     let hub = Hub::new(panel.clone(), config.stream.clone(), Arc::clone(&metrics));
+    let application = config
+        .panel
+        .application_key
+        .clone()
+        .map(|key| Application::new(panel.http().clone(), config.panel.url.clone(), key));
+    let user_cache = config
+        .sso
+        .as_ref()
+        .map_or(Duration::from_secs(300), |sso| sso.user_cache);
+    let user_keys = match (config.panel.key_mode, &application, &config.encryption_key) {
+        (KeyMode::PerUser, Some(application), Some(key)) => Some(Arc::new(UserKeys::new(
+            Sealer::new(key),
+            application.clone(),
+        ))),
+        _ => None,
+    };
+    let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
         proxy_limiter: Arc::new(RateLimiter::new(config.limits.proxy_per_minute)),
@@ -81,6 +102,8 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
         hub,
         metrics,
         shutdown: CancellationToken::new(),
+        panel_users,
+        user_keys,
     })
 }
 

@@ -9,8 +9,10 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Config;
 use crate::cors::AllowList;
 use crate::fanout::Hub;
+use crate::keys::UserKeys;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
+use crate::panel_users::PanelUsers;
 use crate::routes::panel_proxy::RateLimiter;
 use crate::store::Store;
 
@@ -25,6 +27,10 @@ pub struct AppState {
     /// Cancelled on shutdown: open streams end.
     pub shutdown: CancellationToken,
     pub proxy_limiter: Arc<RateLimiter>,
+    /// Viewers' panel users, through the application key (when configured).
+    pub panel_users: Arc<PanelUsers>,
+    /// Per-user client keys (`key_mode = "per_user"` only).
+    pub user_keys: Option<Arc<UserKeys>>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

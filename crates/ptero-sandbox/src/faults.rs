@@ -36,6 +36,9 @@ pub struct FaultSet {
     pub slow_body_ms: u64,
     /// API requests never get an answer.
     pub stuck: bool,
+    /// The PteroCA addon is not installed: `GET /api/application/pteroca/version`
+    /// answers the panel's 404, as a panel without the addon does.
+    pub pteroca_missing: bool,
     /// When set, the HTTP faults above apply only to paths starting with this.
     pub path_prefix: Option<String>,
 }

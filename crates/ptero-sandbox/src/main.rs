@@ -23,7 +23,7 @@ Endpoints:
   ws://IP:NODE_PORT/api/servers/{uuid}/ws   Wings websocket of each node (socket URL from /websocket)
 Control (no auth):
   GET|PUT|DELETE /__sandbox/faults          {latency_ms, server_error, daemon_down, drop_websockets,
-                                             malformed_json, slow_body_ms, stuck, path_prefix}
+                                             malformed_json, slow_body_ms, stuck, pteroca_missing, path_prefix}
   GET|DELETE /__sandbox/requests            request counters per route and server
   POST /__sandbox/servers/{id}/crash        the server's process crashes
   POST /__sandbox/servers/{id}/backup       emits Wings' `backup completed`

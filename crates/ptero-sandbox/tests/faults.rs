@@ -245,3 +245,23 @@ async fn control_endpoints_crash_servers_and_list_nodes_and_audit() {
         Some(json!([]))
     );
 }
+
+#[tokio::test]
+async fn a_missing_pteroca_addon_answers_404_on_its_version() {
+    let sandbox = start().await;
+    let path = "/api/application/pteroca/version";
+    assert_eq!(
+        get(&sandbox, path, keys::APPLICATION).await.status,
+        StatusCode::OK
+    );
+    sandbox
+        .faults()
+        .update(|faults| faults.pteroca_missing = true);
+    let missing = get(&sandbox, path, keys::APPLICATION).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    sandbox.faults().clear();
+    assert_eq!(
+        get(&sandbox, path, keys::APPLICATION).await.status,
+        StatusCode::OK
+    );
+}

@@ -14,6 +14,7 @@ use ptero_api::{Action, HandoffClaims, ServerId, TimeError};
 use serde::Deserialize;
 
 use crate::config::Site;
+use crate::store::PanelIdentity;
 
 /// Longest lifetime (and furthest `exp`) a hand-off token may have.
 pub const MAX_LIFETIME_SECS: u64 = 600;
@@ -118,6 +119,8 @@ pub struct Grant {
     pub servers: Vec<ServerId>,
     /// The token's actions that the site may grant.
     pub actions: Vec<Action>,
+    /// How to find the viewer on the panel, when the token says.
+    pub panel_identity: Option<PanelIdentity>,
 }
 
 fn segment_json<T: for<'de> Deserialize<'de>>(segment: &str, what: &str) -> Result<T, Rejection> {
@@ -223,7 +226,13 @@ pub fn verify(
         .copied()
         .filter(|action| site.actions.contains(action))
         .collect();
+    // `external_id` names one user exactly; an email is the fallback.
+    let non_empty = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let panel_identity = non_empty(claims.external_id)
+        .map(PanelIdentity::ExternalId)
+        .or_else(|| non_empty(claims.email).map(PanelIdentity::Email));
     Ok(Grant {
+        panel_identity,
         site: iss,
         viewer: claims.sub,
         jti: claims.jti,

@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use ptero_api::{Action, ApiKey, Origin, OriginAllowList, PanelUrl};
 
+use crate::store::StoreKind;
+
 pub use overlay::ENV_PREFIX;
 pub use resolve::SiteKey;
 pub use secret::Secret;
@@ -42,13 +44,52 @@ pub struct Config {
     pub reload_interval: Option<Duration>,
     /// The file this came from (for reloads), when any.
     pub path: Option<PathBuf>,
+    /// Where sessions, used jtis, tickets, the audit log and sealed keys live.
+    pub store: StoreKind,
+    /// The PteroCA addon's SSO (`None`: not set up; the route says so).
+    pub sso: Option<SsoConfig>,
+    /// The key that seals per-user client keys at rest (required by `per_user`).
+    pub encryption_key: Option<EncryptionKey>,
 }
 
-/// The panel and the origin's key there.
+/// The panel and the origin's keys there.
 #[derive(Debug, Clone)]
 pub struct PanelConfig {
     pub url: PanelUrl,
     pub client_key: ApiKey,
+    /// An application key (`ptla_`): finds viewers' panel users, manages per-user keys.
+    pub application_key: Option<ApiKey>,
+    pub key_mode: KeyMode,
+}
+
+/// Whose client key acts for a viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyMode {
+    /// The origin's own `client_key` for every viewer.
+    Shared,
+    /// A key of the viewer's own panel user, provisioned through the application API.
+    PerUser,
+}
+
+/// The PteroCA addon's SSO settings.
+#[derive(Debug, Clone)]
+pub struct SsoConfig {
+    /// The addon's shared HS256 secret.
+    pub secret: Secret,
+    /// `iss` of the SSO token: the site URL the addon expects.
+    pub issuer: String,
+    /// How long a viewer's panel user id is remembered.
+    pub user_cache: Duration,
+}
+
+/// 32 bytes that seal per-user client keys. `Debug` redacts them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EncryptionKey(pub [u8; 32]);
+
+impl fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("EncryptionKey(<redacted>)")
+    }
 }
 
 /// One hosting site.

@@ -14,7 +14,11 @@ fn is_secret(path: &[String]) -> bool {
             .map(String::as_str)
             .collect::<Vec<_>>()
             .as_slice(),
-        ["panel", "client_key"] | ["sites", _, "secret"]
+        ["panel", "client_key"]
+            | ["panel", "application_key"]
+            | ["sites", _, "secret"]
+            | ["sso", "secret"]
+            | ["keys", "encryption_key"]
     )
 }
 

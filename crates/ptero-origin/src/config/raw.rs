@@ -27,6 +27,10 @@ pub struct RawConfig {
     pub stream: RawStream,
     #[serde(default)]
     pub session: RawSession,
+    #[serde(default)]
+    pub store: RawStore,
+    pub sso: Option<RawSso>,
+    pub keys: Option<RawKeys>,
 }
 
 fn default_listen() -> String {
@@ -40,6 +44,59 @@ pub struct RawPanel {
     /// Only from the environment (`PTERO_ORIGIN__PANEL__CLIENT_KEY`).
     pub client_key: Option<String>,
     pub client_key_file: Option<PathBuf>,
+    /// Only from the environment (`PTERO_ORIGIN__PANEL__APPLICATION_KEY`).
+    pub application_key: Option<String>,
+    pub application_key_file: Option<PathBuf>,
+    /// `shared` (the origin's key for everyone) or `per_user`.
+    #[serde(default = "default_key_mode")]
+    pub key_mode: String,
+}
+
+fn default_key_mode() -> String {
+    "shared".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawStore {
+    pub kind: String,
+    pub path: PathBuf,
+}
+
+impl Default for RawStore {
+    fn default() -> Self {
+        Self {
+            kind: "sqlite".to_owned(),
+            path: PathBuf::from("ptero-origin.db"),
+        }
+    }
+}
+
+/// The PteroCA addon's SSO.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSso {
+    /// The site URL the addon expects as `iss`.
+    pub issuer: Option<String>,
+    /// Only from the environment (`PTERO_ORIGIN__SSO__SECRET`).
+    pub secret: Option<String>,
+    pub secret_file: Option<PathBuf>,
+    /// How long a viewer's panel user id is remembered.
+    #[serde(default = "default_lookup_cache")]
+    pub user_cache_secs: u64,
+}
+
+fn default_lookup_cache() -> u64 {
+    300
+}
+
+/// Encryption of per-user client keys at rest.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeys {
+    /// Only from the environment (`PTERO_ORIGIN__KEYS__ENCRYPTION_KEY`): 32 bytes, base64.
+    pub encryption_key: Option<String>,
+    pub encryption_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -11,8 +11,12 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use ptero_api::{Action, ApiKey, Origin, OriginAllowList, PanelUrl};
 
 use super::overlay::env_name;
-use super::raw::{RawConfig, RawSite};
-use super::{Config, ConfigError, Limits, PanelConfig, Secret, Site, StaticConfig, StreamConfig};
+use super::raw::{RawConfig, RawKeys, RawPanel, RawSite, RawSso, RawStore};
+use super::{
+    Config, ConfigError, EncryptionKey, KeyMode, Limits, PanelConfig, Secret, Site, SsoConfig,
+    StaticConfig, StreamConfig,
+};
+use crate::store::StoreKind;
 
 /// A site's verification key with its pinned algorithm.
 #[derive(Clone)]
@@ -63,29 +67,35 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         key: "panel".to_owned(),
         hint: "add a [panel] section with `url` and `client_key_file`".to_owned(),
     })?;
-    let url = panel.url.ok_or_else(|| ConfigError::Missing {
+    let url = panel.url.clone().ok_or_else(|| ConfigError::Missing {
         key: "panel.url".to_owned(),
         hint: "the panel's address, such as https://panel.example.com".to_owned(),
     })?;
     let url = PanelUrl::parse(&url).map_err(|error| invalid("panel.url", error))?;
-    let key_env = env_name(&["panel", "client_key"]);
-    let key = match (panel.client_key, panel.client_key_file) {
-        (Some(key), _) => Secret::new(key),
-        (None, Some(path)) => read_secret_file("panel.client_key_file", &path)?,
-        (None, None) => {
+    let (client_key, application_key, key_mode) = resolve_keys(panel)?;
+    let encryption_key = raw.keys.map(resolve_encryption_key).transpose()?.flatten();
+    if key_mode == KeyMode::PerUser {
+        if application_key.is_none() {
             return Err(ConfigError::Missing {
-                key: "panel.client_key_file".to_owned(),
+                key: "panel.application_key_file".to_owned(),
                 hint: format!(
-                    "point it at a file holding the panel client key (ptlc_…), or set {key_env}"
+                    "key_mode = \"per_user\" provisions keys through the application API: point it at a file holding an application key (ptla_…), or set {}",
+                    env_name(&["panel", "application_key"])
                 ),
-            })
+            });
         }
-    };
-    let client_key =
-        ApiKey::parse(key.expose()).map_err(|error| invalid("panel client key", error))?;
-    client_key
-        .check_client_api()
-        .map_err(|error| invalid("panel client key", error))?;
+        if encryption_key.is_none() {
+            return Err(ConfigError::Missing {
+                key: "keys.encryption_key_file".to_owned(),
+                hint: format!(
+                    "key_mode = \"per_user\" stores keys encrypted: add [keys] encryption_key_file with 32 random bytes in base64 (`openssl rand -base64 32`), or set {}",
+                    env_name(&["keys", "encryption_key"])
+                ),
+            });
+        }
+    }
+    let sso = raw.sso.map(resolve_sso).transpose()?;
+    let store = resolve_store(raw.store)?;
 
     let allowed_origins = OriginAllowList::parse(raw.origins.allowed.iter().map(String::as_str))
         .map_err(|error| invalid("origins.allowed", error))?;
@@ -116,7 +126,12 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
     Ok(Config {
         listen,
         public_url,
-        panel: PanelConfig { url, client_key },
+        panel: PanelConfig {
+            url,
+            client_key,
+            application_key,
+            key_mode,
+        },
         allowed_origins,
         sites,
         static_files: StaticConfig {
@@ -129,7 +144,135 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         reload_interval: (raw.origins.reload_interval_secs > 0)
             .then(|| Duration::from_secs(raw.origins.reload_interval_secs)),
         path: None,
+        store,
+        sso,
+        encryption_key,
     })
+}
+
+/// A secret from the environment (already laid over the file) or from its file.
+fn secret_from(
+    value: Option<String>,
+    file: Option<&Path>,
+    file_key: &str,
+) -> Result<Option<Secret>, ConfigError> {
+    match (value, file) {
+        (Some(value), _) => Ok(Some(Secret::new(value.trim().to_owned()))),
+        (None, Some(path)) => read_secret_file(file_key, path).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+fn resolve_keys(panel: RawPanel) -> Result<(ApiKey, Option<ApiKey>, KeyMode), ConfigError> {
+    let key_env = env_name(&["panel", "client_key"]);
+    let key = secret_from(
+        panel.client_key,
+        panel.client_key_file.as_deref(),
+        "panel.client_key_file",
+    )?
+    .ok_or_else(|| ConfigError::Missing {
+        key: "panel.client_key_file".to_owned(),
+        hint: format!("point it at a file holding the panel client key (ptlc_…), or set {key_env}"),
+    })?;
+    let client_key =
+        ApiKey::parse(key.expose()).map_err(|error| invalid("panel client key", error))?;
+    client_key
+        .check_client_api()
+        .map_err(|error| invalid("panel client key", error))?;
+
+    let application_key = secret_from(
+        panel.application_key,
+        panel.application_key_file.as_deref(),
+        "panel.application_key_file",
+    )?
+    .map(|key| {
+        let key = ApiKey::parse(key.expose())
+            .map_err(|error| invalid("panel application key", error))?;
+        if !key.kind().is_application() {
+            return Err(invalid(
+                "panel application key",
+                "this is a client key; the application API needs an application key (ptla_…): create one under Admin → Application API with read and write on users",
+            ));
+        }
+        Ok(key)
+    })
+    .transpose()?;
+
+    let key_mode = match panel.key_mode.as_str() {
+        "shared" => KeyMode::Shared,
+        "per_user" => KeyMode::PerUser,
+        other => {
+            return Err(invalid(
+                "panel.key_mode",
+                format!("{other:?} is not a key mode: use \"shared\" or \"per_user\""),
+            ))
+        }
+    };
+    Ok((client_key, application_key, key_mode))
+}
+
+fn resolve_sso(raw: RawSso) -> Result<SsoConfig, ConfigError> {
+    let issuer = raw
+        .issuer
+        .filter(|issuer| !issuer.trim().is_empty())
+        .ok_or_else(|| ConfigError::Missing {
+            key: "sso.issuer".to_owned(),
+            hint: "the site URL the PteroCA addon expects as the SSO token's `iss`, such as https://shop.example.com".to_owned(),
+        })?;
+    let secret = secret_from(raw.secret, raw.secret_file.as_deref(), "sso.secret_file")?
+        .ok_or_else(|| ConfigError::Missing {
+            key: "sso.secret_file".to_owned(),
+            hint: format!(
+                "the PteroCA addon's SSO secret (from `php artisan pteroca:generate-secret-key`): point secret_file at a file, or set {}",
+                env_name(&["sso", "secret"])
+            ),
+        })?;
+    if secret.expose().len() < 32 {
+        return Err(invalid(
+            "sso.secret",
+            "the SSO secret needs at least 32 characters: generate it with the addon's `pteroca:generate-secret-key`",
+        ));
+    }
+    Ok(SsoConfig {
+        secret,
+        issuer: issuer.trim().to_owned(),
+        user_cache: Duration::from_secs(raw.user_cache_secs.min(3600)),
+    })
+}
+
+fn resolve_encryption_key(raw: RawKeys) -> Result<Option<EncryptionKey>, ConfigError> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine as _;
+    let Some(secret) = secret_from(
+        raw.encryption_key,
+        raw.encryption_key_file.as_deref(),
+        "keys.encryption_key_file",
+    )?
+    else {
+        return Ok(None);
+    };
+    let bytes = STANDARD
+        .decode(secret.expose())
+        .ok()
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+        .ok_or_else(|| {
+            invalid(
+                "keys.encryption_key",
+                "it must be 32 bytes in base64: generate one with `openssl rand -base64 32`",
+            )
+        })?;
+    Ok(Some(EncryptionKey(bytes)))
+}
+
+fn resolve_store(raw: RawStore) -> Result<StoreKind, ConfigError> {
+    match raw.kind.as_str() {
+        "sqlite" => Ok(StoreKind::Sqlite { path: raw.path }),
+        "memory" => Ok(StoreKind::Memory),
+        other => Err(invalid(
+            "store.kind",
+            format!("{other:?} is not a store: use \"sqlite\" (the default) or \"memory\""),
+        )),
+    }
 }
 
 fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {

@@ -124,3 +124,139 @@ fn a_wildcard_origin_is_refused() {
     let file = FILE.replace("https://shop.example.com\"]", "https://*.example.com\"]");
     assert!(Config::from_toml(&file, "test.toml", secrets()).is_err());
 }
+
+const APPLICATION: &str = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
+const SSO_SECRET: &str = "sandbox-pteroca-sso-secret-0123456789abcdef";
+
+#[test]
+fn the_store_is_sqlite_by_default_and_memory_on_request() {
+    let config = Config::from_toml(FILE, "test.toml", secrets()).expect("valid");
+    assert_eq!(
+        config.store,
+        StoreKind::Sqlite {
+            path: PathBuf::from("ptero-origin.db")
+        }
+    );
+    let file = format!("{FILE}\n[store]\nkind = \"memory\"\n");
+    let config = Config::from_toml(&file, "test.toml", secrets()).expect("valid");
+    assert_eq!(config.store, StoreKind::Memory);
+    let file = format!("{FILE}\n[store]\nkind = \"postgres\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    assert!(error.to_string().contains("sqlite"), "{error}");
+}
+
+#[test]
+fn sso_and_the_application_key_come_from_the_environment() {
+    let file = format!("{FILE}\n[sso]\nissuer = \"https://shop.example.com\"\n");
+    let mut vars = secrets();
+    vars.extend(env(&[
+        ("PTERO_ORIGIN__SSO__SECRET", SSO_SECRET),
+        ("PTERO_ORIGIN__PANEL__APPLICATION_KEY", APPLICATION),
+    ]));
+    let config = Config::from_toml(&file, "test.toml", vars).expect("valid");
+    let sso = config.sso.as_ref().expect("sso");
+    assert_eq!(sso.secret.expose(), SSO_SECRET);
+    assert_eq!(sso.issuer, "https://shop.example.com");
+    assert!(config.panel.application_key.is_some());
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains(SSO_SECRET) && !debug.contains("ApplicSecret"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn no_sso_section_means_sso_is_off() {
+    let config = Config::from_toml(FILE, "test.toml", secrets()).expect("valid");
+    assert!(config.sso.is_none());
+    assert!(config.panel.application_key.is_none());
+    assert_eq!(config.panel.key_mode, KeyMode::Shared);
+}
+
+#[test]
+fn inline_sso_and_encryption_secrets_are_refused() {
+    for (section, key, env_name) in [
+        ("sso", "secret", "PTERO_ORIGIN__SSO__SECRET"),
+        (
+            "keys",
+            "encryption_key",
+            "PTERO_ORIGIN__KEYS__ENCRYPTION_KEY",
+        ),
+    ] {
+        let file = format!("{FILE}\n[{section}]\n{key} = \"x\"\n");
+        let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+        assert!(error.to_string().contains(env_name), "{error}");
+    }
+}
+
+#[test]
+fn a_client_key_is_refused_as_the_application_key() {
+    let mut vars = secrets();
+    vars.extend(env(&[("PTERO_ORIGIN__PANEL__APPLICATION_KEY", KEY)]));
+    let error = Config::from_toml(FILE, "test.toml", vars).expect_err("refused");
+    assert!(error.to_string().contains("ptla_"), "{error}");
+}
+
+#[test]
+fn sso_without_a_secret_or_issuer_says_what_to_set() {
+    let file = format!("{FILE}\n[sso]\nissuer = \"https://shop.example.com\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    assert!(
+        error.to_string().contains("PTERO_ORIGIN__SSO__SECRET"),
+        "{error}"
+    );
+    let mut vars = secrets();
+    vars.extend(env(&[("PTERO_ORIGIN__SSO__SECRET", SSO_SECRET)]));
+    let error = Config::from_toml(FILE, "test.toml", vars).expect_err("refused");
+    assert!(error.to_string().contains("sso.issuer"), "{error}");
+}
+
+#[test]
+fn per_user_keys_need_an_application_key_and_an_encryption_key() {
+    let file = FILE.replace(
+        "url = \"https://panel.example.com\"",
+        "url = \"https://panel.example.com\"\nkey_mode = \"per_user\"",
+    );
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    assert!(error.to_string().contains("application_key"), "{error}");
+    let mut vars = secrets();
+    vars.push((
+        "PTERO_ORIGIN__PANEL__APPLICATION_KEY".to_owned(),
+        APPLICATION.to_owned(),
+    ));
+    let error = Config::from_toml(&file, "test.toml", vars.clone()).expect_err("refused");
+    assert!(
+        error.to_string().contains("openssl rand -base64 32"),
+        "{error}"
+    );
+    vars.push((
+        "PTERO_ORIGIN__KEYS__ENCRYPTION_KEY".to_owned(),
+        "c2hvcnQ=".to_owned(),
+    ));
+    let error = Config::from_toml(&file, "test.toml", vars.clone()).expect_err("refused");
+    assert!(error.to_string().contains("32 bytes"), "{error}");
+    vars.pop();
+    vars.push((
+        "PTERO_ORIGIN__KEYS__ENCRYPTION_KEY".to_owned(),
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_owned(),
+    ));
+    let config = Config::from_toml(&file, "test.toml", vars).expect("valid");
+    assert_eq!(config.panel.key_mode, KeyMode::PerUser);
+    assert_eq!(
+        config.encryption_key,
+        Some(EncryptionKey(*b"0123456789abcdef0123456789abcdef"))
+    );
+}
+
+#[test]
+fn the_example_file_loads_with_secrets_from_the_environment() {
+    let text = include_str!("../../ptero-origin.example.toml");
+    let mut vars = secrets();
+    vars.push((
+        "PTERO_ORIGIN__SITES__SHOP__SECRET".to_owned(),
+        SECRET.to_owned(),
+    ));
+    let config = Config::from_toml(text, "ptero-origin.example.toml", vars).expect("valid");
+    assert!(matches!(config.store, StoreKind::Sqlite { .. }));
+    assert_eq!(config.panel.key_mode, KeyMode::Shared);
+}

@@ -4,6 +4,7 @@ pub mod ops;
 pub mod panel_proxy;
 pub mod servers;
 pub mod session;
+pub mod sso;
 pub mod stream;
 
 use axum::routing::any;
@@ -19,6 +20,7 @@ pub fn api() -> Router<AppState> {
         .merge(session::routes())
         .merge(servers::routes())
         .merge(stream::routes())
+        .merge(sso::api_routes())
         .route("/v1/{*rest}", any(api_not_found))
 }
 

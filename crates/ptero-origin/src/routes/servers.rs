@@ -8,10 +8,12 @@ use axum::Router;
 use ptero_api::origin::{CommandRequest, OriginErrorCode, PowerRequest, ServerSummary};
 use ptero_api::{Action, PanelError, ServerId};
 
+use crate::audit::{self, Attempt};
 use crate::auth::session::Viewer;
 use crate::error::{AppError, AppJson};
+use crate::keys;
 use crate::state::AppState;
-use crate::store::Session;
+use crate::store::{AuditAction, Session};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,7 +34,7 @@ pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError
     Ok(id)
 }
 
-fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
+pub fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
     if session.allows(action) {
         return Ok(());
     }
@@ -41,6 +43,22 @@ fn require(state: &AppState, session: &Session, action: Action) -> Result<(), Ap
         OriginErrorCode::ActionNotAllowed,
         format!("this session may not {action}"),
     ))
+}
+
+fn attempt<'a>(
+    session: &'a Session,
+    server: &'a str,
+    action: AuditAction,
+    detail: String,
+) -> Attempt<'a> {
+    Attempt {
+        site: &session.site,
+        viewer: &session.viewer,
+        origin: session.origin.as_deref(),
+        server: Some(server),
+        action,
+        detail,
+    }
 }
 
 async fn server_show(
@@ -52,7 +70,8 @@ async fn server_show(
     if let Some(summary) = state.hub.cached(&id) {
         return Ok(AppJson(summary));
     }
-    let (server, stats) = tokio::join!(state.panel.server(&id), state.panel.resources(&id));
+    let panel = keys::panel_for(&state, &session).await?;
+    let (server, stats) = tokio::join!(panel.server(&id), panel.resources(&id));
     let server = server?;
     let stats = match stats {
         Ok(stats) => Some(stats),
@@ -70,9 +89,20 @@ async fn server_power(
 ) -> Result<StatusCode, AppError> {
     let id = granted_server(&session, &id)?;
     require(&state, &session, Action::for_signal(request.signal))?;
-    state.panel.power(&id, &request).await?;
-    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, signal = %request.signal, "power signal sent");
-    Ok(StatusCode::NO_CONTENT)
+    let server = id.to_string();
+    let attempt = attempt(
+        &session,
+        &server,
+        AuditAction::Power,
+        request.signal.to_string(),
+    );
+    let outcome = match keys::panel_for(&state, &session).await {
+        Ok(panel) => panel.power(&id, &request).await,
+        Err(error) => Err(error),
+    };
+    keys::forget_if_refused(&state, &session, &outcome).await;
+    audit::record(state.store.as_ref(), &attempt, &outcome).await;
+    outcome.map(|()| StatusCode::NO_CONTENT)
 }
 
 async fn server_command(
@@ -95,15 +125,18 @@ async fn server_command(
             "a command is one line without control characters",
         ));
     }
-    state
-        .panel
-        .command(
-            &id,
-            &CommandRequest {
-                command: command.to_owned(),
-            },
-        )
-        .await?;
-    tracing::info!(site = %session.site, viewer = %session.viewer, server = %id, "console command sent");
-    Ok(StatusCode::NO_CONTENT)
+    let server = id.to_string();
+    // The command's text is the viewer's business; the log keeps its length only.
+    let detail = format!("{} characters", command.chars().count());
+    let attempt = attempt(&session, &server, AuditAction::Command, detail);
+    let request = CommandRequest {
+        command: command.to_owned(),
+    };
+    let outcome = match keys::panel_for(&state, &session).await {
+        Ok(panel) => panel.command(&id, &request).await,
+        Err(error) => Err(error),
+    };
+    keys::forget_if_refused(&state, &session, &outcome).await;
+    audit::record(state.store.as_ref(), &attempt, &outcome).await;
+    outcome.map(|()| StatusCode::NO_CONTENT)
 }

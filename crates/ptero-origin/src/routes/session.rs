@@ -56,6 +56,7 @@ async fn session_create(
         servers: grant.servers,
         actions: grant.actions,
         expires_at: now + ttl,
+        panel_identity: grant.panel_identity,
     };
     let answer = SessionGrant {
         session: token.clone(),

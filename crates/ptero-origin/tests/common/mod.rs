@@ -20,6 +20,17 @@ pub const SITE: &str = "https://shop.example.com";
 pub const OTHER_SITE: &str = "https://other.example.com";
 pub const EVIL: &str = "https://evil.example.net";
 pub const SECRET: &str = "test-site-secret-0123456789abcdef0123456789";
+/// A well-formed application key the sandbox does not know (401).
+pub const UNKNOWN_APPLICATION_KEY: &str = "ptla_Unknown0000Secret00000000000000000000000000";
+/// 32 bytes in base64, for per-user keys at rest.
+pub const ENCRYPTION_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+/// `[panel]` keys and an `[sso]` section that turn SSO on against the sandbox.
+pub const SSO_PANEL: &str = "application_key_file = \"{dir}/application.key\"";
+pub const SSO_SECTION: &str =
+    "[sso]\nissuer = \"https://shop.example.com\"\nsecret_file = \"{dir}/sso.secret\"\n";
+/// `[keys]` for per-user mode.
+pub const KEYS_SECTION: &str = "[keys]\nencryption_key_file = \"{dir}/encryption.key\"\n";
 
 /// Everything logged by any test in this process.
 pub fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
@@ -65,6 +76,14 @@ pub struct Options {
     pub session_ttl_secs: u64,
     pub viewer_buffer: usize,
     pub reload_secs: u64,
+    /// `sqlite` (in the test's folder) or `memory`.
+    pub store_kind: &'static str,
+    /// The most the site may grant, as TOML list items.
+    pub site_actions: &'static str,
+    /// More keys for `[panel]` (`{dir}` is the test's folder).
+    pub panel_extra: String,
+    /// More sections at the end of the file (`{dir}` is the test's folder).
+    pub extra: String,
 }
 
 impl Default for Options {
@@ -74,6 +93,10 @@ impl Default for Options {
             session_ttl_secs: 900,
             viewer_buffer: 64,
             reload_secs: 0,
+            store_kind: "sqlite",
+            site_actions: r#""start", "stop", "restart", "console""#,
+            panel_extra: String::new(),
+            extra: String::new(),
         }
     }
 }
@@ -106,6 +129,7 @@ public_url = "https://cards.example.com"
 [panel]
 url = "{panel}"
 client_key_file = "{dir}/panel.key"
+{panel_extra}
 
 [origins]
 allowed = [{origins}]
@@ -115,7 +139,7 @@ reload_interval_secs = {reload}
 issuer = "{SITE}"
 algorithm = "HS256"
 secret_file = "{dir}/site.secret"
-actions = ["start", "stop", "restart", "console"]
+actions = [{site_actions}]
 
 [static]
 app_dir = "{dir}/dist"
@@ -128,6 +152,12 @@ max_backoff_secs = 1
 
 [session]
 ttl_secs = {ttl}
+
+[store]
+kind = "{store_kind}"
+path = "{dir}/origin.db"
+
+{extra}
 "#,
         dir = dir.display(),
         origins = origins.join(", "),
@@ -135,6 +165,12 @@ ttl_secs = {ttl}
         buffer = options.viewer_buffer,
         ttl = options.session_ttl_secs,
         reload = options.reload_secs,
+        site_actions = options.site_actions,
+        store_kind = options.store_kind,
+        panel_extra = options
+            .panel_extra
+            .replace("{dir}", &dir.display().to_string()),
+        extra = options.extra.replace("{dir}", &dir.display().to_string()),
     )
 }
 
@@ -151,6 +187,11 @@ impl Harness {
         let dir = temp_dir();
         std::fs::write(dir.join("panel.key"), seed::keys::ADMIN).expect("key");
         std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
+        std::fs::write(dir.join("sso.secret"), seed::SSO_SECRET).expect("sso secret");
+        std::fs::write(dir.join("application.key"), seed::keys::APPLICATION).expect("app key");
+        std::fs::write(dir.join("encryption.key"), ENCRYPTION_KEY).expect("encryption key");
+        std::fs::write(dir.join("unknown-application.key"), UNKNOWN_APPLICATION_KEY)
+            .expect("unknown key");
         std::fs::write(
             dir.join("dist/index.html"),
             "<!doctype html><title>app</title>",
@@ -175,6 +216,27 @@ impl Harness {
         format!("{}{path}", self.origin.url())
     }
 
+    /// Stops the origin and starts it again from the same file (and database).
+    pub async fn restart(self) -> Self {
+        let Harness {
+            sandbox,
+            origin,
+            http,
+            dir,
+            config_path,
+        } = self;
+        origin.shutdown().await;
+        let config = Config::load(&config_path).expect("config loads");
+        let origin = ptero_origin::start(config).await.expect("origin restarts");
+        Self {
+            sandbox,
+            origin,
+            http,
+            dir,
+            config_path,
+        }
+    }
+
     pub async fn stop(self) {
         self.origin.shutdown().await;
         self.sandbox.shutdown().await;
@@ -186,6 +248,13 @@ impl Harness {
         let response = self
             .exchange(&token(claims(servers, actions)), Some(SITE))
             .await;
+        assert_eq!(response.status(), 200, "session exchange");
+        response.json().await.expect("grant")
+    }
+
+    /// Opens a session from `SITE`'s page with these claims.
+    pub async fn session_from(&self, claims: Value) -> SessionGrant {
+        let response = self.exchange(&token(claims), Some(SITE)).await;
         assert_eq!(response.status(), 200, "session exchange");
         response.json().await.expect("grant")
     }
@@ -235,6 +304,13 @@ pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// Claims naming the viewer's panel account by `email` or `external_id`.
+pub fn claims_for(servers: &[&str], actions: &[&str], identity: (&str, &str)) -> Value {
+    let mut claims = claims(servers, actions);
+    claims[identity.0] = json!(identity.1);
+    claims
 }
 
 pub fn claims(servers: &[&str], actions: &[&str]) -> Value {

@@ -1,0 +1,158 @@
+//! An in-process [`Store`]: lost on restart, fine for one instance and for tests.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use futures_util::future::BoxFuture;
+
+use super::{
+    AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreResult, TicketTake,
+    TICKET_MEMORY_SECS,
+};
+
+/// Audit entries kept in memory; older ones are dropped.
+const AUDIT_CAPACITY: usize = 10_000;
+
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    sessions: Mutex<HashMap<String, Session>>,
+    jtis: Mutex<HashMap<(String, String), u64>>,
+    /// Ticket → (grant, used).
+    tickets: Mutex<HashMap<String, (SsoTicketRecord, bool)>>,
+    audit: Mutex<VecDeque<AuditEntry>>,
+    keys: Mutex<HashMap<u64, SealedKey>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn ready<'a, T: Send + 'a>(value: T) -> BoxFuture<'a, StoreResult<T>> {
+    Box::pin(async move { Ok(value) })
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Store for MemoryStore {
+    fn put_session<'a>(
+        &'a self,
+        token: &'a str,
+        session: Session,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        lock(&self.sessions).insert(token.to_owned(), session);
+        ready(())
+    }
+
+    fn session<'a>(
+        &'a self,
+        token: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<Option<Session>>> {
+        let mut sessions = lock(&self.sessions);
+        let found = match sessions.get(token) {
+            Some(session) if session.expires_at > now => Some(session.clone()),
+            Some(_) => {
+                sessions.remove(token);
+                None
+            }
+            None => None,
+        };
+        ready(found)
+    }
+
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        let mut sessions = lock(&self.sessions);
+        let before = sessions.len();
+        sessions.retain(|_, session| session.origin.as_deref() != Some(origin));
+        ready(before - sessions.len())
+    }
+
+    fn claim_jti<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+        expires_at: u64,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        let mut jtis = lock(&self.jtis);
+        let key = (issuer.to_owned(), jti.to_owned());
+        let fresh = match jtis.get(&key) {
+            Some(until) if *until > now => false,
+            _ => {
+                jtis.insert(key, expires_at);
+                true
+            }
+        };
+        ready(fresh)
+    }
+
+    fn put_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        record: SsoTicketRecord,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        lock(&self.tickets).insert(ticket.to_owned(), (record, false));
+        ready(())
+    }
+
+    fn take_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        let mut tickets = lock(&self.tickets);
+        let take = match tickets.get_mut(ticket) {
+            None => TicketTake::Unknown,
+            Some((_, true)) => TicketTake::Used,
+            Some((record, _)) if record.expires_at <= now => TicketTake::Expired,
+            Some((record, used)) => {
+                *used = true;
+                TicketTake::Taken(record.clone())
+            }
+        };
+        ready(take)
+    }
+
+    fn append_audit(&self, entry: AuditEntry) -> BoxFuture<'_, StoreResult<()>> {
+        let mut audit = lock(&self.audit);
+        if audit.len() >= AUDIT_CAPACITY {
+            audit.pop_front();
+        }
+        audit.push_back(entry);
+        ready(())
+    }
+
+    fn recent_audit(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>> {
+        let recent = lock(&self.audit)
+            .iter()
+            .rev()
+            .take(limit)
+            .cloned()
+            .collect();
+        ready(recent)
+    }
+
+    fn put_key(&self, key: SealedKey) -> BoxFuture<'_, StoreResult<()>> {
+        lock(&self.keys).insert(key.panel_user_id, key);
+        ready(())
+    }
+
+    fn key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<Option<SealedKey>>> {
+        ready(lock(&self.keys).get(&panel_user_id).cloned())
+    }
+
+    fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>> {
+        ready(lock(&self.keys).remove(&panel_user_id).is_some())
+    }
+
+    fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>> {
+        lock(&self.sessions).retain(|_, session| session.expires_at > now);
+        lock(&self.jtis).retain(|_, until| *until > now);
+        lock(&self.tickets).retain(|_, (record, _)| record.expires_at + TICKET_MEMORY_SECS > now);
+        ready(())
+    }
+}

@@ -1,0 +1,261 @@
+//! Where the origin's state lives: sessions, used hand-off `jti`s, one-time SSO tickets,
+//! the audit log and the sealed per-user client keys. [`Store`] is the one seam;
+//! [`MemoryStore`] keeps it in the process (lost on restart), [`SqliteStore`] in a file
+//! (the default), and other backends (Redis) implement the same calls.
+
+mod memory;
+mod sqlite;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use ptero_api::{Action, ServerId};
+use serde::{Deserialize, Serialize};
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
+
+/// What a session token grants. Serializable so other stores can keep it as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The hosting site (`iss`).
+    pub site: String,
+    /// The viewer on that site (`sub`).
+    pub viewer: String,
+    /// The `Origin` the session was created from, normalised; requests must come from it.
+    pub origin: Option<String>,
+    pub servers: Vec<ServerId>,
+    pub actions: Vec<Action>,
+    /// Unix seconds.
+    pub expires_at: u64,
+    /// The viewer's panel identity from the hand-off token, to find their panel user
+    /// (SSO, per-user keys): `external_id` wins over `email` when both are given.
+    #[serde(default)]
+    pub panel_identity: Option<PanelIdentity>,
+}
+
+impl Session {
+    pub fn covers(&self, server: &ServerId) -> bool {
+        self.servers.iter().any(|granted| granted.matches(server))
+    }
+
+    pub fn allows(&self, action: Action) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// How to find the viewer among the panel's users.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelIdentity {
+    ExternalId(String),
+    Email(String),
+}
+
+/// A one-time SSO ticket's grant: who is signed in to the panel when it is taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoTicketRecord {
+    pub panel_user_id: u64,
+    pub site: String,
+    pub viewer: String,
+    pub server: String,
+    /// The embedding page's origin the ticket was asked from.
+    pub origin: Option<String>,
+    /// Unix seconds.
+    pub expires_at: u64,
+}
+
+/// The answer of [`Store::take_ticket`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketTake {
+    /// First use, in time: the ticket is now used.
+    Taken(SsoTicketRecord),
+    /// It was taken before.
+    Used,
+    /// Its time ran out before it was used.
+    Expired,
+    /// Never issued, or purged long ago.
+    Unknown,
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A power signal (the signal is in `detail`).
+    Power,
+    Command,
+    /// An SSO ticket issued or redeemed.
+    Sso,
+    KeyProvisioned,
+    KeyRevoked,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Power => "power",
+            AuditAction::Command => "command",
+            AuditAction::Sso => "sso",
+            AuditAction::KeyProvisioned => "key_provisioned",
+            AuditAction::KeyRevoked => "key_revoked",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            AuditAction::Power,
+            AuditAction::Command,
+            AuditAction::Sso,
+            AuditAction::KeyProvisioned,
+            AuditAction::KeyRevoked,
+        ]
+        .into_iter()
+        .find(|action| action.as_str() == text)
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of the audit log: who (site + viewer) did what to which server, from which
+/// embedding page, when, and how it went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Unix seconds.
+    pub at: u64,
+    pub site: String,
+    pub viewer: String,
+    pub action: AuditAction,
+    /// Say what exactly (`restart`, `ticket issued`, `user 2`), never a secret.
+    pub detail: String,
+    pub server: Option<String>,
+    /// The embedding page's origin.
+    pub origin: Option<String>,
+    /// `ok`, or why it failed.
+    pub outcome: String,
+}
+
+/// A per-user client key, encrypted (see `crate::keys`): only the origin's encryption
+/// key opens it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedKey {
+    pub panel_user_id: u64,
+    /// The key's public identifier (`ptlc_…`, 16 characters), to delete it on the panel.
+    pub identifier: String,
+    pub nonce: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    /// Unix seconds.
+    pub created_at: u64,
+}
+
+impl fmt::Debug for SealedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedKey")
+            .field("panel_user_id", &self.panel_user_id)
+            .field("identifier", &self.identifier)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A store failure (a database down or unreadable); the origin answers 500 and logs it.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the state store failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Every call takes `now` (unix seconds) where expiry matters, so it is decided by the
+/// caller's clock.
+pub trait Store: Send + Sync + 'static {
+    fn put_session<'a>(
+        &'a self,
+        token: &'a str,
+        session: Session,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// The live session for `token`, `None` when unknown or expired.
+    fn session<'a>(
+        &'a self,
+        token: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<Option<Session>>>;
+
+    /// Ends every session bound to `origin`; answers how many.
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>>;
+
+    /// Records `(issuer, jti)` until `expires_at`. `false` when it was already recorded
+    /// (a replay). Must be atomic.
+    fn claim_jti<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+        expires_at: u64,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<bool>>;
+
+    /// Keeps a one-time SSO ticket until `record.expires_at`.
+    fn put_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        record: SsoTicketRecord,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Marks the ticket used and answers its grant, once. Must be atomic: of two
+    /// concurrent takes only one gets [`TicketTake::Taken`].
+    fn take_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>>;
+
+    fn append_audit(&self, entry: AuditEntry) -> BoxFuture<'_, StoreResult<()>>;
+
+    /// The latest `limit` entries, newest first.
+    fn recent_audit(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>>;
+
+    /// Stores (or replaces) the sealed key of `key.panel_user_id`.
+    fn put_key(&self, key: SealedKey) -> BoxFuture<'_, StoreResult<()>>;
+
+    fn key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<Option<SealedKey>>>;
+
+    /// `true` when there was one.
+    fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Drops expired sessions, jti records and tickets (used tickets are kept a while
+    /// past their expiry, so a replay is told "already used").
+    fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>>;
+}
+
+/// How long a used or expired ticket is remembered after its expiry, to say why it fails.
+pub const TICKET_MEMORY_SECS: u64 = 600;
+
+/// Which store the configuration asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreKind {
+    Memory,
+    Sqlite { path: PathBuf },
+}
+
+/// Opens the configured store (creating the SQLite file and schema on first run).
+pub fn open(kind: &StoreKind) -> StoreResult<Arc<dyn Store>> {
+    Ok(match kind {
+        StoreKind::Memory => Arc::new(MemoryStore::new()),
+        StoreKind::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
+    })
+}
+
+#[cfg(test)]
+mod tests;

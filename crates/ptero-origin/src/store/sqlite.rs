@@ -1,0 +1,441 @@
+//! A [`Store`] in one SQLite file (WAL mode), so sessions, used `jti`s, tickets, the
+//! audit log and sealed keys survive a restart. The schema is created on first run and
+//! versioned in `schema_version`. Calls run on tokio's blocking pool, one at a time on
+//! the one connection (the mutex is what makes `claim_jti` and `take_ticket` atomic
+//! within this process; each is also a single statement, atomic for SQLite itself).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use futures_util::future::BoxFuture;
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{
+    AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError, StoreResult,
+    TicketTake, TICKET_MEMORY_SECS,
+};
+
+/// The schema this code writes; older files are migrated up to it.
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE sessions (
+    token TEXT PRIMARY KEY,
+    origin TEXT,
+    expires_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX sessions_origin ON sessions (origin);
+CREATE TABLE used_jtis (
+    issuer TEXT NOT NULL,
+    jti TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (issuer, jti)
+);
+CREATE TABLE sso_tickets (
+    ticket TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    site TEXT NOT NULL,
+    viewer TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    server TEXT,
+    origin TEXT,
+    outcome TEXT NOT NULL
+);
+CREATE TABLE sealed_keys (
+    panel_user_id INTEGER PRIMARY KEY,
+    identifier TEXT NOT NULL,
+    nonce BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+";
+
+pub struct SqliteStore {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+fn failed(what: &str) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |error| StoreError(format!("{what}: {error}"))
+}
+
+/// SQLite keeps signed 64-bit integers; unix seconds and user ids fit.
+fn int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+fn uint(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|error| StoreError(format!("encoding a record: {error}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
+    serde_json::from_str(text)
+        .map_err(|error| StoreError(format!("a stored record is unreadable: {error}")))
+}
+
+impl SqliteStore {
+    /// Opens (or creates) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|error| {
+                StoreError(format!(
+                    "cannot create the folder {}: {error}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let connection = Connection::open(path).map_err(|error| {
+            StoreError(format!(
+                "cannot open the database {}: {error}",
+                path.display()
+            ))
+        })?;
+        Self::prepare(connection)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn open_in_memory() -> StoreResult<Self> {
+        Self::prepare(Connection::open_in_memory().map_err(failed("opening"))?)
+    }
+
+    fn prepare(mut connection: Connection) -> StoreResult<Self> {
+        // WAL: readers do not block the writer, and a crash loses at most the last commit.
+        connection
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(failed("switching to WAL"))?;
+        connection
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(failed("setting synchronous"))?;
+        connection
+            .busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(failed("setting the busy timeout"))?;
+        migrate(&mut connection)?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `work` on the connection on the blocking pool.
+    fn run<'a, T, F>(&'a self, work: F) -> BoxFuture<'a, StoreResult<T>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut connection = connection.lock().unwrap_or_else(PoisonError::into_inner);
+                work(&mut connection)
+            })
+            .await
+            .map_err(|error| StoreError(format!("the database task failed: {error}")))?
+        })
+    }
+}
+
+fn migrate(connection: &mut Connection) -> StoreResult<()> {
+    let transaction = connection
+        .transaction()
+        .map_err(failed("starting the migration"))?;
+    transaction
+        .execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);")
+        .map_err(failed("creating schema_version"))?;
+    let version: i64 = transaction
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(failed("reading the schema version"))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError(format!(
+            "the database has schema version {version}, newer than this ptero-origin knows ({SCHEMA_VERSION}): run a newer ptero-origin or use another file"
+        )));
+    }
+    if version < 1 {
+        transaction
+            .execute_batch(SCHEMA_V1)
+            .map_err(failed("creating the schema"))?;
+    }
+    if version < SCHEMA_VERSION {
+        transaction
+            .execute("DELETE FROM schema_version", [])
+            .map_err(failed("recording the schema version"))?;
+        transaction
+            .execute(
+                "INSERT INTO schema_version (version) VALUES (?1)",
+                [SCHEMA_VERSION],
+            )
+            .map_err(failed("recording the schema version"))?;
+    }
+    transaction
+        .commit()
+        .map_err(failed("committing the migration"))
+}
+
+fn read_audit(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    let action: String = row.get(3)?;
+    let action = AuditAction::parse(&action).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            3,
+            rusqlite::types::Type::Text,
+            Box::new(StoreError(format!(
+                "the audit log holds an action this version does not know: {action:?}"
+            ))),
+        )
+    })?;
+    Ok(AuditEntry {
+        at: uint(row.get(0)?),
+        site: row.get(1)?,
+        viewer: row.get(2)?,
+        action,
+        detail: row.get(4)?,
+        server: row.get(5)?,
+        origin: row.get(6)?,
+        outcome: row.get(7)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn put_session<'a>(
+        &'a self,
+        token: &'a str,
+        session: Session,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let token = token.to_owned();
+        self.run(move |connection| {
+            let body = to_json(&session)?;
+            connection
+                .execute(
+                    "INSERT OR REPLACE INTO sessions (token, origin, expires_at, body) VALUES (?1, ?2, ?3, ?4)",
+                    params![token, session.origin, int(session.expires_at), body],
+                )
+                .map_err(failed("storing a session"))?;
+            Ok(())
+        })
+    }
+
+    fn session<'a>(
+        &'a self,
+        token: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<Option<Session>>> {
+        let token = token.to_owned();
+        self.run(move |connection| {
+            let body: Option<String> = connection
+                .query_row(
+                    "SELECT body FROM sessions WHERE token = ?1 AND expires_at > ?2",
+                    params![token, int(now)],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(failed("reading a session"))?;
+            body.as_deref().map(from_json).transpose()
+        })
+    }
+
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        let origin = origin.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute("DELETE FROM sessions WHERE origin = ?1", [origin])
+                .map_err(failed("revoking sessions"))
+        })
+    }
+
+    fn claim_jti<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+        expires_at: u64,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        let (issuer, jti) = (issuer.to_owned(), jti.to_owned());
+        self.run(move |connection| {
+            // One statement: a new row, or an expired record taken over; a live record
+            // is left alone and changes nothing (a replay).
+            let changed = connection
+                .execute(
+                    "INSERT INTO used_jtis (issuer, jti, expires_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (issuer, jti) DO UPDATE SET expires_at = excluded.expires_at
+                     WHERE used_jtis.expires_at <= ?4",
+                    params![issuer, jti, int(expires_at), int(now)],
+                )
+                .map_err(failed("recording a jti"))?;
+            Ok(changed == 1)
+        })
+    }
+
+    fn put_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        record: SsoTicketRecord,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let ticket = ticket.to_owned();
+        self.run(move |connection| {
+            let body = to_json(&record)?;
+            connection
+                .execute(
+                    "INSERT INTO sso_tickets (ticket, expires_at, used, body) VALUES (?1, ?2, 0, ?3)",
+                    params![ticket, int(record.expires_at), body],
+                )
+                .map_err(failed("storing an SSO ticket"))?;
+            Ok(())
+        })
+    }
+
+    fn take_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        let ticket = ticket.to_owned();
+        self.run(move |connection| {
+            let taken: Option<String> = connection
+                .query_row(
+                    "UPDATE sso_tickets SET used = 1
+                     WHERE ticket = ?1 AND used = 0 AND expires_at > ?2 RETURNING body",
+                    params![ticket, int(now)],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(failed("taking an SSO ticket"))?;
+            if let Some(body) = taken {
+                return Ok(TicketTake::Taken(from_json(&body)?));
+            }
+            let seen: Option<bool> = connection
+                .query_row(
+                    "SELECT used FROM sso_tickets WHERE ticket = ?1",
+                    [ticket],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(failed("reading an SSO ticket"))?;
+            Ok(match seen {
+                None => TicketTake::Unknown,
+                Some(true) => TicketTake::Used,
+                Some(false) => TicketTake::Expired,
+            })
+        })
+    }
+
+    fn append_audit(&self, entry: AuditEntry) -> BoxFuture<'_, StoreResult<()>> {
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "INSERT INTO audit_log (at, site, viewer, action, detail, server, origin, outcome)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![
+                        int(entry.at),
+                        entry.site,
+                        entry.viewer,
+                        entry.action.as_str(),
+                        entry.detail,
+                        entry.server,
+                        entry.origin,
+                        entry.outcome
+                    ],
+                )
+                .map_err(failed("appending to the audit log"))?;
+            Ok(())
+        })
+    }
+
+    fn recent_audit(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT at, site, viewer, action, detail, server, origin, outcome
+                     FROM audit_log ORDER BY id DESC LIMIT ?1",
+                )
+                .map_err(failed("reading the audit log"))?;
+            let rows = statement
+                .query_map([int(limit as u64)], read_audit)
+                .map_err(failed("reading the audit log"))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(failed("reading the audit log"))
+        })
+    }
+
+    fn put_key(&self, key: SealedKey) -> BoxFuture<'_, StoreResult<()>> {
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "INSERT OR REPLACE INTO sealed_keys (panel_user_id, identifier, nonce, ciphertext, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![
+                        int(key.panel_user_id),
+                        key.identifier,
+                        key.nonce,
+                        key.ciphertext,
+                        int(key.created_at)
+                    ],
+                )
+                .map_err(failed("storing a sealed key"))?;
+            Ok(())
+        })
+    }
+
+    fn key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<Option<SealedKey>>> {
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    "SELECT identifier, nonce, ciphertext, created_at FROM sealed_keys WHERE panel_user_id = ?1",
+                    [int(panel_user_id)],
+                    |row| {
+                        Ok(SealedKey {
+                            panel_user_id,
+                            identifier: row.get(0)?,
+                            nonce: row.get(1)?,
+                            ciphertext: row.get(2)?,
+                            created_at: uint(row.get(3)?),
+                        })
+                    },
+                )
+                .optional()
+                .map_err(failed("reading a sealed key"))
+        })
+    }
+
+    fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>> {
+        self.run(move |connection| {
+            let deleted = connection
+                .execute(
+                    "DELETE FROM sealed_keys WHERE panel_user_id = ?1",
+                    [int(panel_user_id)],
+                )
+                .map_err(failed("deleting a sealed key"))?;
+            Ok(deleted > 0)
+        })
+    }
+
+    fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>> {
+        self.run(move |connection| {
+            let now = int(now);
+            connection
+                .execute_batch(&format!(
+                    "DELETE FROM sessions WHERE expires_at <= {now};
+                     DELETE FROM used_jtis WHERE expires_at <= {now};
+                     DELETE FROM sso_tickets WHERE expires_at + {TICKET_MEMORY_SECS} <= {now};"
+                ))
+                .map_err(failed("purging expired records"))
+        })
+    }
+}

@@ -1,0 +1,255 @@
+//! The same behaviour asked of every store.
+
+use super::*;
+
+fn session(origin: &str, expires_at: u64) -> Session {
+    Session {
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        origin: Some(origin.to_owned()),
+        servers: vec![ServerId::parse("1a7c3f02").expect("id")],
+        actions: vec![Action::Start],
+        expires_at,
+        panel_identity: Some(PanelIdentity::Email("alice@example.com".to_owned())),
+    }
+}
+
+fn ticket(expires_at: u64) -> SsoTicketRecord {
+    SsoTicketRecord {
+        panel_user_id: 2,
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        server: "1a7c3f02".to_owned(),
+        origin: Some("https://shop.example.com".to_owned()),
+        expires_at,
+    }
+}
+
+fn audit(at: u64, action: AuditAction) -> AuditEntry {
+    AuditEntry {
+        at,
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        action,
+        detail: format!("entry {at}"),
+        server: Some("1a7c3f02".to_owned()),
+        origin: None,
+        outcome: "ok".to_owned(),
+    }
+}
+
+fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
+    vec![
+        ("memory", Box::new(MemoryStore::new())),
+        (
+            "sqlite",
+            Box::new(SqliteStore::open_in_memory().expect("sqlite")),
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn a_jti_is_accepted_once_until_it_expires() {
+    for (name, store) in stores() {
+        assert!(
+            store.claim_jti("iss", "j1", 100, 10).await.expect(name),
+            "{name}"
+        );
+        assert!(
+            !store.claim_jti("iss", "j1", 100, 20).await.expect(name),
+            "{name}"
+        );
+        assert!(
+            store.claim_jti("other", "j1", 100, 20).await.expect(name),
+            "{name}"
+        );
+        store.purge(200).await.expect(name);
+        assert!(
+            store.claim_jti("iss", "j1", 300, 200).await.expect(name),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_jti_record_may_be_claimed_again_before_a_purge() {
+    for (name, store) in stores() {
+        assert!(
+            store.claim_jti("iss", "j1", 100, 10).await.expect(name),
+            "{name}"
+        );
+        assert!(
+            store.claim_jti("iss", "j1", 300, 150).await.expect(name),
+            "{name}"
+        );
+        assert!(
+            !store.claim_jti("iss", "j1", 300, 160).await.expect(name),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_is_gone() {
+    for (name, store) in stores() {
+        let stored = session("https://a.example", 100);
+        store.put_session("t", stored.clone()).await.expect(name);
+        assert_eq!(
+            store.session("t", 99).await.expect(name),
+            Some(stored),
+            "{name}"
+        );
+        assert!(
+            store.session("t", 100).await.expect(name).is_none(),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn revoking_an_origin_ends_only_its_sessions() {
+    for (name, store) in stores() {
+        store
+            .put_session("a", session("https://a.example", 100))
+            .await
+            .expect(name);
+        store
+            .put_session("b", session("https://b.example", 100))
+            .await
+            .expect(name);
+        assert_eq!(
+            store.revoke_origin("https://a.example").await.expect(name),
+            1,
+            "{name}"
+        );
+        assert!(store.session("a", 1).await.expect(name).is_none(), "{name}");
+        assert!(store.session("b", 1).await.expect(name).is_some(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_ticket_is_taken_once() {
+    for (name, store) in stores() {
+        store.put_ticket("t1", ticket(160)).await.expect(name);
+        assert_eq!(
+            store.take_ticket("t1", 120).await.expect(name),
+            TicketTake::Taken(ticket(160)),
+            "{name}"
+        );
+        assert_eq!(
+            store.take_ticket("t1", 121).await.expect(name),
+            TicketTake::Used,
+            "{name}"
+        );
+        assert_eq!(
+            store.take_ticket("nope", 121).await.expect(name),
+            TicketTake::Unknown,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_expired_ticket_cannot_be_taken() {
+    for (name, store) in stores() {
+        store.put_ticket("t1", ticket(160)).await.expect(name);
+        assert_eq!(
+            store.take_ticket("t1", 160).await.expect(name),
+            TicketTake::Expired,
+            "{name}"
+        );
+        store.purge(160 + TICKET_MEMORY_SECS).await.expect(name);
+        assert_eq!(
+            store.take_ticket("t1", 160).await.expect(name),
+            TicketTake::Unknown,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn concurrent_takes_of_a_ticket_succeed_once() {
+    for (name, store) in stores() {
+        let store: Arc<dyn Store> = Arc::from(store);
+        store.put_ticket("t1", ticket(160)).await.expect(name);
+        let takes = (0..8).map(|_| {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move { store.take_ticket("t1", 100).await })
+        });
+        let mut taken = 0;
+        for take in takes {
+            if let TicketTake::Taken(_) = take.await.expect("task").expect(name) {
+                taken += 1;
+            }
+        }
+        assert_eq!(taken, 1, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_lists_the_newest_first() {
+    for (name, store) in stores() {
+        for (at, action) in [
+            (1, AuditAction::Power),
+            (2, AuditAction::Sso),
+            (3, AuditAction::KeyProvisioned),
+        ] {
+            store.append_audit(audit(at, action)).await.expect(name);
+        }
+        let recent = store.recent_audit(2).await.expect(name);
+        assert_eq!(
+            recent,
+            [
+                audit(3, AuditAction::KeyProvisioned),
+                audit(2, AuditAction::Sso)
+            ],
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_sealed_key_is_kept_by_panel_user() {
+    for (name, store) in stores() {
+        let key = SealedKey {
+            panel_user_id: 2,
+            identifier: "ptlc_abcdefghijk".to_owned(),
+            nonce: vec![1; 12],
+            ciphertext: vec![7; 48],
+            created_at: 5,
+        };
+        store.put_key(key.clone()).await.expect(name);
+        assert_eq!(store.key(2).await.expect(name), Some(key), "{name}");
+        assert_eq!(store.key(3).await.expect(name), None, "{name}");
+        assert!(store.delete_key(2).await.expect(name), "{name}");
+        assert!(!store.delete_key(2).await.expect(name), "{name}");
+        assert_eq!(store.key(2).await.expect(name), None, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn a_sqlite_file_keeps_its_records_across_reopening() {
+    let dir = std::env::temp_dir().join(format!("ptero-origin-store-{}", std::process::id()));
+    let path = dir.join("state.db");
+    let _ = std::fs::remove_file(&path);
+    {
+        let store = SqliteStore::open(&path).expect("open");
+        store
+            .put_session("t", session("https://a.example", 100))
+            .await
+            .expect("session");
+        assert!(store.claim_jti("iss", "j1", 100, 10).await.expect("jti"));
+        store
+            .append_audit(audit(1, AuditAction::Command))
+            .await
+            .expect("audit");
+    }
+    let store = SqliteStore::open(&path).expect("reopen");
+    assert!(store.session("t", 50).await.expect("session").is_some());
+    assert!(!store.claim_jti("iss", "j1", 100, 20).await.expect("jti"));
+    assert_eq!(
+        store.recent_audit(10).await.expect("audit"),
+        [audit(1, AuditAction::Command)]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
