@@ -139,3 +139,35 @@ test("a suspended server's card shows its badge and offers no power", async () =
   const enabled = await page.$$eval(`ptero-server-card[server='${SUSPENDED}'] button[data-signal]`, (b) => b.filter((x) => !x.disabled).length);
   assert.equal(enabled, 0);
 });
+
+test("Open in panel signs the viewer into the panel in a new tab, through a one-time page", async () => {
+  const page = await cardPage();
+  await page.evaluate((s) => window.addCards(s), [RUNNING]);
+  await waitReady(page, RUNNING);
+  const oneTimeUrls = [];
+  page.context().on("request", (r) => r.url().includes("/sso/") && oneTimeUrls.push(r.url()));
+  const [tab] = await Promise.all([
+    page.context().waitForEvent("page"),
+    page.evaluate(
+      (s) => document.querySelector(`ptero-server-card[server='${s}']`).shadowRoot.querySelector("[part=sso-button]").click(),
+      RUNNING,
+    ),
+  ]);
+  // The one-time page posts the token to the panel, which signs Alice in.
+  await tab.waitForURL((url) => url.origin === stack.panel, { timeout: 15000 });
+  await tab.waitForFunction(() => document.body?.textContent?.includes("alice"), null, { timeout: 15000 });
+  assert.equal(await tab.evaluate(() => window.opener), null, "the panel tab cannot reach the hosting page");
+  // The hosting page never saw the SSO token, and the one-time URL is spent.
+  const ticketUrl = (await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name)))
+    .find((u) => u.endsWith("/sso"));
+  assert.ok(ticketUrl, "the card asked the origin for a ticket");
+  const seen = await page.evaluate(() => JSON.stringify(window.events) + document.documentElement.outerHTML);
+  assert.ok(!seen.includes("pteroca_sso_token"));
+  assert.equal(oneTimeUrls.length, 1, oneTimeUrls.join(" "));
+  assert.ok(oneTimeUrls[0].startsWith(`${stack.origin}/sso/`), oneTimeUrls[0]);
+  const replay = await fetch(oneTimeUrls[0]);
+  assert.equal(replay.status, 410, "a spent one-time URL is refused");
+  assert.ok(!(await replay.text()).includes("pteroca_sso_token"));
+  await tab.close();
+  await page.close();
+});
