@@ -20,6 +20,7 @@ const stats = (xs) => {
 
 // Card: from the script's load event to the first card showing its server's name.
 const card = [];
+const phases = { session: [] };
 for (let i = 0; i < runs; i++) {
   const context = await browser.newContext(); // cold cache each run
   const page = await context.newPage();
@@ -39,12 +40,20 @@ for (let i = 0; i < runs; i++) {
       const check = () => (el.shadowRoot?.querySelector("[data-testid=card-ready] .name")?.textContent ? ok() : requestAnimationFrame(check));
       check();
     });
-    return { paint: performance.now() - start, wasmReady: start - loaded };
+    const entry = (part) => performance.getEntriesByType("resource").find((e) => e.name.includes(part));
+    const session = entry("/v1/session");
+    return {
+      paint: performance.now() - start,
+      wasmReady: start - loaded,
+      session: session ? session.responseEnd - start : NaN,
+    };
   });
   card.push(ms.paint);
+  phases.session.push(ms.session);
   await context.close();
 }
 console.log(`card first paint with live data (element added → name shown): ${stats(card)}`);
+console.log(`  of which: session exchanged after ${stats(phases.session)}`);
 
 // App: navigation to a rendered server list (credentials already stored, via the origin's pass-through).
 const app = await serveStatic({ "/": "dist" }, { spaFallback: "dist/index.html" });
