@@ -276,8 +276,14 @@ fn resolve_store(raw: RawStore) -> Result<StoreKind, ConfigError> {
                     env_name(&["store", "redis_url"])
                 ),
             })?;
-            let info = ::redis::IntoConnectionInfo::into_connection_info(url.as_str())
-                .map_err(|error| invalid("store.redis_url", format!("not a Redis address such as redis://127.0.0.1:6379/0: {error}")))?;
+            let info = ::redis::IntoConnectionInfo::into_connection_info(url.as_str()).map_err(
+                |error| {
+                    invalid(
+                        "store.redis_url",
+                        format!("not a Redis address such as redis://127.0.0.1:6379/0: {error}"),
+                    )
+                },
+            )?;
             let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
             Ok(StoreKind::Redis(RedisUrl {
                 url: Secret::new(url),

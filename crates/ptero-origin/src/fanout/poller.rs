@@ -55,7 +55,12 @@ pub struct Poller {
 }
 
 impl Poller {
-    pub fn new(server: ServerId, panel: Panel, config: StreamConfig, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        server: ServerId,
+        panel: Panel,
+        config: StreamConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
             server,
             panel,

@@ -92,7 +92,11 @@ impl Redis {
         let manager = client
             .get_connection_manager_with_config(config)
             .await
-            .map_err(|error| fail(format!("{error}: start it, or use [store] kind = \"memory\" for a single instance")))?;
+            .map_err(|error| {
+                fail(format!(
+                    "{error}: start it, or use [store] kind = \"memory\" for a single instance"
+                ))
+            })?;
         Ok((
             Self {
                 manager,

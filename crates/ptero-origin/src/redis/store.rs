@@ -65,7 +65,13 @@ impl Store for RedisStore {
             let json = serde_json::to_string(&session)
                 .map_err(|error| StoreError(format!("a session did not serialize: {error}")))?;
             let mut pipe = ::redis::pipe();
-            pipe.atomic().cmd("SET").arg(session_key(token)).arg(json).arg("EXAT").arg(session.expires_at).ignore();
+            pipe.atomic()
+                .cmd("SET")
+                .arg(session_key(token))
+                .arg(json)
+                .arg("EXAT")
+                .arg(session.expires_at)
+                .ignore();
             if let Some(origin) = &session.origin {
                 // The set lives as long as its newest session (every session has the
                 // same lifetime, so the newest ends last).
@@ -98,7 +104,9 @@ impl Store for RedisStore {
                 return Ok(None);
             };
             let session: Session = serde_json::from_str(&json).map_err(|error| {
-                StoreError(format!("the session record in Redis is not readable: {error}"))
+                StoreError(format!(
+                    "the session record in Redis is not readable: {error}"
+                ))
             })?;
             Ok((session.expires_at > now).then_some(session))
         })
