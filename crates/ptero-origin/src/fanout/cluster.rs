@@ -208,7 +208,7 @@ impl Cluster {
         loop {
             let subscribed = {
                 let _serial = self.inner.subscribing.lock().await;
-                let mut connection = self.inner.redis.manager.clone();
+                let mut connection = self.inner.redis.subscriber.clone();
                 connection.subscribe(topic).await
             };
             match subscribed {
@@ -292,7 +292,7 @@ impl Drop for Watch {
             };
             // A newer watch of the same server took the route over: it stays subscribed.
             if ours {
-                let mut connection = cluster.inner.redis.manager.clone();
+                let mut connection = cluster.inner.redis.subscriber.clone();
                 if let Err(error) = connection.unsubscribe(&topic).await {
                     tracing::debug!(topic, %error, "unsubscribing failed");
                 }

@@ -3,9 +3,10 @@
 //! ([`crate::fanout::cluster`]). Every key lives under [`PREFIX`] so the database can be
 //! shared with other programs.
 //!
-//! The connection speaks RESP3 so that pub/sub messages arrive as pushes on the same
-//! connection as commands, and the connection manager re-subscribes by itself after a
-//! reconnect.
+//! Two connections: one for commands, and one that only subscribes. The second speaks
+//! RESP3, so messages arrive as pushes and its manager re-subscribes by itself after a
+//! reconnect; it runs no transaction, since pushes that arrive during a `MULTI`/`EXEC`
+//! on a RESP3 connection were seen to be dropped.
 
 pub mod store;
 
@@ -48,6 +49,8 @@ impl std::error::Error for RedisError {}
 #[derive(Clone)]
 pub struct Redis {
     pub(crate) manager: ConnectionManager,
+    /// SUBSCRIBE and UNSUBSCRIBE only.
+    pub(crate) subscriber: ConnectionManager,
     shown: String,
 }
 
@@ -55,6 +58,16 @@ impl fmt::Debug for Redis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Redis({})", self.shown)
     }
+}
+
+fn manager_config() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+        // Few and short retries: a caller learns that Redis is down within seconds (the
+        // next call tries again), instead of waiting through a long back-off.
+        .set_number_of_retries(1)
+        .set_max_delay(Duration::from_millis(200))
 }
 
 /// Pub/sub messages that reach this process, to be routed by the fan-out.
@@ -73,33 +86,36 @@ impl Redis {
             .expose()
             .into_connection_info()
             .map_err(|error| fail(error.to_string()))?;
+        let connect_error = |error: ::redis::RedisError| {
+            fail(format!(
+                "{error}: start it, or use [store] kind = \"memory\" for a single instance"
+            ))
+        };
         let settings = info
             .redis_settings()
             .clone()
             .set_protocol(ProtocolVersion::RESP3);
-        let client = ::redis::Client::open(info.set_redis_settings(settings))
+        let commands =
+            ::redis::Client::open(info.clone()).map_err(|error| fail(error.to_string()))?;
+        let pubsub = ::redis::Client::open(info.set_redis_settings(settings))
             .map_err(|error| fail(error.to_string()))?;
-        let (sender, pushes) = mpsc::unbounded_channel();
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            // Few and short retries: a caller learns that Redis is down within seconds
-            // (the next call tries again), instead of waiting through a long back-off.
-            .set_number_of_retries(1)
-            .set_max_delay(Duration::from_millis(200))
-            .set_push_sender(sender)
-            .set_automatic_resubscription();
-        let manager = client
-            .get_connection_manager_with_config(config)
+        let manager = commands
+            .get_connection_manager_with_config(manager_config())
             .await
-            .map_err(|error| {
-                fail(format!(
-                    "{error}: start it, or use [store] kind = \"memory\" for a single instance"
-                ))
-            })?;
+            .map_err(connect_error)?;
+        let (sender, pushes) = mpsc::unbounded_channel();
+        let subscriber = pubsub
+            .get_connection_manager_with_config(
+                manager_config()
+                    .set_push_sender(sender)
+                    .set_automatic_resubscription(),
+            )
+            .await
+            .map_err(connect_error)?;
         Ok((
             Self {
                 manager,
+                subscriber,
                 shown: address.shown.clone(),
             },
             pushes,

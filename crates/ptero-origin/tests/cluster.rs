@@ -1,0 +1,673 @@
+//! Three origin instances sharing one sandbox panel and one real `redis-server` on
+//! loopback (`[store] kind = "redis"`): shared sessions and replay protection, one
+//! upstream poller per server cluster-wide, fail-over of the lease holder, and a clear
+//! failure when Redis is down.
+//!
+//! `redis-server` must be installed (Debian: `apt-get install redis-server`); these
+//! tests fail, not skip, without it.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+use ptero_api::origin::{OriginErrorBody, OriginErrorCode, StreamEvent};
+use ptero_origin::{Config, Running};
+use ptero_sandbox::seed;
+use ptero_sandbox::seed::servers::RUNNING;
+use ptero_sandbox::{Sandbox, SandboxConfig};
+use serde_json::json;
+
+const INTERVAL_MS: u64 = 200;
+const INSTANCES: usize = 3;
+
+/// A `redis-server` child on a free loopback port, without persistence; killed on drop.
+struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl RedisServer {
+    fn start() -> Self {
+        Self::start_on(free_port())
+    }
+
+    fn start_on(port: u16) -> Self {
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "cannot start redis-server ({error}): the cluster tests need a real Redis on PATH; on Debian: apt-get install redis-server"
+                )
+            });
+        let server = Self {
+            child: Some(child),
+            port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not listen on port {port} within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        server
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/0", self.port)
+    }
+
+    /// Kills it now (SIGKILL: no goodbye to its clients).
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    async fn connection(&self) -> redis::aio::MultiplexedConnection {
+        redis::Client::open(self.url())
+            .expect("client")
+            .get_multiplexed_async_connection()
+            .await
+            .expect("test connection to redis-server")
+    }
+
+    /// The instance id written in `server`'s lease, if any.
+    async fn lease_holder(&self, server: &str) -> Option<String> {
+        let mut connection = self.connection().await;
+        redis::cmd("GET")
+            .arg(format!("ptero-origin:lease:{server}"))
+            .query_async(&mut connection)
+            .await
+            .expect("GET lease")
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// An origin instance that runs in a runtime of its own, so that dropping the runtime
+/// ends it the way a crash would: no lease released, sockets just closed.
+struct Crashable {
+    url: String,
+    instance: String,
+    runtime: Option<tokio::runtime::Runtime>,
+    running: Option<Running>,
+}
+
+impl Crashable {
+    fn crash(mut self) {
+        drop(self.running.take());
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+struct Cluster {
+    sandbox: Sandbox,
+    redis: RedisServer,
+    origins: Vec<Option<Running>>,
+    http: reqwest::Client,
+    dir: std::path::PathBuf,
+    config: Config,
+}
+
+impl Cluster {
+    async fn start() -> Self {
+        logs();
+        let sandbox = Sandbox::start(SandboxConfig::fast())
+            .await
+            .expect("sandbox");
+        let redis = RedisServer::start();
+        let dir = std::env::temp_dir().join(format!(
+            "ptero-origin-cluster-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        std::fs::create_dir_all(dir.join("dist/card")).expect("temp dir");
+        std::fs::write(dir.join("panel.key"), seed::keys::ADMIN).expect("key");
+        std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
+        let options = Options {
+            poll_interval_ms: INTERVAL_MS,
+            ..Options::default()
+        };
+        let text = format!(
+            "{}\n[store]\nkind = \"redis\"\nredis_url = \"{}\"\n",
+            config_text(&dir, &sandbox.panel_url(), &[SITE], &options),
+            redis.url()
+        );
+        let path = dir.join("ptero-origin.toml");
+        std::fs::write(&path, text).expect("config");
+        let config = Config::load(&path).expect("config loads");
+        let mut origins = Vec::new();
+        for _ in 0..INSTANCES {
+            let running = ptero_origin::start(config.clone()).await.expect("origin");
+            origins.push(Some(running));
+        }
+        Self {
+            sandbox,
+            redis,
+            origins,
+            http: reqwest::Client::new(),
+            dir,
+            config,
+        }
+    }
+
+    fn origin(&self, index: usize) -> &Running {
+        self.origins[index].as_ref().expect("a running instance")
+    }
+
+    fn url(&self, index: usize, path: &str) -> String {
+        format!("{}{path}", self.origin(index).url())
+    }
+
+    fn instance(&self, index: usize) -> String {
+        let cluster = self.origin(index).state().hub.cluster();
+        cluster.expect("clustered").instance().to_owned()
+    }
+
+    async fn exchange_at(&self, base: &str, token: &str) -> reqwest::Response {
+        self.http
+            .post(format!("{base}/v1/session"))
+            .header("origin", SITE)
+            .json(&json!({ "token": token }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    async fn session(&self, index: usize) -> String {
+        let response = self
+            .exchange_at(
+                &self.origin(index).url(),
+                &token(claims(&[RUNNING], &["start"])),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "session exchange");
+        let grant: ptero_api::origin::SessionGrant = response.json().await.expect("grant");
+        grant.session
+    }
+
+    async fn server_status(&self, base: &str, session: &str) -> u16 {
+        self.http
+            .get(format!("{base}/v1/servers/{RUNNING}"))
+            .header("origin", SITE)
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("request")
+            .status()
+            .as_u16()
+    }
+
+    /// Opens a stream of `RUNNING` at `base` and records every event with its arrival.
+    async fn viewer(&self, base: &str, session: &str) -> Viewer {
+        let response = self
+            .http
+            .get(format!("{base}/v1/stream?servers={RUNNING}"))
+            .header("origin", SITE)
+            .bearer_auth(session)
+            .send()
+            .await
+            .expect("stream");
+        assert_eq!(response.status(), 200, "stream opens");
+        let mut events = Events::from_response(response);
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let task = tokio::spawn(async move {
+            while let Some(event) = events.next(Duration::from_secs(30)).await {
+                log.lock().expect("log").push((Instant::now(), event));
+            }
+        });
+        Viewer { seen, task }
+    }
+
+    async fn stop(mut self) {
+        for running in self.origins.iter_mut().filter_map(Option::take) {
+            running.shutdown().await;
+        }
+        self.sandbox.shutdown().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// One SSE viewer's events, with when each arrived.
+struct Viewer {
+    seen: Arc<Mutex<Vec<(Instant, StreamEvent)>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Viewer {
+    fn live_since(&self, since: Instant) -> usize {
+        self.seen
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|(at, event)| {
+                *at > since
+                    && matches!(
+                        event,
+                        StreamEvent::Summary(_)
+                            | StreamEvent::Resources { .. }
+                            | StreamEvent::State { .. }
+                    )
+            })
+            .count()
+    }
+
+    fn got_summary(&self) -> bool {
+        self.seen
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|(_, event)| matches!(event, StreamEvent::Summary(summary) if summary.identifier == RUNNING))
+    }
+
+    /// The longest wait between two events after `since`.
+    fn longest_gap_since(&self, since: Instant) -> Duration {
+        let seen = self.seen.lock().expect("log");
+        let times: Vec<Instant> = seen
+            .iter()
+            .map(|(at, _)| *at)
+            .filter(|at| *at > since)
+            .collect();
+        let mut longest = times.first().map_or(Duration::ZERO, |first| *first - since);
+        for pair in times.windows(2) {
+            longest = longest.max(pair[1] - pair[0]);
+        }
+        longest
+    }
+}
+
+impl Drop for Viewer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !check() {
+        if Instant::now() >= deadline {
+            let logs = String::from_utf8_lossy(&logs().lock().expect("logs")).into_owned();
+            let fanout: Vec<&str> = logs
+                .lines()
+                .filter(|line| line.contains("fanout") || line.contains("redis"))
+                .collect();
+            panic!(
+                "{what} within {limit:?}; fan-out logs:\n{}",
+                fanout.join("\n")
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn interval() -> Duration {
+    Duration::from_millis(INTERVAL_MS)
+}
+
+fn resources_path() -> String {
+    format!("/api/client/servers/{RUNNING}/resources")
+}
+
+#[tokio::test]
+async fn a_session_from_one_instance_works_on_all_and_a_replayed_token_is_refused() {
+    let cluster = Cluster::start().await;
+    let hand_off = token(claims(&[RUNNING], &["start"]));
+    let first = cluster
+        .exchange_at(&cluster.origin(0).url(), &hand_off)
+        .await;
+    assert_eq!(first.status(), 200);
+    let grant: ptero_api::origin::SessionGrant = first.json().await.expect("grant");
+    for index in 0..INSTANCES {
+        assert_eq!(
+            cluster
+                .server_status(&cluster.origin(index).url(), &grant.session)
+                .await,
+            200,
+            "the session works on instance {index}"
+        );
+    }
+    for index in 1..INSTANCES {
+        let replay = cluster
+            .exchange_at(&cluster.origin(index).url(), &hand_off)
+            .await;
+        assert_eq!(replay.status(), 401, "replay to instance {index}");
+        let body: OriginErrorBody = replay.json().await.expect("error body");
+        assert_eq!(body.error.code, OriginErrorCode::TokenReused);
+    }
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn revoking_an_origin_on_one_instance_ends_its_sessions_on_all() {
+    let cluster = Cluster::start().await;
+    let session = cluster.session(1).await;
+    let revoked = cluster
+        .origin(0)
+        .state()
+        .store
+        .revoke_origin(SITE)
+        .await
+        .expect("revoke");
+    assert_eq!(revoked, 1);
+    for index in 0..INSTANCES {
+        assert_eq!(
+            cluster
+                .server_status(&cluster.origin(index).url(), &session)
+                .await,
+            401,
+            "instance {index} no longer knows the session"
+        );
+    }
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn viewers_on_every_instance_share_one_upstream_poller() {
+    let cluster = Cluster::start().await;
+    let session = cluster.session(0).await;
+    let mut viewers = Vec::new();
+    for index in 0..INSTANCES {
+        for _ in 0..2 {
+            viewers.push(cluster.viewer(&cluster.origin(index).url(), &session).await);
+        }
+    }
+    wait_for(
+        "every viewer gets a summary",
+        Duration::from_secs(5),
+        || viewers.iter().all(Viewer::got_summary),
+    )
+    .await;
+
+    let polls_before = cluster.sandbox.request_count(&resources_path());
+    let started = Instant::now();
+    tokio::time::sleep(interval() * 10).await;
+    let polls = cluster.sandbox.request_count(&resources_path()) - polls_before;
+    let intervals = started.elapsed().as_millis() / u128::from(INTERVAL_MS);
+    eprintln!("{polls} upstream /resources polls in {intervals} intervals with viewers on {INSTANCES} instances");
+    // One poller: about one poll per interval. Two pollers would make about twice as
+    // many, three instances polling on their own three times as many.
+    assert!(
+        polls >= 5 && u128::from(polls) <= intervals + 2,
+        "{polls} polls in {intervals} intervals"
+    );
+    for (index, viewer) in viewers.iter().enumerate() {
+        assert!(
+            viewer.live_since(started) >= 3,
+            "viewer {index} (instance {}) got live events",
+            index / 2
+        );
+    }
+    drop(viewers);
+    cluster.stop().await;
+}
+
+/// The first watcher of a server takes its lease; returns its index.
+async fn holder_index(cluster: &Cluster) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(holder) = cluster.redis.lease_holder(RUNNING).await {
+            let instances: Vec<String> = (0..INSTANCES)
+                .filter(|index| cluster.origins[*index].is_some())
+                .map(|index| cluster.instance(index))
+                .collect();
+            if let Some(index) = instances.iter().position(|id| *id == holder) {
+                return index;
+            }
+        }
+        assert!(Instant::now() < deadline, "a lease holder within 5 s");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Polls the lease until a holder other than `old` has it; answers how long it took.
+async fn takeover_after(cluster: &Cluster, old: &str, since: Instant, limit: Duration) -> Duration {
+    loop {
+        if let Some(holder) = cluster.redis.lease_holder(RUNNING).await {
+            if holder != old {
+                return since.elapsed();
+            }
+        }
+        assert!(
+            since.elapsed() < limit,
+            "another instance took the lease within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_stopped_lease_holder_is_replaced_within_one_interval() {
+    let mut cluster = Cluster::start().await;
+    let session = cluster.session(0).await;
+    let mut viewers = Vec::new();
+    for index in 0..INSTANCES {
+        viewers.push(cluster.viewer(&cluster.origin(index).url(), &session).await);
+    }
+    wait_for(
+        "every viewer gets a summary",
+        Duration::from_secs(5),
+        || viewers.iter().all(Viewer::got_summary),
+    )
+    .await;
+    let holder = holder_index(&cluster).await;
+    let old = cluster.instance(holder);
+
+    let running = cluster.origins[holder].take().expect("running");
+    running.shutdown().await;
+    let stopped = Instant::now();
+    let takeover = takeover_after(&cluster, &old, stopped, interval() * 5).await;
+    eprintln!("graceful stop: the lease moved after {takeover:?} (interval {INTERVAL_MS} ms)");
+    // A released lease is taken at the next try of a survivor: within one interval,
+    // plus scheduling slack on a busy machine.
+    assert!(
+        takeover <= interval() + Duration::from_millis(150),
+        "took {takeover:?}"
+    );
+
+    tokio::time::sleep(interval() * 4).await;
+    for (index, viewer) in viewers
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| *index != holder)
+    {
+        assert!(
+            viewer.live_since(stopped + takeover) >= 2,
+            "viewer on surviving instance {index} keeps receiving events"
+        );
+        let gap = viewer.longest_gap_since(stopped);
+        eprintln!("viewer on instance {index}: longest gap after the stop {gap:?}");
+        assert!(gap <= interval() * 3, "gap {gap:?}");
+    }
+    // Still one poller cluster-wide.
+    let before = cluster.sandbox.request_count(&resources_path());
+    let window = Instant::now();
+    tokio::time::sleep(interval() * 6).await;
+    let polls = cluster.sandbox.request_count(&resources_path()) - before;
+    let intervals = window.elapsed().as_millis() / u128::from(INTERVAL_MS);
+    assert!(
+        u128::from(polls) <= intervals + 2,
+        "{polls} polls in {intervals} intervals"
+    );
+    drop(viewers);
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn a_crashed_lease_holder_is_replaced_once_its_lease_expires() {
+    let cluster = Cluster::start().await;
+    // A fourth instance in a runtime of its own, watched first so that it holds the
+    // lease; then it crashes.
+    let config = cluster.config.clone();
+    let doomed = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let running = runtime
+            .block_on(ptero_origin::start(config))
+            .expect("origin");
+        Crashable {
+            url: running.url(),
+            instance: running
+                .state()
+                .hub
+                .cluster()
+                .expect("clustered")
+                .instance()
+                .to_owned(),
+            runtime: Some(runtime),
+            running: Some(running),
+        }
+    })
+    .join()
+    .expect("the fourth instance starts");
+    let session = cluster.session(0).await;
+    let first = cluster.viewer(&doomed.url, &session).await;
+    wait_for(
+        "the first viewer gets a summary",
+        Duration::from_secs(5),
+        || first.got_summary(),
+    )
+    .await;
+    assert_eq!(
+        cluster.redis.lease_holder(RUNNING).await.as_deref(),
+        Some(doomed.instance.as_str())
+    );
+    let mut survivors = Vec::new();
+    for index in 0..INSTANCES {
+        survivors.push(cluster.viewer(&cluster.origin(index).url(), &session).await);
+    }
+    wait_for(
+        "every viewer gets a summary",
+        Duration::from_secs(5),
+        || survivors.iter().all(Viewer::got_summary),
+    )
+    .await;
+
+    let old = doomed.instance.clone();
+    std::thread::spawn(move || doomed.crash())
+        .join()
+        .expect("crash");
+    drop(first);
+    let crashed = Instant::now();
+    // Its lease runs out (two intervals after its last renewal), then a survivor takes
+    // it at its next try (one interval).
+    let takeover = takeover_after(&cluster, &old, crashed, interval() * 6).await;
+    eprintln!("crash: the lease moved after {takeover:?} (interval {INTERVAL_MS} ms)");
+    assert!(
+        takeover <= interval() * 3 + Duration::from_millis(150),
+        "took {takeover:?}"
+    );
+    tokio::time::sleep(interval() * 4).await;
+    for (index, viewer) in survivors.iter().enumerate() {
+        assert!(
+            viewer.live_since(crashed + takeover) >= 2,
+            "viewer on instance {index} keeps receiving events"
+        );
+    }
+    drop(survivors);
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_state() {
+    let mut cluster = Cluster::start().await;
+    let session = cluster.session(0).await;
+    let ready = cluster
+        .http
+        .get(cluster.url(1, "/readyz"))
+        .send()
+        .await
+        .expect("readyz");
+    assert_eq!(ready.status(), 200);
+
+    cluster.redis.kill();
+    for index in 0..INSTANCES {
+        let ready = cluster
+            .http
+            .get(cluster.url(index, "/readyz"))
+            .send()
+            .await
+            .expect("readyz");
+        assert_eq!(ready.status(), 503, "instance {index} is not ready");
+        let body: OriginErrorBody = ready.json().await.expect("error body");
+        assert!(
+            body.error.message.contains("Redis"),
+            "{}",
+            body.error.message
+        );
+    }
+    let exchange = cluster
+        .exchange_at(
+            &cluster.origin(1).url(),
+            &token(claims(&[RUNNING], &["start"])),
+        )
+        .await;
+    assert_eq!(
+        exchange.status(),
+        503,
+        "no session without the shared store"
+    );
+    let body: OriginErrorBody = exchange.json().await.expect("error body");
+    assert!(
+        body.error.message.contains("session store"),
+        "{}",
+        body.error.message
+    );
+    assert_eq!(
+        cluster
+            .server_status(&cluster.origin(2).url(), &session)
+            .await,
+        503,
+        "an existing session is not accepted on local say-so"
+    );
+
+    // Back on the same port: ready again without a restart of the origins.
+    let port = cluster.redis.port;
+    cluster.redis = RedisServer::start_on(port);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let ready = cluster
+            .http
+            .get(cluster.url(0, "/readyz"))
+            .send()
+            .await
+            .expect("readyz");
+        if ready.status() == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "ready again within 10 s of Redis returning"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = cluster.session(2).await;
+    cluster.stop().await;
+}
