@@ -55,6 +55,10 @@ return 0
 
 /// The latest summary is kept this many intervals after its last poll.
 const SUMMARY_INTERVALS: u32 = 10;
+/// How often the subscribing connection is checked while it works, and retried while
+/// it does not: its manager reconnects (and re-subscribes) only when a command fails.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+const RECONNECT_EVERY: Duration = Duration::from_millis(100);
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
@@ -93,7 +97,8 @@ struct Inner {
     generations: AtomicU64,
     hold: Script,
     release: Script,
-    dispatcher: Mutex<Option<JoinHandle<()>>>,
+    /// The dispatcher and the keeper of the subscribing connection.
+    tasks: Mutex<Vec<JoinHandle<()>>>,
 }
 
 /// This instance's membership of the cluster (cheap to clone).
@@ -106,7 +111,11 @@ impl Cluster {
     /// Starts routing the pushes of `redis` to local channels.
     pub fn start(redis: Redis, pushes: Pushes) -> Self {
         let routes = Routes::default();
-        let dispatcher = tokio::spawn(dispatch(Arc::clone(&routes), pushes));
+        let dropped = Arc::new(tokio::sync::Notify::new());
+        let tasks = vec![
+            tokio::spawn(dispatch(Arc::clone(&routes), pushes, Arc::clone(&dropped))),
+            tokio::spawn(keep_subscribed(redis.clone(), Arc::clone(&routes), dropped)),
+        ];
         Self {
             inner: Arc::new(Inner {
                 redis,
@@ -117,7 +126,7 @@ impl Cluster {
                 generations: AtomicU64::new(0),
                 hold: Script::new(HOLD),
                 release: Script::new(RELEASE),
-                dispatcher: Mutex::new(Some(dispatcher)),
+                tasks: Mutex::new(tasks),
             }),
         }
     }
@@ -176,8 +185,8 @@ impl Cluster {
         for lease in leases {
             self.release(&lease).await;
         }
-        if let Some(dispatcher) = lock(&self.inner.dispatcher).take() {
-            dispatcher.abort();
+        for task in lock(&self.inner.tasks).drain(..) {
+            task.abort();
         }
     }
 
@@ -250,13 +259,17 @@ impl Cluster {
         pipe.query_async::<()>(&mut connection).await
     }
 
-    /// The summary the holder last published, for viewers of an instance that has just
-    /// started watching.
     async fn latest(&self, server: &str) -> Option<ServerSummary> {
-        let mut connection = self.inner.redis.manager.clone();
-        let json: Option<String> = connection.get(summary_key(server)).await.ok()?;
-        serde_json::from_str(&json?).ok()
+        latest(&self.inner.redis, server).await
     }
+}
+
+/// The summary the holder last published, for viewers of an instance that has just
+/// started watching or has just got its subscription back.
+async fn latest(redis: &Redis, server: &str) -> Option<ServerSummary> {
+    let mut connection = redis.manager.clone();
+    let json: Option<String> = connection.get(summary_key(server)).await.ok()?;
+    serde_json::from_str(&json?).ok()
 }
 
 /// One instance's watch of one server; dropping it (the task aborted when the last
@@ -396,8 +409,55 @@ pub async fn run(
     }
 }
 
+/// Pings both connections now and then, and often right after the subscription
+/// dropped, so that their managers reconnect (and re-subscribe) as soon as Redis is
+/// back rather than failing the first request that comes after.
+/// Once back, each watched server's latest summary is handed to its viewers, in case
+/// an event went by while the subscription was being restored.
+async fn keep_subscribed(redis: Redis, routes: Routes, dropped: Arc<tokio::sync::Notify>) {
+    let mut down = false;
+    loop {
+        let wait = if down { RECONNECT_EVERY } else { HEARTBEAT };
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = dropped.notified() => down = true,
+        }
+        let mut connection = redis.subscriber.clone();
+        let subscriber = ::redis::cmd("PING")
+            .query_async::<Value>(&mut connection)
+            .await;
+        let answered = subscriber.is_ok() & redis.ping().await.is_ok();
+        match (answered, down) {
+            (true, true) => {
+                down = false;
+                tracing::info!("the Redis subscription is back");
+                resync(&redis, &routes).await;
+            }
+            (false, false) => down = true,
+            _ => {}
+        }
+    }
+}
+
+async fn resync(redis: &Redis, routes: &Routes) {
+    let watched: Vec<(String, Arc<Channel>)> = lock(routes)
+        .iter()
+        .map(|(topic, route)| (topic.clone(), Arc::clone(&route.channel)))
+        .collect();
+    for (topic, channel) in watched {
+        let Some(server) = topic.strip_prefix(&self::topic("")) else {
+            continue;
+        };
+        if let Some(summary) = latest(redis, server).await {
+            if channel.last().as_ref() != Some(&summary) {
+                apply(&channel, StreamEvent::Summary(summary));
+            }
+        }
+    }
+}
+
 /// Hands each pub/sub message to the local channel of its server.
-async fn dispatch(routes: Routes, mut pushes: Pushes) {
+async fn dispatch(routes: Routes, mut pushes: Pushes, dropped: Arc<tokio::sync::Notify>) {
     while let Some(push) = pushes.recv().await {
         match push.kind {
             PushKind::Message => {
@@ -413,7 +473,8 @@ async fn dispatch(routes: Routes, mut pushes: Pushes) {
                 }
             }
             PushKind::Disconnection => {
-                tracing::warn!("the Redis connection dropped: reconnecting");
+                tracing::warn!("the Redis subscription dropped: reconnecting");
+                dropped.notify_one();
             }
             _ => {}
         }
