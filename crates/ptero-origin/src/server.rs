@@ -24,7 +24,7 @@ use crate::panel_users::PanelUsers;
 use crate::redis::{Redis, RedisStore};
 use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
-use crate::store::{self, Store};
+use crate::store::{self, Store, StoreKind};
 
 /// A running origin.
 pub struct Running {
@@ -80,8 +80,8 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
 /// cannot reach it must not serve with local state instead).
 pub async fn build_state_for_store(config: Config) -> std::io::Result<AppState> {
     match &config.store {
-        StoreConfig::Memory => build_state(config),
-        StoreConfig::Redis(address) => {
+        StoreKind::Memory | StoreKind::Sqlite { .. } => build_state(config),
+        StoreKind::Redis(address) => {
             let (redis, pushes) = Redis::connect(address)
                 .await
                 .map_err(std::io::Error::other)?;

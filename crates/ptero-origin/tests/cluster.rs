@@ -152,11 +152,15 @@ impl Cluster {
             poll_interval_ms: INTERVAL_MS,
             ..Options::default()
         };
-        let text = format!(
-            "{}\n[store]\nkind = \"redis\"\nredis_url = \"{}\"\n",
-            config_text(&dir, &sandbox.panel_url(), &[SITE], &options),
+        // The shared test configuration with its [store] section swapped for Redis.
+        let mut text = config_text(&dir, &sandbox.panel_url(), &[SITE], &options);
+        if let Some(store) = text.find("[store]") {
+            text.truncate(store);
+        }
+        text.push_str(&format!(
+            "[store]\nkind = \"redis\"\nredis_url = \"{}\"\n",
             redis.url()
-        );
+        ));
         let path = dir.join("ptero-origin.toml");
         std::fs::write(&path, text).expect("config");
         let config = Config::load(&path).expect("config loads");
