@@ -7,9 +7,9 @@
 //! tests fail, not skip, without it.
 
 mod common;
+#[path = "support/redis_server.rs"]
+mod redis_server;
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,92 +19,11 @@ use ptero_origin::{Config, Running};
 use ptero_sandbox::seed;
 use ptero_sandbox::seed::servers::RUNNING;
 use ptero_sandbox::{Sandbox, SandboxConfig};
+use redis_server::{free_port, RedisServer};
 use serde_json::json;
 
 const INTERVAL_MS: u64 = 200;
 const INSTANCES: usize = 3;
-
-/// A `redis-server` child on a free loopback port, without persistence; killed on drop.
-struct RedisServer {
-    child: Option<Child>,
-    port: u16,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-impl RedisServer {
-    fn start() -> Self {
-        Self::start_on(free_port())
-    }
-
-    fn start_on(port: u16) -> Self {
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!(
-                    "cannot start redis-server ({error}): the cluster tests need a real Redis on PATH; on Debian: apt-get install redis-server"
-                )
-            });
-        let server = Self {
-            child: Some(child),
-            port,
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not listen on port {port} within 10 s"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        server
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/0", self.port)
-    }
-
-    /// Kills it now (SIGKILL: no goodbye to its clients).
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    async fn connection(&self) -> redis::aio::MultiplexedConnection {
-        redis::Client::open(self.url())
-            .expect("client")
-            .get_multiplexed_async_connection()
-            .await
-            .expect("test connection to redis-server")
-    }
-
-    /// The instance id written in `server`'s lease, if any.
-    async fn lease_holder(&self, server: &str) -> Option<String> {
-        let mut connection = self.connection().await;
-        redis::cmd("GET")
-            .arg(format!("ptero-origin:lease:{server}"))
-            .query_async(&mut connection)
-            .await
-            .expect("GET lease")
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// An origin instance that runs in a runtime of its own, so that dropping the runtime
 /// ends it the way a crash would: no lease released, sockets just closed.

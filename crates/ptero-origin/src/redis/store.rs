@@ -130,9 +130,15 @@ fn wall_clock() -> u64 {
         .map_or(0, |elapsed| elapsed.as_secs())
 }
 
+/// Records are never kept longer than this, whatever their expiry (Redis refuses
+/// expiry times far in the future).
+const LONGEST_KEEP_SECS: u64 = 366 * 24 * 3600;
+
 /// When Redis may drop a record that is dead at `until` (unix seconds).
 fn collect_at(until: u64) -> i64 {
-    i64::try_from(until.max(wall_clock() + GRACE_SECS)).unwrap_or(i64::MAX)
+    let now = wall_clock();
+    let at = until.clamp(now + GRACE_SECS, now + LONGEST_KEEP_SECS);
+    i64::try_from(at).unwrap_or(i64::MAX)
 }
 
 fn unreadable(what: &str, error: impl std::fmt::Display) -> StoreError {
