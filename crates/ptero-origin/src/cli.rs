@@ -17,7 +17,8 @@ use crate::config::{edit, Config, KeyMode};
 use crate::error::AppError;
 use crate::keys;
 use crate::panel::{describe_transport, read_error, Panel};
-use crate::store::{self, AuditAction, Store};
+use crate::redis::Redis;
+use crate::store::{self, AuditAction, Store, StoreKind};
 
 /// A line of the report; a closed output is not worth failing over.
 macro_rules! say {
@@ -329,6 +330,29 @@ async fn check_application(config: &Config, out: &mut dyn Write) -> bool {
 }
 
 /// Validates the file, then probes the panel as PteroCA does and checks the key.
+/// With a shared Redis: whether it answers (an instance would not start without it).
+async fn check_store(store: &StoreKind, out: &mut dyn Write) -> bool {
+    let StoreKind::Redis(address) = store else {
+        return true;
+    };
+    let answered = match Redis::connect(address).await {
+        Ok((redis, _pushes)) => redis.ping().await,
+        Err(error) => Err(error),
+    };
+    match answered {
+        Ok(()) => {
+            say!(out, "✓ Redis at {} answers", address.shown);
+            true
+        }
+        Err(error) => {
+            say!(out, "✗ {error}");
+            false
+        }
+    }
+}
+
+/// Validates the file, checks a shared Redis, then probes the panel as PteroCA does and
+/// checks the key.
 pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
     let config = match Config::load(path) {
         Ok(config) => config,
@@ -355,6 +379,9 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
                 dir.display()
             );
         }
+    }
+    if !check_store(&config.store, out).await {
+        return ExitCode::FAILURE;
     }
     let panel = match Panel::new(
         config.panel.url.clone(),

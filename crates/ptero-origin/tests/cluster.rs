@@ -98,6 +98,10 @@ impl Cluster {
         }
     }
 
+    fn config_path(&self) -> std::path::PathBuf {
+        self.dir.join("ptero-origin.toml")
+    }
+
     fn origin(&self, index: usize) -> &Running {
         self.origins[index].as_ref().expect("a running instance")
     }
@@ -634,5 +638,30 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     eprintln!("live again {:?} after Redis answered", back.elapsed());
     let _ = cluster.session(2).await;
     drop(viewers);
+    cluster.stop().await;
+}
+
+#[tokio::test]
+async fn check_reports_whether_redis_answers() {
+    let mut cluster = Cluster::start().await;
+    let mut out = Vec::new();
+    let code = ptero_origin::cli::check(&cluster.config_path(), &mut out).await;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    assert_eq!(code, std::process::ExitCode::SUCCESS, "{text}");
+    assert!(text.contains("✓ Redis at 127.0.0.1:"), "{text}");
+
+    cluster.redis.kill();
+    let mut out = Vec::new();
+    let code = ptero_origin::cli::check(&cluster.config_path(), &mut out).await;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    assert_eq!(code, std::process::ExitCode::FAILURE, "{text}");
+    assert!(
+        text.contains(&format!(
+            "✗ Redis at 127.0.0.1:{}/0 failed",
+            cluster.redis.port
+        )),
+        "{text}"
+    );
+    assert!(text.contains("kind = \"sqlite\""), "{text}");
     cluster.stop().await;
 }

@@ -88,7 +88,7 @@ impl Redis {
             .map_err(|error| fail(error.to_string()))?;
         let connect_error = |error: ::redis::RedisError| {
             fail(format!(
-                "{error}: start it, or use [store] kind = \"memory\" for a single instance"
+                "{error}: start it, or use [store] kind = \"sqlite\" for a single instance"
             ))
         };
         let settings = info
