@@ -166,7 +166,7 @@ fn origins(path: &Path, action: OriginsCommand) -> ExitCode {
 /// `keys revoke <user>`: deletes the user's `ptero-origin` keys on the panel and the
 /// sealed record, and audits it.
 pub async fn revoke_key(path: &Path, user: u64, out: &mut dyn Write) -> ExitCode {
-    let (config, store) = match load_with_store(path) {
+    let (config, store) = match load_with_store(path).await {
         Ok(loaded) => loaded,
         Err(message) => {
             say!(out, "✗ {message}");
@@ -213,7 +213,7 @@ pub async fn revoke_key(path: &Path, user: u64, out: &mut dyn Write) -> ExitCode
 
 /// `audit`: the latest entries, newest first, one per line.
 pub async fn audit(path: &Path, limit: usize, out: &mut dyn Write) -> ExitCode {
-    let (_, store) = match load_with_store(path) {
+    let (_, store) = match load_with_store(path).await {
         Ok(loaded) => loaded,
         Err(message) => {
             say!(out, "✗ {message}");
@@ -245,9 +245,11 @@ pub async fn audit(path: &Path, limit: usize, out: &mut dyn Write) -> ExitCode {
     }
 }
 
-fn load_with_store(path: &Path) -> Result<(Config, Arc<dyn Store>), String> {
+async fn load_with_store(path: &Path) -> Result<(Config, Arc<dyn Store>), String> {
     let config = Config::load(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    let store = store::open(&config.store).map_err(|error| error.to_string())?;
+    let store = store::connect(&config.store)
+        .await
+        .map_err(|error| error.to_string())?;
     Ok((config, store))
 }
 

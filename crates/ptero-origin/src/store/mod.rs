@@ -275,5 +275,19 @@ pub fn open(kind: &StoreKind) -> StoreResult<Arc<dyn Store>> {
     })
 }
 
+/// [`open`], and for Redis a connection of its own (for the CLI: a server shares its
+/// connection with the fan-out instead).
+pub async fn connect(kind: &StoreKind) -> StoreResult<Arc<dyn Store>> {
+    match kind {
+        StoreKind::Redis(address) => {
+            let (redis, _pushes) = crate::redis::Redis::connect(address)
+                .await
+                .map_err(|error| StoreError(error.to_string()))?;
+            Ok(Arc::new(crate::redis::RedisStore::new(redis)))
+        }
+        other => open(other),
+    }
+}
+
 #[cfg(test)]
 mod tests;
