@@ -29,8 +29,8 @@ pub enum AppError {
     Unreachable(String),
     /// A bug or a broken dependency; the client sees a generic sentence.
     Internal(String),
-    /// The session store (a shared Redis) does not answer: nothing is decided without
-    /// it, so the client is told to retry (503).
+    /// The store (sessions, replay protection; a shared Redis in a cluster) does not
+    /// answer: nothing is decided without it, so the client is told to retry (503).
     StoreUnavailable(String),
 }
 
@@ -73,7 +73,7 @@ impl AppError {
             ),
             AppError::StoreUnavailable(_) => OriginErrorBody::new(
                 OriginErrorCode::Internal,
-                "the origin's session store is unavailable, so no session can be checked or created: try again in a minute",
+                "the origin cannot reach its store of sessions and used tokens, so it decides nothing: try again in a minute",
             ),
         }
     }

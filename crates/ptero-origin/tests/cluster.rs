@@ -580,7 +580,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     );
     let body: OriginErrorBody = exchange.json().await.expect("error body");
     assert!(
-        body.error.message.contains("session store"),
+        body.error.message.contains("cannot reach its store"),
         "{}",
         body.error.message
     );

@@ -1,6 +1,8 @@
 //! The registry of watched servers. The first viewer of a server starts its poller; the
 //! last one to leave stops it. Viewers get the latest summary on join, then the
 //! broadcast; a viewer that falls `viewer_buffer` events behind is dropped by its stream.
+//! With a [`Cluster`], the task per server follows the cluster's lease instead of
+//! polling on its own ([`cluster::run`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;

@@ -1,5 +1,5 @@
 //! The shared Redis of a cluster of origins (`[store] kind = "redis"`): one connection
-//! per process, used by the session store ([`store`]) and the fan-out lease
+//! per process, used by the store ([`store`]) and the fan-out lease
 //! ([`crate::fanout::cluster`]). Every key lives under [`PREFIX`] so the database can be
 //! shared with other programs.
 //!

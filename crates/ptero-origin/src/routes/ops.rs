@@ -27,12 +27,12 @@ async fn health_show() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the session store answers (a shared Redis: without it there is no replay
+/// Ready when the store answers (a shared Redis: without it there is no replay
 /// protection, so the instance must leave the load balancer, not fall back to local
 /// state) and the panel answers at all.
 async fn ready_show(State(state): State<AppState>) -> Result<&'static str, Response> {
     if let Err(error) = state.store.ping().await {
-        tracing::warn!(%error, "session store not ready");
+        tracing::warn!(%error, "store not ready");
         let body = OriginErrorBody::new(OriginErrorCode::Internal, format!("not ready: {error}"));
         return Err((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response());
     }
