@@ -348,6 +348,17 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
         polls >= 5 && u128::from(polls) <= intervals + 2,
         "{polls} polls in {intervals} intervals"
     );
+    let leases: Vec<i64> = (0..INSTANCES)
+        .map(|index| {
+            let metrics = &cluster.origin(index).state().metrics;
+            metrics.leases.load(std::sync::atomic::Ordering::Relaxed)
+        })
+        .collect();
+    assert_eq!(
+        leases.iter().sum::<i64>(),
+        1,
+        "one lease holder: {leases:?}"
+    );
     for (index, viewer) in viewers.iter().enumerate() {
         assert!(
             viewer.live_since(started) >= 3,

@@ -314,6 +314,29 @@ impl Drop for Watch {
     }
 }
 
+/// Counts this task's lease in the `leases` gauge while held, and uncounts it when the
+/// task ends.
+struct Holding {
+    metrics: Arc<Metrics>,
+    held: bool,
+}
+
+impl Holding {
+    fn set(&mut self, held: bool) {
+        if held != self.held {
+            self.held = held;
+            let change = if held { 1 } else { -1 };
+            self.metrics.leases.fetch_add(change, Ordering::Relaxed);
+        }
+    }
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        self.set(false);
+    }
+}
+
 /// Watches `server` for this instance's viewers until aborted by the hub: follows the
 /// channel, and polls upstream while holding the lease.
 pub async fn run(
@@ -345,6 +368,10 @@ pub async fn run(
     let mut poller: Option<Poller> = None;
     let mut next_poll = tokio::time::Instant::now();
     let mut redis_down = false;
+    let mut holding = Holding {
+        metrics: Arc::clone(&metrics),
+        held: false,
+    };
     loop {
         let now = tick.tick().await;
         match cluster.hold(&lease, ttl).await {
@@ -353,6 +380,7 @@ pub async fn run(
                     tracing::info!(server = %id, "Redis is back: live updates resume");
                     redis_down = false;
                 }
+                holding.set(true);
                 let poller = poller.get_or_insert_with(|| {
                     tracing::debug!(server = %id, instance = cluster.instance(), "lease taken: polling");
                     Poller::new(server.clone(), panel.clone(), config.clone(), Arc::clone(&metrics))
@@ -380,6 +408,7 @@ pub async fn run(
                 }
             }
             Ok(false) => {
+                holding.set(false);
                 if redis_down {
                     tracing::info!(server = %id, "Redis is back: live updates resume");
                     redis_down = false;
@@ -389,6 +418,7 @@ pub async fn run(
                 }
             }
             Err(error) => {
+                holding.set(false);
                 poller = None;
                 if !redis_down {
                     redis_down = true;
