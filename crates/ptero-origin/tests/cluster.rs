@@ -24,6 +24,7 @@ use serde_json::json;
 
 const INTERVAL_MS: u64 = 200;
 const INSTANCES: usize = 3;
+const VIEWERS_PER_INSTANCE: usize = 10;
 
 /// An origin instance that runs in a runtime of its own, so that dropping the runtime
 /// ends it the way a crash would: no lease released, sockets just closed.
@@ -325,7 +326,7 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
     let session = cluster.session(0).await;
     let mut viewers = Vec::new();
     for index in 0..INSTANCES {
-        for _ in 0..2 {
+        for _ in 0..VIEWERS_PER_INSTANCE {
             viewers.push(cluster.viewer(&cluster.origin(index).url(), &session).await);
         }
     }
@@ -341,7 +342,7 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
     tokio::time::sleep(interval() * 10).await;
     let polls = cluster.sandbox.request_count(&resources_path()) - polls_before;
     let intervals = started.elapsed().as_millis() / u128::from(INTERVAL_MS);
-    eprintln!("{polls} upstream /resources polls in {intervals} intervals with viewers on {INSTANCES} instances");
+    eprintln!("{polls} upstream /resources polls in {intervals} intervals for {} viewers on {INSTANCES} instances", viewers.len());
     // One poller: about one poll per interval. Two pollers would make about twice as
     // many, three instances polling on their own three times as many.
     assert!(
@@ -363,7 +364,7 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
         assert!(
             viewer.live_since(started) >= 3,
             "viewer {index} (instance {}) got live events",
-            index / 2
+            index / VIEWERS_PER_INSTANCE
         );
     }
     drop(viewers);

@@ -165,7 +165,7 @@ impl fmt::Debug for SealedKey {
     }
 }
 
-/// A store failure (a database down or unreadable); the origin answers 500 and logs it.
+/// A store failure (a database down or unreadable); the origin answers 503 and logs it.
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
