@@ -677,3 +677,64 @@ async fn check_reports_whether_redis_answers() {
     assert!(text.contains("kind = \"sqlite\""), "{text}");
     cluster.stop().await;
 }
+
+#[tokio::test]
+async fn the_lease_follows_the_viewers_and_polling_stops_with_the_last_one() {
+    let cluster = Cluster::start().await;
+    let session = cluster.session(0).await;
+    let first = cluster.viewer(&cluster.origin(0).url(), &session).await;
+    wait_for(
+        "the first viewer gets a summary",
+        Duration::from_secs(5),
+        || first.got_summary(),
+    )
+    .await;
+    assert_eq!(holder_index(&cluster).await, 0);
+    let second = cluster.viewer(&cluster.origin(1).url(), &session).await;
+    wait_for(
+        "the second viewer gets a summary",
+        Duration::from_secs(5),
+        || second.got_summary(),
+    )
+    .await;
+
+    // The holder's last viewer leaves: its instance stops watching and hands over.
+    drop(first);
+    let left = Instant::now();
+    let takeover = takeover_after(&cluster, &cluster.instance(0), left, interval() * 5).await;
+    eprintln!("last local viewer left: the lease moved after {takeover:?}");
+    assert_eq!(holder_index(&cluster).await, 1);
+    assert!(
+        takeover <= interval() + Duration::from_millis(150),
+        "took {takeover:?}"
+    );
+    tokio::time::sleep(interval() * 3).await;
+    assert!(
+        second.live_since(left + takeover) >= 1,
+        "the other viewer keeps receiving events"
+    );
+
+    // The last viewer anywhere leaves: nobody polls, the lease is gone.
+    drop(second);
+    wait_for_lease_gone(&cluster).await;
+    tokio::time::sleep(interval() * 2).await;
+    let after = cluster.sandbox.request_count(&resources_path());
+    tokio::time::sleep(interval() * 5).await;
+    assert_eq!(
+        cluster.sandbox.request_count(&resources_path()),
+        after,
+        "polling stops with the last viewer of the cluster"
+    );
+    cluster.stop().await;
+}
+
+async fn wait_for_lease_gone(cluster: &Cluster) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while cluster.redis.lease_holder(RUNNING).await.is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "the lease is released within 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}

@@ -291,7 +291,6 @@ impl Drop for Watch {
         let lease = std::mem::take(&mut self.lease);
         let generation = self.generation;
         runtime.spawn(async move {
-            cluster.release(&lease).await;
             let _serial = cluster.inner.subscribing.lock().await;
             let ours = {
                 let mut routes = lock(&cluster.inner.routes);
@@ -303,8 +302,10 @@ impl Drop for Watch {
                 }
                 ours
             };
-            // A newer watch of the same server took the route over: it stays subscribed.
+            // A newer watch of the same server took the route over: it keeps the
+            // subscription, and the lease (same instance id) if this one held it.
             if ours {
+                cluster.release(&lease).await;
                 let mut connection = cluster.inner.redis.subscriber.clone();
                 if let Err(error) = connection.unsubscribe(&topic).await {
                     tracing::debug!(topic, %error, "unsubscribing failed");
