@@ -276,6 +276,12 @@ fn resolve_store(raw: RawStore) -> Result<StoreKind, ConfigError> {
                     env_name(&["store", "redis_url"])
                 ),
             })?;
+            if url.starts_with("rediss://") {
+                return Err(invalid(
+                    "store.redis_url",
+                    "TLS to Redis (rediss://) is not built in: keep Redis on a private network, or reach it through a local TLS tunnel, and use redis://",
+                ));
+            }
             let info = ::redis::IntoConnectionInfo::into_connection_info(url.as_str()).map_err(
                 |error| {
                     invalid(

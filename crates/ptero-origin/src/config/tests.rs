@@ -318,3 +318,13 @@ fn the_example_file_loads_and_switches_to_redis_by_environment() {
     let config = Config::from_toml(example, "example.toml", vars).expect("valid");
     assert!(matches!(config.store, crate::store::StoreKind::Redis(_)));
 }
+
+#[test]
+fn a_tls_redis_address_is_refused_with_a_reason() {
+    let file =
+        format!("{FILE}\n[store]\nkind = \"redis\"\nredis_url = \"rediss://cache:6380/0\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("store.redis_url"), "{message}");
+    assert!(message.contains("TLS"), "{message}");
+}
