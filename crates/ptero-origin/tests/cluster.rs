@@ -738,3 +738,39 @@ async fn wait_for_lease_gone(cluster: &Cluster) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
+
+#[tokio::test]
+async fn garbage_on_a_server_channel_is_ignored_and_events_keep_flowing() {
+    let cluster = Cluster::start().await;
+    let session = cluster.session(0).await;
+    let viewer = cluster.viewer(&cluster.origin(1).url(), &session).await;
+    wait_for("the viewer gets a summary", Duration::from_secs(5), || {
+        viewer.got_summary()
+    })
+    .await;
+    let mut connection = cluster.redis.connection().await;
+    for garbage in ["not json", "{\"type\":\"summary\"}", ""] {
+        redis::cmd("PUBLISH")
+            .arg(format!("ptero-origin:server:{RUNNING}"))
+            .arg(garbage)
+            .query_async::<i64>(&mut connection)
+            .await
+            .expect("PUBLISH");
+    }
+    let after = Instant::now();
+    tokio::time::sleep(interval() * 3).await;
+    assert!(viewer.live_since(after) >= 1, "events keep flowing");
+    let bad = viewer
+        .seen
+        .lock()
+        .expect("log")
+        .iter()
+        .filter(|(at, _)| *at > after)
+        .filter(
+            |(_, event)| matches!(event, StreamEvent::Summary(summary) if summary.name.is_empty()),
+        )
+        .count();
+    assert_eq!(bad, 0, "nothing unreadable reached the viewer");
+    drop(viewer);
+    cluster.stop().await;
+}

@@ -255,3 +255,27 @@ async fn a_down_redis_is_an_error_never_an_empty_answer() {
     assert!(store.take_ticket("t", 10).await.is_err());
     assert!(store.ping().await.is_err());
 }
+
+#[tokio::test]
+async fn an_unreadable_record_is_an_error_not_a_session() {
+    let server = RedisServer::start();
+    let store = instance(&server).await;
+    let mut connection = server.connection().await;
+    redis::cmd("SET")
+        .arg("ptero-origin:session:forged")
+        .arg("{\"site\": \"https://shop.example.com\"")
+        .query_async::<()>(&mut connection)
+        .await
+        .expect("SET");
+    let error = store.session("forged", 1).await.expect_err("unreadable");
+    assert!(error.to_string().contains("not readable"), "{error}");
+    redis::cmd("HSET")
+        .arg("ptero-origin:sealed-key:9")
+        .arg("identifier")
+        .arg("ptlc_abcdefghijk")
+        .query_async::<()>(&mut connection)
+        .await
+        .expect("HSET");
+    let error = store.key(9).await.expect_err("incomplete");
+    assert!(error.to_string().contains("no nonce"), "{error}");
+}
