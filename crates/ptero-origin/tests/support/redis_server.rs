@@ -36,7 +36,7 @@ impl RedisServer {
             .spawn()
             .unwrap_or_else(|error| {
                 panic!(
-                    "cannot start redis-server ({error}): the cluster tests need a real Redis on PATH; on Debian: apt-get install redis-server"
+                    "cannot start redis-server ({error}): the Redis tests need a real redis-server on PATH; on Debian: apt-get install redis-server"
                 )
             });
         let server = Self {
