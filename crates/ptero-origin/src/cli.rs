@@ -17,7 +17,8 @@ use crate::config::{edit, Config, KeyMode};
 use crate::error::AppError;
 use crate::keys;
 use crate::panel::{describe_transport, read_error, Panel};
-use crate::store::{self, AuditAction, Store};
+use crate::redis::Redis;
+use crate::store::{self, AuditAction, Store, StoreKind};
 
 /// A line of the report; a closed output is not worth failing over.
 macro_rules! say {
@@ -165,7 +166,7 @@ fn origins(path: &Path, action: OriginsCommand) -> ExitCode {
 /// `keys revoke <user>`: deletes the user's `ptero-origin` keys on the panel and the
 /// sealed record, and audits it.
 pub async fn revoke_key(path: &Path, user: u64, out: &mut dyn Write) -> ExitCode {
-    let (config, store) = match load_with_store(path) {
+    let (config, store) = match load_with_store(path).await {
         Ok(loaded) => loaded,
         Err(message) => {
             say!(out, "✗ {message}");
@@ -212,7 +213,7 @@ pub async fn revoke_key(path: &Path, user: u64, out: &mut dyn Write) -> ExitCode
 
 /// `audit`: the latest entries, newest first, one per line.
 pub async fn audit(path: &Path, limit: usize, out: &mut dyn Write) -> ExitCode {
-    let (_, store) = match load_with_store(path) {
+    let (_, store) = match load_with_store(path).await {
         Ok(loaded) => loaded,
         Err(message) => {
             say!(out, "✗ {message}");
@@ -244,9 +245,11 @@ pub async fn audit(path: &Path, limit: usize, out: &mut dyn Write) -> ExitCode {
     }
 }
 
-fn load_with_store(path: &Path) -> Result<(Config, Arc<dyn Store>), String> {
+async fn load_with_store(path: &Path) -> Result<(Config, Arc<dyn Store>), String> {
     let config = Config::load(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    let store = store::open(&config.store).map_err(|error| error.to_string())?;
+    let store = store::connect(&config.store)
+        .await
+        .map_err(|error| error.to_string())?;
     Ok((config, store))
 }
 
@@ -329,6 +332,29 @@ async fn check_application(config: &Config, out: &mut dyn Write) -> bool {
 }
 
 /// Validates the file, then probes the panel as PteroCA does and checks the key.
+/// With a shared Redis: whether it answers (an instance would not start without it).
+async fn check_store(store: &StoreKind, out: &mut dyn Write) -> bool {
+    let StoreKind::Redis(address) = store else {
+        return true;
+    };
+    let answered = match Redis::connect(address).await {
+        Ok((redis, _pushes)) => redis.ping().await,
+        Err(error) => Err(error),
+    };
+    match answered {
+        Ok(()) => {
+            say!(out, "✓ Redis at {} answers", address.shown);
+            true
+        }
+        Err(error) => {
+            say!(out, "✗ {error}");
+            false
+        }
+    }
+}
+
+/// Validates the file, checks a shared Redis, then probes the panel as PteroCA does and
+/// checks the key.
 pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
     let config = match Config::load(path) {
         Ok(config) => config,
@@ -355,6 +381,9 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
                 dir.display()
             );
         }
+    }
+    if !check_store(&config.store, out).await {
+        return ExitCode::FAILURE;
     }
     let panel = match Panel::new(
         config.panel.url.clone(),

@@ -29,6 +29,9 @@ pub enum AppError {
     Unreachable(String),
     /// A bug or a broken dependency; the client sees a generic sentence.
     Internal(String),
+    /// The store (sessions, replay protection; a shared Redis in a cluster) does not
+    /// answer: nothing is decided without it, so the client is told to retry (503).
+    StoreUnavailable(String),
 }
 
 /// What went wrong inside, for the log only.
@@ -52,7 +55,7 @@ impl AppError {
             AppError::Refused { code, .. } => code.clone(),
             AppError::Panel(error) => OriginErrorCode::from_panel(error),
             AppError::Unreachable(_) => OriginErrorCode::PanelUnreachable,
-            AppError::Internal(_) => OriginErrorCode::Internal,
+            AppError::Internal(_) | AppError::StoreUnavailable(_) => OriginErrorCode::Internal,
         }
     }
 
@@ -68,13 +71,17 @@ impl AppError {
                 OriginErrorCode::Internal,
                 "something went wrong on the origin server: try again, and tell the site if it persists",
             ),
+            AppError::StoreUnavailable(_) => OriginErrorBody::new(
+                OriginErrorCode::Internal,
+                "the origin cannot reach its store of sessions and used tokens, so it decides nothing: try again in a minute",
+            ),
         }
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        AppError::Internal(error.to_string())
+        AppError::StoreUnavailable(error.to_string())
     }
 }
 
@@ -101,11 +108,16 @@ pub fn error_response(code: OriginErrorCode, message: impl Into<String>) -> Resp
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let body = self.body();
-        let status = StatusCode::from_u16(body.error.code.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = match self {
+            AppError::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::from_u16(body.error.code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        };
         let mut response = (status, Json(body)).into_response();
         let detail = match &self {
-            AppError::Unreachable(detail) | AppError::Internal(detail) => Some(detail.clone()),
+            AppError::Unreachable(detail)
+            | AppError::Internal(detail)
+            | AppError::StoreUnavailable(detail) => Some(detail.clone()),
             AppError::Panel(error) => Some(error.to_string()),
             AppError::Refused { .. } => None,
         };

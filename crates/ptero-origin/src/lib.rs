@@ -7,7 +7,7 @@
 //! [`store`] (sessions, used jti, SSO tickets, audit log, sealed keys), [`sso`] (PteroCA
 //! SSO), [`application`] and [`panel_users`] (the application API, viewers' panel users),
 //! [`audit`], [`cors`] (the allow-list), [`routes`], [`fanout`]
-//! (hub and pollers), [`panel`] (the panel client), [`error`], [`app`] (router and
+//! (hub and pollers, one poller per server cluster-wide with [`redis`]), [`panel`] (the panel client), [`error`], [`app`] (router and
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
 pub mod app;
@@ -23,6 +23,7 @@ pub mod keys;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
+pub mod redis;
 pub mod routes;
 pub mod server;
 pub mod sso;

@@ -15,6 +15,9 @@ pub struct Metrics {
     pub sessions_created: AtomicU64,
     pub viewers: AtomicI64,
     pub pollers: AtomicI64,
+    /// With a shared Redis: servers whose lease this instance holds (it polls them for
+    /// the cluster).
+    pub leases: AtomicI64,
 }
 
 impl Metrics {
@@ -105,8 +108,14 @@ impl Metrics {
             (
                 "pollers",
                 "gauge",
-                "Watched servers, one upstream poller each.",
+                "Watched servers, one upstream poller each (in a cluster: one follower each).",
                 self.pollers.load(Ordering::Relaxed),
+            ),
+            (
+                "leases",
+                "gauge",
+                "In a cluster: watched servers this instance polls for every instance.",
+                self.leases.load(Ordering::Relaxed),
             ),
         ];
         for (name, kind, help, value) in scalars {

@@ -15,14 +15,16 @@ use crate::application::Application;
 use crate::auth::now;
 use crate::config::{Config, KeyMode};
 use crate::cors::AllowList;
+use crate::fanout::cluster::Cluster;
 use crate::fanout::Hub;
 use crate::keys::{Sealer, UserKeys};
 use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
+use crate::redis::{Redis, RedisStore};
 use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
-use crate::store::{self, Store};
+use crate::store::{self, Store, StoreKind};
 
 /// A running origin.
 pub struct Running {
@@ -50,6 +52,9 @@ impl Running {
     pub async fn shutdown(self) {
         self.state.shutdown.cancel();
         self.state.hub.stop_all();
+        if let Some(cluster) = self.state.hub.cluster() {
+            cluster.leave().await;
+        }
         for task in &self.background {
             task.abort();
         }
@@ -68,6 +73,34 @@ pub fn build_state(config: Config) -> std::io::Result<AppState> {
 }
 
 pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Result<AppState> {
+    build_state_clustered(config, store, None)
+}
+
+/// Builds the state for `config.store`: with Redis, connects now (an instance that
+/// cannot reach it must not serve with local state instead).
+pub async fn build_state_for_store(config: Config) -> std::io::Result<AppState> {
+    match &config.store {
+        StoreKind::Memory | StoreKind::Sqlite { .. } => build_state(config),
+        StoreKind::Redis(address) => {
+            let (redis, pushes) = Redis::connect(address)
+                .await
+                .map_err(std::io::Error::other)?;
+            tracing::info!(
+                redis = redis.shown(),
+                "sessions and fan-out shared through Redis"
+            );
+            let store = Arc::new(RedisStore::new(redis.clone()));
+            let cluster = Cluster::start(redis, pushes);
+            build_state_clustered(config, store, Some(cluster))
+        }
+    }
+}
+
+fn build_state_clustered(
+    config: Config,
+    store: Arc<dyn Store>,
+    cluster: Option<Cluster>,
+) -> std::io::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
     let panel = Panel::new(
         config.panel.url.clone(),
@@ -75,7 +108,12 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
         config.limits.request_timeout,
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
-    let hub = Hub::new(panel.clone(), config.stream.clone(), Arc::clone(&metrics));
+    let hub = Hub::with_cluster(
+        panel.clone(),
+        config.stream.clone(),
+        Arc::clone(&metrics),
+        cluster,
+    );
     let application = config
         .panel
         .application_key
@@ -109,7 +147,7 @@ pub fn build_state_with(config: Config, store: Arc<dyn Store>) -> std::io::Resul
 
 /// Binds `config.listen` and serves in the background.
 pub async fn start(config: Config) -> std::io::Result<Running> {
-    let state = build_state(config)?;
+    let state = build_state_for_store(config).await?;
     let listener = TcpListener::bind(state.config.listen).await?;
     let addr = listener.local_addr()?;
     let router = app(state.clone());

@@ -127,6 +127,21 @@ pub struct StreamConfig {
     pub max_backoff: Duration,
 }
 
+/// A checked `redis://` address. It may carry a password, so `Debug` shows only
+/// [`RedisUrl::shown`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl {
+    pub url: Secret,
+    /// `host:port/db`, for logs and readiness answers.
+    pub shown: String,
+}
+
+impl fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedisUrl({})", self.shown)
+    }
+}
+
 /// Why the configuration cannot be used. Each says what to change.
 #[derive(Debug)]
 pub enum ConfigError {

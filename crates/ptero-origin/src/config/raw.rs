@@ -59,8 +59,11 @@ fn default_key_mode() -> String {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RawStore {
+    /// `sqlite` (one instance, the default), `memory` (one instance, nothing kept) or
+    /// `redis` (several instances sharing `redis_url`).
     pub kind: String,
     pub path: PathBuf,
+    pub redis_url: Option<String>,
 }
 
 impl Default for RawStore {
@@ -68,6 +71,7 @@ impl Default for RawStore {
         Self {
             kind: "sqlite".to_owned(),
             path: PathBuf::from("ptero-origin.db"),
+            redis_url: None,
         }
     }
 }

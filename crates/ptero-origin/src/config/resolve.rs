@@ -13,8 +13,8 @@ use ptero_api::{Action, ApiKey, Origin, OriginAllowList, PanelUrl};
 use super::overlay::env_name;
 use super::raw::{RawConfig, RawKeys, RawPanel, RawSite, RawSso, RawStore};
 use super::{
-    Config, ConfigError, EncryptionKey, KeyMode, Limits, PanelConfig, Secret, Site, SsoConfig,
-    StaticConfig, StreamConfig,
+    Config, ConfigError, EncryptionKey, KeyMode, Limits, PanelConfig, RedisUrl, Secret, Site,
+    SsoConfig, StaticConfig, StreamConfig,
 };
 use crate::store::StoreKind;
 
@@ -268,9 +268,37 @@ fn resolve_store(raw: RawStore) -> Result<StoreKind, ConfigError> {
     match raw.kind.as_str() {
         "sqlite" => Ok(StoreKind::Sqlite { path: raw.path }),
         "memory" => Ok(StoreKind::Memory),
+        "redis" => {
+            let url = raw.redis_url.ok_or_else(|| ConfigError::Missing {
+                key: "store.redis_url".to_owned(),
+                hint: format!(
+                    "the shared Redis, such as redis://127.0.0.1:6379/0 (or set {})",
+                    env_name(&["store", "redis_url"])
+                ),
+            })?;
+            if url.starts_with("rediss://") {
+                return Err(invalid(
+                    "store.redis_url",
+                    "TLS to Redis (rediss://) is not built in: keep Redis on a private network, or reach it through a local TLS tunnel, and use redis://",
+                ));
+            }
+            let info = ::redis::IntoConnectionInfo::into_connection_info(url.as_str()).map_err(
+                |error| {
+                    invalid(
+                        "store.redis_url",
+                        format!("not a Redis address such as redis://127.0.0.1:6379/0: {error}"),
+                    )
+                },
+            )?;
+            let shown = format!("{}/{}", info.addr(), info.redis_settings().db());
+            Ok(StoreKind::Redis(RedisUrl {
+                url: Secret::new(url),
+                shown,
+            }))
+        }
         other => Err(invalid(
             "store.kind",
-            format!("{other:?} is not a store: use \"sqlite\" (the default) or \"memory\""),
+            format!("{other:?} is not a store: use \"sqlite\" (the default, one instance), \"memory\" (one instance, nothing kept) or \"redis\" (several instances)"),
         )),
     }
 }

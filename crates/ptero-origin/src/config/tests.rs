@@ -260,3 +260,71 @@ fn the_example_file_loads_with_secrets_from_the_environment() {
     assert!(matches!(config.store, StoreKind::Sqlite { .. }));
     assert_eq!(config.panel.key_mode, KeyMode::Shared);
 }
+
+#[test]
+fn a_redis_store_keeps_its_password_out_of_debug_output() {
+    let mut vars = secrets();
+    vars.extend(env(&[
+        ("PTERO_ORIGIN__STORE__KIND", "redis"),
+        (
+            "PTERO_ORIGIN__STORE__REDIS_URL",
+            "redis://:hunter2-password@10.0.0.5:6380/2",
+        ),
+    ]));
+    let config = Config::from_toml(FILE, "test.toml", vars).expect("valid");
+    let crate::store::StoreKind::Redis(address) = &config.store else {
+        panic!("expected a Redis store, got {:?}", config.store);
+    };
+    assert_eq!(address.shown, "10.0.0.5:6380/2");
+    assert!(!format!("{config:?}").contains("hunter2"));
+}
+
+#[test]
+fn a_redis_store_without_an_address_says_what_to_set() {
+    let file = format!("{FILE}\n[store]\nkind = \"redis\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("store.redis_url"), "{message}");
+    assert!(
+        message.contains("PTERO_ORIGIN__STORE__REDIS_URL"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_store_or_a_bad_redis_address_is_refused() {
+    let file = format!("{FILE}\n[store]\nkind = \"postgres\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    assert!(error.to_string().contains("\"redis\""), "{error}");
+    assert!(error.to_string().contains("\"sqlite\""), "{error}");
+    let file = format!("{FILE}\n[store]\nkind = \"redis\"\nredis_url = \"http://cache:6379\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    assert!(error.to_string().contains("store.redis_url"), "{error}");
+}
+
+#[test]
+fn the_example_file_loads_and_switches_to_redis_by_environment() {
+    let example = include_str!("../../ptero-origin.example.toml");
+    let config = Config::from_toml(example, "example.toml", secrets()).expect("valid");
+    assert!(matches!(
+        config.store,
+        crate::store::StoreKind::Sqlite { .. }
+    ));
+    let mut vars = secrets();
+    vars.extend(env(&[
+        ("PTERO_ORIGIN__STORE__KIND", "redis"),
+        ("PTERO_ORIGIN__STORE__REDIS_URL", "redis://127.0.0.1:6379/0"),
+    ]));
+    let config = Config::from_toml(example, "example.toml", vars).expect("valid");
+    assert!(matches!(config.store, crate::store::StoreKind::Redis(_)));
+}
+
+#[test]
+fn a_tls_redis_address_is_refused_with_a_reason() {
+    let file =
+        format!("{FILE}\n[store]\nkind = \"redis\"\nredis_url = \"rediss://cache:6380/0\"\n");
+    let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");
+    let message = error.to_string();
+    assert!(message.contains("store.redis_url"), "{message}");
+    assert!(message.contains("TLS"), "{message}");
+}

@@ -1,6 +1,8 @@
 //! The registry of watched servers. The first viewer of a server starts its poller; the
 //! last one to leave stops it. Viewers get the latest summary on join, then the
 //! broadcast; a viewer that falls `viewer_buffer` events behind is dropped by its stream.
+//! With a [`Cluster`], the task per server follows the cluster's lease instead of
+//! polling on its own ([`cluster::run`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -11,6 +13,7 @@ use ptero_api::ServerId;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 
+use super::cluster::{self, Cluster};
 use super::console::{self, ConsoleChannel};
 use super::poller;
 use crate::config::StreamConfig;
@@ -71,6 +74,8 @@ struct Inner {
     panel: Panel,
     config: StreamConfig,
     metrics: Arc<Metrics>,
+    /// Set with a shared Redis: pollers coordinate so one instance polls each server.
+    cluster: Option<Cluster>,
 }
 
 /// Shared handle; clones see the same servers.
@@ -91,14 +96,30 @@ pub struct Subscription {
 
 impl Hub {
     pub fn new(panel: Panel, config: StreamConfig, metrics: Arc<Metrics>) -> Self {
+        Self::with_cluster(panel, config, metrics, None)
+    }
+
+    /// A hub whose pollers take turns with other instances' through `cluster`.
+    pub fn with_cluster(
+        panel: Panel,
+        config: StreamConfig,
+        metrics: Arc<Metrics>,
+        cluster: Option<Cluster>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 entries: Mutex::new(HashMap::new()),
                 panel,
                 config,
                 metrics,
+                cluster,
             }),
         }
+    }
+
+    /// This instance's membership of a cluster, when it is one.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.inner.cluster.as_ref()
     }
 
     /// Joins the viewers of `server`, starting its poller when it is the first, and its
@@ -113,13 +134,28 @@ impl Hub {
                 last: Mutex::new(None),
             });
             self.inner.metrics.pollers.fetch_add(1, Ordering::Relaxed);
-            let task = tokio::spawn(poller::run(
-                server.clone(),
+            let (panel, config, metrics) = (
                 self.inner.panel.clone(),
                 self.inner.config.clone(),
-                Arc::clone(&channel),
                 Arc::clone(&self.inner.metrics),
-            ));
+            );
+            let task = match &self.inner.cluster {
+                Some(member) => tokio::spawn(cluster::run(
+                    server.clone(),
+                    panel,
+                    config,
+                    Arc::clone(&channel),
+                    metrics,
+                    member.clone(),
+                )),
+                None => tokio::spawn(poller::run(
+                    server.clone(),
+                    panel,
+                    config,
+                    Arc::clone(&channel),
+                    metrics,
+                )),
+            };
             Entry {
                 channel,
                 viewers: 0,

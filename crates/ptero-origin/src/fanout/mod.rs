@@ -1,6 +1,8 @@
 //! Live fan-out: one upstream poller per watched server ([`poller`]), shared by every
-//! viewer through a broadcast channel ([`hub`]).
+//! viewer through a broadcast channel ([`hub`]); with several instances, one poller per
+//! server cluster-wide ([`cluster`]).
 
+pub mod cluster;
 pub mod console;
 pub mod hub;
 pub mod poller;

@@ -25,42 +25,96 @@ pub async fn run(
     channel: Arc<Channel>,
     metrics: Arc<Metrics>,
 ) {
-    let mut details: Option<Server> = None;
-    let mut polls: u32 = 0;
-    let mut failures: u32 = 0;
-    let mut last_error: Option<String> = None;
+    let mut poller = Poller::new(server, panel, config, metrics);
     loop {
-        let outcome = poll_once(&server, &panel, &mut details, polls, &metrics).await;
-        polls = polls.wrapping_add(1);
-        let delay = match outcome {
+        let outcome = poller.poll(channel.last().as_ref()).await;
+        channel.publish(outcome.summary, outcome.event);
+        tokio::time::sleep(outcome.delay).await;
+    }
+}
+
+/// What one poll found: the new summary (on success), the event for viewers (when
+/// something changed or a new error appeared), and how long to wait.
+#[derive(Debug)]
+pub struct Outcome {
+    pub summary: Option<ServerSummary>,
+    pub event: Option<StreamEvent>,
+    pub delay: Duration,
+}
+
+/// The polling state of one server: cached details, failure count, last error shown.
+pub struct Poller {
+    server: ServerId,
+    panel: Panel,
+    config: StreamConfig,
+    metrics: Arc<Metrics>,
+    details: Option<Server>,
+    polls: u32,
+    failures: u32,
+    last_error: Option<String>,
+}
+
+impl Poller {
+    pub fn new(
+        server: ServerId,
+        panel: Panel,
+        config: StreamConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self {
+            server,
+            panel,
+            config,
+            metrics,
+            details: None,
+            polls: 0,
+            failures: 0,
+            last_error: None,
+        }
+    }
+
+    /// Polls upstream once; `previous` is what viewers last saw.
+    pub async fn poll(&mut self, previous: Option<&ServerSummary>) -> Outcome {
+        let outcome = poll_once(
+            &self.server,
+            &self.panel,
+            &mut self.details,
+            self.polls,
+            &self.metrics,
+        )
+        .await;
+        self.polls = self.polls.wrapping_add(1);
+        match outcome {
             Ok(summary) => {
-                failures = 0;
-                last_error = None;
-                let previous = channel.last();
-                let event = change_event(previous.as_ref(), &summary);
-                channel.publish(Some(summary), event);
-                config.poll_interval
+                self.failures = 0;
+                self.last_error = None;
+                Outcome {
+                    event: change_event(previous, &summary),
+                    summary: Some(summary),
+                    delay: self.config.poll_interval,
+                }
             }
             Err(error) => {
-                metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
-                failures = failures.saturating_add(1);
+                self.metrics.upstream_errors.fetch_add(1, Ordering::Relaxed);
+                self.failures = self.failures.saturating_add(1);
                 let body = error.body();
-                if last_error.as_deref() != Some(body.error.message.as_str()) {
-                    tracing::warn!(server = %server, code = %body.error.code, "upstream poll failed");
-                    last_error = Some(body.error.message.clone());
-                    channel.publish(
-                        None,
-                        Some(StreamEvent::Error {
-                            server: Some(server.to_string()),
-                            code: body.error.code,
-                            message: body.error.message,
-                        }),
-                    );
+                let mut event = None;
+                if self.last_error.as_deref() != Some(body.error.message.as_str()) {
+                    tracing::warn!(server = %self.server, code = %body.error.code, "upstream poll failed");
+                    self.last_error = Some(body.error.message.clone());
+                    event = Some(StreamEvent::Error {
+                        server: Some(self.server.to_string()),
+                        code: body.error.code,
+                        message: body.error.message,
+                    });
                 }
-                backoff(&config, failures, &error)
+                Outcome {
+                    summary: None,
+                    event,
+                    delay: backoff(&self.config, self.failures, &error),
+                }
             }
-        };
-        tokio::time::sleep(delay).await;
+        }
     }
 }
 

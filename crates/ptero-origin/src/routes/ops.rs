@@ -1,14 +1,15 @@
-//! Operations: liveness, readiness (the panel answers) and Prometheus metrics.
+//! Operations: liveness, readiness (the store and the panel answer) and Prometheus
+//! metrics.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use ptero_api::origin::OriginErrorCode;
+use axum::{Json, Router};
+use ptero_api::origin::{OriginErrorBody, OriginErrorCode};
 
 use crate::error::AppError;
 use crate::metrics::Metrics;
@@ -26,9 +27,23 @@ async fn health_show() -> &'static str {
     "ok\n"
 }
 
-/// Ready when the panel answers at all (a 401 without credentials counts, as PteroCA's
-/// connection test does).
-async fn ready_show(State(panel): State<Panel>) -> Result<&'static str, AppError> {
+/// Ready when the store answers (a shared Redis: without it there is no replay
+/// protection, so the instance must leave the load balancer, not fall back to local
+/// state) and the panel answers at all.
+async fn ready_show(State(state): State<AppState>) -> Result<&'static str, Response> {
+    if let Err(error) = state.store.ping().await {
+        tracing::warn!(%error, "store not ready");
+        let body = OriginErrorBody::new(OriginErrorCode::Internal, format!("not ready: {error}"));
+        return Err((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response());
+    }
+    panel_ready(&state.panel)
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+/// The panel answers at all (a 401 without credentials counts, as PteroCA's connection
+/// test does).
+async fn panel_ready(panel: &Panel) -> Result<&'static str, AppError> {
     panel
         .http()
         .get(panel.url().client_api(""))

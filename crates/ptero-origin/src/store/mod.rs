@@ -14,6 +14,8 @@ use futures_util::future::BoxFuture;
 use ptero_api::{Action, ServerId};
 use serde::{Deserialize, Serialize};
 
+use crate::config::RedisUrl;
+
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
 
@@ -163,7 +165,7 @@ impl fmt::Debug for SealedKey {
     }
 }
 
-/// A store failure (a database down or unreadable); the origin answers 500 and logs it.
+/// A store failure (a database down or unreadable); the origin answers 503 and logs it.
 #[derive(Debug)]
 pub struct StoreError(pub String);
 
@@ -237,6 +239,11 @@ pub trait Store: Send + Sync + 'static {
     /// Drops expired sessions, jti records and tickets (used tickets are kept a while
     /// past their expiry, so a replay is told "already used").
     fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Whether the store answers now (readiness). An in-process store always does.
+    fn ping(&self) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
 }
 
 /// How long a used or expired ticket is remembered after its expiry, to say why it fails.
@@ -246,15 +253,40 @@ pub const TICKET_MEMORY_SECS: u64 = 600;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreKind {
     Memory,
-    Sqlite { path: PathBuf },
+    Sqlite {
+        path: PathBuf,
+    },
+    /// A Redis shared by several instances (see `crate::redis`).
+    Redis(RedisUrl),
 }
 
 /// Opens the configured store (creating the SQLite file and schema on first run).
+/// Redis is connected by `crate::server`, which shares the connection with the fan-out.
 pub fn open(kind: &StoreKind) -> StoreResult<Arc<dyn Store>> {
     Ok(match kind {
         StoreKind::Memory => Arc::new(MemoryStore::new()),
         StoreKind::Sqlite { path } => Arc::new(SqliteStore::open(path)?),
+        StoreKind::Redis(address) => {
+            return Err(StoreError(format!(
+                "Redis at {} is connected when the server starts (ptero_origin::start), not here",
+                address.shown
+            )))
+        }
     })
+}
+
+/// [`open`], and for Redis a connection of its own (for the CLI: a server shares its
+/// connection with the fan-out instead).
+pub async fn connect(kind: &StoreKind) -> StoreResult<Arc<dyn Store>> {
+    match kind {
+        StoreKind::Redis(address) => {
+            let (redis, _pushes) = crate::redis::Redis::connect(address)
+                .await
+                .map_err(|error| StoreError(error.to_string()))?;
+            Ok(Arc::new(crate::redis::RedisStore::new(redis)))
+        }
+        other => open(other),
+    }
 }
 
 #[cfg(test)]

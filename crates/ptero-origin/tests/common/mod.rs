@@ -350,6 +350,14 @@ pub struct Events {
 }
 
 impl Events {
+    /// Reads the SSE body of `response`.
+    pub fn from_response(response: reqwest::Response) -> Self {
+        Self {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+        }
+    }
+
     /// The next event, `None` when the stream ended or nothing came within `wait`.
     pub async fn next(&mut self, wait: Duration) -> Option<StreamEvent> {
         let deadline = tokio::time::Instant::now() + wait;

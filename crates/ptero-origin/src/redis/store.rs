@@ -1,0 +1,451 @@
+//! [`Store`] on the shared Redis, so every instance of a cluster sees the same sessions,
+//! used hand-off ids, SSO tickets, audit log and sealed keys.
+//!
+//! Keys (under [`PREFIX`]):
+//! - `session:{token}`: the session as JSON; `origin-sessions:{origin}`: a set of the
+//!   tokens bound to an origin, for revocation.
+//! - `jti:{issuer length}:{issuer}:{jti}`: until when the id is used (the length keeps
+//!   `("a:b", "c")` and `("a", "b:c")` apart).
+//! - `ticket:{ticket}`: a hash of the record (JSON), its expiry and whether it is used;
+//!   `tickets`: a sorted set of tickets by when they are forgotten, for `purge`.
+//! - `audit`: a stream (`XADD … MAXLEN ~`), one JSON entry per item.
+//! - `sealed-key:{panel user id}`: a hash of the sealed key's fields (bytes as they are).
+//!
+//! Expiry is decided by the caller's `now`, as the trait asks: records keep their expiry
+//! as data and the checks compare it in one atomic step (a script where a check and a
+//! write go together). Redis's own expiry only collects garbage, never earlier than
+//! [`GRACE_SECS`] from now; `purge` forgets dead tickets by the caller's clock.
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ::redis::{AsyncCommands as _, Script};
+use futures_util::future::BoxFuture;
+
+use super::{Redis, PREFIX};
+use crate::store::{
+    AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError, StoreResult, TicketTake,
+    TICKET_MEMORY_SECS,
+};
+
+/// Redis drops a record at the earliest this long from now, whatever its expiry says.
+const GRACE_SECS: u64 = 60;
+/// Audit entries kept (about: `MAXLEN ~` trims by whole blocks).
+const AUDIT_CAPACITY: usize = 10_000;
+
+/// Ends every session of one origin in one step; answers how many existed.
+const REVOKE: &str = r"
+local tokens = redis.call('SMEMBERS', KEYS[1])
+local ended = 0
+for _, token in ipairs(tokens) do
+  ended = ended + redis.call('DEL', ARGV[1] .. token)
+end
+redis.call('DEL', KEYS[1])
+return ended
+";
+
+/// Records a jti unless it is recorded and still live at ARGV[2]: `SET NX EX` that
+/// honours the caller's clock. ARGV: expires_at, now, seconds to keep.
+const CLAIM_JTI: &str = r"
+local recorded = redis.call('GET', KEYS[1])
+if recorded and tonumber(recorded) > tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+";
+
+/// Takes a ticket once. ARGV: now, how long a dead ticket is remembered.
+const TAKE_TICKET: &str = r"
+local fields = redis.call('HMGET', KEYS[1], 'record', 'expires_at', 'used')
+if not fields[1] then
+  return {'unknown'}
+end
+local expires_at = tonumber(fields[2])
+local now = tonumber(ARGV[1])
+if now >= expires_at + tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  return {'unknown'}
+end
+if fields[3] == '1' then
+  return {'used'}
+end
+if expires_at <= now then
+  return {'expired'}
+end
+redis.call('HSET', KEYS[1], 'used', '1')
+return {'taken', fields[1]}
+";
+
+/// Forgets the tickets whose memory ends by ARGV[1]; ARGV[2] is the ticket key prefix.
+const PURGE_TICKETS: &str = r"
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+for _, ticket in ipairs(dead) do
+  redis.call('DEL', ARGV[2] .. ticket)
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+return #dead
+";
+
+#[derive(Clone, Debug)]
+pub struct RedisStore {
+    redis: Redis,
+    revoke: Script,
+    claim_jti: Script,
+    take_ticket: Script,
+    purge_tickets: Script,
+}
+
+fn session_key(token: &str) -> String {
+    format!("{PREFIX}session:{token}")
+}
+
+fn origin_key(origin: &str) -> String {
+    format!("{PREFIX}origin-sessions:{origin}")
+}
+
+fn jti_key(issuer: &str, jti: &str) -> String {
+    format!("{PREFIX}jti:{}:{issuer}:{jti}", issuer.len())
+}
+
+fn ticket_key(ticket: &str) -> String {
+    format!("{PREFIX}ticket:{ticket}")
+}
+
+fn tickets_key() -> String {
+    format!("{PREFIX}tickets")
+}
+
+fn audit_key() -> String {
+    format!("{PREFIX}audit")
+}
+
+fn sealed_key(panel_user_id: u64) -> String {
+    format!("{PREFIX}sealed-key:{panel_user_id}")
+}
+
+fn wall_clock() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// Records are never kept longer than this, whatever their expiry (Redis refuses
+/// expiry times far in the future).
+const LONGEST_KEEP_SECS: u64 = 366 * 24 * 3600;
+
+/// When Redis may drop a record that is dead at `until` (unix seconds).
+fn collect_at(until: u64) -> i64 {
+    let now = wall_clock();
+    let at = until.clamp(now + GRACE_SECS, now + LONGEST_KEEP_SECS);
+    i64::try_from(at).unwrap_or(i64::MAX)
+}
+
+fn unreadable(what: &str, error: impl std::fmt::Display) -> StoreError {
+    StoreError(format!("{what} in Redis is not readable: {error}"))
+}
+
+impl RedisStore {
+    pub fn new(redis: Redis) -> Self {
+        Self {
+            redis,
+            revoke: Script::new(REVOKE),
+            claim_jti: Script::new(CLAIM_JTI),
+            take_ticket: Script::new(TAKE_TICKET),
+            purge_tickets: Script::new(PURGE_TICKETS),
+        }
+    }
+
+    fn fail(&self, error: &::redis::RedisError) -> StoreError {
+        StoreError(self.redis.error(error).to_string())
+    }
+
+    fn connection(&self) -> ::redis::aio::ConnectionManager {
+        self.redis.manager.clone()
+    }
+}
+
+impl Store for RedisStore {
+    fn put_session<'a>(
+        &'a self,
+        token: &'a str,
+        session: Session,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let json = serde_json::to_string(&session)
+                .map_err(|error| StoreError(format!("a session did not serialize: {error}")))?;
+            let until = collect_at(session.expires_at);
+            let mut pipe = ::redis::pipe();
+            pipe.atomic()
+                .set(session_key(token), json)
+                .ignore()
+                .expire_at(session_key(token), until)
+                .ignore();
+            if let Some(origin) = &session.origin {
+                // The set lives as long as its newest session (every session has the
+                // same lifetime, so the newest ends last).
+                pipe.sadd(origin_key(origin), token)
+                    .ignore()
+                    .expire_at(origin_key(origin), until)
+                    .ignore();
+            }
+            pipe.query_async::<()>(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn session<'a>(
+        &'a self,
+        token: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<Option<Session>>> {
+        Box::pin(async move {
+            let json: Option<String> = self
+                .connection()
+                .get(session_key(token))
+                .await
+                .map_err(|error| self.fail(&error))?;
+            let Some(json) = json else {
+                return Ok(None);
+            };
+            let session: Session =
+                serde_json::from_str(&json).map_err(|error| unreadable("a session", error))?;
+            Ok((session.expires_at > now).then_some(session))
+        })
+    }
+
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        Box::pin(async move {
+            let ended: u64 = self
+                .revoke
+                .key(origin_key(origin))
+                .arg(format!("{PREFIX}session:"))
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+        })
+    }
+
+    fn claim_jti<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+        expires_at: u64,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<bool>> {
+        Box::pin(async move {
+            let keep = expires_at.saturating_sub(now).max(GRACE_SECS);
+            let claimed: i64 = self
+                .claim_jti
+                .key(jti_key(issuer, jti))
+                .arg(expires_at)
+                .arg(now)
+                .arg(keep)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(claimed == 1)
+        })
+    }
+
+    fn put_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        record: SsoTicketRecord,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let json = serde_json::to_string(&record)
+                .map_err(|error| StoreError(format!("a ticket did not serialize: {error}")))?;
+            let key = ticket_key(ticket);
+            let mut pipe = ::redis::pipe();
+            pipe.atomic()
+                .del(&key)
+                .ignore()
+                .hset_multiple(
+                    &key,
+                    &[
+                        ("record", json),
+                        ("expires_at", record.expires_at.to_string()),
+                        ("used", "0".to_owned()),
+                    ],
+                )
+                .ignore()
+                .expire_at(&key, collect_at(record.expires_at + TICKET_MEMORY_SECS))
+                .ignore()
+                .zadd(
+                    tickets_key(),
+                    ticket,
+                    record.expires_at.saturating_add(TICKET_MEMORY_SECS),
+                )
+                .ignore();
+            pipe.query_async::<()>(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn take_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        Box::pin(async move {
+            let answer: Vec<String> = self
+                .take_ticket
+                .key(ticket_key(ticket))
+                .arg(now)
+                .arg(TICKET_MEMORY_SECS)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            match answer.as_slice() {
+                [state] if state == "unknown" => Ok(TicketTake::Unknown),
+                [state] if state == "used" => Ok(TicketTake::Used),
+                [state] if state == "expired" => Ok(TicketTake::Expired),
+                [state, json] if state == "taken" => serde_json::from_str(json)
+                    .map(TicketTake::Taken)
+                    .map_err(|error| unreadable("a ticket", error)),
+                other => Err(unreadable("a ticket", format!("the answer {other:?}"))),
+            }
+        })
+    }
+
+    fn append_audit(&self, entry: AuditEntry) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move {
+            let json = serde_json::to_string(&entry).map_err(|error| {
+                StoreError(format!("an audit entry did not serialize: {error}"))
+            })?;
+            ::redis::cmd("XADD")
+                .arg(audit_key())
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(AUDIT_CAPACITY)
+                .arg("*")
+                .arg("entry")
+                .arg(json)
+                .query_async::<String>(&mut self.connection())
+                .await
+                .map(drop)
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn recent_audit(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<AuditEntry>>> {
+        Box::pin(async move {
+            if limit == 0 {
+                return Ok(Vec::new());
+            }
+            let entries: Vec<(String, HashMap<String, String>)> = ::redis::cmd("XREVRANGE")
+                .arg(audit_key())
+                .arg("+")
+                .arg("-")
+                .arg("COUNT")
+                .arg(limit)
+                .query_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            entries
+                .into_iter()
+                .map(|(id, fields)| {
+                    let json = fields.get("entry").ok_or_else(|| {
+                        unreadable("an audit entry", format!("{id} has no entry"))
+                    })?;
+                    serde_json::from_str(json).map_err(|error| unreadable("an audit entry", error))
+                })
+                .collect()
+        })
+    }
+
+    fn put_key(&self, key: SealedKey) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move {
+            let name = sealed_key(key.panel_user_id);
+            let mut pipe = ::redis::pipe();
+            pipe.atomic()
+                .del(&name)
+                .ignore()
+                .hset_multiple(
+                    &name,
+                    &[
+                        ("identifier", key.identifier.into_bytes()),
+                        ("nonce", key.nonce),
+                        ("ciphertext", key.ciphertext),
+                        ("created_at", key.created_at.to_string().into_bytes()),
+                    ],
+                )
+                .ignore();
+            pipe.query_async::<()>(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<Option<SealedKey>>> {
+        Box::pin(async move {
+            let mut fields: HashMap<String, Vec<u8>> = self
+                .connection()
+                .hgetall(sealed_key(panel_user_id))
+                .await
+                .map_err(|error| self.fail(&error))?;
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            let mut field = |name: &str| {
+                fields
+                    .remove(name)
+                    .ok_or_else(|| unreadable("a sealed key", format!("it has no {name}")))
+            };
+            let identifier = String::from_utf8(field("identifier")?)
+                .map_err(|error| unreadable("a sealed key", error))?;
+            let nonce = field("nonce")?;
+            let ciphertext = field("ciphertext")?;
+            let created_at = String::from_utf8(field("created_at")?)
+                .ok()
+                .and_then(|text| text.parse().ok())
+                .ok_or_else(|| unreadable("a sealed key", "created_at is not a number"))?;
+            Ok(Some(SealedKey {
+                panel_user_id,
+                identifier,
+                nonce,
+                ciphertext,
+                created_at,
+            }))
+        })
+    }
+
+    fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(async move {
+            let deleted: u64 = self
+                .connection()
+                .del(sealed_key(panel_user_id))
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(deleted > 0)
+        })
+    }
+
+    /// Sessions and jti records need no purge (their checks compare expiry, Redis
+    /// collects them); tickets are forgotten here, so a late take says "unknown".
+    fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.purge_tickets
+                .key(tickets_key())
+                .arg(now)
+                .arg(format!("{PREFIX}ticket:"))
+                .invoke_async::<i64>(&mut self.connection())
+                .await
+                .map(drop)
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn ping(&self) -> BoxFuture<'_, StoreResult<()>> {
+        Box::pin(async move {
+            self.redis
+                .ping()
+                .await
+                .map_err(|error| StoreError(error.to_string()))
+        })
+    }
+}

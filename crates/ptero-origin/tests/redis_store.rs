@@ -1,0 +1,281 @@
+//! The Redis store against a real `redis-server`: the behaviour asked of every store
+//! (as `src/store/tests.rs` asks it of memory and SQLite), and the same records seen
+//! through two connections, as two origin instances see them.
+
+#[path = "support/redis_server.rs"]
+mod redis_server;
+
+use std::sync::Arc;
+
+use ptero_api::{Action, ServerId};
+use ptero_origin::redis::{Redis, RedisStore};
+use ptero_origin::store::{
+    AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, TicketTake,
+    TICKET_MEMORY_SECS,
+};
+use redis_server::RedisServer;
+
+/// A store on its own connection, as one origin instance has it.
+async fn instance(server: &RedisServer) -> RedisStore {
+    let (redis, _pushes) = Redis::connect(&server.address())
+        .await
+        .expect("connects to redis-server");
+    RedisStore::new(redis)
+}
+
+fn session(origin: &str, expires_at: u64) -> Session {
+    Session {
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        origin: Some(origin.to_owned()),
+        servers: vec![ServerId::parse("1a7c3f02").expect("id")],
+        actions: vec![Action::Start],
+        expires_at,
+        panel_identity: None,
+    }
+}
+
+fn ticket(expires_at: u64) -> SsoTicketRecord {
+    SsoTicketRecord {
+        panel_user_id: 2,
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        server: "1a7c3f02".to_owned(),
+        origin: Some("https://shop.example.com".to_owned()),
+        expires_at,
+    }
+}
+
+fn audit(at: u64, action: AuditAction) -> AuditEntry {
+    AuditEntry {
+        at,
+        site: "https://shop.example.com".to_owned(),
+        viewer: "42".to_owned(),
+        action,
+        detail: format!("entry {at}"),
+        server: Some("1a7c3f02".to_owned()),
+        origin: None,
+        outcome: "ok".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_jti_is_claimed_once_across_instances_until_it_expires() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    assert!(a.claim_jti("iss", "j1", 100, 10).await.expect("claim"));
+    assert!(!b.claim_jti("iss", "j1", 100, 20).await.expect("claim"));
+    assert!(b.claim_jti("other", "j1", 100, 20).await.expect("claim"));
+    // ("a:b", "c") and ("a", "b:c") are different claims.
+    assert!(a.claim_jti("a:b", "c", 100, 20).await.expect("claim"));
+    assert!(a.claim_jti("a", "b:c", 100, 20).await.expect("claim"));
+    // Expired by the caller's clock: free again, before any purge.
+    assert!(b.claim_jti("iss", "j1", 300, 100).await.expect("claim"));
+}
+
+#[tokio::test]
+async fn concurrent_claims_of_one_jti_succeed_once() {
+    let server = RedisServer::start();
+    let stores: Vec<Arc<RedisStore>> = vec![
+        Arc::new(instance(&server).await),
+        Arc::new(instance(&server).await),
+        Arc::new(instance(&server).await),
+    ];
+    let claims = (0..12).map(|n| {
+        let store = Arc::clone(&stores[n % stores.len()]);
+        tokio::spawn(async move { store.claim_jti("iss", "race", 100, 10).await })
+    });
+    let mut won = 0;
+    for claim in claims {
+        if claim.await.expect("task").expect("claim") {
+            won += 1;
+        }
+    }
+    assert_eq!(won, 1);
+}
+
+#[tokio::test]
+async fn a_session_is_shared_and_ends_at_its_expiry() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    let mut kept = session("https://a.example", 100);
+    kept.panel_identity = Some(ptero_origin::store::PanelIdentity::Email(
+        "alice@example.com".to_owned(),
+    ));
+    a.put_session("t", kept.clone()).await.expect("put");
+    assert_eq!(b.session("t", 99).await.expect("get"), Some(kept));
+    assert_eq!(b.session("t", 100).await.expect("get"), None);
+    assert_eq!(b.session("unknown", 1).await.expect("get"), None);
+}
+
+#[tokio::test]
+async fn revoking_an_origin_ends_only_its_sessions() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    a.put_session("a1", session("https://a.example", 100))
+        .await
+        .expect("put");
+    b.put_session("a2", session("https://a.example", 100))
+        .await
+        .expect("put");
+    a.put_session("b", session("https://b.example", 100))
+        .await
+        .expect("put");
+    assert_eq!(
+        b.revoke_origin("https://a.example").await.expect("revoke"),
+        2
+    );
+    assert!(a.session("a1", 1).await.expect("get").is_none());
+    assert!(a.session("a2", 1).await.expect("get").is_none());
+    assert!(a.session("b", 1).await.expect("get").is_some());
+    assert_eq!(
+        b.revoke_origin("https://a.example").await.expect("revoke"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_ticket_is_taken_once_even_by_racing_instances() {
+    let server = RedisServer::start();
+    let stores: Vec<Arc<RedisStore>> = vec![
+        Arc::new(instance(&server).await),
+        Arc::new(instance(&server).await),
+    ];
+    stores[0].put_ticket("t1", ticket(160)).await.expect("put");
+    let takes = (0..8).map(|n| {
+        let store = Arc::clone(&stores[n % 2]);
+        tokio::spawn(async move { store.take_ticket("t1", 120).await })
+    });
+    let mut taken = Vec::new();
+    for take in takes {
+        match take.await.expect("task").expect("take") {
+            TicketTake::Taken(record) => taken.push(record),
+            TicketTake::Used => {}
+            other => panic!("a racing take saw {other:?}"),
+        }
+    }
+    assert_eq!(taken, [ticket(160)]);
+    assert_eq!(
+        stores[1].take_ticket("t1", 121).await.expect("take"),
+        TicketTake::Used
+    );
+    assert_eq!(
+        stores[1].take_ticket("nope", 121).await.expect("take"),
+        TicketTake::Unknown
+    );
+}
+
+#[tokio::test]
+async fn an_expired_ticket_cannot_be_taken_and_is_forgotten_by_purge() {
+    let server = RedisServer::start();
+    let store = instance(&server).await;
+    store.put_ticket("t1", ticket(160)).await.expect("put");
+    assert_eq!(
+        store.take_ticket("t1", 160).await.expect("take"),
+        TicketTake::Expired
+    );
+    store
+        .purge(160 + TICKET_MEMORY_SECS - 1)
+        .await
+        .expect("purge");
+    assert_eq!(
+        store.take_ticket("t1", 160).await.expect("take"),
+        TicketTake::Expired
+    );
+    store.purge(160 + TICKET_MEMORY_SECS).await.expect("purge");
+    assert_eq!(
+        store.take_ticket("t1", 160).await.expect("take"),
+        TicketTake::Unknown
+    );
+}
+
+#[tokio::test]
+async fn the_audit_stream_lists_the_newest_first_from_any_instance() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    a.append_audit(audit(1, AuditAction::Power))
+        .await
+        .expect("append");
+    b.append_audit(audit(2, AuditAction::Sso))
+        .await
+        .expect("append");
+    a.append_audit(audit(3, AuditAction::KeyProvisioned))
+        .await
+        .expect("append");
+    assert_eq!(
+        b.recent_audit(2).await.expect("recent"),
+        [
+            audit(3, AuditAction::KeyProvisioned),
+            audit(2, AuditAction::Sso)
+        ]
+    );
+    assert_eq!(a.recent_audit(10).await.expect("recent").len(), 3);
+    assert!(a.recent_audit(0).await.expect("recent").is_empty());
+}
+
+#[tokio::test]
+async fn a_sealed_key_is_kept_by_panel_user_byte_for_byte() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    let key = SealedKey {
+        panel_user_id: 2,
+        identifier: "ptlc_abcdefghijk".to_owned(),
+        // Every byte value, zero and invalid UTF-8 included.
+        nonce: vec![0, 255, 1, 128, 0, 0, 7, 8, 9, 10, 11, 12],
+        ciphertext: (0..=255).collect(),
+        created_at: 5,
+    };
+    a.put_key(key.clone()).await.expect("put");
+    assert_eq!(b.key(2).await.expect("get"), Some(key.clone()));
+    assert_eq!(b.key(3).await.expect("get"), None);
+    let replaced = SealedKey {
+        identifier: "ptlc_zyxwvutsrqp".to_owned(),
+        ciphertext: vec![1, 2, 3],
+        ..key
+    };
+    b.put_key(replaced.clone()).await.expect("replace");
+    assert_eq!(a.key(2).await.expect("get"), Some(replaced));
+    assert!(a.delete_key(2).await.expect("delete"));
+    assert!(!b.delete_key(2).await.expect("delete"));
+    assert_eq!(a.key(2).await.expect("get"), None);
+}
+
+#[tokio::test]
+async fn a_down_redis_is_an_error_never_an_empty_answer() {
+    let mut server = RedisServer::start();
+    let store = instance(&server).await;
+    store
+        .put_session("t", session("https://a.example", u64::MAX / 2))
+        .await
+        .expect("put");
+    server.kill();
+    let error = store.session("t", 1).await.expect_err("Redis is down");
+    assert!(error.to_string().contains("Redis at 127.0.0.1"), "{error}");
+    assert!(store.claim_jti("iss", "j", 100, 10).await.is_err());
+    assert!(store.take_ticket("t", 10).await.is_err());
+    assert!(store.ping().await.is_err());
+}
+
+#[tokio::test]
+async fn an_unreadable_record_is_an_error_not_a_session() {
+    let server = RedisServer::start();
+    let store = instance(&server).await;
+    let mut connection = server.connection().await;
+    redis::cmd("SET")
+        .arg("ptero-origin:session:forged")
+        .arg("{\"site\": \"https://shop.example.com\"")
+        .query_async::<()>(&mut connection)
+        .await
+        .expect("SET");
+    let error = store.session("forged", 1).await.expect_err("unreadable");
+    assert!(error.to_string().contains("not readable"), "{error}");
+    redis::cmd("HSET")
+        .arg("ptero-origin:sealed-key:9")
+        .arg("identifier")
+        .arg("ptlc_abcdefghijk")
+        .query_async::<()>(&mut connection)
+        .await
+        .expect("HSET");
+    let error = store.key(9).await.expect_err("incomplete");
+    assert!(error.to_string().contains("no nonce"), "{error}");
+}
