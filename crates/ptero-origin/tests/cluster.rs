@@ -55,6 +55,14 @@ struct Cluster {
 
 impl Cluster {
     async fn start() -> Self {
+        Self::start_with(Options {
+            poll_interval_ms: INTERVAL_MS,
+            ..Options::default()
+        })
+        .await
+    }
+
+    async fn start_with(options: Options) -> Self {
         logs();
         let sandbox = Sandbox::start(SandboxConfig::fast())
             .await
@@ -68,14 +76,15 @@ impl Cluster {
         std::fs::create_dir_all(dir.join("dist/card")).expect("temp dir");
         std::fs::write(dir.join("panel.key"), seed::keys::ADMIN).expect("key");
         std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
-        let options = Options {
-            poll_interval_ms: INTERVAL_MS,
-            ..Options::default()
-        };
+        std::fs::write(dir.join("application.key"), seed::keys::APPLICATION).expect("app key");
+        std::fs::write(dir.join("encryption.key"), ENCRYPTION_KEY).expect("encryption key");
         // The shared test configuration with its [store] section swapped for Redis.
         let mut text = config_text(&dir, &sandbox.panel_url(), &[SITE], &options);
         if let Some(store) = text.find("[store]") {
-            text.truncate(store);
+            let end = text[store + 1..]
+                .find("\n[")
+                .map_or(text.len(), |next| store + 1 + next + 1);
+            text.replace_range(store..end, "");
         }
         text.push_str(&format!(
             "[store]\nkind = \"redis\"\nredis_url = \"{}\"\n",
@@ -772,5 +781,73 @@ async fn garbage_on_a_server_channel_is_ignored_and_events_keep_flowing() {
         .count();
     assert_eq!(bad, 0, "nothing unreadable reached the viewer");
     drop(viewer);
+    cluster.stop().await;
+}
+
+/// Per-user keys across instances: the first action of one viewer reaching two instances
+/// at once provisions one key on the panel, not two (the second would be refused as a
+/// duplicate description).
+#[tokio::test]
+async fn a_viewers_first_actions_on_two_instances_provision_one_key() {
+    let cluster = Cluster::start_with(Options {
+        poll_interval_ms: INTERVAL_MS,
+        site_actions: r#""start", "stop", "restart""#,
+        panel_extra: "application_key_file = \"{dir}/application.key\"\nkey_mode = \"per_user\""
+            .to_owned(),
+        extra: KEYS_SECTION.to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let response = cluster
+        .exchange_at(
+            &cluster.origin(0).url(),
+            &token(claims_for(
+                &[RUNNING],
+                &["restart"],
+                ("email", seed::users::ALICE_EMAIL),
+            )),
+        )
+        .await;
+    assert_eq!(response.status(), 200, "session exchange");
+    let grant: ptero_api::origin::SessionGrant = response.json().await.expect("grant");
+    let restart_at = |index: usize| {
+        cluster
+            .http
+            .post(cluster.url(index, &format!("/v1/servers/{RUNNING}/power")))
+            .header("origin", SITE)
+            .bearer_auth(&grant.session)
+            .json(&json!({"signal": "restart"}))
+            .send()
+    };
+    let (first, second) = tokio::join!(restart_at(0), restart_at(1));
+    for (index, response) in [first, second].into_iter().enumerate() {
+        let response = response.expect("power");
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        assert_eq!(status, 204, "instance {index}: {body}");
+    }
+
+    let keys: serde_json::Value = cluster
+        .http
+        .get(format!(
+            "{}/api/application/users/{}/api-keys",
+            cluster.sandbox.panel_url(),
+            seed::users::ALICE_ID
+        ))
+        .bearer_auth(seed::keys::APPLICATION)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("keys");
+    let ours = keys["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter(|k| k["attributes"]["description"] == "ptero-origin")
+        .count();
+    assert_eq!(ours, 1, "one key for the viewer: {keys}");
     cluster.stop().await;
 }

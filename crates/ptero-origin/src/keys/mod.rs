@@ -19,6 +19,12 @@ use crate::store::{AuditAction, Session, Store};
 
 pub use seal::Sealer;
 
+/// The store's single-use "issuer" under which provisioning claims are recorded.
+const PROVISION_CLAIM: &str = "ptero-origin:key-provisioning";
+/// How long a claim to provision one user's key lasts: longer than one application-API
+/// call, short enough that a crashed instance does not block the user for long.
+const PROVISION_LEASE_SECS: u64 = 20;
+
 /// Provisions and opens per-user keys. One provisioning at a time, so two first clicks
 /// of the same viewer do not make two keys.
 #[derive(Debug)]
@@ -60,6 +66,12 @@ impl UserKeys {
         if let Some(key) = self.stored(store, user_id).await? {
             return Ok(key);
         }
+        // Across instances sharing a store (Redis): the instance that claims the user
+        // provisions; the others wait for its key instead of asking the panel for a
+        // second one (which the panel would refuse as a duplicate description).
+        if let Some(key) = self.wait_for_other_instance(store, user_id).await? {
+            return Ok(key);
+        }
         let attempt = Attempt {
             site: &session.site,
             viewer: &session.viewer,
@@ -69,8 +81,48 @@ impl UserKeys {
             detail: format!("panel user {user_id}"),
         };
         let outcome = self.provision(store, user_id).await;
+        // Done either way: a later provisioning (after a revoke) need not wait out the lease.
+        let _ = store
+            .release_claim(PROVISION_CLAIM, &user_id.to_string())
+            .await;
         audit::record(store, &attempt, &outcome).await;
         outcome
+    }
+
+    /// Claims the right to provision `user_id`'s key (a single-use record in the store,
+    /// held for [`PROVISION_LEASE_SECS`]). `Some(key)` when another instance finished
+    /// first; `None` when this instance holds the claim and should provision.
+    async fn wait_for_other_instance(
+        &self,
+        store: &dyn Store,
+        user_id: u64,
+    ) -> Result<Option<ApiKey>, AppError> {
+        let claim = user_id.to_string();
+        let give_up = now() + PROVISION_LEASE_SECS + 1;
+        loop {
+            let at = now();
+            if store
+                .claim_jti(PROVISION_CLAIM, &claim, at + PROVISION_LEASE_SECS, at)
+                .await?
+            {
+                // The previous holder may have finished (and released) just now.
+                let finished = self.stored(store, user_id).await?;
+                if finished.is_some() {
+                    let _ = store.release_claim(PROVISION_CLAIM, &claim).await;
+                }
+                return Ok(finished);
+            }
+            if let Some(key) = self.stored(store, user_id).await? {
+                return Ok(Some(key));
+            }
+            if at > give_up {
+                return Err(AppError::Refused {
+                    code: OriginErrorCode::RateLimited,
+                    message: "Another origin instance is still creating this viewer's panel key; try again in a few seconds.".into(),
+                });
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
     }
 
     async fn provision(&self, store: &dyn Store, user_id: u64) -> Result<ApiKey, AppError> {

@@ -250,6 +250,21 @@ impl Store for RedisStore {
         })
     }
 
+    fn release_claim<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let _: u64 = self
+                .connection()
+                .del(jti_key(issuer, jti))
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(())
+        })
+    }
+
     fn put_ticket<'a>(
         &'a self,
         ticket: &'a str,

@@ -90,6 +90,15 @@ impl Store for MemoryStore {
         ready(fresh)
     }
 
+    fn release_claim<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        lock(&self.jtis).remove(&(issuer.to_owned(), jti.to_owned()));
+        ready(())
+    }
+
     fn put_ticket<'a>(
         &'a self,
         ticket: &'a str,

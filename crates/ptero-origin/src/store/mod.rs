@@ -208,6 +208,11 @@ pub trait Store: Send + Sync + 'static {
         now: u64,
     ) -> BoxFuture<'a, StoreResult<bool>>;
 
+    /// Drops the record of `(issuer, jti)`, so it can be claimed again (a claim used as a
+    /// short lease, such as provisioning a user's key, is released when done).
+    fn release_claim<'a>(&'a self, issuer: &'a str, jti: &'a str)
+        -> BoxFuture<'a, StoreResult<()>>;
+
     /// Keeps a one-time SSO ticket until `record.expires_at`.
     fn put_ticket<'a>(
         &'a self,

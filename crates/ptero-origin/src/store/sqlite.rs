@@ -283,6 +283,23 @@ impl Store for SqliteStore {
         })
     }
 
+    fn release_claim<'a>(
+        &'a self,
+        issuer: &'a str,
+        jti: &'a str,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let (issuer, jti) = (issuer.to_owned(), jti.to_owned());
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "DELETE FROM used_jtis WHERE issuer = ?1 AND jti = ?2",
+                    params![issuer, jti],
+                )
+                .map_err(failed("releasing a claim"))?;
+            Ok(())
+        })
+    }
+
     fn put_ticket<'a>(
         &'a self,
         ticket: &'a str,
