@@ -6,7 +6,7 @@
 //! card's removal cannot dispose data another card still shows.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use ptero_api::origin::{OriginErrorCode, ServerSummary, SessionGrant, StreamEvent};
 use web_sys::AbortController;
 
+use super::slots::Slots;
 use super::token::fetch_token;
 use crate::api::{OriginClient, OriginFailure};
 use crate::live::{backoff, sleep};
@@ -49,8 +50,8 @@ type StreamKey = (String, String);
 #[derive(Default)]
 struct Stream {
     /// server → number of cards watching it.
-    watchers: BTreeMap<String, usize>,
-    feeds: HashMap<String, Feed>,
+    watchers: Slots<String, usize>,
+    feeds: Slots<String, Feed>,
     abort: Option<AbortController>,
     restart_scheduled: bool,
     generation: u64,
@@ -59,9 +60,9 @@ struct Stream {
 #[derive(Default)]
 struct Hub {
     /// Hand-off tokens fetched from a `token-url`, by URL.
-    tokens: HashMap<String, SharedToken>,
-    sessions: HashMap<(String, String), SharedSession>,
-    streams: HashMap<StreamKey, Stream>,
+    tokens: Slots<String, SharedToken>,
+    sessions: Slots<(String, String), SharedSession>,
+    streams: Slots<StreamKey, Stream>,
 }
 
 thread_local! {
@@ -108,8 +109,7 @@ pub fn session(origin: &str, token: &str) -> SharedSession {
     HUB.with(|hub| {
         hub.borrow_mut()
             .sessions
-            .entry(key)
-            .or_insert_with(|| {
+            .get_or_insert_with(key, || {
                 let client = OriginClient::new(origin);
                 let token = token.to_string();
                 async move { client.exchange(&token).await.map(Rc::new) }
@@ -134,15 +134,15 @@ pub fn subscribe(origin: &str, session: &str, server: &str) -> Feed {
     let key = (origin.to_string(), session.to_string());
     let (feed, changed) = HUB.with(|hub| {
         let mut hub = hub.borrow_mut();
-        let stream = hub.streams.entry(key.clone()).or_default();
-        let count = stream.watchers.entry(server.to_string()).or_insert(0);
+        let stream = hub.streams.get_or_insert_with(key.clone(), Stream::default);
+        let count = stream.watchers.get_or_insert_with(server.to_string(), || 0);
         *count += 1;
+        let first = *count == 1;
         let feed = stream
             .feeds
-            .entry(server.to_string())
-            .or_insert_with(Feed::new)
+            .get_or_insert_with(server.to_string(), Feed::new)
             .clone();
-        (feed, *count == 1)
+        (feed, first)
     });
     if changed {
         schedule_restart(key);
@@ -192,7 +192,7 @@ pub fn open_streams() -> usize {
 fn schedule_restart(key: StreamKey) {
     let first = HUB.with(|hub| {
         let mut hub = hub.borrow_mut();
-        let stream = hub.streams.entry(key.clone()).or_default();
+        let stream = hub.streams.get_or_insert_with(key.clone(), Stream::default);
         !std::mem::replace(&mut stream.restart_scheduled, true)
     });
     if first {

@@ -6,12 +6,12 @@
 
 mod config;
 mod events;
+mod slots;
 pub mod hub;
 mod token;
 mod view;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use leptos::mount::mount_to;
@@ -19,6 +19,8 @@ use leptos::prelude::*;
 use ptero_api::PowerSignal;
 use send_wrapper::SendWrapper;
 use web_sys::HtmlElement;
+
+use slots::Slots;
 
 pub use config::CardConfig;
 pub use view::ServerCard;
@@ -48,7 +50,7 @@ struct Mounted {
 thread_local! {
     /// Mounted cards by the id the JS class gave them; dropping an entry unmounts the
     /// Leptos tree and releases its owner (and with it every effect and subscription).
-    static MOUNTED: RefCell<HashMap<u32, Mounted>> = RefCell::new(HashMap::new());
+    static MOUNTED: RefCell<Slots<u32, Mounted>> = RefCell::new(Slots::default());
 }
 
 /// Called from `connectedCallback`: render the card for `host` into `container` (a
