@@ -46,7 +46,10 @@ fn size_build_env(cmd: &mut std::process::Command, panics: Panics) {
         Panics::ImmediateAbort => {
             // Other flags, other artefacts: a target dir of its own keeps the app's and
             // the card's builds from invalidating each other.
-            cmd.env("CARGO_TARGET_DIR", root().join("target/wasm-immediate-abort"));
+            cmd.env(
+                "CARGO_TARGET_DIR",
+                root().join("target/wasm-immediate-abort"),
+            );
             "-Zunstable-options -Cpanic=immediate-abort"
         }
     };
@@ -77,7 +80,9 @@ fn trunk_release(
     extra: &[&str],
     (bin, panics): (&str, Panics),
 ) -> Result {
-    step(&format!("building {what} (trunk, release, std rebuilt, wasm-opt)"));
+    step(&format!(
+        "building {what} (trunk, release, std rebuilt, wasm-opt)"
+    ));
     prebuild(bin, panics)?;
     let mut cmd = command("trunk");
     size_build_env(&mut cmd, panics);
