@@ -180,13 +180,25 @@ pub fn enabled(root: &Element, selector: &str) -> bool {
 
 /// Polls `check` every 50 ms until it gives `Ok`, for at most [`WAIT`]; on timeout panics
 /// with `what` and the last `Err` (what was there instead).
-pub async fn wait_for<T>(what: &str, mut check: impl FnMut() -> Result<T, String>) -> T {
+pub async fn wait_for<T>(what: &str, check: impl FnMut() -> Result<T, String>) -> T {
+    wait_at_most(WAIT, what, check).await
+}
+
+/// [`wait_for`] with a deadline of `limit` (for things that must happen in time).
+pub async fn wait_at_most<T>(
+    limit: Duration,
+    what: &str,
+    mut check: impl FnMut() -> Result<T, String>,
+) -> T {
     let start = js_sys::Date::now();
     loop {
         match check() {
             Ok(value) => return value,
-            Err(last) if js_sys::Date::now() - start > WAIT.as_millis() as f64 => {
-                panic!("waited {} s for {what}; instead: {last}", WAIT.as_secs())
+            Err(last) if js_sys::Date::now() - start > limit.as_millis() as f64 => {
+                panic!(
+                    "waited {:.1} s for {what}; instead: {last}",
+                    limit.as_secs_f64()
+                )
             }
             Err(_) => ptero_web::live::sleep(POLL).await,
         }

@@ -2,8 +2,9 @@
 //! ports, and the fixed address of wasm-bindgen-test's page so the sandboxes can allow
 //! its origin in advance.
 //!
-//! - `PTERO_TEST_SANDBOX`: CORS and every node's Wings allow the test page; short
-//!   websocket tokens (`token expiring` every second) and a 1.5 s power transition.
+//! - `PTERO_TEST_SANDBOX`: CORS and every node's Wings allow the test page; 6 s
+//!   websocket tokens checked every second (so `token expiring` comes every second and
+//!   `token expired` 5–6 s after a token was issued), and a 1.5 s power transition.
 //! - `PTERO_TEST_SANDBOX_NO_CORS`: CORS allows another origin only (the panel answers,
 //!   the browser refuses to show the answer to the page).
 //! - `PTERO_TEST_CLOSED`: a loopback port nothing listens on.
@@ -53,7 +54,7 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .args(["--cors-origin", &page_origin])
             .args(["--node-allowed-origin", &page_origin])
             .args(["--power-delay-ms", "1500"])
-            .args(["--token-lifetime-secs", "3", "--token-check-secs", "1"])
+            .args(["--token-lifetime-secs", "6", "--token-check-secs", "1"])
             .args(["--stats-interval-ms", "200", "--resources-cache-secs", "0"])
             .env("RUST_LOG", "ptero_sandbox=info")
             .stdin(Stdio::null())
@@ -100,19 +101,36 @@ fn target_dir() -> PathBuf {
     }
 }
 
+/// Four free loopback ports, all below the kernel's ephemeral range: a port that
+/// `bind(0)` handed out could be handed out again (to chromedriver, which the runner
+/// starts per test file) and the "closed" port would answer, or the test page's port be
+/// taken between two test files. Below that range only an explicit bind takes a port.
 fn free_ports() -> Result<[u16; 4]> {
-    let listeners = (0..4)
-        .map(|_| TcpListener::bind("127.0.0.1:0"))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| StepError(format!("finding free loopback ports: {e}")))?;
-    let mut ports = [0u16; 4];
-    for (port, listener) in ports.iter_mut().zip(&listeners) {
-        *port = listener
-            .local_addr()
-            .map_err(|e| StepError(format!("finding free loopback ports: {e}")))?
-            .port();
+    let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let low = ephemeral_start.saturating_sub(12_000).max(1024);
+    // Spread concurrent runs (other worktrees) over the range.
+    let first = low + (std::process::id() % 8_000) as u16;
+    let mut held = Vec::new();
+    for port in (first..ephemeral_start).chain(low..first) {
+        if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
+            held.push(listener);
+            if held.len() == 4 {
+                break;
+            }
+        }
     }
-    Ok(ports)
+    let ports: Vec<u16> = held
+        .iter()
+        .filter_map(|listener| Some(listener.local_addr().ok()?.port()))
+        .collect();
+    ports.try_into().map_err(|_| {
+        StepError(format!(
+            "no four free loopback ports between {low} and {ephemeral_start}"
+        ))
+    })
 }
 
 fn log_file(dir: &std::path::Path, name: &str) -> Result<File> {

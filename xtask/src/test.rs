@@ -77,6 +77,8 @@ pub fn run(args: &[String]) -> Result {
             "ptero-web",
             "--target",
             "wasm32-unknown-unknown",
+            // Every test file runs, so one failing file does not hide the others' results.
+            "--no-fail-fast",
         ])
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
