@@ -3,7 +3,8 @@
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A failed step: what we were doing and the exact command line.
 #[derive(Debug)]
@@ -81,4 +82,56 @@ pub fn output(cmd: &mut Command) -> Option<String> {
 /// Prints a step header, so long steps show progress.
 pub fn step(text: &str) {
     eprintln!("\n==> {text}");
+}
+
+/// Waits up to 20 s until something accepts TCP connections on `addr`.
+pub fn wait_for(addr: &str) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(StepError(format!("nothing answered on {addr} within 20 s")))
+}
+
+/// Background processes (servers for the demo or for tests); all are killed when this is
+/// dropped, so an early return on an error does not leave them running.
+#[derive(Default)]
+pub struct Children(Vec<(&'static str, Child)>);
+
+impl Children {
+    pub fn spawn(&mut self, name: &'static str, cmd: &mut Command) -> Result {
+        let child = cmd
+            .spawn()
+            .map_err(|e| StepError(format!("starting {name}: {e}")))?;
+        self.0.push((name, child));
+        Ok(())
+    }
+
+    /// Blocks until one process exits (Ctrl-C reaches them all, being one process group).
+    pub fn wait_any(&mut self) -> Result {
+        loop {
+            for (name, child) in &mut self.0 {
+                if let Ok(Some(status)) = child.try_wait() {
+                    return if status.success() {
+                        Ok(())
+                    } else {
+                        Err(StepError(format!("{name} stopped ({status})")))
+                    };
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Children {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

@@ -8,11 +8,10 @@
 
 use std::fs;
 use std::net::TcpListener;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use crate::build;
-use crate::cmd::{command, root, step, Result, StepError};
+use crate::cmd::{command, root, step, wait_for, Children, Result, StepError};
 use crate::tools;
 
 const ORIGIN: &str = "127.0.0.1:8080";
@@ -133,54 +132,4 @@ issuer = "http://{HOST}"
     );
     fs::write(&path, text).map_err(|e| StepError(format!("writing {}: {e}", path.display())))?;
     Ok(path)
-}
-
-fn wait_for(addr: &str) -> Result {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(addr).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Err(StepError(format!("nothing answered on {addr} within 20 s")))
-}
-
-/// The demo's processes; all are killed when this is dropped.
-#[derive(Default)]
-struct Children(Vec<(&'static str, Child)>);
-
-impl Children {
-    fn spawn(&mut self, name: &'static str, cmd: &mut Command) -> Result {
-        let child = cmd
-            .spawn()
-            .map_err(|e| StepError(format!("starting {name}: {e}")))?;
-        self.0.push((name, child));
-        Ok(())
-    }
-
-    /// Blocks until one process exits (Ctrl-C reaches them all, being one process group).
-    fn wait_any(&mut self) -> Result {
-        loop {
-            for (name, child) in &mut self.0 {
-                if let Ok(Some(status)) = child.try_wait() {
-                    return if status.success() {
-                        Ok(())
-                    } else {
-                        Err(StepError(format!("{name} stopped ({status})")))
-                    };
-                }
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-}
-
-impl Drop for Children {
-    fn drop(&mut self) {
-        for (_, child) in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
 }

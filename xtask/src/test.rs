@@ -5,6 +5,7 @@
 
 use crate::build;
 use crate::cmd::{self, command, step, Result, StepError};
+use crate::sandbox;
 use crate::tools::{self, Tools};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -66,7 +67,9 @@ pub fn run(args: &[String]) -> Result {
         )?);
     }
     if wanted("wasm") {
-        step("wasm tests in headless Chromium (wasm-bindgen-test)");
+        // Killed when `servers` is dropped: after the tests, or on any early return.
+        let servers = sandbox::start_for_wasm_tests()?;
+        step("wasm tests in headless Chromium (wasm-bindgen-test) against the sandboxes");
         let mut cmd = command("cargo");
         cmd.args([
             "test",
@@ -74,14 +77,18 @@ pub fn run(args: &[String]) -> Result {
             "ptero-web",
             "--target",
             "wasm32-unknown-unknown",
+            // Every test file runs, so one failing file does not hide the others' results.
+            "--no-fail-fast",
         ])
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
         )
         .env("CHROMEDRIVER", tools.chromedriver)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+        .envs(servers.env.iter().map(|(name, value)| (name, value)));
         tally.add(counted("wasm tests", &mut cmd)?);
+        drop(servers);
     }
     if wanted("smoke") {
         build::bundles()?;

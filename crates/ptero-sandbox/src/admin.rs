@@ -1,5 +1,7 @@
 //! The sandbox's own control endpoints under `/__sandbox`: request counters, faults,
 //! crashes, backup events, the addon's audit log, and the nodes' socket addresses.
+//! They answer CORS for the same origins as the Client API, so a browser test running on
+//! an allowed origin can switch faults itself.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -15,8 +17,8 @@ use crate::requests::RequestCount;
 use crate::state::{lock, AppState};
 use crate::world::AuditEntry;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let routes = Router::new()
         .route(
             "/__sandbox/requests",
             get(requests_index).delete(requests_reset),
@@ -28,7 +30,11 @@ pub fn routes() -> Router<AppState> {
         .route("/__sandbox/servers/{server}/crash", post(server_crash))
         .route("/__sandbox/servers/{server}/backup", post(server_backup))
         .route("/__sandbox/audit", get(audit_index))
-        .route("/__sandbox/nodes", get(nodes_index))
+        .route("/__sandbox/nodes", get(nodes_index));
+    match crate::cors::layer(&state.cors_origins) {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    }
 }
 
 async fn requests_index(State(state): State<AppState>) -> Json<Vec<RequestCount>> {

@@ -16,7 +16,7 @@ pub fn app(state: AppState) -> Router {
         .merge(client::router(&state))
         .merge(application::router(&state))
         .merge(panel::routes())
-        .merge(admin::routes())
+        .merge(admin::routes(&state))
         .fallback(not_found)
         // Outermost first: trace every request, then turn error envelopes into what the
         // panel gives clients that did not ask for JSON.

@@ -124,6 +124,33 @@ async fn faults_switch_over_http_too() {
     assert_eq!(sandbox.faults().get(), FaultSet::default());
 }
 
+/// A browser test on an origin the panel's CORS allows can switch faults itself; other
+/// origins get no CORS headers.
+#[tokio::test]
+async fn control_endpoints_answer_cors_for_the_allowed_origins() {
+    let sandbox =
+        start_with(|config| config.cors_origins = vec!["http://127.0.0.1:9999".into()]).await;
+    let url = format!("{}/__sandbox/faults", sandbox.panel_url());
+    let preflight = |origin: &'static str| {
+        http()
+            .request(reqwest::Method::OPTIONS, &url)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "PUT")
+            .header("Access-Control-Request-Headers", "content-type")
+            .send()
+    };
+    let allowed = preflight("http://127.0.0.1:9999").await.expect("answered");
+    assert_eq!(
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some("http://127.0.0.1:9999")
+    );
+    let other = preflight("http://127.0.0.1:9998").await.expect("answered");
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+}
+
 #[tokio::test]
 async fn request_counters_per_route_and_server() {
     let sandbox = start().await;
