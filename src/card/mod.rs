@@ -6,8 +6,8 @@
 
 mod config;
 mod events;
-mod slots;
 pub mod hub;
+mod slots;
 mod token;
 mod view;
 
