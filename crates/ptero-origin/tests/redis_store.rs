@@ -10,7 +10,7 @@ use std::sync::Arc;
 use ptero_api::{Action, ServerId};
 use ptero_origin::redis::{Redis, RedisStore};
 use ptero_origin::store::{
-    AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, TicketTake,
+    AuditAction, AuditEntry, PanelIdentity, SealedKey, Session, SsoTicketRecord, Store, TicketTake,
     TICKET_MEMORY_SECS,
 };
 use redis_server::RedisServer;
@@ -23,41 +23,9 @@ async fn instance(server: &RedisServer) -> RedisStore {
     RedisStore::new(redis)
 }
 
-fn session(origin: &str, expires_at: u64) -> Session {
-    Session {
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        origin: Some(origin.to_owned()),
-        servers: vec![ServerId::parse("1a7c3f02").expect("id")],
-        actions: vec![Action::Start],
-        expires_at,
-        panel_identity: None,
-    }
-}
-
-fn ticket(expires_at: u64) -> SsoTicketRecord {
-    SsoTicketRecord {
-        panel_user_id: 2,
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        server: "1a7c3f02".to_owned(),
-        origin: Some("https://shop.example.com".to_owned()),
-        expires_at,
-    }
-}
-
-fn audit(at: u64, action: AuditAction) -> AuditEntry {
-    AuditEntry {
-        at,
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        action,
-        detail: format!("entry {at}"),
-        server: Some("1a7c3f02".to_owned()),
-        origin: None,
-        outcome: "ok".to_owned(),
-    }
-}
+#[path = "support/store_fixtures.rs"]
+mod fixtures;
+use fixtures::{audit, session, ticket};
 
 #[tokio::test]
 async fn a_jti_is_claimed_once_across_instances_until_it_expires() {
@@ -98,10 +66,7 @@ async fn concurrent_claims_of_one_jti_succeed_once() {
 async fn a_session_is_shared_and_ends_at_its_expiry() {
     let server = RedisServer::start();
     let (a, b) = (instance(&server).await, instance(&server).await);
-    let mut kept = session("https://a.example", 100);
-    kept.panel_identity = Some(ptero_origin::store::PanelIdentity::Email(
-        "alice@example.com".to_owned(),
-    ));
+    let kept = session("https://a.example", 100);
     a.put_session("t", kept.clone()).await.expect("put");
     assert_eq!(b.session("t", 99).await.expect("get"), Some(kept));
     assert_eq!(b.session("t", 100).await.expect("get"), None);
@@ -278,4 +243,14 @@ async fn an_unreadable_record_is_an_error_not_a_session() {
         .expect("HSET");
     let error = store.key(9).await.expect_err("incomplete");
     assert!(error.to_string().contains("no nonce"), "{error}");
+}
+
+#[tokio::test]
+async fn a_released_claim_can_be_claimed_again_by_another_instance() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    assert!(a.claim_jti("lease", "u2", 100, 10).await.expect("claim"));
+    assert!(!b.claim_jti("lease", "u2", 100, 11).await.expect("claim"));
+    a.release_claim("lease", "u2").await.expect("release");
+    assert!(b.claim_jti("lease", "u2", 100, 12).await.expect("claim"));
 }

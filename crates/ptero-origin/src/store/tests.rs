@@ -2,41 +2,9 @@
 
 use super::*;
 
-fn session(origin: &str, expires_at: u64) -> Session {
-    Session {
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        origin: Some(origin.to_owned()),
-        servers: vec![ServerId::parse("1a7c3f02").expect("id")],
-        actions: vec![Action::Start],
-        expires_at,
-        panel_identity: Some(PanelIdentity::Email("alice@example.com".to_owned())),
-    }
-}
-
-fn ticket(expires_at: u64) -> SsoTicketRecord {
-    SsoTicketRecord {
-        panel_user_id: 2,
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        server: "1a7c3f02".to_owned(),
-        origin: Some("https://shop.example.com".to_owned()),
-        expires_at,
-    }
-}
-
-fn audit(at: u64, action: AuditAction) -> AuditEntry {
-    AuditEntry {
-        at,
-        site: "https://shop.example.com".to_owned(),
-        viewer: "42".to_owned(),
-        action,
-        detail: format!("entry {at}"),
-        server: Some("1a7c3f02".to_owned()),
-        origin: None,
-        outcome: "ok".to_owned(),
-    }
-}
+#[path = "../../tests/support/store_fixtures.rs"]
+mod fixtures;
+use fixtures::{audit, session, ticket};
 
 fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
     vec![
@@ -252,4 +220,19 @@ async fn a_sqlite_file_keeps_its_records_across_reopening() {
         [audit(1, AuditAction::Command)]
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_released_claim_can_be_claimed_again() {
+    for (name, store) in stores() {
+        assert!(store.claim_jti("lease", "u2", 100, 10).await.expect(name));
+        assert!(!store.claim_jti("lease", "u2", 100, 11).await.expect(name));
+        store.release_claim("lease", "u2").await.expect(name);
+        assert!(
+            store.claim_jti("lease", "u2", 100, 12).await.expect(name),
+            "{name}"
+        );
+        // Releasing what is not held is harmless.
+        store.release_claim("lease", "nobody").await.expect(name);
+    }
 }
