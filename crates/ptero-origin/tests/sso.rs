@@ -102,12 +102,7 @@ async fn sso_signs_the_viewer_in_to_the_panel_end_to_end() {
     let session = alice_session(&harness).await;
     let path = ticket_path(&harness, &session).await;
 
-    let page = harness
-        .http
-        .get(harness.url(&path))
-        .send()
-        .await
-        .expect("page");
+    let page = harness.open(&path).await;
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();
     assert_eq!(headers["cache-control"], "no-store");
@@ -199,15 +194,7 @@ async fn the_viewer_is_found_by_external_id_when_the_token_gives_one() {
         .await
         .session;
     let path = ticket_path(&harness, &session).await;
-    let html = harness
-        .http
-        .get(harness.url(&path))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("html");
+    let html = harness.open(&path).await.text().await.expect("html");
     let token = attribute(&html, &format!("name=\"{SSO_FORM_FIELD}\""), "value");
     assert_eq!(
         verify(&token, &harness.sandbox.panel_url()).user.id,
@@ -221,19 +208,9 @@ async fn a_replayed_ticket_is_refused() {
     let harness = sso_harness().await;
     let session = alice_session(&harness).await;
     let path = ticket_path(&harness, &session).await;
-    let first = harness
-        .http
-        .get(harness.url(&path))
-        .send()
-        .await
-        .expect("first");
+    let first = harness.open(&path).await;
     assert_eq!(first.status(), 200);
-    let replay = harness
-        .http
-        .get(harness.url(&path))
-        .send()
-        .await
-        .expect("replay");
+    let replay = harness.open(&path).await;
     assert_eq!(replay.status(), 410);
     assert_eq!(replay.headers()["cache-control"], "no-store");
     let html = replay.text().await.expect("html");
@@ -271,12 +248,7 @@ async fn an_expired_ticket_is_refused() {
         .put_ticket("an-old-ticket-0123456789abcdef", record)
         .await
         .expect("store");
-    let response = harness
-        .http
-        .get(harness.url("/sso/an-old-ticket-0123456789abcdef"))
-        .send()
-        .await
-        .expect("page");
+    let response = harness.open("/sso/an-old-ticket-0123456789abcdef").await;
     assert_eq!(response.status(), 410);
     let html = response.text().await.expect("html");
     assert!(html.contains("expired"), "{html}");
@@ -287,12 +259,7 @@ async fn an_expired_ticket_is_refused() {
 #[tokio::test]
 async fn an_unknown_ticket_is_refused() {
     let harness = sso_harness().await;
-    let response = harness
-        .http
-        .get(harness.url("/sso/never-issued"))
-        .send()
-        .await
-        .expect("page");
+    let response = harness.open("/sso/never-issued").await;
     assert_eq!(response.status(), 404);
     assert!(response.text().await.expect("html").contains("not valid"));
     harness.stop().await;
@@ -422,12 +389,7 @@ async fn a_head_request_does_not_use_the_ticket() {
         .await
         .expect("head");
     assert_eq!(head.status(), 200);
-    let page = harness
-        .http
-        .get(harness.url(&path))
-        .send()
-        .await
-        .expect("page");
+    let page = harness.open(&path).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("html").contains(SSO_FORM_FIELD));
     harness.stop().await;

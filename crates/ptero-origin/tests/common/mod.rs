@@ -270,6 +270,15 @@ impl Harness {
         request.send().await.expect("request")
     }
 
+    /// A plain GET of `path`, as a browser tab opening it (no session).
+    pub async fn open(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"))
+    }
+
     pub fn get(&self, path: &str, session: &str) -> reqwest::RequestBuilder {
         self.http
             .get(self.url(path))
