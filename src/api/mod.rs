@@ -1,6 +1,7 @@
 //! The one place that talks HTTP: to the panel (the app) and to a ptero-origin (the
 //! card). Views call these functions; nothing else touches the network.
 
+pub mod browser;
 mod client;
 mod credentials;
 mod error;

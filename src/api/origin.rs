@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use gloo_net::http::{Method, Request, Response};
 use js_sys::Uint8Array;
 use ptero_api::origin::{
     OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SessionRequest, SsoTicket,
@@ -15,8 +14,9 @@ use ptero_api::{CommandRequest, PowerRequest, PowerSignal};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, TextDecoder};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response, TextDecoder};
 
+use super::browser::{self, Fetch};
 use super::sse::SseParser;
 
 /// Why a call to the origin failed.
@@ -71,38 +71,38 @@ impl OriginClient {
 
     async fn send(
         &self,
-        method: Method,
+        method: &str,
         path: &str,
         session: Option<&str>,
         body: Option<String>,
         signal: Option<&AbortSignal>,
     ) -> Result<Response, OriginFailure> {
-        let mut builder = Request::get(&format!("{}{path}", self.base))
-            .method(method)
-            .header("Accept", "application/json");
-        if let Some(session) = session {
-            builder = builder.header("Authorization", &format!("Bearer {session}"));
+        let authorization = session.map(|session| format!("Bearer {session}"));
+        let mut headers = vec![("Accept", "application/json")];
+        if let Some(value) = &authorization {
+            headers.push(("Authorization", value));
         }
-        builder = builder.abort_signal(signal);
-        let request = match body {
-            Some(body) => builder
-                .header("Content-Type", "application/json")
-                .body(body.to_string()),
-            None => builder.build(),
-        };
-        let unreachable = || OriginFailure::Unreachable {
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        let response = Fetch {
+            method,
+            url: &format!("{}{path}", self.base),
+            headers: &headers,
+            body: body.as_deref(),
+            credentials: None,
+            signal,
+        }
+        .send()
+        .await
+        .map_err(|()| OriginFailure::Unreachable {
             origin: self.base.clone(),
-        };
-        let response = request
-            .map_err(|_| unreachable())?
-            .send()
-            .await
-            .map_err(|_| unreachable())?;
+        })?;
         if response.ok() {
             return Ok(response);
         }
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let text = browser::text(&response).await;
         Err(match serde_json::from_str::<OriginErrorBody>(&text) {
             Ok(body) => OriginFailure::Refused {
                 code: body.error.code,
@@ -116,7 +116,7 @@ impl OriginClient {
     }
 
     async fn json<T: DeserializeOwned>(&self, response: Response) -> Result<T, OriginFailure> {
-        let text = response.text().await.unwrap_or_default();
+        let text = browser::text(&response).await;
         serde_json::from_str(&text).map_err(|e| OriginFailure::Refused {
             code: OriginErrorCode::Other("bad_answer".into()),
             message: format!("The origin's answer could not be read ({e})."),
@@ -127,7 +127,7 @@ impl OriginClient {
     pub async fn exchange(&self, token: &str) -> Result<SessionGrant, OriginFailure> {
         let response = self
             .send(
-                Method::POST,
+                "POST",
                 "/v1/session",
                 None,
                 serde_json::to_string(&SessionRequest {
@@ -147,7 +147,7 @@ impl OriginClient {
     ) -> Result<ServerSummary, OriginFailure> {
         let response = self
             .send(
-                Method::GET,
+                "GET",
                 &format!("/v1/servers/{server}"),
                 Some(session),
                 None,
@@ -165,7 +165,7 @@ impl OriginClient {
     ) -> Result<(), OriginFailure> {
         let body = serde_json::to_string(&PowerRequest { signal }).ok();
         self.send(
-            Method::POST,
+            "POST",
             &format!("/v1/servers/{server}/power"),
             Some(session),
             body,
@@ -186,7 +186,7 @@ impl OriginClient {
         })
         .ok();
         self.send(
-            Method::POST,
+            "POST",
             &format!("/v1/servers/{server}/command"),
             Some(session),
             body,
@@ -199,7 +199,7 @@ impl OriginClient {
     pub async fn sso(&self, session: &str, server: &str) -> Result<SsoTicket, OriginFailure> {
         let response = self
             .send(
-                Method::POST,
+                "POST",
                 &format!("/v1/servers/{server}/sso"),
                 Some(session),
                 None,
@@ -220,7 +220,7 @@ impl OriginClient {
     ) -> Result<(), OriginFailure> {
         let path = format!("/v1/stream?servers={}", servers.join(","));
         let response = self
-            .send(Method::GET, &path, Some(session), None, Some(signal))
+            .send("GET", &path, Some(session), None, Some(signal))
             .await?;
         let unreachable = || OriginFailure::Unreachable {
             origin: self.base.clone(),

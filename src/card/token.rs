@@ -1,24 +1,30 @@
 //! Fetching a fresh hand-off token from the hosting site's `token-url` (with the
 //! site's cookies: the site knows who the viewer is, the card does not).
 
-use gloo_net::http::Request;
 use web_sys::RequestCredentials;
+
+use crate::api::browser::{self, Fetch};
 
 /// The token from `url`: a JSON `{"token": "…"}` or the bare token as text.
 pub async fn fetch_token(url: &str) -> Result<String, String> {
-    let response = Request::get(url)
-        .credentials(RequestCredentials::Include)
-        .header("Accept", "application/json, text/plain")
-        .send()
-        .await
-        .map_err(|_| format!("Could not reach the hosting site's token URL ({url})."))?;
+    let response = Fetch {
+        method: "GET",
+        url,
+        headers: &[("Accept", "application/json, text/plain")],
+        body: None,
+        credentials: Some(RequestCredentials::Include),
+        signal: None,
+    }
+    .send()
+    .await
+    .map_err(|()| format!("Could not reach the hosting site's token URL ({url})."))?;
     if !response.ok() {
         return Err(format!(
             "The hosting site's token URL answered {}: are you signed in there?",
             response.status()
         ));
     }
-    let text = response.text().await.unwrap_or_default();
+    let text = browser::text(&response).await;
     // A typed answer, not `serde_json::Value`: the generic value parser is ~6 KB of wasm.
     #[derive(serde::Deserialize)]
     struct Answer {
