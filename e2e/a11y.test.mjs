@@ -88,6 +88,9 @@ for (const scheme of SCHEMES) {
     // State changes are announced: a polite live region carries the state.
     const live = await page.evaluate((s) => document.querySelector(`ptero-server-card[server='${s}']`).shadowRoot.querySelector("[aria-live=polite]")?.textContent, RUNNING);
     assert.match(live ?? "", /running/);
+    // prefers-reduced-motion (emulated as "reduce"): the meters do not animate.
+    const transition = await page.evaluate(() => getComputedStyle(document.querySelector("ptero-server-card").shadowRoot.querySelector(".meter-fill")).transitionDuration);
+    assert.equal(transition, "0s");
     await page.close();
   });
 }
