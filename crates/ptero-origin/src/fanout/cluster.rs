@@ -2,16 +2,16 @@
 //! still polled once cluster-wide.
 //!
 //! Every instance with viewers of a server runs [`run`] for it: it subscribes to the
-//! server's channel `server:{id}` and, every poll interval, tries to hold the server's
-//! lease `lease:{id}` (`SET NX PX 2×interval`, renewed only by its holder). The holder
+//! server's channel `server:{id}` and, four times per poll interval, tries to hold the
+//! server's lease `lease:{id}` (`SET NX PX ¾ interval`, renewed only by its holder). The holder
 //! polls upstream and publishes each event (the JSON the SSE carries) and the latest
 //! summary (`summary:{id}`, for instances that start watching later). Every instance,
 //! the holder included, hands what arrives on the channel to its own viewers, so all
 //! viewers see the same events in the same order.
 //!
 //! A holder that stops watching or shuts down releases its leases, so another instance
-//! takes over within one interval; one that dies leaves its lease to expire, within
-//! two intervals more. While Redis is unreachable no instance polls, and viewers are
+//! takes over within a quarter interval; one that dies leaves its lease to expire (¾
+//! interval), and the next beat of another instance takes it: within one interval. While Redis is unreachable no instance polls, and viewers are
 //! told why: there is no per-instance fallback.
 
 use std::collections::{HashMap, HashSet};
@@ -52,6 +52,11 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 ";
+
+/// Lease beats (take or renew) per poll interval; a lease lasts one beat less.
+const LEASE_BEATS_PER_INTERVAL: u32 = 4;
+/// Beats closer than this would cost Redis round trips for nothing.
+const MIN_BEAT: Duration = Duration::from_millis(20);
 
 /// The latest summary is kept this many intervals after its last poll.
 const SUMMARY_INTERVALS: u32 = 10;
@@ -173,7 +178,7 @@ impl Cluster {
         match released {
             Ok(1) => tracing::debug!(lease, "lease released"),
             Ok(_) => {}
-            // It expires by itself within two intervals.
+            // It expires by itself within an interval.
             Err(error) => tracing::warn!(lease, %error, "releasing a lease failed"),
         }
     }
@@ -351,9 +356,13 @@ pub async fn run(
     let id = server.short().to_owned();
     let lease = lease_key(&id);
     let interval = config.poll_interval;
-    let ttl = interval.saturating_mul(2);
+    // The lease beats faster than the poll: a dead holder's lease runs out after ¾ of an
+    // interval and the next beat elsewhere takes it, so it is replaced within one interval.
+    let beat = (interval / LEASE_BEATS_PER_INTERVAL).max(MIN_BEAT);
+    let ttl = beat.saturating_mul(LEASE_BEATS_PER_INTERVAL - 1);
     let keep = interval.saturating_mul(SUMMARY_INTERVALS);
     let _watch = cluster.watch(&topic(&id), &lease, &channel, interval).await;
+
     if channel.last().is_none() {
         if let Some(summary) = cluster.latest(&id).await {
             // The holder may have published a newer one meanwhile: keep that.
@@ -363,7 +372,7 @@ pub async fn run(
         }
     }
 
-    let mut tick = tokio::time::interval(interval);
+    let mut tick = tokio::time::interval(beat);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Set while this instance holds the lease; a fresh one on every take-over.
     let mut poller: Option<Poller> = None;
