@@ -171,3 +171,29 @@ test("Open in panel signs the viewer into the panel in a new tab, through a one-
   await tab.close();
   await page.close();
 });
+
+test("changing server or token at run time re-targets the card without a reload", async () => {
+  const page = await cardPage();
+  await page.evaluate((s) => window.addCards(s), [RUNNING]);
+  await waitReady(page, RUNNING);
+  const name = () => page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[data-testid=card-ready] .name")?.textContent ?? "");
+  const shown = () => page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[data-testid=card-ready]")?.dataset.server);
+  const first = await name();
+
+  // A new token granting another server, then the property: the card follows both.
+  await page.evaluate(async (other) => {
+    const { token } = await (await fetch(`/token?servers=${other}&actions=start`)).json();
+    const card = document.querySelector("ptero-server-card");
+    card.token = token;
+    card.server = other;
+  }, OFFLINE);
+  await page.waitForFunction((s) => document.querySelector("ptero-server-card").shadowRoot.querySelector("[data-testid=card-ready]")?.dataset.server === s, OFFLINE, { timeout: 15000 });
+  assert.equal(await shown(), OFFLINE);
+  assert.notEqual(await name(), first);
+  assert.equal(await page.evaluate(() => document.querySelector("ptero-server-card").getAttribute("server")), OFFLINE, "property reflected");
+  // Still one card mounted and one stream, and the page never reloaded.
+  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 1, streams: 1 });
+  // The old session's stream is closed on purpose (ERR_ABORTED); nothing else went wrong.
+  assert.deepEqual(page.problems.filter((p) => !p.includes("status of 4") && !/\/v1\/stream.*ERR_ABORTED/.test(p)), []);
+  await page.close();
+});
