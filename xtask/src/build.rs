@@ -109,7 +109,28 @@ fn app(dist: &Path) -> Result {
         dist,
         &["--public-url", "/"],
         ("ptero-web", Panics::Report),
-    )
+    )?;
+    let glue = fs::read_dir(dist)
+        .map_err(io("reading dist"))?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.starts_with("ptero-web-") && name.ends_with(".js")
+        })
+        .ok_or_else(|| StepError("trunk left no ptero-web-*.js in dist/".into()))?;
+    minify(&glue, Some(&dist.join("index.html")))
+}
+
+/// Minifies a built module in place (terser via e2e/tools/minify.mjs); `page` gets the
+/// module's new subresource-integrity hash.
+fn minify(module: &Path, page: Option<&Path>) -> Result {
+    let mut cmd = command("node");
+    cmd.arg(root().join("e2e/tools/minify.mjs")).arg(module);
+    if let Some(page) = page {
+        cmd.arg(page);
+    }
+    run(&format!("minifying {}", module.display()), &mut cmd)
 }
 
 fn card(out: &Path) -> Result {
@@ -131,7 +152,9 @@ fn card(out: &Path) -> Result {
         "{glue}\nconst PTERO_CARD_CSS = {};\n{element}",
         js_string(&css)
     );
-    write(&out.join("ptero-server-card.js"), &module)?;
+    let module_path = out.join("ptero-server-card.js");
+    write(&module_path, &module)?;
+    minify(&module_path, None)?;
     copy(
         &staging.join("card_bg.wasm"),
         &out.join("ptero-server-card_bg.wasm"),

@@ -1,6 +1,6 @@
 //! Installs what the build and tests need, each only when missing: the wasm target and
 //! rust-src,
-//! trunk 0.21, wasm-bindgen-cli matching Cargo.lock, npm's binaryen + playwright-core,
+//! trunk 0.21, wasm-bindgen-cli matching Cargo.lock, npm's binaryen, terser and playwright-core,
 //! and Debian's chromium, chromium-driver and redis-server.
 
 use crate::cmd::{self, command, output, run, step, Result, StepError};
@@ -127,7 +127,7 @@ fn npm_tools() -> Result {
     {
         return Ok(());
     }
-    step("installing binaryen (wasm-opt) and playwright-core from npm");
+    step("installing binaryen (wasm-opt), terser and playwright-core from npm");
     run(
         "installing npm tools",
         command("npm")
