@@ -2,6 +2,7 @@
 //! card). Views call these functions; nothing else touches the network.
 
 pub mod browser;
+pub mod browser_json;
 mod client;
 mod credentials;
 mod error;

@@ -6,17 +6,17 @@
 use std::fmt;
 
 use js_sys::Uint8Array;
+use ptero_api::json_view::FromJsonView;
 use ptero_api::origin::{
-    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SessionRequest, SsoTicket,
-    StreamEvent,
+    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
 };
-use ptero_api::{CommandRequest, PowerRequest, PowerSignal};
-use serde::de::DeserializeOwned;
+use ptero_api::PowerSignal;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response, TextDecoder};
 
 use super::browser::{self, Fetch};
+use super::browser_json::{self, BrowserJson};
 use super::sse::SseParser;
 
 /// Why a call to the origin failed.
@@ -103,7 +103,7 @@ impl OriginClient {
         }
         let status = response.status();
         let text = browser::text(&response).await;
-        Err(match serde_json::from_str::<OriginErrorBody>(&text) {
+        Err(match browser_json::read::<OriginErrorBody>(&text) {
             Ok(body) => OriginFailure::Refused {
                 code: body.error.code,
                 message: body.error.message,
@@ -115,11 +115,11 @@ impl OriginClient {
         })
     }
 
-    async fn json<T: DeserializeOwned>(&self, response: Response) -> Result<T, OriginFailure> {
+    async fn json<T: FromJsonView>(&self, response: Response) -> Result<T, OriginFailure> {
         let text = browser::text(&response).await;
-        serde_json::from_str(&text).map_err(|e| OriginFailure::Refused {
+        browser_json::read(&text).map_err(|why| OriginFailure::Refused {
             code: OriginErrorCode::Other("bad_answer".into()),
-            message: format!("The origin's answer could not be read ({e})."),
+            message: format!("The origin's answer could not be read: {why}."),
         })
     }
 
@@ -130,10 +130,7 @@ impl OriginClient {
                 "POST",
                 "/v1/session",
                 None,
-                serde_json::to_string(&SessionRequest {
-                    token: token.to_string(),
-                })
-                .ok(),
+                Some(browser_json::object(&[("token", token)])),
                 None,
             )
             .await?;
@@ -163,7 +160,7 @@ impl OriginClient {
         server: &str,
         signal: PowerSignal,
     ) -> Result<(), OriginFailure> {
-        let body = serde_json::to_string(&PowerRequest { signal }).ok();
+        let body = Some(browser_json::object(&[("signal", signal.as_str())]));
         self.send(
             "POST",
             &format!("/v1/servers/{server}/power"),
@@ -181,10 +178,7 @@ impl OriginClient {
         server: &str,
         command: &str,
     ) -> Result<(), OriginFailure> {
-        let body = serde_json::to_string(&CommandRequest {
-            command: command.to_string(),
-        })
-        .ok();
+        let body = Some(browser_json::object(&[("command", command)]));
         self.send(
             "POST",
             &format!("/v1/servers/{server}/command"),
@@ -250,7 +244,9 @@ impl OriginClient {
                 .decode_with_js_u8_array_and_options(&bytes, &options)
                 .unwrap_or_default();
             for event in parser.feed(&text) {
-                if let Some(parsed) = StreamEvent::decode(&event.event, &event.data) {
+                let parsed = BrowserJson::parse(&event.data)
+                    .and_then(|data| StreamEvent::from_view(&event.event, &data).ok());
+                if let Some(parsed) = parsed {
                     on_event(parsed);
                 }
             }

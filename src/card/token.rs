@@ -3,7 +3,10 @@
 
 use web_sys::RequestCredentials;
 
+use ptero_api::json_view::JsonView;
+
 use crate::api::browser::{self, Fetch};
+use crate::api::browser_json::BrowserJson;
 
 /// The token from `url`: a JSON `{"token": "…"}` or the bare token as text.
 pub async fn fetch_token(url: &str) -> Result<String, String> {
@@ -25,17 +28,11 @@ pub async fn fetch_token(url: &str) -> Result<String, String> {
         ));
     }
     let text = browser::text(&response).await;
-    // A typed answer, not `serde_json::Value`: the generic value parser is ~6 KB of wasm.
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        token: Option<String>,
-    }
     let token = if text.trim_start().starts_with('{') {
-        serde_json::from_str::<Answer>(&text)
-            .map_err(|e| {
-                format!("The hosting site's token URL answered JSON without a token ({e}).")
-            })?
-            .token
+        let answer = BrowserJson::parse(&text).ok_or_else(|| {
+            "The hosting site's token URL answered something that is not JSON.".to_string()
+        })?;
+        answer.member("token").and_then(|token| token.string())
     } else {
         Some(text.trim().to_string())
     };

@@ -12,7 +12,8 @@
 //! - The Wings websocket codec: [`ws`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
 //! - The origin server's public API: [`origin`] (not re-exported at the root; its
-//!   `OriginError` is the origin's error body, not [`OriginError`] the parse error).
+//!   `OriginError` is the origin's error body, not [`OriginError`] the parse error), and
+//!   serde-free readers of its answers for the card: [`json_view`].
 //!
 //! Most types are re-exported at the crate root.
 
@@ -25,6 +26,7 @@ pub mod envelope;
 pub mod error;
 pub mod files;
 pub mod identifier;
+pub mod json_view;
 pub mod key;
 pub mod origin;
 pub mod origin_parse;

@@ -194,62 +194,6 @@ impl StreamEvent {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
-
-    /// Reads an event by its SSE `event:` name. Same result as deserializing the tagged
-    /// enum, but it skips serde's buffered tag lookup, which weighs ~20 KB in a wasm bundle.
-    pub fn decode(event: &str, data: &str) -> Option<Self> {
-        #[derive(Deserialize)]
-        struct State {
-            server: String,
-            state: PowerState,
-        }
-        #[derive(Deserialize)]
-        struct Resources {
-            server: String,
-            resources: SummaryResources,
-        }
-        #[derive(Deserialize)]
-        struct Console {
-            server: String,
-            line: String,
-        }
-        #[derive(Deserialize)]
-        struct Error {
-            #[serde(default)]
-            server: Option<String>,
-            code: OriginErrorCode,
-            message: String,
-        }
-        let decoded = match event {
-            "summary" => StreamEvent::Summary(serde_json::from_str(data).ok()?),
-            "state" => {
-                let State { server, state } = serde_json::from_str(data).ok()?;
-                StreamEvent::State { server, state }
-            }
-            "resources" => {
-                let Resources { server, resources } = serde_json::from_str(data).ok()?;
-                StreamEvent::Resources { server, resources }
-            }
-            "console" => {
-                let Console { server, line } = serde_json::from_str(data).ok()?;
-                StreamEvent::Console { server, line }
-            }
-            "error" => {
-                let Error {
-                    server,
-                    code,
-                    message,
-                } = serde_json::from_str(data).ok()?;
-                StreamEvent::Error {
-                    server,
-                    code,
-                    message,
-                }
-            }
-            _ => return None,
-        };
-        Some(decoded)
-    }
 }
 
 /// `POST /servers/{id}/sso`: where to send the browser, once.

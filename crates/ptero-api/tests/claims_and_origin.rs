@@ -1,6 +1,7 @@
 //! JWT claim sets and the origin server's public API shapes.
 
 use ptero_api::claims::{SSO_AUTHORIZE_PATH, SSO_LIFETIME_SECS};
+use ptero_api::json_view::Malformed;
 use ptero_api::origin::{
     OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SessionRequest, SsoTicket,
     StreamEvent, SummaryLimits, SummaryResources,
@@ -165,12 +166,22 @@ fn summary_is_built_from_panel_shapes() {
 }
 
 #[test]
-fn stream_decode_by_event_name_refuses_unknown_names_and_bad_data() {
-    assert_eq!(StreamEvent::decode("bogus", "{}"), None);
-    assert_eq!(StreamEvent::decode("state", "{not json"), None);
+fn stream_events_read_by_event_name_refuse_unknown_names_and_bad_data() {
+    let read = |event: &str, data: serde_json::Value| StreamEvent::from_view(event, &data);
     assert_eq!(
-        StreamEvent::decode("state", r#"{"server":"a","state":"exploded"}"#),
-        None
+        read("bogus", serde_json::json!({})),
+        Err(Malformed("event"))
+    );
+    assert_eq!(
+        read(
+            "state",
+            serde_json::json!({"server":"a","state":"exploded"})
+        ),
+        Err(Malformed("state"))
+    );
+    assert_eq!(
+        read("console", serde_json::json!({"server":"a"})),
+        Err(Malformed("line"))
     );
 }
 
@@ -221,8 +232,8 @@ fn stream_events_are_tagged_by_type() {
             event
         );
         assert_eq!(
-            StreamEvent::decode(event.event_name(), &wire.to_string()),
-            Some(event.clone())
+            StreamEvent::from_view(event.event_name(), &wire),
+            Ok(event.clone())
         );
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&event.to_json()).unwrap()["type"],

@@ -1,0 +1,146 @@
+//! The serde-free readers (`json_view`, used by the card) read exactly what the serde
+//! derives read: the same value from the same JSON, and a refusal where serde refuses.
+
+use std::fmt::Debug;
+
+use ptero_api::json_view::{FromJsonView, Malformed};
+use ptero_api::origin::{
+    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
+    SummaryResources,
+};
+use ptero_api::{Action, PowerState, ServerDetail, Stats, StatsItem};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// Both readers on one input: serde's answer, and ours.
+fn both<T: DeserializeOwned + FromJsonView>(wire: &Value) -> (Option<T>, Result<T, Malformed>) {
+    (
+        serde_json::from_value(wire.clone()).ok(),
+        T::from_view(wire),
+    )
+}
+
+fn agree<T: DeserializeOwned + FromJsonView + PartialEq + Debug>(wire: Value) -> T {
+    let (serde, ours) = both::<T>(&wire);
+    let serde = serde.unwrap_or_else(|| panic!("serde refused {wire}"));
+    assert_eq!(ours.as_ref(), Ok(&serde), "{wire}");
+    serde
+}
+
+fn both_refuse<T: DeserializeOwned + FromJsonView>(wire: Value, member: &'static str) {
+    let (serde, ours) = both::<T>(&wire);
+    assert!(serde.is_none(), "serde read {wire}");
+    assert_eq!(ours.err(), Some(Malformed(member)), "{wire}");
+}
+
+fn panel_summary(with_stats: bool) -> ServerSummary {
+    let detail: ServerDetail =
+        serde_json::from_str(include_str!("fixtures/server_detail.json")).unwrap();
+    let stats: StatsItem = serde_json::from_str(include_str!("fixtures/resources.json")).unwrap();
+    let stats: Option<&Stats> = with_stats.then_some(&stats.attributes);
+    ServerSummary::from_panel(&detail.attributes, stats)
+}
+
+#[test]
+fn summaries_from_the_panel_fixtures_read_the_same() {
+    for with_stats in [true, false] {
+        let summary = panel_summary(with_stats);
+        let wire = serde_json::to_value(&summary).unwrap();
+        assert_eq!(agree::<ServerSummary>(wire), summary);
+    }
+}
+
+#[test]
+fn defaulted_members_may_be_missing_and_unknown_members_are_ignored() {
+    let summary = agree::<ServerSummary>(json!({
+        "identifier": "1a7ce997", "name": "Survival", "state": "stopped",
+        "limits": {"memory_mib": 1024, "disk_mib": 0, "cpu_percent": 200},
+        "added_in_a_later_version": [1, 2, 3]
+    }));
+    assert_eq!(
+        summary.state,
+        PowerState::Offline,
+        "`stopped` reads as offline"
+    );
+    assert!(!summary.is_suspended && summary.resources.is_none() && summary.status.is_none());
+}
+
+#[test]
+fn every_stream_event_reads_the_same() {
+    let events = [
+        StreamEvent::Summary(panel_summary(true)),
+        StreamEvent::State {
+            server: "1a7ce997".into(),
+            state: PowerState::Starting,
+        },
+        StreamEvent::Resources {
+            server: "1a7ce997".into(),
+            resources: SummaryResources {
+                memory_bytes: 1 << 40,
+                cpu_absolute: 312.25,
+                disk_bytes: 0,
+                network_rx_bytes: 9_007_199_254_740_991,
+                network_tx_bytes: 5,
+                uptime_ms: Some(86_400_000),
+            },
+        },
+        StreamEvent::Console {
+            server: "1a7ce997".into(),
+            line: "\u{1b}[33mDone\u{1b}[0m \"ok\" ✓".into(),
+        },
+        StreamEvent::Error {
+            server: None,
+            code: OriginErrorCode::RateLimited,
+            message: "slow down".into(),
+        },
+        StreamEvent::Error {
+            server: Some("1a7ce997".into()),
+            code: OriginErrorCode::Other("from_the_future".into()),
+            message: "?".into(),
+        },
+    ];
+    for event in events {
+        let wire = serde_json::to_value(&event).unwrap();
+        let serde: StreamEvent = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(StreamEvent::from_view(event.event_name(), &wire), Ok(serde));
+    }
+}
+
+#[test]
+fn session_sso_and_error_answers_read_the_same() {
+    let grant = agree::<SessionGrant>(json!({
+        "session": "s3cr3t", "expires_in_secs": 900,
+        "servers": ["1a7ce997", "5b0a2e41"], "actions": ["start", "console", "sso"]
+    }));
+    assert_eq!(grant.actions, [Action::Start, Action::Console, Action::Sso]);
+    agree::<SsoTicket>(json!({"url": "https://origin.example.com/sso/abc", "expires_in_secs": 60}));
+    let body =
+        agree::<OriginErrorBody>(json!({"error": {"code": "token_reused", "message": "Used."}}));
+    assert_eq!(body.error.code, OriginErrorCode::TokenReused);
+}
+
+#[test]
+fn malformed_answers_are_refused_by_both_naming_the_member() {
+    let resources = |memory: Value| {
+        json!({"memory_bytes": memory, "cpu_absolute": 1.0, "disk_bytes": 1,
+               "network_rx_bytes": 1, "network_tx_bytes": 1})
+    };
+    for bad in [json!(-1), json!(1.5), json!("12"), json!(true)] {
+        both_refuse::<SummaryResources>(resources(bad), "memory_bytes");
+    }
+    both_refuse::<SummaryResources>(json!({"cpu_absolute": 1.0}), "memory_bytes");
+    both_refuse::<SessionGrant>(
+        json!({"session": "s", "expires_in_secs": 1, "servers": [], "actions": ["reboot"]}),
+        "actions",
+    );
+    both_refuse::<SessionGrant>(
+        json!({"session": "s", "expires_in_secs": 1, "servers": "1a7ce997", "actions": []}),
+        "servers",
+    );
+    both_refuse::<OriginErrorBody>(json!({"error": {"code": "internal"}}), "message");
+    both_refuse::<OriginErrorBody>(json!(["not", "an", "object"]), "error");
+    both_refuse::<ServerSummary>(
+        json!({"identifier": "a", "name": "b", "state": "exploded", "limits": {}}),
+        "state",
+    );
+}

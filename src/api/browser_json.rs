@@ -1,0 +1,68 @@
+//! The browser's own JSON for the card: `JSON.parse` builds the value that the wire
+//! crate's serde-free readers ([`ptero_api::json_view`]) walk, and `JSON.stringify`
+//! escapes request bodies. serde_json and the derived deserializers would cost ~20 KB
+//! brotli of the card's 90 KB budget.
+
+use js_sys::{Array, Object, Reflect, JSON};
+use ptero_api::json_view::{FromJsonView, JsonView, Malformed};
+use wasm_bindgen::JsValue;
+
+/// A value `JSON.parse` built.
+pub struct BrowserJson(JsValue);
+
+impl BrowserJson {
+    pub fn parse(text: &str) -> Option<Self> {
+        JSON::parse(text).ok().map(BrowserJson)
+    }
+}
+
+/// Parses `text` and reads a `T`; the error says what was wrong, for a message.
+pub fn read<T: FromJsonView>(text: &str) -> Result<T, String> {
+    let value = BrowserJson::parse(text).ok_or_else(|| "it is not JSON".to_string())?;
+    T::from_view(&value).map_err(|Malformed(member)| {
+        if member.is_empty() {
+            "it has an unexpected shape".to_string()
+        } else {
+            ["`", member, "` is missing or malformed"].concat()
+        }
+    })
+}
+
+/// A JSON object of string members, such as `{"token":"…"}`.
+pub fn object(members: &[(&str, &str)]) -> String {
+    let object = Object::new();
+    for (key, value) in members {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    JSON::stringify(&object)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
+impl JsonView for BrowserJson {
+    fn member(&self, key: &str) -> Option<Self> {
+        if !self.0.is_object() {
+            return None;
+        }
+        Reflect::get(&self.0, &JsValue::from_str(key))
+            .ok()
+            .filter(|member| !member.is_null() && !member.is_undefined())
+            .map(BrowserJson)
+    }
+
+    fn string(&self) -> Option<String> {
+        self.0.as_string()
+    }
+
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+
+    fn items(&self) -> Option<Vec<Self>> {
+        Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(BrowserJson).collect())
+    }
+}
