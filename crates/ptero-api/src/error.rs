@@ -6,6 +6,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
 /// 401 detail.
 pub const DETAIL_UNAUTHENTICATED: &str = "Unauthenticated.";
@@ -436,19 +437,24 @@ fn digest(body: &str) -> BodyDigest {
         return digest;
     }
     // Old panels and Wings: `{"error": "..."}`; Laravel's own JSON: `{"message": "..."}`.
+    // Raw JSON, not `serde_json::Value`: the generic value's parser is ~5 KB brotli of
+    // the app's bundle.
     #[derive(Deserialize)]
     struct Loose {
         #[serde(default)]
-        error: Option<serde_json::Value>,
+        error: Option<Box<RawValue>>,
         #[serde(default)]
-        message: Option<serde_json::Value>,
+        message: Option<Box<RawValue>>,
     }
     if let Ok(loose) = serde_json::from_str::<Loose>(trimmed) {
         digest.json = true;
-        let text = |value: Option<serde_json::Value>| match value {
-            Some(serde_json::Value::String(text)) => Some(text),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
+        let text = |value: Option<Box<RawValue>>| {
+            let raw = value?;
+            match raw.get() {
+                "null" => None,
+                quoted if quoted.starts_with('"') => serde_json::from_str(quoted).ok(),
+                other => Some(other.to_owned()),
+            }
         };
         digest.detail = text(loose.error)
             .or_else(|| text(loose.message))

@@ -209,6 +209,18 @@ fn legacy_error_object_keeps_its_sentence() {
 }
 
 #[test]
+fn loose_bodies_give_their_message_or_their_json_text() {
+    let detail = |body: &str| match PanelError::from_response(500, body, None) {
+        PanelError::Other { detail, .. } => detail,
+        other => panic!("{body} read as {other:?}"),
+    };
+    assert_eq!(detail(r#"{"message":"Server Error \"x\""}"#), r#"Server Error "x""#);
+    assert_eq!(detail(r#"{"error":null,"message":"from message"}"#), "from message");
+    assert_eq!(detail(r#"{"error":{"reason":"disk"}}"#), r#"{"reason":"disk"}"#);
+    assert_eq!(detail(r#"{"error":42}"#), "42");
+}
+
+#[test]
 fn html_page_is_not_the_api() {
     let html = "<!DOCTYPE html><html><head><title>Login</title></head><body>…</body></html>";
     assert_eq!(
