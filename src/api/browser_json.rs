@@ -1,11 +1,11 @@
-//! The browser's own JSON for the card: `JSON.parse` builds the value that the wire
+//! The browser's own JSON for both bundles: `JSON.parse` builds the value that the wire
 //! crate's serde-free readers ([`ptero_api::json_view`]) walk, and `JSON.stringify`
 //! escapes request bodies. serde_json and the derived deserializers would cost ~20 KB
-//! brotli of the card's 90 KB budget.
+//! brotli of the card's 90 KB budget, and more of the app's.
 
 use js_sys::{Array, Object, Reflect, JSON};
 use ptero_api::json_view::{FromJsonView, JsonView, Malformed};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A value `JSON.parse` built.
 pub struct BrowserJson(JsValue);
@@ -64,5 +64,24 @@ impl JsonView for BrowserJson {
 
     fn items(&self) -> Option<Vec<Self>> {
         Array::is_array(&self.0).then(|| Array::from(&self.0).iter().map(BrowserJson).collect())
+    }
+
+    fn entries(&self) -> Option<Vec<(String, Self)>> {
+        if !self.0.is_object() || Array::is_array(&self.0) {
+            return None;
+        }
+        let object: &Object = self.0.unchecked_ref();
+        Some(
+            Object::entries(object)
+                .iter()
+                .map(|entry| {
+                    let pair: Array = entry.unchecked_into();
+                    (
+                        pair.get(0).as_string().unwrap_or_default(),
+                        BrowserJson(pair.get(1)),
+                    )
+                })
+                .collect(),
+        )
     }
 }

@@ -4,10 +4,10 @@
 
 use gloo_net::http::Response;
 use gloo_net::http::{Method, Request, RequestBuilder};
-use serde::de::DeserializeOwned;
+use ptero_api::json_view::FromJsonView;
 use web_sys::{AbortController, RequestMode};
 
-use super::ApiError;
+use super::{browser_json, ApiError};
 use ptero_api::PanelError;
 
 /// A request ready to send: method, URL, the API key and optional JSON body.
@@ -58,13 +58,13 @@ pub async fn send(call: Call<'_>) -> Result<Response, ApiError> {
 }
 
 /// Sends `call` and decodes the JSON answer.
-pub async fn json<T: DeserializeOwned>(call: Call<'_>) -> Result<T, ApiError> {
+pub async fn json<T: FromJsonView>(call: Call<'_>) -> Result<T, ApiError> {
     let response = send(call).await?;
     let text = response
         .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+    browser_json::read(&text).map_err(ApiError::Decode)
 }
 
 async fn classify_network_failure(url: &str) -> ApiError {

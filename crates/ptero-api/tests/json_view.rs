@@ -8,7 +8,10 @@ use ptero_api::origin::{
     OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
     SummaryResources,
 };
-use ptero_api::{Action, PowerState, ServerDetail, Stats, StatsItem};
+use ptero_api::{
+    AccountItem, Action, FileList, PowerState, ServerDetail, ServerList, StartupList,
+    StartupVariableItem, Stats, StatsItem, WebsocketToken,
+};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -143,4 +146,87 @@ fn malformed_answers_are_refused_by_both_naming_the_member() {
         json!({"identifier": "a", "name": "b", "state": "exploded", "limits": {}}),
         "state",
     );
+}
+
+/// Every Client API fixture the app reads, through both readers.
+#[test]
+fn panel_fixtures_read_the_same() {
+    fn fixture(name: &str) -> Value {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    }
+    let servers = agree::<ServerList>(fixture("server_list.json"));
+    assert!(!servers.data.is_empty());
+    let paged = agree::<ServerList>(fixture("server_list_paged.json"));
+    assert!(paged.pagination().is_some());
+    let detail = agree::<ServerDetail>(fixture("server_detail.json"));
+    let relationships = detail.attributes.relationships.as_ref().unwrap();
+    assert!(relationships.subusers.as_ref().unwrap().is_null());
+    assert!(detail.meta.unwrap().can("control.start"));
+    agree::<AccountItem>(fixture("account.json"));
+    agree::<StatsItem>(fixture("resources.json"));
+    agree::<StatsItem>(fixture("resources_old_panel.json"));
+    agree::<FileList>(fixture("files.json"));
+    let startup = agree::<StartupList>(fixture("startup.json"));
+    assert!(startup.meta.unwrap().docker_images.is_some());
+    agree::<StartupList>(fixture("startup_no_images.json"));
+    agree::<StartupVariableItem>(fixture("startup_variable.json"));
+    agree::<WebsocketToken>(fixture("websocket.json"));
+}
+
+#[test]
+fn panel_quirks_read_the_same() {
+    // PHP's empty arrays, nulls for "usually a string", old eggs' image lists, a hidden
+    // include and a relation given as one item.
+    let startup = agree::<StartupList>(json!({
+        "object": "list", "data": [{"object": "egg_variable", "attributes": {
+            "name": "Jar", "description": null, "env_variable": "JAR", "default_value": null,
+            "server_value": null, "is_editable": false, "rules": null}}],
+        "meta": {"startup_command": "java", "raw_startup_command": "java",
+                 "docker_images": ["ghcr.io/yolks:java_17", "ghcr.io/yolks:java_21"]}
+    }));
+    assert_eq!(startup.meta.unwrap().docker_images.unwrap().0.len(), 2);
+    agree::<StartupList>(json!({"object": "list", "data": [], "meta": {"docker_images": []}}));
+    let list = agree::<ServerList>(json!({
+        "object": "list", "data": [],
+        "meta": {"pagination": {"total": 0, "count": 0, "per_page": 50, "current_page": 1,
+                                "total_pages": 1, "links": []}}
+    }));
+    assert_eq!(list.pagination().unwrap().links, Default::default());
+    let mut detail = fixture_detail();
+    detail["attributes"]["relationships"]["allocations"] =
+        json!({"object": "null_resource", "attributes": null});
+    detail["attributes"]["relationships"]["egg"] =
+        json!({"object": "egg", "attributes": {"uuid": "u", "name": "Paper"}});
+    detail["attributes"]["limits"]["swap"] = json!(-1);
+    detail["attributes"]["feature_limits"] =
+        json!({"databases": null, "allocations": 3, "backups": 0});
+    detail["attributes"]["status"] = json!("restoring_backup");
+    agree::<ServerDetail>(detail);
+}
+
+#[test]
+fn malformed_panel_objects_are_refused_by_both() {
+    let mut detail = fixture_detail();
+    detail["attributes"]["sftp_details"]["port"] = json!(70000);
+    both_refuse::<ServerDetail>(detail, "port");
+    let mut detail = fixture_detail();
+    detail["attributes"]["relationships"]["egg"] = json!({"object": "egg"});
+    both_refuse::<ServerDetail>(detail, "attributes");
+    let mut detail = fixture_detail();
+    detail["attributes"]["limits"]["memory"] = json!(1.5);
+    both_refuse::<ServerDetail>(detail, "memory");
+    both_refuse::<AccountItem>(
+        json!({"object": "user", "attributes": {"id": 1, "username": "a"}}),
+        "email",
+    );
+    both_refuse::<FileList>(json!({"object": "list", "data": {"not": "a list"}}), "data");
+    both_refuse::<StartupList>(
+        json!({"object": "list", "data": [], "meta": {"docker_images": {"Java": 17}}}),
+        "docker_images",
+    );
+}
+
+fn fixture_detail() -> Value {
+    serde_json::from_str(include_str!("fixtures/server_detail.json")).unwrap()
 }

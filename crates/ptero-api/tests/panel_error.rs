@@ -214,9 +214,18 @@ fn loose_bodies_give_their_message_or_their_json_text() {
         PanelError::Other { detail, .. } => detail,
         other => panic!("{body} read as {other:?}"),
     };
-    assert_eq!(detail(r#"{"message":"Server Error \"x\""}"#), r#"Server Error "x""#);
-    assert_eq!(detail(r#"{"error":null,"message":"from message"}"#), "from message");
-    assert_eq!(detail(r#"{"error":{"reason":"disk"}}"#), r#"{"reason":"disk"}"#);
+    assert_eq!(
+        detail(r#"{"message":"Server Error \"x\""}"#),
+        r#"Server Error "x""#
+    );
+    assert_eq!(
+        detail(r#"{"error":null,"message":"from message"}"#),
+        "from message"
+    );
+    assert_eq!(
+        detail(r#"{"error":{"reason":"disk"}}"#),
+        r#"{"reason":"disk"}"#
+    );
     assert_eq!(detail(r#"{"error":42}"#), "42");
 }
 
