@@ -3,7 +3,7 @@
 //! The app (`src/main.rs`, built from `index.html`) and the card (`src/bin/card.rs`, built
 //! from `card.html`) share these modules; only their entry points differ.
 //! Layers: `api` talks HTTP, `live` keeps data fresh, `components` are small views,
-//! `pages` are the app's routes, `card` is the custom element's glue.
+//! `pages` are the app's routes (`router` picks one), `card` is the custom element's glue.
 
 pub mod api;
 pub mod app;
@@ -12,4 +12,5 @@ pub mod components;
 pub mod crash;
 pub mod live;
 pub mod pages;
+pub mod router;
 pub mod session;

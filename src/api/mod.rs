@@ -7,10 +7,12 @@ mod client;
 mod credentials;
 mod error;
 mod fetch;
+mod load;
 mod origin;
 pub mod sse;
 
 pub use client::PanelClient;
 pub use credentials::{Credentials, Persistence};
 pub use error::ApiError;
+pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure};

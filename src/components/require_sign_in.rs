@@ -1,18 +1,21 @@
 //! Shows its children only with credentials; otherwise sends the user to /connect.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
+use crate::router::use_router;
 use crate::session::use_session;
 
 #[component]
 pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
+    let router = use_router();
     move || {
         if session.is_signed_in() {
             children().into_any()
         } else {
-            view! { <Redirect path="/connect"/> }.into_any()
+            // After this render: navigating re-renders the route that is rendering this.
+            Effect::new(move |_| router.navigate("/connect"));
+            ().into_any()
         }
     }
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use ptero_api::SftpDetails;
 
-use crate::api::PanelClient;
+use crate::api::{Load, PanelClient};
 use crate::components::ErrorNote;
 
 fn copy(text: String) {
@@ -30,33 +30,27 @@ fn CopyRow(label: &'static str, value: String) -> impl IntoView {
 
 #[component]
 pub fn AccountAndSftp(client: PanelClient, sftp: SftpDetails, server: String) -> impl IntoView {
-    let account = LocalResource::new(move || {
+    let account = Load::new(move || {
         let client = client.clone();
         async move { client.account().await }
     });
     view! {
         <section class="account" aria-labelledby="sftp-title">
             <h2 id="sftp-title">"SFTP and account"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading account…"</p> }>
-                {move || {
-                    let (sftp, server) = (sftp.clone(), server.clone());
-                    Suspend::new(async move {
-                        match account.await {
-                            Err(error) => view! { <ErrorNote error/> }.into_any(),
-                            Ok(account) => view! {
-                                <dl>
-                                    <CopyRow label="Host" value=sftp.ip.clone()/>
-                                    <CopyRow label="Port" value=sftp.port.to_string()/>
-                                    // The panel's SFTP user name is "<username>.<server identifier>".
-                                    <CopyRow label="Username" value=format!("{}.{}", account.username, server)/>
-                                    <dt>"Account"</dt>
-                                    <dd>{format!("{} {} <{}>", account.first_name, account.last_name, account.email)}</dd>
-                                </dl>
-                            }.into_any(),
-                        }
-                    })
-                }}
-            </Transition>
+            {move || match account.answer() {
+                None => view! { <p class="loading">"Loading account…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNote error/> }.into_any(),
+                Some(Ok(account)) => view! {
+                    <dl>
+                        <CopyRow label="Host" value=sftp.ip.clone()/>
+                        <CopyRow label="Port" value=sftp.port.to_string()/>
+                        // The panel's SFTP user name is "<username>.<server identifier>".
+                        <CopyRow label="Username" value=format!("{}.{}", account.username, server)/>
+                        <dt>"Account"</dt>
+                        <dd>{format!("{} {} <{}>", account.first_name, account.last_name, account.email)}</dd>
+                    </dl>
+                }.into_any(),
+            }}
         </section>
     }
 }

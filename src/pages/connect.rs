@@ -2,10 +2,10 @@
 //! test that says exactly what is wrong.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use ptero_api::{ApiKey, PanelUrl};
 
 use crate::api::{Credentials, PanelClient, Persistence};
+use crate::router::use_router;
 use crate::session::use_session;
 
 /// The parsed form, or the first problem with it.
@@ -31,7 +31,7 @@ fn parse_form(panel: &str, key: &str, origin: &str) -> Result<Credentials, Strin
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let router = use_router();
     let panel = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
     let origin = RwSignal::new(String::new());
@@ -71,7 +71,7 @@ pub fn ConnectPage() -> impl IntoView {
                 Persistence::Session
             };
             session.sign_in(credentials, persistence);
-            navigate("/", Default::default());
+            router.navigate("/");
         }
     });
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use ptero_api::FileObject;
 
-use crate::api::{ApiError, PanelClient};
+use crate::api::{ApiError, Load, PanelClient};
 use crate::components::{bytes, ErrorNote};
 
 /// The panel refuses to open files over this in its editor (PTERODACTYL_FILES_MAX_EDIT_SIZE).
@@ -48,7 +48,7 @@ pub fn Files(client: PanelClient, server: String) -> impl IntoView {
     let open_file = RwSignal::new(None::<(String, Result<String, String>)>);
     let list_client = client.clone();
     let list_server = server.clone();
-    let listing = LocalResource::new(move || {
+    let listing = Load::new(move || {
         let (client, server, dir) = (list_client.clone(), list_server.clone(), directory.get());
         async move { client.files(&server, &dir).await }
     });
@@ -87,12 +87,11 @@ pub fn Files(client: PanelClient, server: String) -> impl IntoView {
                     " "
                 }).collect_view()}
             </nav>
-            <Transition fallback=|| view! { <p class="loading">"Loading files…"</p> }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Err(error) => view! { <ErrorNote error retry=Callback::new(move |_| listing.refetch())/> }.into_any(),
-                        Ok(files) if files.is_empty() => view! { <p class="empty">"This directory is empty."</p> }.into_any(),
-                        Ok(files) => view! {
+            {move || match listing.answer() {
+                        None => view! { <p class="loading">"Loading files…"</p> }.into_any(),
+                        Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| listing.reload())/> }.into_any(),
+                        Some(Ok(files)) if files.is_empty() => view! { <p class="empty">"This directory is empty."</p> }.into_any(),
+                        Some(Ok(files)) => view! {
                             <table class="file-table">
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Size"</th><th scope="col">"Modified"</th></tr></thead>
                                 <tbody>
@@ -126,9 +125,7 @@ pub fn Files(client: PanelClient, server: String) -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any(),
-                    }
-                })}
-            </Transition>
+            }}
             {move || open_file.get().map(|(path, content)| view! {
                 <div class="file-view">
                     <h3>{path}</h3>

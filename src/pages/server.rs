@@ -5,10 +5,9 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
 
-use crate::api::{ApiError, PanelClient};
+use crate::api::{ApiError, Load, PanelClient};
 use crate::components::{
     bytes, duration_ms, percent, Console, ErrorNote, History, Meter, PowerButtons, PowerControl,
     RequireSignIn, Sparkline, StateBadge,
@@ -18,18 +17,17 @@ use crate::session::use_session;
 
 const POLL: Duration = Duration::from_secs(5);
 
+/// The page of the server whose identifier is `id` (the route's last segment).
 #[component]
-pub fn ServerPage() -> impl IntoView {
-    view! { <RequireSignIn><ServerView/></RequireSignIn> }
+pub fn ServerPage(id: String) -> impl IntoView {
+    view! { <RequireSignIn><ServerView id=id.clone()/></RequireSignIn> }
 }
 
 #[component]
-fn ServerView() -> impl IntoView {
+fn ServerView(id: String) -> impl IntoView {
     let session = use_session();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let detail = LocalResource::new(move || {
-        let (client, id) = (session.client(), id());
+    let detail = Load::new(move || {
+        let (client, id) = (session.client(), id.clone());
         async move {
             match client {
                 Some(client) => client.server(&id).await,
@@ -38,15 +36,12 @@ fn ServerView() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading server…"</p> }>
-            {move || Suspend::new(async move {
-                match (detail.await, session.client()) {
-                    (Ok(detail), Some(client)) => view! { <Overview detail client/> }.into_any(),
-                    (Err(error), _) => view! { <ErrorNote error retry=Callback::new(move |_| detail.refetch())/> }.into_any(),
-                    (Ok(_), None) => ().into_any(),
-                }
-            })}
-        </Transition>
+        {move || match (detail.answer(), session.client()) {
+            (None, _) => view! { <p class="loading" aria-busy="true">"Loading server…"</p> }.into_any(),
+            (Some(Ok(detail)), Some(client)) => view! { <Overview detail client/> }.into_any(),
+            (Some(Err(error)), _) => view! { <ErrorNote error retry=Callback::new(move |_| detail.reload())/> }.into_any(),
+            (Some(Ok(_)), None) => ().into_any(),
+        }}
     }
 }
 

@@ -4,13 +4,13 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use ptero_api::{Server, Stats};
 
-use crate::api::PanelClient;
+use crate::api::{Load, PanelClient};
 use crate::components::{bytes, percent, Meter, StateBadge};
 use crate::components::{ErrorNote, RequireSignIn};
 use crate::live::use_polling;
+use crate::router::Link;
 use crate::session::use_session;
 
 /// The panel caches `/resources` for ~20 s; polling faster only spends rate limit.
@@ -24,7 +24,7 @@ pub fn ServersPage() -> impl IntoView {
 #[component]
 fn ServerList() -> impl IntoView {
     let session = use_session();
-    let servers = LocalResource::new(move || {
+    let servers = Load::new(move || {
         let client = session.client();
         async move {
             match client {
@@ -40,29 +40,26 @@ fn ServerList() -> impl IntoView {
                 <h1 id="servers-title">"Your servers"</h1>
                 <input type="search" placeholder="Filter by name" aria-label="Filter servers by name" bind:value=filter/>
             </div>
-            <Transition fallback=|| view! { <p class="loading" aria-busy="true">"Loading servers…"</p> }>
-                {move || Suspend::new(async move {
-                    match servers.await {
-                        Err(error) => view! { <ErrorNote error retry=Callback::new(move |_| servers.refetch())/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty">"This key sees no servers. Subuser access and type filters decide what a key can see."</p>
-                        }.into_any(),
-                        Ok(list) => {
-                            let client = session.client();
-                            view! {
-                                <ul class="server-list" data-testid="server-list">
-                                    {list.into_iter().map(|server| {
-                                        let client = client.clone();
-                                        let name = server.name.to_lowercase();
-                                        let shown = move || name.contains(&filter.get().trim().to_lowercase());
-                                        view! { <Show when=shown><ServerRow server=server.clone() client=client.clone()/></Show> }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            {move || match servers.answer() {
+                None => view! { <p class="loading" aria-busy="true">"Loading servers…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| servers.reload())/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="empty">"This key sees no servers. Subuser access and type filters decide what a key can see."</p>
+                }.into_any(),
+                Some(Ok(list)) => {
+                    let client = session.client();
+                    view! {
+                        <ul class="server-list" data-testid="server-list">
+                            {list.into_iter().map(|server| {
+                                let client = client.clone();
+                                let name = server.name.to_lowercase();
+                                let shown = move || name.contains(&filter.get().trim().to_lowercase());
+                                view! { <Show when=shown><ServerRow server=server.clone() client=client.clone()/></Show> }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }
@@ -103,7 +100,7 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
     view! {
         <li class="server-row" data-identifier=server.identifier.clone()>
             <div class="row-head">
-                <A href=format!("/server/{}", server.identifier)>{server.name.clone()}</A>
+                <Link href=format!("/server/{}", server.identifier)>{server.name.clone()}</Link>
                 <StateBadge state/>
                 <span class="node">{server.node.clone()}</span>
             </div>

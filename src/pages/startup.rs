@@ -4,41 +4,35 @@
 use leptos::prelude::*;
 use ptero_api::{EggVariable, PanelError};
 
-use crate::api::{ApiError, PanelClient};
+use crate::api::{ApiError, Load, PanelClient};
 use crate::components::ErrorNote;
 
 #[component]
 pub fn Startup(client: PanelClient, server: String) -> impl IntoView {
     let load_client = client.clone();
     let load_server = server.clone();
-    let startup = LocalResource::new(move || {
+    let startup = Load::new(move || {
         let (client, server) = (load_client.clone(), load_server.clone());
         async move { client.startup(&server).await }
     });
     view! {
         <section class="startup" aria-labelledby="startup-title">
             <h2 id="startup-title">"Startup"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading startup settings…"</p> }>
-                {move || {
-                    let (client, server) = (client.clone(), server.clone());
-                    Suspend::new(async move {
-                        match startup.await {
-                            Err(error) => view! { <ErrorNote error retry=Callback::new(move |_| startup.refetch())/> }.into_any(),
-                            Ok(list) => {
-                                let command = list.meta.as_ref().map(|m| m.startup_command.clone()).unwrap_or_default();
-                                view! {
-                                    <p><code class="startup-command">{command}</code></p>
-                                    <div class="variables">
-                                        {list.data.into_iter().map(|item| view! {
-                                            <Variable variable=item.attributes client=client.clone() server=server.clone()/>
-                                        }).collect_view()}
-                                    </div>
-                                }.into_any()
-                            }
-                        }
-                    })
-                }}
-            </Transition>
+            {move || match startup.answer() {
+                None => view! { <p class="loading">"Loading startup settings…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| startup.reload())/> }.into_any(),
+                Some(Ok(list)) => {
+                    let command = list.meta.as_ref().map(|m| m.startup_command.clone()).unwrap_or_default();
+                    view! {
+                        <p><code class="startup-command">{command}</code></p>
+                        <div class="variables">
+                            {list.data.into_iter().map(|item| view! {
+                                <Variable variable=item.attributes client=client.clone() server=server.clone()/>
+                            }).collect_view()}
+                        </div>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }
