@@ -74,9 +74,9 @@ if (!customElements.get(PTERO_CARD_TAG)) {
         this.#mount();
       }
     }
-    /** Page-wide counters: mounted cards and open origin streams (for tests and debugging). */
+    /** Page-wide counters: mounted cards, open origin streams and sessions held (for tests and debugging). */
     static stats() {
-      return trapped ? { mounted: 0, streams: 0, stopped: true } : { mounted: cardsMounted(), streams: openStreams() };
+      return trapped ? { mounted: 0, streams: 0, sessions: 0, stopped: true } : { mounted: cardsMounted(), streams: openStreams(), sessions: cachedSessions() };
     }
     /** Sends a power signal the card's token grants; false when it cannot. */
     power(signal) {

@@ -39,15 +39,16 @@ test("cards with a token-url share one token fetch and renew their session befor
   const ready = (s) => `document.querySelector("ptero-server-card[server='${s}']")?.shadowRoot?.querySelector("[data-testid=card-ready] .name")?.textContent`;
   await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 15000 });
   assert.equal(stack.host.counters.tokens - before, 1, "two cards, one token fetch");
-  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1 });
+  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1, sessions: 1 });
 
-  // Past the first session's lifetime: renewed once (3 s = ¾ of 4), still live, still one stream.
+  // Past the first session's lifetime: renewed once (3 s = ¾ of 4), still live, still one
+  // stream, and the spent session let go (one held, not one per renewal).
   await page.waitForTimeout((SESSION_SECS + 1.5) * 1000);
   assert.ok(stack.host.counters.tokens - before >= 2, `a fresh token was fetched (${stack.host.counters.tokens - before})`);
   await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 5000 });
   const errors = await page.evaluate(() => window.events.filter((e) => e.name === "ptero-error" || e.name === "ptero-session-expired"));
   assert.deepEqual(errors, [], "no session expiry reached the page");
-  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1 });
+  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1, sessions: 1 });
 
   // And the renewed session works: a power signal is accepted.
   const outcome = await page.evaluate(async (s) => {

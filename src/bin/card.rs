@@ -28,6 +28,11 @@ pub fn cards_mounted() -> usize {
     ptero_web::card::mounted_count()
 }
 
+#[wasm_bindgen(js_name = cachedSessions)]
+pub fn cached_sessions() -> usize {
+    ptero_web::card::hub::cached_sessions()
+}
+
 #[wasm_bindgen(js_name = openStreams)]
 pub fn open_streams() -> usize {
     ptero_web::card::hub::open_streams()

@@ -176,6 +176,11 @@ pub fn unsubscribe(origin: &str, session: &str, server: &str) {
     }
 }
 
+/// How many sessions the page holds (tests check a renewal lets go of the old one).
+pub fn cached_sessions() -> usize {
+    HUB.with(|hub| hub.borrow().sessions.len())
+}
+
 /// How many streams are open right now (tests check removal closes them).
 pub fn open_streams() -> usize {
     HUB.with(|hub| {

@@ -129,6 +129,10 @@ pub fn ServerCard(host: SendWrapper<HtmlElement>, controls: Controls) -> impl In
                 if let Some(old) = state.session.replace(grant.session.clone()) {
                     hub::unsubscribe(&config.origin, &old, &config.server);
                 }
+                // The renewed-from token's session is spent: no card will ask for it again.
+                if let Some(spent) = stale.take() {
+                    hub::forget_session(&config.origin, &spent);
+                }
                 phase.set(Phase::Live {
                     session: grant.session.clone(),
                     grant: (*grant).clone(),
