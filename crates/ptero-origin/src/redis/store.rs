@@ -24,8 +24,8 @@ use futures_util::future::BoxFuture;
 
 use super::{Redis, PREFIX};
 use crate::store::{
-    AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError, StoreResult, TicketTake,
-    TICKET_MEMORY_SECS,
+    decode, encode, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError,
+    StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
 /// Redis drops a record at the earliest this long from now, whatever its expiry says.
@@ -172,8 +172,7 @@ impl Store for RedisStore {
         session: Session,
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            let json = serde_json::to_string(&session)
-                .map_err(|error| StoreError(format!("a session did not serialize: {error}")))?;
+            let json = encode("a session", &session)?;
             let until = collect_at(session.expires_at);
             let mut pipe = ::redis::pipe();
             pipe.atomic()
@@ -209,8 +208,7 @@ impl Store for RedisStore {
             let Some(json) = json else {
                 return Ok(None);
             };
-            let session: Session =
-                serde_json::from_str(&json).map_err(|error| unreadable("a session", error))?;
+            let session: Session = decode("a session", &json)?;
             Ok((session.expires_at > now).then_some(session))
         })
     }
@@ -271,8 +269,7 @@ impl Store for RedisStore {
         record: SsoTicketRecord,
     ) -> BoxFuture<'a, StoreResult<()>> {
         Box::pin(async move {
-            let json = serde_json::to_string(&record)
-                .map_err(|error| StoreError(format!("a ticket did not serialize: {error}")))?;
+            let json = encode("a ticket", &record)?;
             let key = ticket_key(ticket);
             let mut pipe = ::redis::pipe();
             pipe.atomic()
@@ -319,9 +316,9 @@ impl Store for RedisStore {
                 [state] if state == "unknown" => Ok(TicketTake::Unknown),
                 [state] if state == "used" => Ok(TicketTake::Used),
                 [state] if state == "expired" => Ok(TicketTake::Expired),
-                [state, json] if state == "taken" => serde_json::from_str(json)
-                    .map(TicketTake::Taken)
-                    .map_err(|error| unreadable("a ticket", error)),
+                [state, json] if state == "taken" => {
+                    decode("a ticket", json).map(TicketTake::Taken)
+                }
                 other => Err(unreadable("a ticket", format!("the answer {other:?}"))),
             }
         })
@@ -329,9 +326,7 @@ impl Store for RedisStore {
 
     fn append_audit(&self, entry: AuditEntry) -> BoxFuture<'_, StoreResult<()>> {
         Box::pin(async move {
-            let json = serde_json::to_string(&entry).map_err(|error| {
-                StoreError(format!("an audit entry did not serialize: {error}"))
-            })?;
+            let json = encode("an audit entry", &entry)?;
             ::redis::cmd("XADD")
                 .arg(audit_key())
                 .arg("MAXLEN")
@@ -367,7 +362,7 @@ impl Store for RedisStore {
                     let json = fields.get("entry").ok_or_else(|| {
                         unreadable("an audit entry", format!("{id} has no entry"))
                     })?;
-                    serde_json::from_str(json).map_err(|error| unreadable("an audit entry", error))
+                    decode("an audit entry", json)
                 })
                 .collect()
         })

@@ -179,6 +179,18 @@ impl std::error::Error for StoreError {}
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// `value` as the JSON text the SQLite and Redis stores keep; `what` names it in errors.
+pub(crate) fn encode<T: Serialize>(what: &str, value: &T) -> StoreResult<String> {
+    serde_json::to_string(value)
+        .map_err(|error| StoreError(format!("{what} did not serialize: {error}")))
+}
+
+/// A record back from its stored JSON text; `what` names it in errors.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
+    serde_json::from_str(text)
+        .map_err(|error| StoreError(format!("{what} in the store is not readable: {error}")))
+}
+
 /// Every call takes `now` (unix seconds) where expiry matters, so it is decided by the
 /// caller's clock.
 pub trait Store: Send + Sync + 'static {

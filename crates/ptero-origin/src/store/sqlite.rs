@@ -11,8 +11,8 @@ use futures_util::future::BoxFuture;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError, StoreResult,
-    TicketTake, TICKET_MEMORY_SECS,
+    decode, encode, AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store,
+    StoreError, StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
 /// The schema this code writes; older files are migrated up to it.
@@ -79,15 +79,6 @@ fn int(value: u64) -> i64 {
 
 fn uint(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|error| StoreError(format!("encoding a record: {error}")))
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> StoreResult<T> {
-    serde_json::from_str(text)
-        .map_err(|error| StoreError(format!("a stored record is unreadable: {error}")))
 }
 
 impl SqliteStore {
@@ -221,7 +212,7 @@ impl Store for SqliteStore {
     ) -> BoxFuture<'a, StoreResult<()>> {
         let token = token.to_owned();
         self.run(move |connection| {
-            let body = to_json(&session)?;
+            let body = encode("a session", &session)?;
             connection
                 .execute(
                     "INSERT OR REPLACE INTO sessions (token, origin, expires_at, body) VALUES (?1, ?2, ?3, ?4)",
@@ -247,7 +238,9 @@ impl Store for SqliteStore {
                 )
                 .optional()
                 .map_err(failed("reading a session"))?;
-            body.as_deref().map(from_json).transpose()
+            body.as_deref()
+                .map(|body| decode("a session", body))
+                .transpose()
         })
     }
 
@@ -307,7 +300,7 @@ impl Store for SqliteStore {
     ) -> BoxFuture<'a, StoreResult<()>> {
         let ticket = ticket.to_owned();
         self.run(move |connection| {
-            let body = to_json(&record)?;
+            let body = encode("a ticket", &record)?;
             connection
                 .execute(
                     "INSERT INTO sso_tickets (ticket, expires_at, used, body) VALUES (?1, ?2, 0, ?3)",
@@ -335,7 +328,7 @@ impl Store for SqliteStore {
                 .optional()
                 .map_err(failed("taking an SSO ticket"))?;
             if let Some(body) = taken {
-                return Ok(TicketTake::Taken(from_json(&body)?));
+                return Ok(TicketTake::Taken(decode("a ticket", &body)?));
             }
             let seen: Option<bool> = connection
                 .query_row(
