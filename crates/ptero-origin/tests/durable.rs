@@ -51,13 +51,7 @@ async fn audit_entries_survive_a_restart() {
         .expect("power");
     assert_eq!(response.status(), 204);
     let harness = harness.restart().await;
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(10)
-        .await
-        .expect("audit");
+    let audit = harness.audit(10).await;
     let entry = audit
         .iter()
         .find(|entry| entry.action == AuditAction::Power)
@@ -118,13 +112,7 @@ async fn a_failed_command_is_audited_with_its_reason() {
         .await
         .expect("command");
     assert_eq!(response.status(), 409);
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(1)
-        .await
-        .expect("audit");
+    let audit = harness.audit(1).await;
     assert_eq!(audit[0].action, AuditAction::Command);
     assert_eq!(audit[0].outcome, "failed: server_offline");
     assert!(

@@ -146,13 +146,7 @@ async fn a_viewer_key_is_provisioned_once_sealed_and_reused_across_restarts() {
         204
     );
     assert_eq!(ours(&panel_keys(&harness, users::ALICE_ID).await).len(), 1);
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(20)
-        .await
-        .expect("audit");
+    let audit = harness.audit(20).await;
     let provisioning: Vec<_> = audit
         .iter()
         .filter(|entry| entry.action == AuditAction::KeyProvisioned)
@@ -227,13 +221,7 @@ async fn revoke_deletes_the_key_on_the_panel_and_in_the_store() {
         .await
         .expect("store")
         .is_none());
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(1)
-        .await
-        .expect("audit");
+    let audit = harness.audit(1).await;
     assert_eq!(audit[0].action, AuditAction::KeyRevoked);
 
     let mut out = Vec::new();
@@ -254,13 +242,7 @@ async fn the_key_limit_is_explained() {
     let (status, code, message) = refusal(restart(&harness, servers::CAROL, &session).await).await;
     assert_eq!((status, code), (409, OriginErrorCode::KeyLimitReached));
     assert!(message.contains("most client keys"), "{message}");
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(5)
-        .await
-        .expect("audit");
+    let audit = harness.audit(5).await;
     assert!(audit
         .iter()
         .any(|entry| entry.action == AuditAction::KeyProvisioned

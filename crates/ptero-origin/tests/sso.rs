@@ -163,13 +163,7 @@ async fn sso_signs_the_viewer_in_to_the_panel_end_to_end() {
     assert!(!logs.contains(&token), "the SSO token reached the log");
     let ticket = path.trim_start_matches("/sso/");
     assert!(!logs.contains(ticket), "the ticket reached the log");
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(10)
-        .await
-        .expect("audit");
+    let audit = harness.audit(10).await;
     let sso: Vec<_> = audit
         .iter()
         .filter(|entry| entry.action == AuditAction::Sso && entry.outcome == "ok")
@@ -287,13 +281,7 @@ async fn a_viewer_without_a_panel_account_is_refused() {
     let (status, code, message) = error_code(ask_ticket(&harness, &anonymous).await).await;
     assert_eq!((status, code), (404, OriginErrorCode::NoPanelAccount));
     assert!(message.contains("external_id"), "{message}");
-    let audit = harness
-        .origin
-        .state()
-        .store
-        .recent_audit(10)
-        .await
-        .expect("audit");
+    let audit = harness.audit(10).await;
     assert!(audit.iter().any(
         |entry| entry.action == AuditAction::Sso && entry.outcome.contains("no_panel_account")
     ));

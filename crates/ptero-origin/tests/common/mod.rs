@@ -12,6 +12,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use ptero_api::origin::{SessionGrant, StreamEvent};
+use ptero_origin::store::AuditEntry;
 use ptero_origin::{Config, Running};
 use ptero_sandbox::{seed, Sandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -245,11 +246,7 @@ impl Harness {
 
     /// Opens a session from `SITE`'s page for `servers` and `actions`.
     pub async fn session(&self, servers: &[&str], actions: &[&str]) -> SessionGrant {
-        let response = self
-            .exchange(&token(claims(servers, actions)), Some(SITE))
-            .await;
-        assert_eq!(response.status(), 200, "session exchange");
-        response.json().await.expect("grant")
+        self.session_from(claims(servers, actions)).await
     }
 
     /// Opens a session from `SITE`'s page with these claims.
@@ -257,6 +254,16 @@ impl Harness {
         let response = self.exchange(&token(claims), Some(SITE)).await;
         assert_eq!(response.status(), 200, "session exchange");
         response.json().await.expect("grant")
+    }
+
+    /// The origin's latest `limit` audit entries, newest first.
+    pub async fn audit(&self, limit: usize) -> Vec<AuditEntry> {
+        self.origin
+            .state()
+            .store
+            .recent_audit(limit)
+            .await
+            .expect("audit")
     }
 
     pub async fn exchange(&self, token: &str, origin: Option<&str>) -> reqwest::Response {
