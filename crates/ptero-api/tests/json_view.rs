@@ -128,7 +128,9 @@ fn malformed_answers_are_refused_by_both_naming_the_member() {
         json!({"memory_bytes": memory, "cpu_absolute": 1.0, "disk_bytes": 1,
                "network_rx_bytes": 1, "network_tx_bytes": 1})
     };
-    for bad in [json!(-1), json!(1.5), json!("12"), json!(true)] {
+    // 2^64: one past the largest u64.
+    let past_u64 = json!(18_446_744_073_709_551_616.0_f64);
+    for bad in [json!(-1), json!(1.5), json!("12"), json!(true), past_u64] {
         both_refuse::<SummaryResources>(resources(bad), "memory_bytes");
     }
     both_refuse::<SummaryResources>(json!({"cpu_absolute": 1.0}), "memory_bytes");

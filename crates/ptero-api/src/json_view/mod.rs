@@ -82,16 +82,6 @@ impl FromJsonView for f64 {
     }
 }
 
-impl FromJsonView for u64 {
-    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
-        match value.number() {
-            // Integral and in range, as serde_json requires of a u64.
-            Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= u64::MAX as f64 => Ok(n as u64),
-            _ => Err(WHOLE),
-        }
-    }
-}
-
 impl FromJsonView for bool {
     fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
         value.boolean().ok_or(WHOLE)
@@ -118,12 +108,20 @@ pub fn or_default<T: FromJsonView + Default, V: JsonView>(
 }
 
 /// An integer that fits `T` (serde_json refuses fractions and out-of-range numbers).
-fn integer<T: TryFrom<i64>, V: JsonView>(value: &V) -> Result<T, Malformed> {
-    match value.number() {
-        Some(n) if n.fract() == 0.0 && n >= i64::MIN as f64 && n <= i64::MAX as f64 => {
-            T::try_from(n as i64).map_err(|_| WHOLE)
-        }
-        _ => Err(WHOLE),
+fn integer<T: TryFrom<u64> + TryFrom<i64>, V: JsonView>(value: &V) -> Result<T, Malformed> {
+    let fits = match value.number() {
+        Some(n) if n.fract() != 0.0 => None,
+        // `u64::MAX as f64` rounds up to 2^64, the first number past the range.
+        Some(n) if n >= 0.0 && n < u64::MAX as f64 => T::try_from(n as u64).ok(),
+        Some(n) if n < 0.0 && n >= i64::MIN as f64 => T::try_from(n as i64).ok(),
+        _ => None,
+    };
+    fits.ok_or(WHOLE)
+}
+
+impl FromJsonView for u64 {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        integer(value)
     }
 }
 
