@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use ptero_api::ws::{jwt_error_needs_new_token, Inbound, Outbound};
+use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
 use ptero_api::{PowerState, WingsStats};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
@@ -198,10 +198,12 @@ fn handle(live: WingsLive, ws: &WebSocket, client: &PanelClient, server: &str, i
         Inbound::TokenExpiring | Inbound::TokenExpired => {
             reauth(ws.clone(), client.clone(), server.to_string())
         }
-        Inbound::JwtError(message) if jwt_error_needs_new_token(&message) => {
-            reauth(ws.clone(), client.clone(), server.to_string())
-        }
-        Inbound::JwtError(message) => push_line(live, format!("[auth] {message}")),
+        Inbound::JwtError(message) => match JwtErrorKind::of(&message) {
+            JwtErrorKind::Renew => reauth(ws.clone(), client.clone(), server.to_string()),
+            // Our `auth` is on its way; its answer decides.
+            JwtErrorKind::NotYetAuthenticated => {}
+            JwtErrorKind::Refused => push_line(live, format!("[auth] {message}")),
+        },
         _ => {}
     }
 }

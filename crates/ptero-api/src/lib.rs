@@ -69,4 +69,4 @@ pub use startup::{
 };
 pub use url::{PanelUrl, PanelUrlError, PanelUrlWarning};
 pub use websocket::{WebsocketCredentials, WebsocketToken};
-pub use ws::{BackupCompleted, Frame, Inbound, Outbound, WsError};
+pub use ws::{BackupCompleted, Frame, Inbound, JwtErrorKind, Outbound, WsError};

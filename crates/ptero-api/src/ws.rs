@@ -234,7 +234,7 @@ pub enum Inbound {
     /// At most 60 s left: fetch a new token and send `auth` again on the same socket.
     TokenExpiring,
     TokenExpired,
-    /// See [`jwt_error_needs_new_token`].
+    /// See [`JwtErrorKind`].
     JwtError(String),
     /// "Error Event [<uuid>]: <msg>"; a bad token signature lands here too.
     DaemonError(String),
@@ -351,8 +351,36 @@ impl Inbound {
     }
 }
 
-/// Whether a `jwt error` means the token ran out (fetch a new one and `auth` again) rather
-/// than a token that can never work (wrong server, missing permission).
-pub fn jwt_error_needs_new_token(message: &str) -> bool {
-    message.contains("exp claim is invalid") || message.contains("denylist")
+/// Wings' `jwt error` texts (wings `router/websocket`, gbrlsnchs/jwt for `exp`).
+pub mod jwt_message {
+    pub const EXP_INVALID: &str = "jwt: exp claim is invalid";
+    pub const NO_JWT: &str = "jwt: no jwt present";
+    pub const NO_CONNECT: &str = "jwt: missing connect permission";
+    pub const UUID_MISMATCH: &str = "jwt: server uuid mismatch";
+    pub const DENYLISTED: &str = "jwt: created too far in past (denylist)";
+}
+
+/// What a `jwt error` asks of the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtErrorKind {
+    /// The token ran out or predates a denylist cut: fetch a new one, `auth` again.
+    Renew,
+    /// Wings relays server events from the moment a socket opens, so a busy server's
+    /// event can beat the client's `auth`: harmless, the `auth` in flight settles it.
+    NotYetAuthenticated,
+    /// A token that can never work here (wrong server, missing permission).
+    Refused,
+}
+
+impl JwtErrorKind {
+    /// Classifies a `jwt error` text (Wings may prefix it with `Error Event [uuid]: `).
+    pub fn of(message: &str) -> Self {
+        if message.contains(jwt_message::EXP_INVALID) || message.contains("(denylist)") {
+            Self::Renew
+        } else if message.contains(jwt_message::NO_JWT) {
+            Self::NotYetAuthenticated
+        } else {
+            Self::Refused
+        }
+    }
 }

@@ -1,9 +1,9 @@
 //! The Wings websocket codec, both directions, against frames as Wings writes them.
 
-use ptero_api::ws::{event, jwt_error_needs_new_token};
+use ptero_api::ws::{event, jwt_message};
 use ptero_api::{
-    BackupCompleted, Frame, Inbound, NetworkStats, Outbound, PowerSignal, PowerState, WingsStats,
-    WsError,
+    BackupCompleted, Frame, Inbound, JwtErrorKind, NetworkStats, Outbound, PowerSignal, PowerState,
+    WingsStats, WsError,
 };
 
 #[test]
@@ -215,15 +215,21 @@ fn empty_args_are_left_out_when_encoding() {
 }
 
 #[test]
-fn only_exp_and_denylist_jwt_errors_need_a_new_token() {
-    assert!(jwt_error_needs_new_token("jwt: exp claim is invalid"));
-    assert!(jwt_error_needs_new_token(
-        "jwt: created too far in past (denylist)"
-    ));
-    assert!(!jwt_error_needs_new_token(
-        "jwt: missing connect permission"
-    ));
-    assert!(!jwt_error_needs_new_token("jwt: server uuid mismatch"));
+fn jwt_errors_say_whether_to_renew_wait_for_auth_or_give_up() {
+    let cases = [
+        (jwt_message::EXP_INVALID, JwtErrorKind::Renew),
+        (jwt_message::DENYLISTED, JwtErrorKind::Renew),
+        (jwt_message::NO_JWT, JwtErrorKind::NotYetAuthenticated),
+        (jwt_message::NO_CONNECT, JwtErrorKind::Refused),
+        (jwt_message::UUID_MISMATCH, JwtErrorKind::Refused),
+        ("jwt: something new", JwtErrorKind::Refused),
+    ];
+    for (message, kind) in cases {
+        assert_eq!(JwtErrorKind::of(message), kind, "{message}");
+        // `SendErrorJson` prefixes the same texts with an error id.
+        let prefixed = format!("Error Event [0b6c1d2e-8f4a-4c3b-9d1e-2f3a4b5c6d7e]: {message}");
+        assert_eq!(JwtErrorKind::of(&prefixed), kind, "{prefixed}");
+    }
 }
 
 #[test]

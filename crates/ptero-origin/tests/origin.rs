@@ -731,6 +731,47 @@ async fn console_viewers_get_recent_lines_and_their_commands_output() {
     harness.stop().await;
 }
 
+/// Wings relays a busy server's events from the moment a socket opens, so the relay's
+/// first answer can be `jwt: no jwt present` before its `auth` lands: not a reason to drop
+/// the socket (which would only meet the same race again).
+#[tokio::test]
+async fn the_console_relay_outlasts_an_event_that_beats_its_auth() {
+    let harness = Harness::start().await;
+    harness
+        .sandbox
+        .faults()
+        .update(|faults| faults.events_before_auth = true);
+    let grant = harness.session(&[RUNNING], &["console"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    // The relay's socket is up once its replayed history or a live line arrives.
+    let first = events
+        .until(Duration::from_secs(8), |event| {
+            matches!(event, StreamEvent::Console { .. })
+        })
+        .await;
+    assert!(first.is_some(), "the relay authenticated and relays lines");
+    let sent = harness
+        .post(
+            &format!("/v1/servers/{RUNNING}/command"),
+            &grant.session,
+            json!({"command": "say relay-won-the-race"}),
+        )
+        .send()
+        .await
+        .expect("command");
+    assert_eq!(sent.status(), 204);
+    let line = events
+        .until(Duration::from_secs(8), |event| {
+            matches!(event, StreamEvent::Console { line, .. } if line.contains("relay-won-the-race"))
+        })
+        .await;
+    assert!(
+        line.is_some(),
+        "the command's output reaches the console stream"
+    );
+    harness.stop().await;
+}
+
 #[tokio::test]
 async fn shutdown_closes_open_streams() {
     let harness = Harness::start().await;

@@ -30,6 +30,9 @@ pub struct FaultSet {
     pub daemon_down: bool,
     /// Open websockets are cut without a close frame; new ones are cut at once.
     pub drop_websockets: bool,
+    /// A busy server: a new websocket gets a server event before its `auth` is read,
+    /// which Wings turns into `jwt error: jwt: no jwt present`.
+    pub events_before_auth: bool,
     /// API bodies are cut in half (invalid JSON) with the status kept.
     pub malformed_json: bool,
     /// API bodies trickle out in 16-byte chunks this many ms apart.

@@ -286,6 +286,30 @@ async fn bad_signature_is_a_daemon_error_and_events_before_auth_are_jwt_errors()
 }
 
 #[tokio::test]
+async fn a_busy_servers_event_can_beat_auth_as_a_jwt_error() {
+    let sandbox = start().await;
+    sandbox
+        .faults()
+        .update(|faults| faults.events_before_auth = true);
+    let grant = token(&sandbox, servers::RUNNING, keys::ALICE).await;
+    let mut socket = connect(&grant.data.socket, Some(&sandbox.panel_url()))
+        .await
+        .expect("connected");
+    // Before the client has said anything, Wings' listener already relayed an event.
+    assert_eq!(
+        next(&mut socket).await,
+        Some(Inbound::JwtError(
+            ptero_api::ws::jwt_message::NO_JWT.to_owned()
+        ))
+    );
+    send(&mut socket, Outbound::Auth(grant.data.token)).await;
+    assert_eq!(next(&mut socket).await, Some(Inbound::AuthSuccess));
+    assert!(until(&mut socket, |e| matches!(e, Inbound::Status(_)))
+        .await
+        .is_some());
+}
+
+#[tokio::test]
 async fn expiring_tokens_warn_then_every_event_becomes_a_jwt_error_until_reauth() {
     let sandbox = start_with(|config| config.ws_token_lifetime = Duration::from_secs(2)).await;
     let mut socket = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ptero_api::origin::StreamEvent;
-use ptero_api::ws::{Inbound, Outbound};
+use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
 use ptero_api::ServerId;
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
@@ -22,6 +22,8 @@ use crate::panel::Panel;
 pub const HISTORY: usize = 100;
 /// Longest line relayed; longer ones are cut.
 const MAX_LINE_CHARS: usize = 4096;
+/// Token renewals without an `auth success` in between before the socket is given up.
+const MAX_RENEWALS: u32 = 3;
 /// Room for a `send logs` burst (Wings sends up to 150 lines at once).
 const CHANNEL_CAPACITY: usize = 512;
 
@@ -115,6 +117,9 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
         .await
         .map_err(|error| error.to_string())?;
     let mut replayed = false;
+    // Renewals since Wings last accepted a token: a panel that keeps handing out dead
+    // tokens must not be asked in a tight loop.
+    let mut renewals = 0u32;
     let id = server.short().to_owned();
     while let Some(message) = socket.next().await {
         let message = message.map_err(|error| error.to_string())?;
@@ -123,31 +128,46 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
             Message::Close(_) => return Ok(()),
             _ => continue,
         };
-        match Inbound::decode(frame.as_str()) {
-            Ok(Inbound::AuthSuccess) if !replayed => {
-                replayed = true;
-                channel.reset();
-                socket
-                    .send(text(&Outbound::SendLogs))
-                    .await
-                    .map_err(|error| error.to_string())?;
+        let renew = match Inbound::decode(frame.as_str()) {
+            Ok(Inbound::AuthSuccess) => {
+                renewals = 0;
+                if !replayed {
+                    replayed = true;
+                    channel.reset();
+                    socket
+                        .send(text(&Outbound::SendLogs))
+                        .await
+                        .map_err(|error| error.to_string())?;
+                }
+                false
             }
-            Ok(Inbound::ConsoleOutput(line)) => channel.push(&id, line),
-            Ok(Inbound::TokenExpiring) => {
-                let fresh = panel
-                    .websocket(server)
-                    .await
-                    .map_err(|error| error.body().error.message)?;
-                socket
-                    .send(text(&Outbound::Auth(fresh.token)))
-                    .await
-                    .map_err(|error| error.to_string())?;
+            Ok(Inbound::ConsoleOutput(line)) => {
+                channel.push(&id, line);
+                false
             }
-            Ok(Inbound::TokenExpired | Inbound::JwtError(_)) => {
-                return Err("the websocket token expired".to_owned());
-            }
+            Ok(Inbound::TokenExpiring | Inbound::TokenExpired) => true,
+            Ok(Inbound::JwtError(message)) => match JwtErrorKind::of(&message) {
+                JwtErrorKind::Renew => true,
+                // A busy server's event beat our `auth`; its answer decides.
+                JwtErrorKind::NotYetAuthenticated => false,
+                JwtErrorKind::Refused => return Err(format!("Wings refused the token: {message}")),
+            },
             Ok(Inbound::Deleted) => return Err("the server was deleted".to_owned()),
-            _ => {}
+            _ => false,
+        };
+        if renew {
+            renewals += 1;
+            if renewals > MAX_RENEWALS {
+                return Err("Wings refused every fresh websocket token".to_owned());
+            }
+            let fresh = panel
+                .websocket(server)
+                .await
+                .map_err(|error| error.body().error.message)?;
+            socket
+                .send(text(&Outbound::Auth(fresh.token)))
+                .await
+                .map_err(|error| error.to_string())?;
         }
     }
     Ok(())

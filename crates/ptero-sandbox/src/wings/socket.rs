@@ -12,21 +12,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ptero_api::ws::event;
+use ptero_api::ws::jwt_message::{EXP_INVALID, NO_CONNECT, NO_JWT, UUID_MISMATCH};
 use ptero_api::{Frame, Inbound, PowerSignal, PowerState, WingsTokenClaims};
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{interval_at, Instant};
 
-use super::token::{self, Refusal, EXP_INVALID};
+use super::token::{self, Refusal};
 use super::WingsState;
 use crate::clock;
 use crate::power::{PowerBusy, ServerRuntime, LOG_REPLAY};
 use crate::state::{lock, AppState};
 
 const GENERIC_ERROR: &str = "an unexpected error was encountered while handling this request";
-const NO_JWT: &str = "jwt: no jwt present";
-const NO_CONNECT: &str = "jwt: missing connect permission";
-const UUID_MISMATCH: &str = "jwt: server uuid mismatch";
 const POWER_BUSY: &str =
     "another power action is currently being processed for this server, please try again later";
 
@@ -121,6 +119,16 @@ impl Session {
             .max(std::time::Duration::from_millis(10));
         let mut expiry = interval_at(Instant::now() + period, period);
         if faults.borrow().drop_websockets {
+            return;
+        }
+        // Wings relays server events from the moment the socket opens, `auth` or not.
+        let early = faults.borrow().events_before_auth;
+        if early
+            && self
+                .send_json(Inbound::Stats(self.runtime.stats()))
+                .await
+                .is_err()
+        {
             return;
         }
         loop {

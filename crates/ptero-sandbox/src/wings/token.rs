@@ -54,9 +54,6 @@ pub enum Refusal {
     Expired,
 }
 
-/// Wings' exp message.
-pub const EXP_INVALID: &str = "jwt: exp claim is invalid";
-
 /// Verifies the signature, then `exp` (Wings ignores `nbf`, `aud` and `iss`).
 pub fn verify(token: &str, daemon_token: &str) -> Result<WingsTokenClaims, Refusal> {
     let mut validation = Validation::new(Algorithm::HS256);
