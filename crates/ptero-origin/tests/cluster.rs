@@ -136,10 +136,14 @@ impl Cluster {
     }
 
     async fn session(&self, index: usize) -> String {
+        self.session_granting(index, &["start"]).await
+    }
+
+    async fn session_granting(&self, index: usize, actions: &[&str]) -> String {
         let response = self
             .exchange_at(
                 &self.origin(index).url(),
-                &token(claims(&[RUNNING], &["start"])),
+                &token(claims(&[RUNNING], actions)),
             )
             .await;
         assert_eq!(response.status(), 200, "session exchange");
@@ -181,6 +185,20 @@ impl Cluster {
         Viewer { seen, task }
     }
 
+    /// Sends a console command through instance `index`.
+    async fn command(&self, index: usize, session: &str, command: &str) {
+        let response = self
+            .http
+            .post(self.url(index, &format!("/v1/servers/{RUNNING}/command")))
+            .header("origin", SITE)
+            .bearer_auth(session)
+            .json(&json!({ "command": command }))
+            .send()
+            .await
+            .expect("command");
+        assert_eq!(response.status(), 204, "command accepted");
+    }
+
     async fn stop(mut self) {
         for running in self.origins.iter_mut().filter_map(Option::take) {
             running.shutdown().await;
@@ -220,6 +238,12 @@ impl Viewer {
             .expect("log")
             .iter()
             .any(|(_, event)| matches!(event, StreamEvent::Summary(summary) if summary.identifier == RUNNING))
+    }
+
+    fn got_console_line(&self, words: &str) -> bool {
+        self.seen.lock().expect("log").iter().any(
+            |(_, event)| matches!(event, StreamEvent::Console { line, .. } if line.contains(words)),
+        )
     }
 
     fn got_error_naming(&self, word: &str) -> bool {
@@ -376,6 +400,85 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
             index / VIEWERS_PER_INSTANCE
         );
     }
+    drop(viewers);
+    cluster.stop().await;
+}
+
+/// Console viewers on every instance: one Wings websocket cluster-wide, whose lines
+/// reach all of them; when its holder stops, another instance opens the one socket.
+#[tokio::test]
+async fn console_viewers_on_every_instance_share_one_wings_socket() {
+    let mut cluster = Cluster::start().await;
+    let mut sessions = Vec::new();
+    for index in 0..INSTANCES {
+        sessions.push(cluster.session_granting(index, &["console"]).await);
+    }
+    let mut viewers = Vec::new();
+    for (index, session) in sessions.iter().enumerate().take(INSTANCES - 1) {
+        viewers.push(cluster.viewer(&cluster.origin(index).url(), session).await);
+    }
+    let sockets = || cluster.sandbox.open_sockets(RUNNING);
+    wait_for("one Wings socket", Duration::from_secs(5), || {
+        sockets() == 1
+    })
+    .await;
+    cluster
+        .command(1, &sessions[1], "say cluster-wide-console")
+        .await;
+    wait_for("the line on both instances", Duration::from_secs(8), || {
+        viewers
+            .iter()
+            .all(|viewer| viewer.got_console_line("cluster-wide-console"))
+    })
+    .await;
+    // The last instance's first console viewer gets the recent lines from Redis.
+    let last = INSTANCES - 1;
+    viewers.push(
+        cluster
+            .viewer(&cluster.origin(last).url(), &sessions[last])
+            .await,
+    );
+    wait_for(
+        "the recent line on the instance that joined later",
+        Duration::from_secs(5),
+        || viewers[last].got_console_line("cluster-wide-console"),
+    )
+    .await;
+    // Several lease beats later, still one socket (three instances relaying on their
+    // own would hold three).
+    tokio::time::sleep(interval() * 4).await;
+    assert_eq!(sockets(), 1, "Wings sockets for {INSTANCES} instances");
+
+    let holder = cluster
+        .redis
+        .console_lease_holder(RUNNING)
+        .await
+        .and_then(|id| (0..INSTANCES).find(|index| cluster.instance(*index) == id))
+        .expect("an instance holds the console lease");
+    let running = cluster.origins[holder].take().expect("running");
+    running.shutdown().await;
+    let survivor = (holder + 1) % INSTANCES;
+    // The survivor's command goes to Wings at once; its output needs the new socket, which
+    // replays recent lines when it opens, so the line arrives either way.
+    cluster
+        .command(survivor, &sessions[survivor], "say after-the-holder-left")
+        .await;
+    wait_for(
+        "the line on the surviving instances",
+        Duration::from_secs(8),
+        || {
+            viewers
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| *index != holder)
+                .all(|(_, viewer)| viewer.got_console_line("after-the-holder-left"))
+        },
+    )
+    .await;
+    wait_for("one Wings socket again", Duration::from_secs(5), || {
+        sockets() == 1
+    })
+    .await;
     drop(viewers);
     cluster.stop().await;
 }

@@ -133,6 +133,11 @@ impl ServerRuntime {
         self.events.subscribe()
     }
 
+    /// Listeners now: the open websockets of this server.
+    pub fn listeners(&self) -> usize {
+        self.events.receiver_count()
+    }
+
     pub fn state(&self) -> PowerState {
         lock(&self.inner).state
     }

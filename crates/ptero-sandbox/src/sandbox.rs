@@ -193,6 +193,13 @@ impl Sandbox {
         Some(self.state.runtime_of(server)?.state())
     }
 
+    /// The Wings websockets open to a server now (identifier or uuid).
+    pub fn open_sockets(&self, server: &str) -> usize {
+        self.state
+            .runtime_of(server)
+            .map_or(0, |runtime| runtime.listeners())
+    }
+
     /// Makes a server's process crash; false when there is no such server.
     pub fn crash(&self, server: &str) -> bool {
         self.state

@@ -370,6 +370,25 @@ async fn backup_completed_arrives_without_uuid_suffix() {
 }
 
 #[tokio::test]
+async fn open_sockets_are_counted_per_server_until_they_close() {
+    let sandbox = start().await;
+    assert_eq!(sandbox.open_sockets(servers::RUNNING), 0);
+    let first = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;
+    let second = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;
+    assert_eq!(sandbox.open_sockets(servers::RUNNING), 2);
+    assert_eq!(sandbox.open_sockets(servers::OFFLINE), 0);
+    drop((first, second));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while sandbox.open_sockets(servers::RUNNING) != 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "closed sockets uncounted"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
 async fn dropped_websockets_fault_cuts_open_sockets() {
     let sandbox = start().await;
     let mut socket = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;

@@ -11,8 +11,15 @@
 //!
 //! A holder that stops watching or shuts down releases its leases, so another instance
 //! takes over within a quarter interval; one that dies leaves its lease to expire (¾
-//! interval), and the next beat of another instance takes it: within one interval. While Redis is unreachable no instance polls, and viewers are
-//! told why: there is no per-instance fallback.
+//! interval), and the next beat of another instance takes it: within one interval. While
+//! Redis is unreachable no instance polls, and viewers are told why: there is no
+//! per-instance fallback.
+//!
+//! The console relay works the same way with its own lease `console-lease:{id}`: one
+//! instance keeps the server's Wings websocket open and publishes each line on
+//! `console:{id}` (and into `console-history:{id}`, the last lines for instances that
+//! start following later), so Wings sees one socket per server however many instances
+//! have console viewers.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +31,7 @@ use ptero_api::origin::{OriginErrorCode, ServerSummary, StreamEvent};
 use ptero_api::ServerId;
 use tokio::task::JoinHandle;
 
+use super::console::{self, ConsoleChannel, ConsoleUpdate, HISTORY};
 use super::hub::Channel;
 use super::poller::{Outcome, Poller};
 use crate::config::StreamConfig;
@@ -81,10 +89,40 @@ fn summary_key(server: &str) -> String {
     format!("{PREFIX}summary:{server}")
 }
 
+pub fn console_lease_key(server: &str) -> String {
+    format!("{PREFIX}console-lease:{server}")
+}
+
+fn console_topic(server: &str) -> String {
+    format!("{PREFIX}console:{server}")
+}
+
+fn console_history_key(server: &str) -> String {
+    format!("{PREFIX}console-history:{server}")
+}
+
+/// How long the console history outlives its last line.
+const CONSOLE_HISTORY_TTL: Duration = Duration::from_secs(3600);
+
+/// How often a lease is taken or renewed, and how long it lasts: a dead holder's lease
+/// runs out after ¾ of an interval and the next beat elsewhere takes it, so it is
+/// replaced within one interval.
+fn lease_timing(interval: Duration) -> (Duration, Duration) {
+    let beat = (interval / LEASE_BEATS_PER_INTERVAL).max(MIN_BEAT);
+    (beat, beat.saturating_mul(LEASE_BEATS_PER_INTERVAL - 1))
+}
+
+/// Where the messages of one Redis channel go.
+#[derive(Clone)]
+enum Target {
+    Status(Arc<Channel>),
+    Console(Arc<ConsoleChannel>),
+}
+
 /// The local channel that a Redis channel feeds, and which watch registered it.
 struct Route {
     generation: u64,
-    channel: Arc<Channel>,
+    target: Target,
 }
 
 type Routes = Arc<Mutex<HashMap<String, Route>>>;
@@ -197,21 +235,9 @@ impl Cluster {
 
     /// Routes `topic` to `channel` and subscribes, retrying while Redis is down. The
     /// returned guard undoes both when the watch ends.
-    async fn watch(
-        &self,
-        topic: &str,
-        lease: &str,
-        channel: &Arc<Channel>,
-        retry: Duration,
-    ) -> Watch {
+    async fn watch(&self, topic: &str, lease: &str, target: Target, retry: Duration) -> Watch {
         let generation = self.inner.generations.fetch_add(1, Ordering::Relaxed);
-        lock(&self.inner.routes).insert(
-            topic.to_owned(),
-            Route {
-                generation,
-                channel: Arc::clone(channel),
-            },
-        );
+        lock(&self.inner.routes).insert(topic.to_owned(), Route { generation, target });
         let watch = Watch {
             cluster: self.clone(),
             topic: topic.to_owned(),
@@ -266,6 +292,44 @@ impl Cluster {
 
     async fn latest(&self, server: &str) -> Option<ServerSummary> {
         latest(&self.inner.redis, server).await
+    }
+
+    /// Publishes what the console relay's socket said, keeping the history in step.
+    async fn publish_console(
+        &self,
+        server: &str,
+        update: &ConsoleUpdate,
+    ) -> Result<(), ::redis::RedisError> {
+        let history = console_history_key(server);
+        let mut pipe = ::redis::pipe();
+        pipe.atomic();
+        match update {
+            ConsoleUpdate::Reset => {
+                pipe.del(&history).ignore();
+            }
+            ConsoleUpdate::Line(line) => {
+                let keep = isize::try_from(HISTORY).unwrap_or(isize::MAX);
+                let ttl = i64::try_from(CONSOLE_HISTORY_TTL.as_secs()).unwrap_or(i64::MAX);
+                pipe.rpush(&history, line)
+                    .ignore()
+                    .ltrim(&history, -keep, -1)
+                    .ignore()
+                    .expire(&history, ttl)
+                    .ignore();
+            }
+        }
+        let json = serde_json::to_string(update).unwrap_or_default();
+        pipe.publish(console_topic(server), json).ignore();
+        let mut connection = self.inner.redis.manager.clone();
+        pipe.query_async::<()>(&mut connection).await
+    }
+
+    async fn console_history(&self, server: &str) -> Vec<String> {
+        let mut connection = self.inner.redis.manager.clone();
+        connection
+            .lrange(console_history_key(server), 0, -1)
+            .await
+            .unwrap_or_default()
     }
 }
 
@@ -356,12 +420,10 @@ pub async fn run(
     let id = server.short().to_owned();
     let lease = lease_key(&id);
     let interval = config.poll_interval;
-    // The lease beats faster than the poll: a dead holder's lease runs out after ¾ of an
-    // interval and the next beat elsewhere takes it, so it is replaced within one interval.
-    let beat = (interval / LEASE_BEATS_PER_INTERVAL).max(MIN_BEAT);
-    let ttl = beat.saturating_mul(LEASE_BEATS_PER_INTERVAL - 1);
+    let (beat, ttl) = lease_timing(interval);
     let keep = interval.saturating_mul(SUMMARY_INTERVALS);
-    let _watch = cluster.watch(&topic(&id), &lease, &channel, interval).await;
+    let target = Target::Status(Arc::clone(&channel));
+    let _watch = cluster.watch(&topic(&id), &lease, target, interval).await;
 
     if channel.last().is_none() {
         if let Some(summary) = cluster.latest(&id).await {
@@ -449,6 +511,62 @@ pub async fn run(
     }
 }
 
+/// Follows `server`'s console for this instance's viewers until aborted by the hub: the
+/// lines published on its channel, and while this instance holds the console lease, the
+/// Wings websocket whose lines it publishes.
+pub async fn run_console(
+    server: ServerId,
+    panel: Panel,
+    interval: Duration,
+    channel: Arc<ConsoleChannel>,
+    cluster: Cluster,
+) {
+    let id = server.short().to_owned();
+    let lease = console_lease_key(&id);
+    let (beat, ttl) = lease_timing(interval);
+    let target = Target::Console(Arc::clone(&channel));
+    let _watch = cluster
+        .watch(&console_topic(&id), &lease, target, interval)
+        .await;
+    channel.seed(cluster.console_history(&id).await);
+
+    let mut tick = tokio::time::interval(beat);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if !matches!(cluster.hold(&lease, ttl).await, Ok(true)) {
+            continue;
+        }
+        tracing::debug!(server = %id, instance = cluster.instance(), "console lease taken: relaying");
+        // The socket lives while the lease does; its updates go out through Redis, so
+        // every instance (this one too) hands them to its viewers in the same order.
+        let (updates, mut published) = tokio::sync::mpsc::unbounded_channel();
+        let relaying = async {
+            let mut deliver = move |update| {
+                let _ = updates.send(update);
+            };
+            console::keep_relaying(&server, &panel, &mut deliver).await;
+        };
+        tokio::pin!(relaying);
+        loop {
+            tokio::select! {
+                () = &mut relaying => break,
+                Some(update) = published.recv() => {
+                    if let Err(error) = cluster.publish_console(&id, &update).await {
+                        tracing::warn!(server = %id, %error, "publishing a console line to Redis failed");
+                    }
+                }
+                _ = tick.tick() => {
+                    if !matches!(cluster.hold(&lease, ttl).await, Ok(true)) {
+                        tracing::debug!(server = %id, "console lease lost: relay closed");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Pings both connections now and then, and often right after the subscription
 /// dropped, so that their managers reconnect (and re-subscribe) as soon as Redis is
 /// back rather than failing the first request that comes after.
@@ -482,7 +600,10 @@ async fn keep_subscribed(redis: Redis, routes: Routes, dropped: Arc<tokio::sync:
 async fn resync(redis: &Redis, routes: &Routes) {
     let watched: Vec<(String, Arc<Channel>)> = lock(routes)
         .iter()
-        .map(|(topic, route)| (topic.clone(), Arc::clone(&route.channel)))
+        .filter_map(|(topic, route)| match &route.target {
+            Target::Status(channel) => Some((topic.clone(), Arc::clone(channel))),
+            Target::Console(_) => None,
+        })
         .collect();
     for (topic, channel) in watched {
         let Some(server) = topic.strip_prefix(&self::topic("")) else {
@@ -501,15 +622,22 @@ async fn dispatch(routes: Routes, mut pushes: Pushes, dropped: Arc<tokio::sync::
     while let Some(push) = pushes.recv().await {
         match push.kind {
             PushKind::Message => {
-                let Some((topic, event)) = message(&push.data) else {
+                let Some((topic, payload)) = message(&push.data) else {
                     tracing::warn!("an unreadable message on a server channel: ignored");
                     continue;
                 };
-                let channel = lock(&routes)
-                    .get(&topic)
-                    .map(|route| Arc::clone(&route.channel));
-                if let Some(channel) = channel {
-                    apply(&channel, event);
+                let target = lock(&routes).get(&topic).map(|route| route.target.clone());
+                let delivered = match target {
+                    None => true,
+                    Some(Target::Status(channel)) => serde_json::from_str(&payload)
+                        .map(|event| apply(&channel, event))
+                        .is_ok(),
+                    Some(Target::Console(channel)) => serde_json::from_str(&payload)
+                        .map(|update| channel.apply(update))
+                        .is_ok(),
+                };
+                if !delivered {
+                    tracing::warn!(topic, "an unreadable message on a server channel: ignored");
                 }
             }
             PushKind::Disconnection => {
@@ -521,14 +649,14 @@ async fn dispatch(routes: Routes, mut pushes: Pushes, dropped: Arc<tokio::sync::
     }
 }
 
-/// `[channel, payload]` of a `message` push, the payload read as a stream event.
-fn message(data: &[Value]) -> Option<(String, StreamEvent)> {
+/// `[channel, payload]` of a `message` push.
+fn message(data: &[Value]) -> Option<(String, String)> {
     let [topic, payload] = data else {
         return None;
     };
     let topic: String = ::redis::from_redis_value_ref(topic).ok()?;
     let payload: String = ::redis::from_redis_value_ref(payload).ok()?;
-    Some((topic, serde_json::from_str(&payload).ok()?))
+    Some((topic, payload))
 }
 
 /// Keeps the channel's latest summary in step with the events, then sends the event.

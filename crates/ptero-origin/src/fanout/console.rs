@@ -11,6 +11,7 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use ptero_api::origin::StreamEvent;
 use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
 use ptero_api::ServerId;
+use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -31,53 +32,101 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What the relay's socket says, in the order it said it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsoleUpdate {
+    /// A fresh socket is about to replay the recent lines: forget the old ones.
+    Reset,
+    Line(String),
+}
+
 /// Console lines of one server: history and the live channel.
 #[derive(Debug)]
 pub struct ConsoleChannel {
+    server: String,
     history: Mutex<VecDeque<String>>,
     sender: broadcast::Sender<StreamEvent>,
 }
 
-impl Default for ConsoleChannel {
-    fn default() -> Self {
+impl ConsoleChannel {
+    pub fn new(server: &str) -> Self {
         Self {
+            server: server.to_owned(),
             history: Mutex::new(VecDeque::with_capacity(HISTORY)),
             sender: broadcast::channel(CHANNEL_CAPACITY).0,
         }
     }
-}
 
-impl ConsoleChannel {
     /// The history and a receiver for what follows, atomically.
     pub fn join(&self) -> (Vec<String>, broadcast::Receiver<StreamEvent>) {
         let history = lock(&self.history);
         (history.iter().cloned().collect(), self.sender.subscribe())
     }
 
-    fn push(&self, server: &str, line: String) {
-        let line: String = line.chars().take(MAX_LINE_CHARS).collect();
+    /// Hands an update to the viewers (a line) or the history (a reset).
+    pub fn apply(&self, update: ConsoleUpdate) {
+        match update {
+            ConsoleUpdate::Reset => lock(&self.history).clear(),
+            ConsoleUpdate::Line(line) => self.push(line),
+        }
+    }
+
+    /// Takes `lines` as the history when there is none yet (an instance that starts
+    /// following a relay another instance runs). They are sent too, for the viewers who
+    /// joined before they were known.
+    pub fn seed(&self, lines: Vec<String>) {
         let mut history = lock(&self.history);
+        if history.is_empty() {
+            let skip = lines.len().saturating_sub(HISTORY);
+            for line in lines.into_iter().skip(skip) {
+                self.push_locked(&mut history, line);
+            }
+        }
+    }
+
+    fn push(&self, line: String) {
+        self.push_locked(&mut lock(&self.history), line);
+    }
+
+    fn push_locked(&self, history: &mut VecDeque<String>, line: String) {
+        let line = clip(line);
         if history.len() == HISTORY {
             history.pop_front();
         }
         history.push_back(line.clone());
         let _ = self.sender.send(StreamEvent::Console {
-            server: server.to_owned(),
+            server: self.server.clone(),
             line,
         });
     }
+}
 
-    /// A fresh socket replays the recent lines: forget ours so they are not doubled.
-    fn reset(&self) {
-        lock(&self.history).clear();
+/// Cuts a line to [`MAX_LINE_CHARS`].
+pub fn clip(line: String) -> String {
+    if line.len() <= MAX_LINE_CHARS {
+        line
+    } else {
+        line.chars().take(MAX_LINE_CHARS).collect()
     }
 }
 
-/// Keeps one socket open (reconnecting with back-off) until aborted.
+/// Keeps one socket open for this instance's viewers (reconnecting with back-off) until
+/// aborted.
 pub async fn run(server: ServerId, panel: Panel, channel: Arc<ConsoleChannel>) {
+    keep_relaying(&server, &panel, &mut |update| channel.apply(update)).await;
+}
+
+/// Keeps one socket open, reconnecting with back-off, handing each update to `deliver`;
+/// ends only when dropped.
+pub async fn keep_relaying(
+    server: &ServerId,
+    panel: &Panel,
+    deliver: &mut (dyn FnMut(ConsoleUpdate) + Send),
+) {
     let mut failures: u32 = 0;
     loop {
-        match relay(&server, &panel, &channel).await {
+        match relay(server, panel, deliver).await {
             Ok(()) => failures = 0,
             Err(problem) => {
                 failures = failures.saturating_add(1);
@@ -93,7 +142,11 @@ fn text(message: &Outbound) -> Message {
     Message::text(message.encode())
 }
 
-async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Result<(), String> {
+async fn relay(
+    server: &ServerId,
+    panel: &Panel,
+    deliver: &mut (dyn FnMut(ConsoleUpdate) + Send),
+) -> Result<(), String> {
     let credentials = panel
         .websocket(server)
         .await
@@ -120,7 +173,6 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
     // Renewals since Wings last accepted a token: a panel that keeps handing out dead
     // tokens must not be asked in a tight loop.
     let mut renewals = 0u32;
-    let id = server.short().to_owned();
     while let Some(message) = socket.next().await {
         let message = message.map_err(|error| error.to_string())?;
         let frame = match message {
@@ -133,7 +185,7 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
                 renewals = 0;
                 if !replayed {
                     replayed = true;
-                    channel.reset();
+                    deliver(ConsoleUpdate::Reset);
                     socket
                         .send(text(&Outbound::SendLogs))
                         .await
@@ -142,7 +194,7 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
                 false
             }
             Ok(Inbound::ConsoleOutput(line)) => {
-                channel.push(&id, line);
+                deliver(ConsoleUpdate::Line(line));
                 false
             }
             Ok(Inbound::TokenExpiring | Inbound::TokenExpired) => true,
@@ -171,4 +223,51 @@ async fn relay(server: &ServerId, panel: &Panel, channel: &ConsoleChannel) -> Re
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(event: StreamEvent) -> String {
+        match event {
+            StreamEvent::Console { line, .. } => line,
+            other => panic!("not a console line: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn seeded_lines_reach_earlier_viewers_live_and_later_ones_as_history() {
+        let channel = ConsoleChannel::new("1a7ce997");
+        let (history, mut early) = channel.join();
+        assert!(history.is_empty());
+        channel.seed(vec!["one".into(), "two".into()]);
+        assert_eq!(line(early.try_recv().expect("first")), "one");
+        assert_eq!(line(early.try_recv().expect("second")), "two");
+        let (history, mut late) = channel.join();
+        assert_eq!(history, ["one", "two"]);
+        assert!(late.try_recv().is_err(), "nothing twice");
+    }
+
+    #[test]
+    fn a_seed_after_live_lines_is_ignored_and_a_reset_forgets_the_history() {
+        let channel = ConsoleChannel::new("1a7ce997");
+        channel.apply(ConsoleUpdate::Line("live".into()));
+        channel.seed(vec!["older".into()]);
+        assert_eq!(channel.join().0, ["live"]);
+        channel.apply(ConsoleUpdate::Reset);
+        assert!(channel.join().0.is_empty());
+    }
+
+    #[test]
+    fn history_keeps_the_last_lines_and_long_lines_are_cut() {
+        let channel = ConsoleChannel::new("1a7ce997");
+        channel.seed((0..HISTORY + 5).map(|n| n.to_string()).collect());
+        let history = channel.join().0;
+        assert_eq!(history.len(), HISTORY);
+        assert_eq!(history.first().map(String::as_str), Some("5"));
+        channel.apply(ConsoleUpdate::Line("é".repeat(MAX_LINE_CHARS + 1)));
+        let last = channel.join().0.pop().expect("a line");
+        assert_eq!(last.chars().count(), MAX_LINE_CHARS);
+    }
 }

@@ -160,16 +160,22 @@ impl Hub {
                 channel,
                 viewers: 0,
                 task,
-                console: Arc::default(),
+                console: Arc::new(ConsoleChannel::new(&key)),
                 relay: None,
             }
         });
         if console && entry.relay.is_none() {
-            entry.relay = Some(tokio::spawn(console::run(
-                server.clone(),
-                self.inner.panel.clone(),
-                Arc::clone(&entry.console),
-            )));
+            let (panel, channel) = (self.inner.panel.clone(), Arc::clone(&entry.console));
+            entry.relay = Some(match &self.inner.cluster {
+                Some(member) => tokio::spawn(cluster::run_console(
+                    server.clone(),
+                    panel,
+                    self.inner.config.poll_interval,
+                    channel,
+                    member.clone(),
+                )),
+                None => tokio::spawn(console::run(server.clone(), panel, channel)),
+            });
         }
         entry.viewers += 1;
         self.inner.metrics.viewers.fetch_add(1, Ordering::Relaxed);
