@@ -23,6 +23,7 @@ pub mod keys;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
+pub mod rate_limit;
 pub mod redis;
 pub mod routes;
 pub mod server;

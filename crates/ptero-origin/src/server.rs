@@ -21,8 +21,8 @@ use crate::keys::{Sealer, UserKeys};
 use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
+use crate::rate_limit::RateLimiter;
 use crate::redis::{Redis, RedisStore};
-use crate::routes::panel_proxy::RateLimiter;
 use crate::state::AppState;
 use crate::store::{self, Store, StoreKind};
 
@@ -108,6 +108,12 @@ fn build_state_clustered(
         config.limits.request_timeout,
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
+    // A cluster spends the pass-through's budget once, not once per instance.
+    let per_minute = config.limits.proxy_per_minute;
+    let proxy_limiter = Arc::new(match &cluster {
+        Some(member) => RateLimiter::shared(per_minute, member.redis().clone()),
+        None => RateLimiter::local(per_minute),
+    });
     let hub = Hub::with_cluster(
         panel.clone(),
         config.stream.clone(),
@@ -133,7 +139,7 @@ fn build_state_clustered(
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
-        proxy_limiter: Arc::new(RateLimiter::new(config.limits.proxy_per_minute)),
+        proxy_limiter,
         config: Arc::new(config),
         store,
         panel,

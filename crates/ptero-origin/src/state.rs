@@ -13,7 +13,7 @@ use crate::keys::UserKeys;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
-use crate::routes::panel_proxy::RateLimiter;
+use crate::rate_limit::RateLimiter;
 use crate::store::Store;
 
 #[derive(Clone)]

@@ -483,6 +483,31 @@ async fn console_viewers_on_every_instance_share_one_wings_socket() {
     cluster.stop().await;
 }
 
+/// The pass-through's budget is the cluster's: three instances allow it once between
+/// them, not once each.
+#[tokio::test]
+async fn the_pass_through_budget_is_shared_by_every_instance() {
+    let cluster = Cluster::start_with(Options {
+        poll_interval_ms: INTERVAL_MS,
+        extra: "[limits]\nproxy_per_minute = 4\n".into(),
+        ..Options::default()
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for request in 0..6 {
+        let response = cluster
+            .http
+            .get(cluster.url(request % INSTANCES, "/panel/api/client/account"))
+            .bearer_auth(seed::keys::ALICE)
+            .send()
+            .await
+            .expect("proxy");
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 429, 429]);
+    cluster.stop().await;
+}
+
 /// The first watcher of a server takes its lease; returns its index.
 async fn holder_index(cluster: &Cluster) -> usize {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -717,6 +742,18 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
             .await,
         503,
         "an existing session is not accepted on local say-so"
+    );
+    let passed = cluster
+        .http
+        .get(cluster.url(0, "/panel/api/client/account"))
+        .bearer_auth(seed::keys::ALICE)
+        .send()
+        .await
+        .expect("proxy");
+    assert_eq!(
+        passed.status(),
+        503,
+        "the pass-through does not count its budget locally"
     );
     wait_for(
         "the viewers are told that live updates paused",

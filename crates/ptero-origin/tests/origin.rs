@@ -589,6 +589,42 @@ async fn the_panel_pass_through_forwards_the_users_own_key() {
 }
 
 #[tokio::test]
+async fn the_pass_through_spends_its_budget_then_answers_429_with_retry_after() {
+    let harness = Harness::with(Options {
+        extra: "[limits]\nproxy_per_minute = 3\n".into(),
+        ..Options::default()
+    })
+    .await;
+    let account = || {
+        harness
+            .http
+            .get(harness.url("/panel/api/client/account"))
+            .bearer_auth(ptero_sandbox::seed::keys::ALICE)
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(account().await.expect("proxy").status(), 200);
+    }
+    let refused = account().await.expect("proxy");
+    assert_eq!(refused.status(), 429);
+    let wait: u64 = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&wait), "Retry-After {wait}");
+    let body: OriginErrorBody = refused.json().await.expect("an error body");
+    assert_eq!(body.error.code, OriginErrorCode::RateLimited);
+    assert!(
+        body.error.message.contains("wait"),
+        "{}",
+        body.error.message
+    );
+    harness.stop().await;
+}
+
+#[tokio::test]
 async fn no_response_or_log_line_carries_a_panel_key() {
     let harness = Harness::start().await;
     let grant = harness

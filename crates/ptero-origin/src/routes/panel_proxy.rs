@@ -3,9 +3,6 @@
 //! neither stored nor logged; bodies are size-limited by the layer stack and the rate
 //! is limited here.
 
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
-
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -18,42 +15,13 @@ use ptero_api::origin::OriginErrorCode;
 
 use crate::error::AppError;
 use crate::panel::describe_transport;
+use crate::rate_limit::Refusal;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/panel/api/client/{*rest}", any(panel_forward))
         .route("/panel/api/client", any(panel_forward_root))
-}
-
-/// A fixed one-minute window shared by every caller.
-#[derive(Debug)]
-pub struct RateLimiter {
-    per_minute: u32,
-    window: Mutex<(Instant, u32)>,
-}
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> Self {
-        Self {
-            per_minute,
-            window: Mutex::new((Instant::now(), 0)),
-        }
-    }
-
-    /// `Ok` when a request may pass, else the seconds until the window resets.
-    pub fn check(&self) -> Result<(), u64> {
-        let mut window = self.window.lock().unwrap_or_else(PoisonError::into_inner);
-        let elapsed = window.0.elapsed();
-        if elapsed >= Duration::from_secs(60) {
-            *window = (Instant::now(), 0);
-        }
-        if window.1 >= self.per_minute {
-            return Err(60u64.saturating_sub(window.0.elapsed().as_secs()).max(1));
-        }
-        window.1 += 1;
-        Ok(())
-    }
 }
 
 async fn panel_forward_root(
@@ -85,7 +53,11 @@ async fn forward(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    if let Err(seconds) = state.proxy_limiter.check() {
+    if let Err(refusal) = state.proxy_limiter.check().await {
+        let seconds = match refusal {
+            Refusal::Wait(seconds) => seconds,
+            Refusal::Unavailable(problem) => return Err(AppError::StoreUnavailable(problem)),
+        };
         state.metrics.reject("proxy_rate_limited");
         let mut response = AppError::refused(
             OriginErrorCode::RateLimited,
