@@ -74,16 +74,21 @@ async fn say(root: &Element, words: &str) {
     .await;
 }
 
+/// Waits for the console's socket to be live and the input usable.
+async fn until_live(root: &Element, what: &str) {
+    wait_until(
+        what,
+        || link(root) == "live" && enabled(root, "#console-command"),
+        || describe(root),
+    )
+    .await;
+}
+
 async fn open_running_server() -> (Element, impl Drop) {
     clear_faults().await;
     sign_in_as_alice();
     let (root, app) = mount_app(&format!("/server/{}", servers::RUNNING));
-    wait_until(
-        "the console's socket to be live",
-        || link(&root) == "live" && enabled(&root, "#console-command"),
-        || describe(&root),
-    )
-    .await;
+    until_live(&root, "the console's socket to be live").await;
     (root.into(), app)
 }
 
@@ -136,12 +141,7 @@ async fn an_event_that_beats_auth_does_not_reach_the_console() {
     set_faults(r#"{"events_before_auth": true}"#).await;
     sign_in_as_alice();
     let (root, _app) = mount_app(&format!("/server/{}", servers::RUNNING));
-    wait_until(
-        "the console's socket to be live",
-        || link(&root) == "live" && enabled(&root, "#console-command"),
-        || describe(&root),
-    )
-    .await;
+    until_live(&root, "the console's socket to be live").await;
     say(&root, "auth-won-the-race").await;
     let refused = auth_errors(&root);
     clear_faults().await;
@@ -169,12 +169,34 @@ async fn console_reconnects_after_the_socket_is_cut_and_receives_output_again() 
     );
     clear_faults().await;
 
-    wait_until(
-        "the socket to come back",
-        || link(&root) == "live" && enabled(&root, "#console-command"),
-        || describe(&root),
-    )
-    .await;
+    until_live(&root, "the socket to come back").await;
     say(&root, "after-the-reconnect").await;
+    Credentials::forget();
+}
+
+/// A panel whose clock runs behind Wings' hands out tokens that are dead on arrival, and
+/// Wings answers them as if an event had beaten the `auth`. The page gives the socket up
+/// after a deadline, says what to check, and connects once tokens are good again.
+#[wasm_bindgen_test]
+async fn tokens_wings_will_not_accept_take_the_link_down_with_a_reason_then_it_recovers() {
+    set_faults(r#"{"stale_tokens": true}"#).await;
+    sign_in_as_alice();
+    let (root, _app) = mount_app(&format!("/server/{}", servers::RUNNING));
+    let reason = wait_at_most(Duration::from_secs(12), "the link to go down", || {
+        if link(&root) == "down" {
+            Ok(text(&root, ".link-status").unwrap_or_default())
+        } else {
+            Err(describe(&root))
+        }
+    })
+    .await;
+    clear_faults().await;
+    assert!(reason.contains("clocks"), "{reason}");
+    assert!(
+        !enabled(&root, "#console-command"),
+        "the console input stays disabled while down"
+    );
+    until_live(&root, "the socket to come back with good tokens").await;
+    say(&root, "after-good-tokens").await;
     Credentials::forget();
 }

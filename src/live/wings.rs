@@ -2,9 +2,10 @@
 //! token refresh on `token expiring` (re-auth on the same socket) and reconnection with
 //! exponential backoff and jitter after a drop. Closed when the owner is disposed.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
@@ -19,6 +20,34 @@ use crate::api::PanelClient;
 
 /// Console lines kept (older ones scroll away).
 pub const SCROLLBACK: usize = 1000;
+/// How long Wings may take to accept a token before the socket is given up. Wings answers
+/// an `auth` whose token it finds expired with `jwt: no jwt present` (its `token expired`
+/// cannot pass its own check on a socket that never authenticated), which looks the same
+/// as an event that beat the `auth`; silence past this deadline tells them apart.
+const AUTH_DEADLINE: Duration = Duration::from_secs(6);
+/// Fresh tokens Wings may refuse in a row before the socket is given up: a panel whose
+/// clock runs behind Wings' hands out tokens that are dead on arrival.
+const MAX_RENEWALS: u32 = 3;
+const TOKENS_REFUSED: &str =
+    "Wings did not accept the panel's websocket token (if this persists, the panel's and \
+     Wings' clocks may disagree); showing polled data, retrying.";
+
+/// How one socket's authentication stands.
+#[derive(Default)]
+struct SocketAuth {
+    authenticated: Cell<bool>,
+    /// Token requests since Wings last said `auth success`.
+    renewals: Cell<u32>,
+    /// Set when this side closes the socket, saying why.
+    given_up: RefCell<Option<String>>,
+}
+
+impl SocketAuth {
+    fn give_up(&self, ws: &WebSocket, reason: &str) {
+        *self.given_up.borrow_mut() = Some(reason.to_owned());
+        let _ = ws.close();
+    }
+}
 
 /// Where the socket stands, in words a person can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,19 +144,30 @@ async fn session(
     let done = Rc::new(RefCell::new(Some(done_tx)));
     let opened = Rc::new(RefCell::new(false));
 
+    let auth = Rc::new(SocketAuth::default());
+
     let token = credentials.token.clone();
     let on_open = {
         let ws = ws.clone();
         let opened = opened.clone();
+        let auth = auth.clone();
         Closure::<dyn FnMut()>::new(move || {
             *opened.borrow_mut() = true;
             let _ = ws.send_with_str(&Outbound::Auth(token.clone()).encode());
+            let (ws, auth) = (ws.clone(), auth.clone());
+            leptos::task::spawn_local(async move {
+                sleep(AUTH_DEADLINE).await;
+                if !auth.authenticated.get() && ws.ready_state() == WebSocket::OPEN {
+                    auth.give_up(&ws, TOKENS_REFUSED);
+                }
+            });
         })
     };
     let on_message = {
         let ws = ws.clone();
         let client = client.clone();
         let server = server.to_string();
+        let auth = auth.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
@@ -135,15 +175,24 @@ async fn session(
             let Ok(inbound) = Inbound::decode(&text) else {
                 return;
             };
-            handle(live, &ws, &client, &server, inbound);
+            let socket = Socket {
+                ws: &ws,
+                auth: &auth,
+                client: &client,
+                server: &server,
+            };
+            handle(live, socket, inbound);
         })
     };
     let on_close = {
         let done = done.clone();
         let opened = opened.clone();
+        let auth = auth.clone();
         let socket = credentials.socket.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            let result = if !*opened.borrow() {
+            let result = if let Some(reason) = auth.given_up.borrow_mut().take() {
+                Err(reason)
+            } else if !*opened.borrow() {
                 Err(format!(
                     "Wings refused the live connection to {socket}. Wings accepts only the panel's own origin and its \
                      allowed_origins; showing polled data instead."
@@ -176,14 +225,44 @@ async fn session(
     result
 }
 
-fn handle(live: WingsLive, ws: &WebSocket, client: &PanelClient, server: &str, inbound: Inbound) {
+/// What the message handler needs of its socket.
+#[derive(Clone, Copy)]
+struct Socket<'a> {
+    ws: &'a WebSocket,
+    auth: &'a SocketAuth,
+    client: &'a PanelClient,
+    server: &'a str,
+}
+
+impl Socket<'_> {
+    /// A fresh token from the panel, sent as `auth` on the same socket; after
+    /// [`MAX_RENEWALS`] refused in a row, the socket is given up (and reconnected later).
+    fn renew(self) {
+        let renewals = self.auth.renewals.get();
+        if renewals >= MAX_RENEWALS {
+            self.auth.give_up(self.ws, TOKENS_REFUSED);
+            return;
+        }
+        self.auth.renewals.set(renewals + 1);
+        let (ws, client, server) = (self.ws.clone(), self.client.clone(), self.server.to_owned());
+        leptos::task::spawn_local(async move {
+            if let Ok(credentials) = client.websocket(&server).await {
+                let _ = ws.send_with_str(&Outbound::Auth(credentials.token).encode());
+            }
+        });
+    }
+}
+
+fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
     match inbound {
         Inbound::AuthSuccess => {
+            socket.auth.authenticated.set(true);
+            socket.auth.renewals.set(0);
             if live.link.get_untracked() == Link::Live {
                 live.reauths.update(|n| *n += 1);
             } else {
                 live.link.set(Link::Live);
-                let _ = ws.send_with_str(&Outbound::SendLogs.encode());
+                let _ = socket.ws.send_with_str(&Outbound::SendLogs.encode());
             }
         }
         Inbound::Status(state) => live.state.set(Some(state)),
@@ -195,12 +274,11 @@ fn handle(live: WingsLive, ws: &WebSocket, client: &PanelClient, server: &str, i
         | Inbound::InstallOutput(line)
         | Inbound::DaemonMessage(line) => push_line(live, line),
         Inbound::DaemonError(message) => push_line(live, format!("[daemon error] {message}")),
-        Inbound::TokenExpiring | Inbound::TokenExpired => {
-            reauth(ws.clone(), client.clone(), server.to_string())
-        }
+        Inbound::TokenExpiring | Inbound::TokenExpired => socket.renew(),
         Inbound::JwtError(message) => match JwtErrorKind::of(&message) {
-            JwtErrorKind::Renew => reauth(ws.clone(), client.clone(), server.to_string()),
-            // Our `auth` is on its way; its answer decides.
+            JwtErrorKind::Renew => socket.renew(),
+            // An event beat our `auth`, or Wings found our token expired; the answer to
+            // the `auth` (or [`AUTH_DEADLINE`]) decides.
             JwtErrorKind::NotYetAuthenticated => {}
             JwtErrorKind::Refused => push_line(live, format!("[auth] {message}")),
         },
@@ -214,14 +292,5 @@ fn push_line(live: WingsLive, line: String) {
             lines.pop_front();
         }
         lines.push_back(line);
-    });
-}
-
-/// A fresh token from the panel, sent as `auth` on the same socket.
-fn reauth(ws: WebSocket, client: PanelClient, server: String) {
-    leptos::task::spawn_local(async move {
-        if let Ok(credentials) = client.websocket(&server).await {
-            let _ = ws.send_with_str(&Outbound::Auth(credentials.token).encode());
-        }
     });
 }

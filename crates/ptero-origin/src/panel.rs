@@ -19,6 +19,8 @@ pub struct Panel {
     http: reqwest::Client,
     url: PanelUrl,
     key: ApiKey,
+    /// How long the panel (and its Wings) may take to answer.
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Panel {
@@ -63,7 +65,12 @@ impl Panel {
             .map_err(|error| {
                 AppError::Internal(format!("cannot build the HTTP client: {error}"))
             })?;
-        Ok(Self { http, url, key })
+        Ok(Self {
+            http,
+            url,
+            key,
+            timeout,
+        })
     }
 
     /// The same client acting with another key (a viewer's own); shares the pool.
@@ -72,6 +79,7 @@ impl Panel {
             http: self.http.clone(),
             url: self.url.clone(),
             key,
+            timeout: self.timeout,
         }
     }
 
@@ -81,6 +89,10 @@ impl Panel {
 
     pub fn http(&self) -> &reqwest::Client {
         &self.http
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {

@@ -808,6 +808,53 @@ async fn the_console_relay_outlasts_an_event_that_beats_its_auth() {
     harness.stop().await;
 }
 
+/// A panel whose clock runs behind Wings' hands out tokens that are dead on arrival, and
+/// Wings' answer to them looks like an event that beat the `auth`. The relay gives such a
+/// socket up after the request timeout, says why, and retries with back-off rather than
+/// waiting forever or asking the panel in a loop; once tokens are good again it relays.
+#[tokio::test]
+async fn the_console_relay_gives_up_on_tokens_wings_will_not_accept_and_recovers() {
+    let harness = Harness::with(Options {
+        extra: "[limits]\nrequest_timeout_secs = 1\n".into(),
+        ..Options::default()
+    })
+    .await;
+    harness
+        .sandbox
+        .faults()
+        .update(|faults| faults.stale_tokens = true);
+    harness.sandbox.reset_requests();
+    let grant = harness.session(&[RUNNING], &["console"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    let said = || {
+        String::from_utf8_lossy(&logs().lock().expect("logs"))
+            .contains("did not accept the panel's websocket token")
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while !said() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the relay says why it gave the socket up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tokens = harness
+        .sandbox
+        .request_count(&format!("/api/client/servers/{RUNNING}/websocket"));
+    assert!(
+        (1..=3).contains(&tokens),
+        "{tokens} token requests: one per attempt, not a loop"
+    );
+    harness.sandbox.faults().clear();
+    let line = events
+        .until(Duration::from_secs(10), |event| {
+            matches!(event, StreamEvent::Console { .. })
+        })
+        .await;
+    assert!(line.is_some(), "console lines once the tokens are good");
+    harness.stop().await;
+}
+
 #[tokio::test]
 async fn shutdown_closes_open_streams() {
     let harness = Harness::start().await;

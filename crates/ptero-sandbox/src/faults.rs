@@ -33,6 +33,10 @@ pub struct FaultSet {
     /// A busy server: a new websocket gets a server event before its `auth` is read,
     /// which Wings turns into `jwt error: jwt: no jwt present`.
     pub events_before_auth: bool,
+    /// The panel's clock is behind Wings': websocket tokens arrive already expired, and
+    /// Wings answers their `auth` as it does (`token expired`, which an unauthenticated
+    /// socket gets as `jwt error: jwt: no jwt present`).
+    pub stale_tokens: bool,
     /// API bodies are cut in half (invalid JSON) with the status kept.
     pub malformed_json: bool,
     /// API bodies trickle out in 16-byte chunks this many ms apart.

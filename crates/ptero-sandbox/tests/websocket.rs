@@ -310,6 +310,31 @@ async fn a_busy_servers_event_can_beat_auth_as_a_jwt_error() {
 }
 
 #[tokio::test]
+async fn a_token_that_arrives_expired_is_refused_as_wings_refuses_it() {
+    let sandbox = start().await;
+    sandbox.faults().update(|faults| faults.stale_tokens = true);
+    let grant = token(&sandbox, servers::RUNNING, keys::ALICE).await;
+    let mut socket = connect(&grant.data.socket, Some(&sandbox.panel_url()))
+        .await
+        .expect("connected");
+    send(&mut socket, Outbound::Auth(grant.data.token)).await;
+    // Wings tries to say `token expired`, but its own token check stops that on a socket
+    // that never authenticated: what arrives is the check's complaint.
+    assert_eq!(
+        next(&mut socket).await,
+        Some(Inbound::JwtError(
+            ptero_api::ws::jwt_message::NO_JWT.to_owned()
+        ))
+    );
+    sandbox.faults().clear();
+    let fresh = token(&sandbox, servers::RUNNING, keys::ALICE).await;
+    send(&mut socket, Outbound::Auth(fresh.data.token)).await;
+    assert!(until(&mut socket, |e| *e == Inbound::AuthSuccess)
+        .await
+        .is_some());
+}
+
+#[tokio::test]
 async fn expiring_tokens_warn_then_every_event_becomes_a_jwt_error_until_reauth() {
     let sandbox = start_with(|config| config.ws_token_lifetime = Duration::from_secs(2)).await;
     let mut socket = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;

@@ -25,6 +25,7 @@ pub const HISTORY: usize = 100;
 const MAX_LINE_CHARS: usize = 4096;
 /// Token renewals without an `auth success` in between before the socket is given up.
 const MAX_RENEWALS: u32 = 3;
+const TOKENS_REFUSED: &str = "Wings did not accept the panel's websocket token (if this persists, the panel's and Wings' clocks may disagree)";
 /// Room for a `send logs` burst (Wings sends up to 150 lines at once).
 const CHANNEL_CAPACITY: usize = 512;
 
@@ -173,7 +174,20 @@ async fn relay(
     // Renewals since Wings last accepted a token: a panel that keeps handing out dead
     // tokens must not be asked in a tight loop.
     let mut renewals = 0u32;
-    while let Some(message) = socket.next().await {
+    // Wings answers a token it finds expired with `jwt: no jwt present`, which looks the
+    // same as an event that beat the `auth`: silence past the deadline tells them apart.
+    let deadline = tokio::time::Instant::now() + panel.timeout();
+    loop {
+        let next = if replayed {
+            socket.next().await
+        } else {
+            tokio::time::timeout_at(deadline, socket.next())
+                .await
+                .map_err(|_| TOKENS_REFUSED.to_owned())?
+        };
+        let Some(message) = next else {
+            break;
+        };
         let message = message.map_err(|error| error.to_string())?;
         let frame = match message {
             Message::Text(frame) => frame,
@@ -210,7 +224,7 @@ async fn relay(
         if renew {
             renewals += 1;
             if renewals > MAX_RENEWALS {
-                return Err("Wings refused every fresh websocket token".to_owned());
+                return Err(TOKENS_REFUSED.to_owned());
             }
             let fresh = panel
                 .websocket(server)

@@ -48,6 +48,12 @@ async fn websocket_show(
         user_id: access.caller.user.id,
         permissions: access.meta.user_permissions.clone(),
         lifetime_secs,
+        // The panel's clock running behind Wings' by more than a token's life.
+        backdate_secs: if state.faults.get().stale_tokens {
+            lifetime_secs + 60
+        } else {
+            0
+        },
         unique_id: state.random_alphanumeric(16),
     })
     .map_err(|_| ApiError::unexpected())?;

@@ -19,12 +19,14 @@ pub struct Grant<'a> {
     pub user_id: u64,
     pub permissions: Vec<String>,
     pub lifetime_secs: u64,
+    /// Seconds the panel's clock is behind Wings' (a token that arrives expired).
+    pub backdate_secs: u64,
     pub unique_id: String,
 }
 
 /// Signs a token (HS256, 5 minutes of `nbf` leeway as the panel sets it).
 pub fn mint(grant: Grant<'_>) -> Result<String, jsonwebtoken::errors::Error> {
-    let now = clock::now_unix();
+    let now = clock::now_unix().saturating_sub(grant.backdate_secs);
     let claims = WingsTokenClaims {
         iss: grant.panel_url.to_owned(),
         aud: Audience(vec![grant.node_url.to_owned()]),
