@@ -845,6 +845,15 @@ async fn the_console_relay_gives_up_on_tokens_wings_will_not_accept_and_recovers
         (1..=3).contains(&tokens),
         "{tokens} token requests: one per attempt, not a loop"
     );
+    let notice = events
+        .until(Duration::from_secs(3), |event| {
+            matches!(event, StreamEvent::Console { line, .. } if line.contains("[ptero-origin]") && line.contains("clocks"))
+        })
+        .await;
+    assert!(
+        notice.is_some(),
+        "console viewers are told why the console is quiet"
+    );
     harness.sandbox.faults().clear();
     let line = events
         .until(Duration::from_secs(10), |event| {

@@ -126,17 +126,34 @@ pub async fn keep_relaying(
     deliver: &mut (dyn FnMut(ConsoleUpdate) + Send),
 ) {
     let mut failures: u32 = 0;
+    let mut announced: Option<String> = None;
     loop {
-        match relay(server, panel, deliver).await {
-            Ok(()) => failures = 0,
+        let outcome = relay(server, panel, deliver).await;
+        failures = match outcome {
+            Ok(()) => 0,
+            Err(_) => failures.saturating_add(1),
+        };
+        let seconds = 1u64 << failures.min(5);
+        match outcome {
+            Ok(()) => announced = None,
             Err(problem) => {
-                failures = failures.saturating_add(1);
                 tracing::warn!(server = %server, %problem, "console relay interrupted");
+                // Console viewers see why the console went quiet, once per problem.
+                if announced.as_deref() != Some(problem.as_str()) {
+                    deliver(ConsoleUpdate::Line(notice(&format!(
+                        "the console connection to Wings failed: {problem}; retrying in {seconds} s"
+                    ))));
+                    announced = Some(problem);
+                }
             }
         }
-        let seconds = 1u64 << failures.min(5);
         tokio::time::sleep(Duration::from_secs(seconds)).await;
     }
+}
+
+/// A line from the origin itself, marked (bold yellow) apart from the server's output.
+fn notice(text: &str) -> String {
+    format!("\u{1b}[1;33m[ptero-origin]\u{1b}[0m {text}")
 }
 
 fn text(message: &Outbound) -> Message {
