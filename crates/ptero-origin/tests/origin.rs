@@ -728,30 +728,49 @@ async fn check_explains_an_unreachable_panel() {
     harness.stop().await;
 }
 
-#[tokio::test]
-async fn console_viewers_get_recent_lines_and_their_commands_output() {
-    let harness = Harness::start().await;
-    let grant = harness.session(&[RUNNING], &["console"]).await;
-    let mut events = harness.stream(&grant.session, RUNNING).await;
+/// Sends a console command and waits for a console line on `events` containing `echo`.
+async fn command_output_reaches(
+    harness: &Harness,
+    session: &str,
+    events: &mut Events,
+    command: &str,
+    echo: &str,
+) {
     let sent = harness
         .post(
             &format!("/v1/servers/{RUNNING}/command"),
-            &grant.session,
-            json!({"command": "say <b>hello-origin</b>"}),
+            session,
+            json!({ "command": command }),
         )
         .send()
         .await
         .expect("command");
     assert_eq!(sent.status(), 204);
     let line = events
-        .until(Duration::from_secs(8), |event| {
-            matches!(event, StreamEvent::Console { line, .. } if line.contains("hello-origin"))
-        })
+        .until(
+            Duration::from_secs(8),
+            |event| matches!(event, StreamEvent::Console { line, .. } if line.contains(echo)),
+        )
         .await;
     assert!(
         line.is_some(),
-        "the command's output reaches the console stream"
+        "the output of `{command}` reaches the console stream"
     );
+}
+
+#[tokio::test]
+async fn console_viewers_get_recent_lines_and_their_commands_output() {
+    let harness = Harness::start().await;
+    let grant = harness.session(&[RUNNING], &["console"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    command_output_reaches(
+        &harness,
+        &grant.session,
+        &mut events,
+        "say <b>hello-origin</b>",
+        "hello-origin",
+    )
+    .await;
 
     let plain = harness.session(&[RUNNING], &["start"]).await;
     let mut quiet = harness.stream(&plain.session, RUNNING).await;
@@ -786,25 +805,14 @@ async fn the_console_relay_outlasts_an_event_that_beats_its_auth() {
         })
         .await;
     assert!(first.is_some(), "the relay authenticated and relays lines");
-    let sent = harness
-        .post(
-            &format!("/v1/servers/{RUNNING}/command"),
-            &grant.session,
-            json!({"command": "say relay-won-the-race"}),
-        )
-        .send()
-        .await
-        .expect("command");
-    assert_eq!(sent.status(), 204);
-    let line = events
-        .until(Duration::from_secs(8), |event| {
-            matches!(event, StreamEvent::Console { line, .. } if line.contains("relay-won-the-race"))
-        })
-        .await;
-    assert!(
-        line.is_some(),
-        "the command's output reaches the console stream"
-    );
+    command_output_reaches(
+        &harness,
+        &grant.session,
+        &mut events,
+        "say relay-won-the-race",
+        "relay-won-the-race",
+    )
+    .await;
     harness.stop().await;
 }
 
