@@ -25,6 +25,7 @@ pub enum RateLimiter {
     Shared {
         per_minute: u32,
         redis: Redis,
+        count: ::redis::Script,
     },
 }
 
@@ -38,7 +39,11 @@ impl RateLimiter {
 
     /// Counted in Redis, in one window for every instance.
     pub fn shared(per_minute: u32, redis: Redis) -> Self {
-        Self::Shared { per_minute, redis }
+        Self::Shared {
+            per_minute,
+            redis,
+            count: ::redis::Script::new(COUNT),
+        }
     }
 
     /// `Ok` when a request may pass (and counts it).
@@ -46,27 +51,31 @@ impl RateLimiter {
         match self {
             Self::Local { per_minute, window } => {
                 let mut window = window.lock().unwrap_or_else(PoisonError::into_inner);
-                if window.0.elapsed() >= Duration::from_secs(60) {
+                if window.0.elapsed() >= WINDOW {
                     *window = (Instant::now(), 0);
                 }
                 if window.1 >= *per_minute {
-                    let left = 60u64.saturating_sub(window.0.elapsed().as_secs());
-                    return Err(Refusal::Wait(left.max(1)));
+                    let left = WINDOW.saturating_sub(window.0.elapsed());
+                    return Err(Refusal::Wait(wait_secs(left)));
                 }
                 window.1 += 1;
                 Ok(())
             }
-            Self::Shared { per_minute, redis } => {
+            Self::Shared {
+                per_minute,
+                redis,
+                count,
+            } => {
                 let mut connection = redis.manager.clone();
-                let (count, left_ms): (u64, i64) = ::redis::Script::new(COUNT)
+                let (count, left_ms): (u64, i64) = count
                     .key(format!("{PREFIX}proxy-window"))
-                    .arg(WINDOW_MS)
+                    .arg(u64::try_from(WINDOW.as_millis()).unwrap_or(u64::MAX))
                     .invoke_async(&mut connection)
                     .await
                     .map_err(|error| Refusal::Unavailable(error.to_string()))?;
                 if count > u64::from(*per_minute) {
-                    let left = u64::try_from(left_ms).unwrap_or(0).div_ceil(1000);
-                    return Err(Refusal::Wait(left.clamp(1, 60)));
+                    let left = Duration::from_millis(u64::try_from(left_ms).unwrap_or(0));
+                    return Err(Refusal::Wait(wait_secs(left)));
                 }
                 Ok(())
             }
@@ -84,7 +93,14 @@ end
 return {count, redis.call('PTTL', KEYS[1])}
 ";
 
-const WINDOW_MS: u64 = 60_000;
+/// The budget's window, opened by its first request.
+const WINDOW: Duration = Duration::from_secs(60);
+
+/// Whole seconds to wait (`Retry-After`, rounded up), at least 1 and at most the window.
+fn wait_secs(left: Duration) -> u64 {
+    let seconds = u64::try_from(left.as_millis().div_ceil(1000)).unwrap_or(u64::MAX);
+    seconds.clamp(1, WINDOW.as_secs())
+}
 
 #[cfg(test)]
 mod tests {
