@@ -8,7 +8,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
+use ptero_api::ws::{Inbound, JwtErrorKind, Outbound, MAX_TOKEN_RENEWALS, TOKENS_REFUSED};
 use ptero_api::{PowerState, WingsStats};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
@@ -25,12 +25,6 @@ pub const SCROLLBACK: usize = 1000;
 /// cannot pass its own check on a socket that never authenticated), which looks the same
 /// as an event that beat the `auth`; silence past this deadline tells them apart.
 const AUTH_DEADLINE: Duration = Duration::from_secs(6);
-/// Fresh tokens Wings may refuse in a row before the socket is given up: a panel whose
-/// clock runs behind Wings' hands out tokens that are dead on arrival.
-const MAX_RENEWALS: u32 = 3;
-const TOKENS_REFUSED: &str =
-    "Wings did not accept the panel's websocket token (if this persists, the panel's and \
-     Wings' clocks may disagree); showing polled data, retrying.";
 
 /// How one socket's authentication stands.
 #[derive(Default)]
@@ -38,13 +32,13 @@ struct SocketAuth {
     authenticated: Cell<bool>,
     /// Token requests since Wings last said `auth success`.
     renewals: Cell<u32>,
-    /// Set when this side closes the socket, saying why.
-    given_up: RefCell<Option<String>>,
+    /// Set when this side closes the socket because Wings accepted none of its tokens.
+    given_up: Cell<bool>,
 }
 
 impl SocketAuth {
-    fn give_up(&self, ws: &WebSocket, reason: &str) {
-        *self.given_up.borrow_mut() = Some(reason.to_owned());
+    fn give_up(&self, ws: &WebSocket) {
+        self.given_up.set(true);
         let _ = ws.close();
     }
 }
@@ -158,7 +152,7 @@ async fn session(
             leptos::task::spawn_local(async move {
                 sleep(AUTH_DEADLINE).await;
                 if !auth.authenticated.get() && ws.ready_state() == WebSocket::OPEN {
-                    auth.give_up(&ws, TOKENS_REFUSED);
+                    auth.give_up(&ws);
                 }
             });
         })
@@ -190,8 +184,8 @@ async fn session(
         let auth = auth.clone();
         let socket = credentials.socket.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            let result = if let Some(reason) = auth.given_up.borrow_mut().take() {
-                Err(reason)
+            let result = if auth.given_up.get() {
+                Err(format!("{TOKENS_REFUSED}; showing polled data, retrying."))
             } else if !*opened.borrow() {
                 Err(format!(
                     "Wings refused the live connection to {socket}. Wings accepts only the panel's own origin and its \
@@ -236,11 +230,11 @@ struct Socket<'a> {
 
 impl Socket<'_> {
     /// A fresh token from the panel, sent as `auth` on the same socket; after
-    /// [`MAX_RENEWALS`] refused in a row, the socket is given up (and reconnected later).
+    /// [`MAX_TOKEN_RENEWALS`] refused in a row, the socket is given up (and reconnected later).
     fn renew(self) {
         let renewals = self.auth.renewals.get();
-        if renewals >= MAX_RENEWALS {
-            self.auth.give_up(self.ws, TOKENS_REFUSED);
+        if renewals >= MAX_TOKEN_RENEWALS {
+            self.auth.give_up(self.ws);
             return;
         }
         self.auth.renewals.set(renewals + 1);

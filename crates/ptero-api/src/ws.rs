@@ -360,6 +360,15 @@ pub mod jwt_message {
     pub const DENYLISTED: &str = "jwt: created too far in past (denylist)";
 }
 
+/// Fresh tokens a client may send without an `auth success` in between before it gives
+/// the socket up: a panel whose clock runs behind Wings' hands out tokens that are dead
+/// on arrival, and asking again at once would only ask the panel in a loop.
+pub const MAX_TOKEN_RENEWALS: u32 = 3;
+
+/// What a client says when it gave a socket up because Wings accepted none of its tokens.
+pub const TOKENS_REFUSED: &str = "Wings did not accept the panel's websocket token (if this \
+     persists, the panel's and Wings' clocks may disagree)";
+
 /// What a `jwt error` asks of the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JwtErrorKind {

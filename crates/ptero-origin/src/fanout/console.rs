@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
 use ptero_api::origin::StreamEvent;
-use ptero_api::ws::{Inbound, JwtErrorKind, Outbound};
+use ptero_api::ws::{Inbound, JwtErrorKind, Outbound, MAX_TOKEN_RENEWALS, TOKENS_REFUSED};
 use ptero_api::ServerId;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -23,9 +23,6 @@ use crate::panel::Panel;
 pub const HISTORY: usize = 100;
 /// Longest line relayed; longer ones are cut.
 const MAX_LINE_CHARS: usize = 4096;
-/// Token renewals without an `auth success` in between before the socket is given up.
-const MAX_RENEWALS: u32 = 3;
-const TOKENS_REFUSED: &str = "Wings did not accept the panel's websocket token (if this persists, the panel's and Wings' clocks may disagree)";
 /// Room for a `send logs` burst (Wings sends up to 150 lines at once).
 const CHANNEL_CAPACITY: usize = 512;
 
@@ -104,7 +101,7 @@ impl ConsoleChannel {
 }
 
 /// Cuts a line to [`MAX_LINE_CHARS`].
-pub fn clip(line: String) -> String {
+fn clip(line: String) -> String {
     if line.len() <= MAX_LINE_CHARS {
         line
     } else {
@@ -240,7 +237,7 @@ async fn relay(
         };
         if renew {
             renewals += 1;
-            if renewals > MAX_RENEWALS {
+            if renewals > MAX_TOKEN_RENEWALS {
                 return Err(TOKENS_REFUSED.to_owned());
             }
             let fresh = panel
