@@ -125,6 +125,11 @@ impl Cluster {
         cluster.expect("clustered").instance().to_owned()
     }
 
+    /// The index of the running instance whose id is `id` (as written in a lease).
+    fn index_of(&self, id: &str) -> Option<usize> {
+        (0..INSTANCES).find(|index| self.origins[*index].is_some() && self.instance(*index) == id)
+    }
+
     async fn exchange_at(&self, base: &str, token: &str) -> reqwest::Response {
         self.http
             .post(format!("{base}/v1/session"))
@@ -453,7 +458,7 @@ async fn console_viewers_on_every_instance_share_one_wings_socket() {
         .redis
         .console_lease_holder(RUNNING)
         .await
-        .and_then(|id| (0..INSTANCES).find(|index| cluster.instance(*index) == id))
+        .and_then(|id| cluster.index_of(&id))
         .expect("an instance holds the console lease");
     let running = cluster.origins[holder].take().expect("running");
     running.shutdown().await;
@@ -512,14 +517,9 @@ async fn the_pass_through_budget_is_shared_by_every_instance() {
 async fn holder_index(cluster: &Cluster) -> usize {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
-        if let Some(holder) = cluster.redis.lease_holder(RUNNING).await {
-            let instances: Vec<String> = (0..INSTANCES)
-                .filter(|index| cluster.origins[*index].is_some())
-                .map(|index| cluster.instance(index))
-                .collect();
-            if let Some(index) = instances.iter().position(|id| *id == holder) {
-                return index;
-            }
+        let holder = cluster.redis.lease_holder(RUNNING).await;
+        if let Some(index) = holder.and_then(|id| cluster.index_of(&id)) {
+            return index;
         }
         assert!(Instant::now() < deadline, "a lease holder within 5 s");
         tokio::time::sleep(Duration::from_millis(10)).await;
