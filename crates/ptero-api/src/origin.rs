@@ -44,12 +44,18 @@ pub use crate::resources::{CommandRequest, PowerRequest};
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionRequest {
     pub token: String,
+    /// What the embedding page asks for at most (the card's `actions` attribute). The
+    /// origin grants the intersection of this, the token's actions and the site's; absent,
+    /// the token's grant stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
 }
 
 impl fmt::Debug for SessionRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionRequest")
             .field("token", &"<redacted>")
+            .field("actions", &self.actions)
             .finish()
     }
 }

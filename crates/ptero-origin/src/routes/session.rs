@@ -54,7 +54,15 @@ async fn session_create(
         viewer: grant.viewer,
         origin,
         servers: grant.servers,
-        actions: grant.actions,
+        // The page may ask for less than the token grants, never for more.
+        actions: match &request.actions {
+            Some(asked) => grant
+                .actions
+                .into_iter()
+                .filter(|action| asked.contains(action))
+                .collect(),
+            None => grant.actions,
+        },
         expires_at: now + ttl,
         panel_identity: grant.panel_identity,
     };
