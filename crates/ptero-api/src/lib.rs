@@ -10,6 +10,7 @@
 //!   [`ServerId`] ([`identifier`]), [`Origin`] ([`origin_parse`], with [`punycode`]) and
 //!   the exact [`OriginAllowList`] ([`allowlist`]).
 //! - The Wings websocket codec: [`ws`].
+//! - The Client API routes the origin's pass-through forwards: [`client_routes`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
 //! - The origin server's public API: [`origin`] (not re-exported at the root; its
 //!   `OriginError` is the origin's error body, not [`OriginError`] the parse error), and
@@ -21,6 +22,7 @@ pub mod account;
 pub mod allowlist;
 pub mod application;
 pub mod claims;
+pub mod client_routes;
 mod de;
 pub mod envelope;
 pub mod error;

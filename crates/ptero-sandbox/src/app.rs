@@ -22,6 +22,7 @@ pub fn app(state: AppState) -> Router {
         // panel gives clients that did not ask for JSON.
         .layer(from_fn_with_state(state.clone(), negotiate::browsers))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), crate::requests::log))
         .with_state(state)
 }
 

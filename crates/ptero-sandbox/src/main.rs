@@ -25,6 +25,7 @@ Control (no auth):
   GET|PUT|DELETE /__sandbox/faults          {latency_ms, server_error, daemon_down, drop_websockets,
                                              malformed_json, slow_body_ms, stuck, pteroca_missing, path_prefix}
   GET|DELETE /__sandbox/requests            request counters per route and server
+  GET /__sandbox/requests/log               every request target as sent (last 10,000)
   POST /__sandbox/servers/{id}/crash        the server's process crashes
   POST /__sandbox/servers/{id}/backup       emits Wings' `backup completed`
   GET /__sandbox/audit, /__sandbox/nodes    the key addon's audit log; the nodes' Wings URLs
