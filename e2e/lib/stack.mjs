@@ -46,6 +46,8 @@ poll_interval_ms = 1000
 [store]
 kind = "sqlite"
 path = "${join(dir, "ptero-origin.db")}"
+[ops]
+listen = "127.0.0.1:0"
 [sso]
 issuer = "${host.url}"
 `);

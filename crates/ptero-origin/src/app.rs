@@ -27,8 +27,13 @@ pub fn app(state: AppState) -> Router {
     let guarded = Router::new()
         .merge(routes::api())
         .merge(panel_proxy::routes())
-        // Inner to outer: CORS answers preflights of allowed origins; the guard outside
-        // it refuses every other origin (preflight included) with an error body.
+        // Inner to outer: the token buckets (inside CORS, so a 429 is readable by the
+        // page); CORS answers preflights of allowed origins; the guard outside it refuses
+        // every other origin (preflight included) with an error body.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::throttle::throttle,
+        ))
         .layer(cors::layer(state.allow.clone()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -51,7 +56,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .merge(guarded)
-        .merge(ops::routes())
+        .merge(ops::public_routes())
         .merge(routes::sso::page_routes())
         .nest_service("/card", card)
         .fallback_service(spa)
@@ -71,6 +76,16 @@ pub fn app(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
         // A request id for every request, before the span that records it.
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The operations listener: metrics and readiness, kept off the public listener.
+pub fn ops_app(state: AppState) -> Router {
+    ops::routes()
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.limits.request_timeout,
+        ))
         .with_state(state)
 }
 

@@ -20,6 +20,7 @@ pub mod cors;
 pub mod error;
 pub mod fanout;
 pub mod keys;
+pub mod listener;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
@@ -30,6 +31,7 @@ pub mod server;
 pub mod sso;
 pub mod state;
 pub mod store;
+pub mod throttle;
 
 pub use app::app;
 pub use config::Config;

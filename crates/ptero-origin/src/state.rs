@@ -15,6 +15,7 @@ use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
 use crate::rate_limit::RateLimiter;
 use crate::store::Store;
+use crate::throttle::Throttles;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +32,8 @@ pub struct AppState {
     pub panel_users: Arc<PanelUsers>,
     /// Per-user client keys (`key_mode = "per_user"` only).
     pub user_keys: Option<Arc<UserKeys>>,
+    /// Per-session and per-IP token buckets.
+    pub throttles: Arc<Throttles>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

@@ -120,6 +120,10 @@ impl Cluster {
         format!("{}{path}", self.origin(index).url())
     }
 
+    fn ops_url(&self, index: usize, path: &str) -> String {
+        format!("{}{path}", self.origin(index).ops_url())
+    }
+
     fn instance(&self, index: usize) -> String {
         let cluster = self.origin(index).state().hub.cluster();
         cluster.expect("clustered").instance().to_owned()
@@ -689,7 +693,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     let session = cluster.session(0).await;
     let ready = cluster
         .http
-        .get(cluster.url(1, "/readyz"))
+        .get(cluster.ops_url(1, "/readyz"))
         .send()
         .await
         .expect("readyz");
@@ -707,7 +711,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     for index in 0..INSTANCES {
         let ready = cluster
             .http
-            .get(cluster.url(index, "/readyz"))
+            .get(cluster.ops_url(index, "/readyz"))
             .send()
             .await
             .expect("readyz");
@@ -774,7 +778,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
         loop {
             let ready = cluster
                 .http
-                .get(cluster.url(index, "/readyz"))
+                .get(cluster.ops_url(index, "/readyz"))
                 .send()
                 .await
                 .expect("readyz");

@@ -21,7 +21,11 @@ pub const MAX_LIFETIME_SECS: u64 = 600;
 /// Clock skew tolerated between the site and the origin.
 pub const LEEWAY_SECS: u64 = 30;
 
-/// Why a hand-off token is refused. The `Display` names the reason, never a secret.
+/// The one sentence for every token that does not verify.
+pub const UNVERIFIED: &str = "the hand-off token could not be verified: it must be signed by a site this origin is configured for, with that site's key";
+
+/// Why a hand-off token is refused. The `Display` names the reason in detail (for the
+/// log), never a secret; [`Rejection::public_message`] is what the caller reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
     Malformed(String),
@@ -53,6 +57,26 @@ impl Rejection {
             Rejection::BadClaims(_) => "bad_claims",
             Rejection::Replayed => "replayed",
             Rejection::NothingGranted => "nothing_granted",
+        }
+    }
+
+    /// What the caller is told. A token that does not verify (unknown issuer, another
+    /// algorithm, a wrong signature) gets one sentence for all three, and time errors
+    /// carry no numbers: which issuer, which algorithm and how far the clocks are apart
+    /// would help someone probing the origin, so they go to the log and the metrics
+    /// ([`Rejection::reason`], the `Display`) only.
+    pub fn public_message(&self) -> String {
+        match self {
+            Rejection::UnknownSite(_)
+            | Rejection::AlgorithmNotAllowed { .. }
+            | Rejection::BadSignature => UNVERIFIED.to_owned(),
+            Rejection::Time(TimeError::Expired { .. }) => {
+                "the hand-off token has expired: ask the site for a new one".to_owned()
+            }
+            Rejection::Time(TimeError::NotYetValid { .. } | TimeError::IssuedInFuture { .. }) => {
+                "the hand-off token is not valid yet: the clocks of the site and this origin disagree".to_owned()
+            }
+            other => other.to_string(),
         }
     }
 

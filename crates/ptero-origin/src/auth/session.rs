@@ -23,6 +23,19 @@ pub fn mint_token() -> Result<String, AppError> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// What a bearer token (a session, a ticket, an API key) is stored and counted under: its
+/// SHA-256 in hex, so the store, the buckets and the logs never hold the token itself.
+pub fn token_key(token: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
+    }
+    hex
+}
+
 /// The request's `Origin`, normalised (`None` when absent; refused when unreadable).
 pub fn request_origin(parts: &Parts) -> Result<Option<String>, AppError> {
     let Some(value) = parts.headers.get(ORIGIN) else {

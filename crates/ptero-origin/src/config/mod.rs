@@ -50,6 +50,9 @@ pub struct Config {
     pub sso: Option<SsoConfig>,
     /// The key that seals per-user client keys at rest (required by `per_user`).
     pub encryption_key: Option<EncryptionKey>,
+    /// Where `/metrics`, `/readyz` and `/healthz` are served: never on the public
+    /// listener (only `/healthz` is there too).
+    pub ops_listen: SocketAddr,
 }
 
 /// The panel and the origin's keys there.
@@ -116,6 +119,49 @@ pub struct Limits {
     pub body_bytes: usize,
     pub proxy_per_minute: u32,
     pub command_chars: usize,
+    pub header_read_timeout: Duration,
+    pub write_timeout: Duration,
+    pub max_connections: usize,
+    pub streams_per_session: usize,
+    pub streams_per_ip: usize,
+    pub throttle: ThrottleConfig,
+    /// Upstream requests per minute with the origin's own key (`None`: half of what the
+    /// panel announces).
+    pub upstream_per_minute: Option<u32>,
+}
+
+/// The token buckets of [`crate::throttle`], per minute (bursts are half of each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleConfig {
+    /// Every `/v1/*` request, per session.
+    pub session_per_minute: u32,
+    /// Every `/v1/*` request, per client IP.
+    pub ip_per_minute: u32,
+    /// `POST /v1/session`, per client IP.
+    pub exchange_per_minute: u32,
+    pub power_per_minute: u32,
+    pub command_per_minute: u32,
+    pub sso_per_minute: u32,
+    /// The pass-through, per client IP and per API key.
+    pub proxy_ip_per_minute: u32,
+    pub proxy_key_per_minute: u32,
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            session_per_minute: 120,
+            ip_per_minute: 600,
+            exchange_per_minute: 120,
+            power_per_minute: 10,
+            command_per_minute: 60,
+            sso_per_minute: 6,
+            proxy_ip_per_minute: 300,
+            proxy_key_per_minute: 240,
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 /// Upstream polling of watched servers.

@@ -14,7 +14,7 @@ use super::overlay::env_name;
 use super::raw::{RawConfig, RawKeys, RawPanel, RawSite, RawSso, RawStore};
 use super::{
     Config, ConfigError, EncryptionKey, KeyMode, Limits, PanelConfig, RedisUrl, Secret, Site,
-    SsoConfig, StaticConfig, StreamConfig,
+    SsoConfig, StaticConfig, StreamConfig, ThrottleConfig,
 };
 use crate::store::StoreKind;
 
@@ -117,7 +117,34 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         body_bytes: raw.limits.body_bytes.max(1024),
         proxy_per_minute: raw.limits.proxy_per_minute,
         command_chars: raw.limits.command_chars.clamp(1, 4096),
+        header_read_timeout: Duration::from_secs(raw.limits.header_read_timeout_secs.clamp(1, 300)),
+        write_timeout: Duration::from_secs(raw.limits.write_timeout_secs.clamp(1, 600)),
+        max_connections: raw.limits.max_connections.clamp(16, 1_000_000),
+        streams_per_session: raw.limits.streams_per_session.clamp(1, 1000),
+        streams_per_ip: raw.limits.streams_per_ip.clamp(1, 100_000),
+        throttle: ThrottleConfig {
+            session_per_minute: raw.limits.session_per_minute.max(1),
+            ip_per_minute: raw.limits.ip_per_minute.max(1),
+            exchange_per_minute: raw.limits.exchange_per_minute.max(1),
+            power_per_minute: raw.limits.power_per_minute.max(1),
+            command_per_minute: raw.limits.command_per_minute.max(1),
+            sso_per_minute: raw.limits.sso_per_minute.max(1),
+            proxy_ip_per_minute: raw.limits.proxy_ip_per_minute.max(1),
+            proxy_key_per_minute: raw.limits.proxy_key_per_minute.max(1),
+            trust_forwarded_for: raw.limits.trust_forwarded_for,
+        },
+        upstream_per_minute: (raw.limits.upstream_per_minute > 0)
+            .then_some(raw.limits.upstream_per_minute),
     };
+    let ops_listen: SocketAddr = raw.ops.listen.parse().map_err(|_| {
+        invalid(
+            "ops.listen",
+            format!(
+                "{:?} is not an address and port such as 127.0.0.1:9464 (keep it private: it serves /metrics and /readyz)",
+                raw.ops.listen
+            ),
+        )
+    })?;
     let stream = StreamConfig {
         poll_interval: Duration::from_millis(raw.stream.poll_interval_ms.max(50)),
         viewer_buffer: raw.stream.viewer_buffer.clamp(4, 4096),
@@ -147,6 +174,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         store,
         sso,
         encryption_key,
+        ops_listen,
     })
 }
 

@@ -1,5 +1,8 @@
 //! Operations: liveness, readiness (the store and the panel answer) and Prometheus
-//! metrics.
+//! metrics. Readiness and metrics are served only on the operations listener
+//! (`[ops] listen`, loopback by default): they say which store and panel the origin uses
+//! and how it is being used, which is nobody else's business. The public listener keeps
+//! a bare liveness answer for load balancers.
 
 use std::sync::Arc;
 
@@ -16,6 +19,12 @@ use crate::metrics::Metrics;
 use crate::panel::{describe_transport, Panel};
 use crate::state::AppState;
 
+/// What the public listener serves of these.
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(health_show))
+}
+
+/// The operations listener's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health_show))

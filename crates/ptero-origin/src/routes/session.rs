@@ -21,8 +21,8 @@ pub fn routes() -> Router<AppState> {
 
 fn refuse(state: &AppState, rejection: &Rejection) -> AppError {
     state.metrics.reject(rejection.reason());
-    tracing::info!(reason = rejection.reason(), "hand-off token refused");
-    AppError::refused(rejection.code(), rejection.to_string())
+    tracing::info!(reason = rejection.reason(), detail = %rejection, "hand-off token refused");
+    AppError::refused(rejection.code(), rejection.public_message())
 }
 
 async fn session_create(

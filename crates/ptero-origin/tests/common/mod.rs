@@ -158,6 +158,9 @@ ttl_secs = {ttl}
 kind = "{store_kind}"
 path = "{dir}/origin.db"
 
+[ops]
+listen = "127.0.0.1:0"
+
 {extra}
 "#,
         dir = dir.display(),
@@ -215,6 +218,11 @@ impl Harness {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin.url())
+    }
+
+    /// A URL on the operations listener (`/metrics`, `/readyz`).
+    pub fn ops_url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin.ops_url())
     }
 
     /// Stops the origin and starts it again from the same file (and database).
