@@ -43,8 +43,9 @@ pub mod ws;
 pub use account::{Account, AccountItem};
 pub use allowlist::{AllowListError, OriginAllowList};
 pub use application::{
-    full_key, AppUser, AppUserList, CreateApiKeyRequest, CreatedApiKey, FreeAllocation,
-    FreeAllocationList, PterocaVersion, SecretTokenMeta, UserApiKey, UserApiKeyList,
+    full_key, AppServer, AppServerList, AppServerRelationships, AppSubuser, AppUser, AppUserList,
+    CreateApiKeyRequest, CreatedApiKey, FreeAllocation, FreeAllocationList, PterocaVersion,
+    SecretTokenMeta, UserApiKey, UserApiKeyList,
 };
 pub use claims::{
     check_times, Action, Audience, HandoffClaims, SsoClaims, SsoUser, TimeError, UnknownActions,

@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::Access;
 use crate::app::{app, ops_app};
 use crate::application::Application;
 use crate::auth::now;
@@ -20,10 +21,13 @@ use crate::fanout::Hub;
 use crate::keys::{Sealer, UserKeys};
 use crate::listener::{self, ConnectionLimits, Open};
 use crate::metrics::Metrics;
-use crate::panel::Panel;
+use crate::panel::{Ceiling, Panel};
 use crate::panel_users::PanelUsers;
 use crate::rate_limit::RateLimiter;
+use crate::reads::Reads;
 use crate::redis::{Redis, RedisStore};
+use crate::revocations::{Ended, Revocations};
+use crate::sites::Sites;
 use crate::state::AppState;
 use crate::store::{self, Store, StoreKind};
 use crate::throttle::Throttles;
@@ -119,10 +123,11 @@ fn build_state_clustered(
     cluster: Option<Cluster>,
 ) -> std::io::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
-    let panel = Panel::new(
+    let panel = Panel::with_ceiling(
         config.panel.url.clone(),
         config.panel.client_key.clone(),
         config.limits.request_timeout,
+        Arc::new(Ceiling::new(config.limits.upstream_per_minute)),
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
     // A cluster spends the pass-through's budget once, not once per instance.
@@ -156,6 +161,10 @@ fn build_state_clustered(
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
         throttles: Arc::new(Throttles::new(&config.limits.throttle)),
+        reads: Arc::new(Reads::new(config.stream.poll_interval)),
+        access: Arc::new(Access::default()),
+        sites: Sites::new(config.sites.clone()),
+        revocations: Revocations::default(),
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
         proxy_limiter,
         config: Arc::new(config),
@@ -271,24 +280,41 @@ async fn reload_loop(state: AppState, path: PathBuf) {
     }
 }
 
-/// Applies the file's allow-list now.
+/// Applies the file's allow-list and `[sites]` now: removed origins and sites lose their
+/// sessions and their open streams, and their tokens are refused from now on.
 pub async fn reload(state: &AppState, path: &std::path::Path) {
-    let list = match Config::load_allow_list(path) {
-        Ok(list) => list,
+    let config = match Config::load(path) {
+        Ok(config) => config,
         Err(error) => {
-            tracing::error!(%error, "the changed configuration is not valid: keeping the previous allow-list");
+            tracing::error!(%error, "the changed configuration is not valid: keeping the previous allow-list and sites");
             return;
         }
     };
-    let removed = state.allow.replace(list);
-    tracing::info!(removed = removed.len(), "allow-list reloaded");
+    let removed = state.allow.replace(config.allowed_origins);
+    let removed_sites = state.sites.replace(config.sites);
+    tracing::info!(
+        removed_origins = removed.len(),
+        removed_sites = removed_sites.len(),
+        "allow-list and sites reloaded"
+    );
     for origin in removed {
-        match state.store.revoke_origin(&origin.to_string()).await {
+        let origin = origin.to_string();
+        match state.store.revoke_origin(&origin).await {
             Ok(count) => {
                 tracing::info!(%origin, sessions = count, "origin removed: its sessions are revoked")
             }
             Err(error) => tracing::error!(%origin, %error, "revoking sessions failed"),
         }
+        state.revocations.announce(Ended::Origin(origin));
+    }
+    for site in removed_sites {
+        match state.store.revoke_site(&site).await {
+            Ok(count) => {
+                tracing::info!(%site, sessions = count, "site removed: its sessions are revoked")
+            }
+            Err(error) => tracing::error!(%site, %error, "revoking sessions failed"),
+        }
+        state.revocations.announce(Ended::Site(site));
     }
 }
 

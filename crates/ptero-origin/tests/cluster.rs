@@ -939,6 +939,7 @@ async fn a_viewers_first_actions_on_two_instances_provision_one_key() {
     let cluster = Cluster::start_with(Options {
         poll_interval_ms: INTERVAL_MS,
         site_actions: r#""start", "stop", "restart""#,
+        site_extra: "emails_verified = true".to_owned(),
         panel_extra: "application_key_file = \"{dir}/application.key\"\nkey_mode = \"per_user\""
             .to_owned(),
         extra: KEYS_SECTION.to_owned(),

@@ -17,7 +17,7 @@ use tracing_subscriber::EnvFilter;
 const AFTER_HELP: &str = "\
 Endpoints:
   /api/client/...                 Client API (Bearer ptlc_ key, Accept: application/json)
-  /api/application/...            users, users/{id}/api-keys, nodes/{id}/allocations/free, pteroca/version
+  /api/application/...            users, servers, users/{id}/api-keys, nodes/{id}/allocations/free, pteroca/version
   POST /pteroca/authorize         PteroCA SSO (form field pteroca_sso_token, HS256 with the SSO secret)
   /                               the sandbox panel page: who is signed in
   ws://IP:NODE_PORT/api/servers/{uuid}/ws   Wings websocket of each node (socket URL from /websocket)

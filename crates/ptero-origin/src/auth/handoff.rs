@@ -30,14 +30,21 @@ pub const UNVERIFIED: &str = "the hand-off token could not be verified: it must 
 pub enum Rejection {
     Malformed(String),
     UnknownSite(String),
-    AlgorithmNotAllowed { found: String, pinned: &'static str },
+    AlgorithmNotAllowed {
+        found: String,
+        pinned: &'static str,
+    },
     BadSignature,
     Time(TimeError),
-    ExpiresTooFarAhead { seconds: u64 },
+    ExpiresTooFarAhead {
+        seconds: u64,
+    },
     WrongAudience,
     BadClaims(String),
     Replayed,
     NothingGranted,
+    /// The token names a server outside the site's `servers` (or `owners`) scope.
+    OutOfScope(String),
 }
 
 impl Rejection {
@@ -57,6 +64,7 @@ impl Rejection {
             Rejection::BadClaims(_) => "bad_claims",
             Rejection::Replayed => "replayed",
             Rejection::NothingGranted => "nothing_granted",
+            Rejection::OutOfScope(_) => "out_of_scope",
         }
     }
 
@@ -86,6 +94,7 @@ impl Rejection {
             | Rejection::ExpiresTooFarAhead { .. } => OriginErrorCode::InvalidToken,
             Rejection::Time(_) => OriginErrorCode::TokenExpired,
             Rejection::Replayed => OriginErrorCode::TokenReused,
+            Rejection::OutOfScope(_) => OriginErrorCode::ServerNotAllowed,
             _ => OriginErrorCode::InvalidToken,
         }
     }
@@ -120,6 +129,10 @@ impl fmt::Display for Rejection {
             }
             Rejection::NothingGranted => f.write_str(
                 "the hand-off token names no server this site may show",
+            ),
+            Rejection::OutOfScope(server) => write!(
+                f,
+                "the hand-off token names server {server}, which this site may not show: the origin's administrator limits the site to certain servers (`servers` / `owners` in its [sites] section)"
             ),
         }
     }
@@ -250,11 +263,22 @@ pub fn verify(
         .copied()
         .filter(|action| site.actions.contains(action))
         .collect();
-    // `external_id` names one user exactly; an email is the fallback.
+    if !site.scope.servers.is_empty() {
+        if let Some(outside) = servers
+            .iter()
+            .find(|id| !site.scope.servers.iter().any(|allowed| allowed.matches(id)))
+        {
+            return Err(Rejection::OutOfScope(outside.to_string()));
+        }
+    }
+    // `external_id` names one user exactly; an email is the fallback, and only from a
+    // site that vouches for its customers' emails (anyone can type an admin's address
+    // into a shop's sign-up form).
     let non_empty = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let email = claims.email.filter(|_| site.emails_verified);
     let panel_identity = non_empty(claims.external_id)
         .map(PanelIdentity::ExternalId)
-        .or_else(|| non_empty(claims.email).map(PanelIdentity::Email));
+        .or_else(|| non_empty(email).map(PanelIdentity::Email));
     Ok(Grant {
         panel_identity,
         site: iss,

@@ -98,11 +98,40 @@ impl fmt::Debug for EncryptionKey {
 /// One hosting site.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Its `[sites.NAME]`.
+    pub name: String,
     /// The `iss` its tokens carry.
     pub issuer: String,
     pub key: SiteKey,
     /// What its tokens may grant at most.
     pub actions: Vec<Action>,
+    /// Which servers its tokens may name at all.
+    pub scope: SiteScope,
+    /// Whether the site checks its customers' emails, so that an `email` claim may
+    /// identify a panel user (SSO, per-user keys). Without it only `external_id` does.
+    pub emails_verified: bool,
+    /// Whether SSO may sign into a panel root administrator (off: never).
+    pub sso_admins: bool,
+    /// Whether its back end may exchange tokens itself (`POST /v1/session` without an
+    /// `Origin`); sessions without an origin then work from no browser page.
+    pub backend_exchange: bool,
+}
+
+/// The servers a site's tokens may grant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteScope {
+    /// Listed server identifiers (empty: no list).
+    pub servers: Vec<ptero_api::ServerId>,
+    /// Panel user ids whose servers (owned, or shared as a subuser) it may grant
+    /// (empty: no list).
+    pub owners: Vec<u64>,
+}
+
+impl SiteScope {
+    /// Whether any server is allowed (no list set).
+    pub fn is_open(&self) -> bool {
+        self.servers.is_empty() && self.owners.is_empty()
+    }
 }
 
 /// Where the app and the card are served from.
@@ -253,11 +282,6 @@ impl Config {
         let table = overlay::read(text, source, env)?;
         let raw = raw::RawConfig::from_table(table)?;
         resolve::resolve(raw)
-    }
-
-    /// Only the allow-list of `path` (for reloads), with the environment laid over it.
-    pub fn load_allow_list(path: &Path) -> Result<OriginAllowList, ConfigError> {
-        Ok(Self::load(path)?.allowed_origins)
     }
 }
 

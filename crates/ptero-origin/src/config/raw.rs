@@ -147,6 +147,18 @@ pub struct RawSite {
     pub public_key_file: Option<PathBuf>,
     #[serde(default = "default_actions")]
     pub actions: Vec<String>,
+    /// Server identifiers its tokens may name (absent: any, within `owners`).
+    #[serde(default)]
+    pub servers: Vec<String>,
+    /// Panel user ids whose servers its tokens may name (absent: any).
+    #[serde(default)]
+    pub owners: Vec<u64>,
+    #[serde(default)]
+    pub emails_verified: bool,
+    #[serde(default)]
+    pub sso_admins: bool,
+    #[serde(default)]
+    pub backend_exchange: bool,
 }
 
 fn default_algorithm() -> String {

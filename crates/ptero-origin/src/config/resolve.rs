@@ -398,9 +398,27 @@ fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
             ))
         }
     };
+    let mut scope = super::SiteScope {
+        owners: raw.owners,
+        ..super::SiteScope::default()
+    };
+    for (index, server) in raw.servers.iter().enumerate() {
+        let id = ptero_api::ServerId::parse(server).map_err(|error| {
+            invalid(
+                &key_name("servers"),
+                format!("entry {}: {error}", index + 1),
+            )
+        })?;
+        scope.servers.push(id);
+    }
     Ok(Site {
+        name: name.to_owned(),
         issuer,
         key,
         actions,
+        scope,
+        emails_verified: raw.emails_verified,
+        sso_admins: raw.sso_admins,
+        backend_exchange: raw.backend_exchange,
     })
 }

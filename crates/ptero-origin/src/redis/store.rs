@@ -2,8 +2,9 @@
 //! used hand-off ids, SSO tickets, audit log and sealed keys.
 //!
 //! Keys (under [`PREFIX`]):
-//! - `session:{token}`: the session as JSON; `origin-sessions:{origin}`: a set of the
-//!   tokens bound to an origin, for revocation.
+//! - `session:{key}`: the session as JSON (its key is the SHA-256 of its token);
+//!   `origin-sessions:{origin}` and `site-sessions:{site}`: sets of the keys bound to an
+//!   origin and to a site, for revocation.
 //! - `jti:{issuer length}:{issuer}:{jti}`: until when the id is used (the length keeps
 //!   `("a:b", "c")` and `("a", "b:c")` apart).
 //! - `ticket:{ticket}`: a hash of the record (JSON), its expiry and whether it is used;
@@ -33,7 +34,8 @@ const GRACE_SECS: u64 = 60;
 /// Audit entries kept (about: `MAXLEN ~` trims by whole blocks).
 const AUDIT_CAPACITY: usize = 10_000;
 
-/// Ends every session of one origin in one step; answers how many existed.
+/// Ends every session of one set (an origin's or a site's) in one step; answers how many
+/// existed.
 const REVOKE: &str = r"
 local tokens = redis.call('SMEMBERS', KEYS[1])
 local ended = 0
@@ -104,6 +106,10 @@ fn origin_key(origin: &str) -> String {
     format!("{PREFIX}origin-sessions:{origin}")
 }
 
+fn site_key(site: &str) -> String {
+    format!("{PREFIX}site-sessions:{site}")
+}
+
 fn jti_key(issuer: &str, jti: &str) -> String {
     format!("{PREFIX}jti:{}:{issuer}:{jti}", issuer.len())
 }
@@ -156,6 +162,17 @@ impl RedisStore {
         }
     }
 
+    async fn revoke_set(&self, set: String) -> StoreResult<usize> {
+        let ended: u64 = self
+            .revoke
+            .key(set)
+            .arg(format!("{PREFIX}session:"))
+            .invoke_async(&mut self.connection())
+            .await
+            .map_err(|error| self.fail(&error))?;
+        Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+    }
+
     fn fail(&self, error: &::redis::RedisError) -> StoreError {
         StoreError(self.redis.error(error).to_string())
     }
@@ -180,12 +197,13 @@ impl Store for RedisStore {
                 .ignore()
                 .expire_at(session_key(token), until)
                 .ignore();
-            if let Some(origin) = &session.origin {
-                // The set lives as long as its newest session (every session has the
-                // same lifetime, so the newest ends last).
-                pipe.sadd(origin_key(origin), token)
+            // Each set lives as long as its newest session (every session has the same
+            // lifetime, so the newest ends last).
+            let sets = session.origin.iter().map(|origin| origin_key(origin));
+            for set in sets.chain([site_key(&session.site)]) {
+                pipe.sadd(&set, token)
                     .ignore()
-                    .expire_at(origin_key(origin), until)
+                    .expire_at(&set, until)
                     .ignore();
             }
             pipe.query_async::<()>(&mut self.connection())
@@ -213,16 +231,44 @@ impl Store for RedisStore {
         })
     }
 
-    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
         Box::pin(async move {
-            let ended: u64 = self
-                .revoke
-                .key(origin_key(origin))
-                .arg(format!("{PREFIX}session:"))
-                .invoke_async(&mut self.connection())
+            let deleted: u64 = self
+                .connection()
+                .del(session_key(key))
                 .await
                 .map_err(|error| self.fail(&error))?;
-            Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+            Ok(deleted > 0)
+        })
+    }
+
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        Box::pin(self.revoke_set(origin_key(origin)))
+    }
+
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        Box::pin(self.revoke_set(site_key(site)))
+    }
+
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>> {
+        Box::pin(async move {
+            // Stream ids are milliseconds of the wall clock: MINID drops what is older.
+            let mut pipe = ::redis::pipe();
+            pipe.cmd("XTRIM")
+                .arg(audit_key())
+                .arg("MAXLEN")
+                .arg("~")
+                .arg(keep)
+                .cmd("XTRIM")
+                .arg(audit_key())
+                .arg("MINID")
+                .arg("~")
+                .arg(before.saturating_mul(1000));
+            let (over, old): (u64, u64) = pipe
+                .query_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(usize::try_from(over + old).unwrap_or(usize::MAX))
         })
     }
 
@@ -295,6 +341,33 @@ impl Store for RedisStore {
             pipe.query_async::<()>(&mut self.connection())
                 .await
                 .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        Box::pin(async move {
+            let (record, expires_at, used): (Option<String>, Option<u64>, Option<String>) =
+                ::redis::cmd("HMGET")
+                    .arg(ticket_key(ticket))
+                    .arg("record")
+                    .arg("expires_at")
+                    .arg("used")
+                    .query_async(&mut self.connection())
+                    .await
+                    .map_err(|error| self.fail(&error))?;
+            Ok(match (record, expires_at, used.as_deref()) {
+                (Some(_), Some(expires_at), _) if now >= expires_at + TICKET_MEMORY_SECS => {
+                    TicketTake::Unknown
+                }
+                (Some(_), _, Some("1")) => TicketTake::Used,
+                (Some(_), Some(expires_at), _) if expires_at <= now => TicketTake::Expired,
+                (Some(json), Some(_), _) => TicketTake::Taken(decode("a ticket", &json)?),
+                _ => TicketTake::Unknown,
+            })
         })
     }
 

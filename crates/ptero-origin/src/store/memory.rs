@@ -64,11 +64,32 @@ impl Store for MemoryStore {
         ready(found)
     }
 
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
+        ready(lock(&self.sessions).remove(key).is_some())
+    }
+
     fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
         let mut sessions = lock(&self.sessions);
         let before = sessions.len();
         sessions.retain(|_, session| session.origin.as_deref() != Some(origin));
         ready(before - sessions.len())
+    }
+
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        let mut sessions = lock(&self.sessions);
+        let before = sessions.len();
+        sessions.retain(|_, session| session.site != site);
+        ready(before - sessions.len())
+    }
+
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>> {
+        let mut audit = lock(&self.audit);
+        let count = audit.len();
+        audit.retain(|entry| entry.at >= before);
+        while audit.len() > keep {
+            audit.pop_front();
+        }
+        ready(count - audit.len())
     }
 
     fn claim_jti<'a>(
@@ -106,6 +127,21 @@ impl Store for MemoryStore {
     ) -> BoxFuture<'a, StoreResult<()>> {
         lock(&self.tickets).insert(ticket.to_owned(), (record, false));
         ready(())
+    }
+
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        let tickets = lock(&self.tickets);
+        let peek = match tickets.get(ticket) {
+            None => TicketTake::Unknown,
+            Some((_, true)) => TicketTake::Used,
+            Some((record, _)) if record.expires_at <= now => TicketTake::Expired,
+            Some((record, _)) => TicketTake::Taken(record.clone()),
+        };
+        ready(peek)
     }
 
     fn take_ticket<'a>(

@@ -60,6 +60,10 @@ pub enum PanelIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoTicketRecord {
     pub panel_user_id: u64,
+    /// Who the viewer becomes on the panel, as the confirmation page names them (the
+    /// panel user's email).
+    #[serde(default)]
+    pub panel_user_label: String,
     pub site: String,
     pub viewer: String,
     pub server: String,
@@ -192,23 +196,28 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> 
 }
 
 /// Every call takes `now` (unix seconds) where expiry matters, so it is decided by the
-/// caller's clock.
+/// caller's clock. Sessions and tickets are stored under their key
+/// ([`crate::auth::session::token_key`], a SHA-256), never under the bearer value itself:
+/// whoever reads the store cannot use what is in it.
 pub trait Store: Send + Sync + 'static {
-    fn put_session<'a>(
-        &'a self,
-        token: &'a str,
-        session: Session,
-    ) -> BoxFuture<'a, StoreResult<()>>;
+    fn put_session<'a>(&'a self, key: &'a str, session: Session) -> BoxFuture<'a, StoreResult<()>>;
 
-    /// The live session for `token`, `None` when unknown or expired.
-    fn session<'a>(
-        &'a self,
-        token: &'a str,
-        now: u64,
-    ) -> BoxFuture<'a, StoreResult<Option<Session>>>;
+    /// The live session stored under `key`, `None` when unknown or expired.
+    fn session<'a>(&'a self, key: &'a str, now: u64)
+        -> BoxFuture<'a, StoreResult<Option<Session>>>;
+
+    /// Ends one session (sign-out); `true` when there was one.
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>>;
 
     /// Ends every session bound to `origin`; answers how many.
     fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>>;
+
+    /// Ends every session of the site whose `iss` is `site`; answers how many.
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>>;
+
+    /// Keeps at most the newest `keep` audit entries, none from before `before` (unix
+    /// seconds); answers how many were dropped (a stream store may answer about).
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>>;
 
     /// Records `(issuer, jti)` until `expires_at`. `false` when it was already recorded
     /// (a replay). Must be atomic.
@@ -225,12 +234,20 @@ pub trait Store: Send + Sync + 'static {
     fn release_claim<'a>(&'a self, issuer: &'a str, jti: &'a str)
         -> BoxFuture<'a, StoreResult<()>>;
 
-    /// Keeps a one-time SSO ticket until `record.expires_at`.
+    /// Keeps a one-time SSO ticket (under its key) until `record.expires_at`.
     fn put_ticket<'a>(
         &'a self,
         ticket: &'a str,
         record: SsoTicketRecord,
     ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// What [`Store::take_ticket`] would answer now, without using the ticket
+    /// ([`TicketTake::Taken`] meaning "usable").
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>>;
 
     /// Marks the ticket used and answers its grant, once. Must be atomic: of two
     /// concurrent takes only one gets [`TicketTake::Taken`].

@@ -81,6 +81,8 @@ pub struct Options {
     pub store_kind: &'static str,
     /// The most the site may grant, as TOML list items.
     pub site_actions: &'static str,
+    /// More keys for `[sites.shop]`.
+    pub site_extra: String,
     /// More keys for `[panel]` (`{dir}` is the test's folder).
     pub panel_extra: String,
     /// More sections at the end of the file (`{dir}` is the test's folder).
@@ -96,6 +98,7 @@ impl Default for Options {
             reload_secs: 0,
             store_kind: "sqlite",
             site_actions: r#""start", "stop", "restart", "console""#,
+            site_extra: String::new(),
             panel_extra: String::new(),
             extra: String::new(),
         }
@@ -141,6 +144,7 @@ issuer = "{SITE}"
 algorithm = "HS256"
 secret_file = "{dir}/site.secret"
 actions = [{site_actions}]
+{site_extra}
 
 [static]
 app_dir = "{dir}/dist"
@@ -170,6 +174,7 @@ listen = "127.0.0.1:0"
         ttl = options.session_ttl_secs,
         reload = options.reload_secs,
         site_actions = options.site_actions,
+        site_extra = options.site_extra,
         store_kind = options.store_kind,
         panel_extra = options
             .panel_extra

@@ -19,6 +19,7 @@ pub fn session(origin: &str, expires_at: u64) -> Session {
 
 pub fn ticket(expires_at: u64) -> SsoTicketRecord {
     SsoTicketRecord {
+        panel_user_label: "alice@example.com".to_owned(),
         panel_user_id: 2,
         site: "https://shop.example.com".to_owned(),
         viewer: "42".to_owned(),

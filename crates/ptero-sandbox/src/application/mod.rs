@@ -5,6 +5,7 @@
 mod keys;
 mod nodes;
 mod pteroca;
+mod servers;
 mod users;
 
 use axum::middleware::from_fn_with_state;
@@ -19,6 +20,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(keys::routes())
         .merge(nodes::routes())
         .merge(pteroca::routes())
+        .merge(servers::routes())
         .route_layer(from_fn_with_state(state.clone(), ratelimit::application))
         .route_layer(from_fn_with_state(state.clone(), auth::application))
         .route_layer(from_fn_with_state(state.clone(), faults::http))
