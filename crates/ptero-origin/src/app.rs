@@ -3,15 +3,18 @@
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -38,9 +41,19 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             cors::origin_guard,
-        ));
+        ))
+        // Answers carry sessions, keys' data and errors: never cached, never sniffed,
+        // never rendered as a document, never framed.
+        .layer(set_if_absent(CACHE_CONTROL, "no-store"))
+        .layer(set_if_absent(
+            CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"));
 
-    // Card assets are public and cacheable; module scripts need CORS, hence `*`.
+    // Card assets are public and cacheable, and load into any embedding page: module
+    // scripts need CORS (hence `*`), and a cross-origin resource policy that lets them.
     let card = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -50,9 +63,20 @@ pub fn app(state: AppState) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         ))
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"))
+        .layer(set_if_absent(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "cross-origin",
+        ))
         .service(ServeDir::new(&config.static_files.card_dir));
-    let app_dir = &config.static_files.app_dir;
-    let spa = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
+    // The app: its own files only, `index.html` with its CSP (routes::app_files).
+    let spa = Router::new()
+        .fallback(routes::app_files::serve)
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"))
+        .layer(set_if_absent(X_FRAME_OPTIONS, "DENY"))
+        .with_state(state.clone());
 
     Router::new()
         .merge(guarded)
@@ -87,6 +111,10 @@ pub fn ops_app(state: AppState) -> Router {
             state.config.limits.request_timeout,
         ))
         .with_state(state)
+}
+
+fn set_if_absent(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 fn request_span(request: &Request) -> tracing::Span {

@@ -35,6 +35,7 @@ pub mod sites;
 pub mod sso;
 pub mod state;
 pub mod store;
+pub mod stream_slots;
 pub mod throttle;
 
 pub use app::app;

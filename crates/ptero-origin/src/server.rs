@@ -30,6 +30,7 @@ use crate::revocations::{Ended, Revocations};
 use crate::sites::Sites;
 use crate::state::AppState;
 use crate::store::{self, Store, StoreKind};
+use crate::stream_slots::StreamSlots;
 use crate::throttle::Throttles;
 
 /// A running origin.
@@ -165,6 +166,10 @@ fn build_state_clustered(
         access: Arc::new(Access::default()),
         sites: Sites::new(config.sites.clone()),
         revocations: Revocations::default(),
+        stream_slots: Arc::new(StreamSlots::new(
+            config.limits.streams_per_session,
+            config.limits.streams_per_ip,
+        )),
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
         proxy_limiter,
         config: Arc::new(config),
@@ -246,6 +251,13 @@ async fn purge_loop(state: AppState) {
         state.throttles.forget_idle();
         if let Err(error) = state.store.purge(now()).await {
             tracing::warn!(%error, "purging expired sessions failed");
+        }
+        let retention = state.config.audit_retention;
+        let before = now().saturating_sub(retention.max_age.as_secs());
+        match state.store.trim_audit(retention.keep, before).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::info!(dropped, "old audit entries dropped"),
+            Err(error) => tracing::warn!(%error, "trimming the audit log failed"),
         }
     }
 }

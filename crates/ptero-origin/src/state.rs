@@ -19,6 +19,7 @@ use crate::reads::Reads;
 use crate::revocations::Revocations;
 use crate::sites::Sites;
 use crate::store::Store;
+use crate::stream_slots::StreamSlots;
 use crate::throttle::Throttles;
 
 #[derive(Clone)]
@@ -46,6 +47,8 @@ pub struct AppState {
     pub sites: Sites,
     /// Sessions ended early, announced to open streams.
     pub revocations: Revocations,
+    /// Open streams per session and per client IP.
+    pub stream_slots: Arc<StreamSlots>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

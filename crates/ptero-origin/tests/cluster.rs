@@ -498,7 +498,7 @@ async fn console_viewers_on_every_instance_share_one_wings_socket() {
 async fn the_pass_through_budget_is_shared_by_every_instance() {
     let cluster = Cluster::start_with(Options {
         poll_interval_ms: INTERVAL_MS,
-        extra: "[limits]\nproxy_per_minute = 4\n".into(),
+        limits: "proxy_per_minute = 4".into(),
         ..Options::default()
     })
     .await;

@@ -609,7 +609,7 @@ async fn the_panel_pass_through_forwards_the_users_own_key() {
 #[tokio::test]
 async fn the_pass_through_spends_its_budget_then_answers_429_with_retry_after() {
     let harness = Harness::with(Options {
-        extra: "[limits]\nproxy_per_minute = 3\n".into(),
+        limits: "proxy_per_minute = 3".into(),
         ..Options::default()
     })
     .await;
@@ -841,7 +841,7 @@ async fn the_console_relay_outlasts_an_event_that_beats_its_auth() {
 #[tokio::test]
 async fn the_console_relay_gives_up_on_tokens_wings_will_not_accept_and_recovers() {
     let harness = Harness::with(Options {
-        extra: "[limits]\nrequest_timeout_secs = 1\n".into(),
+        limits: "request_timeout_secs = 1".into(),
         ..Options::default()
     })
     .await;

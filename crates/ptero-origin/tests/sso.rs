@@ -27,7 +27,8 @@ async fn sso_harness_with(site_extra: &str) -> Harness {
         site_extra: site_extra.to_owned(),
         panel_extra: SSO_PANEL.to_owned(),
         // Tickets are asked for more often here than a person would.
-        extra: format!("{SSO_SECTION}\n[limits]\nsso_per_minute = 600\n"),
+        extra: SSO_SECTION.to_owned(),
+        limits: "sso_per_minute = 600".to_owned(),
         ..Options::default()
     })
     .await

@@ -46,6 +46,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Where sessions, used jtis, tickets, the audit log and sealed keys live.
     pub store: StoreKind,
+    /// How much of the audit log is kept, in every store.
+    pub audit_retention: AuditRetention,
     /// The PteroCA addon's SSO (`None`: not set up; the route says so).
     pub sso: Option<SsoConfig>,
     /// The key that seals per-user client keys at rest (required by `per_user`).
@@ -72,6 +74,13 @@ pub enum KeyMode {
     Shared,
     /// A key of the viewer's own panel user, provisioned through the application API.
     PerUser,
+}
+
+/// The audit log's bounds: at most `keep` entries, none older than `max_age`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditRetention {
+    pub keep: usize,
+    pub max_age: Duration,
 }
 
 /// The PteroCA addon's SSO settings.

@@ -81,6 +81,10 @@ pub struct RawStore {
     pub kind: String,
     pub path: PathBuf,
     pub redis_url: Option<String>,
+    /// Audit entries kept at most.
+    pub audit_keep: usize,
+    /// Audit entries older than this many days are dropped.
+    pub audit_days: u64,
 }
 
 impl Default for RawStore {
@@ -89,6 +93,8 @@ impl Default for RawStore {
             kind: "sqlite".to_owned(),
             path: PathBuf::from("ptero-origin.db"),
             redis_url: None,
+            audit_keep: 10_000,
+            audit_days: 90,
         }
     }
 }

@@ -95,6 +95,10 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         }
     }
     let sso = raw.sso.map(resolve_sso).transpose()?;
+    let audit_retention = super::AuditRetention {
+        keep: raw.store.audit_keep.clamp(100, 10_000_000),
+        max_age: Duration::from_secs(raw.store.audit_days.clamp(1, 3650) * 24 * 3600),
+    };
     let store = resolve_store(raw.store)?;
 
     let allowed_origins = OriginAllowList::parse(raw.origins.allowed.iter().map(String::as_str))
@@ -172,6 +176,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
             .then(|| Duration::from_secs(raw.origins.reload_interval_secs)),
         path: None,
         store,
+        audit_retention,
         sso,
         encryption_key,
         ops_listen,

@@ -87,6 +87,10 @@ pub struct Options {
     pub panel_extra: String,
     /// More sections at the end of the file (`{dir}` is the test's folder).
     pub extra: String,
+    /// More keys for `[limits]`.
+    pub limits: String,
+    /// Streams one session may hold open (tests open several per session).
+    pub streams_per_session: usize,
 }
 
 impl Default for Options {
@@ -101,6 +105,8 @@ impl Default for Options {
             site_extra: String::new(),
             panel_extra: String::new(),
             extra: String::new(),
+            limits: String::new(),
+            streams_per_session: 64,
         }
     }
 }
@@ -165,6 +171,10 @@ path = "{dir}/origin.db"
 [ops]
 listen = "127.0.0.1:0"
 
+[limits]
+streams_per_session = {streams_per_session}
+{limits}
+
 {extra}
 "#,
         dir = dir.display(),
@@ -175,6 +185,8 @@ listen = "127.0.0.1:0"
         reload = options.reload_secs,
         site_actions = options.site_actions,
         site_extra = options.site_extra,
+        streams_per_session = options.streams_per_session,
+        limits = options.limits,
         store_kind = options.store_kind,
         panel_extra = options
             .panel_extra
