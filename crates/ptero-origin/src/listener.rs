@@ -1,9 +1,11 @@
 //! Accepting connections with limits that a router layer cannot set: at most
 //! `max_connections` at once (more wait in the kernel's backlog), a deadline for each
-//! request head (hyper's header-read timeout, which also closes a connection that sends
-//! nothing), a write deadline (a peer that stops reading is cut once its socket stays
-//! full for `write_timeout`, so a stalled stream frees its memory), and TCP keep-alive so a
-//! vanished peer is noticed. Every request carries its peer address as `ConnectInfo`.
+//! request head (hyper's header-read timeout), a deadline for a connection's first bytes
+//! (hyper's protocol detection waits for them without one, so a connection that sends
+//! nothing would stay), a write deadline (a peer that stops reading is cut once its socket
+//! stays full for `write_timeout`, so a stalled stream frees its memory), and TCP
+//! keep-alive so a vanished peer is noticed. Every request carries its peer address as
+//! `ConnectInfo`.
 //!
 //! axum's own `serve` exposes none of these, hence this loop over hyper-util's builder.
 
@@ -97,7 +99,11 @@ pub async fn serve(
                         request.extensions_mut().insert(ConnectInfo(peer));
                         request
                     });
-            let io = TokioIo::new(WriteDeadline::new(stream, limits.write_timeout));
+            let io = TokioIo::new(Deadlines::new(
+                stream,
+                limits.header_read_timeout,
+                limits.write_timeout,
+            ));
             let connection = builder
                 .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
                 .into_owned();
@@ -129,18 +135,22 @@ fn tune(stream: &TcpStream) {
     let _ = socket.set_tcp_keepalive(&keepalive);
 }
 
-/// A stream whose writes fail with `TimedOut` once they have made no progress for
-/// `limit`: hyper then closes the connection.
-struct WriteDeadline<T> {
+/// A stream whose first read fails with `TimedOut` when no byte came within
+/// `first_bytes`, and whose writes fail so once they have made no progress for `limit`:
+/// hyper then closes the connection.
+struct Deadlines<T> {
     inner: T,
+    /// Armed until the first byte arrives.
+    first_read: Option<Pin<Box<Sleep>>>,
     limit: Duration,
     stalled: Option<Pin<Box<Sleep>>>,
 }
 
-impl<T> WriteDeadline<T> {
-    fn new(inner: T, limit: Duration) -> Self {
+impl<T> Deadlines<T> {
+    fn new(inner: T, first_bytes: Duration, limit: Duration) -> Self {
         Self {
             inner,
+            first_read: Some(Box::pin(tokio::time::sleep(first_bytes))),
             limit,
             stalled: None,
         }
@@ -162,17 +172,35 @@ impl<T> WriteDeadline<T> {
     }
 }
 
-impl<T: AsyncRead + Unpin> AsyncRead for WriteDeadline<T> {
+impl<T: AsyncRead + Unpin> AsyncRead for Deadlines<T> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        match polled {
+            Poll::Ready(Ok(())) if buf.filled().len() > before => {
+                self.first_read = None;
+                Poll::Ready(Ok(()))
+            }
+            Poll::Pending => match self.first_read.as_mut() {
+                Some(deadline) => match deadline.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        "the peer sent nothing",
+                    ))),
+                    Poll::Pending => Poll::Pending,
+                },
+                None => Poll::Pending,
+            },
+            other => other,
+        }
     }
 }
 
-impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
+impl<T: AsyncWrite + Unpin> AsyncWrite for Deadlines<T> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -222,3 +250,56 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<T> {
 
 /// `SocketAddr` of the peer, for handlers (`ConnectInfo` is inserted for every request).
 pub type Peer = ConnectInfo<SocketAddr>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    #[tokio::test]
+    async fn a_peer_that_stops_reading_is_cut_once_its_socket_stays_full() {
+        let (near, _far) = tokio::io::duplex(1024);
+        let mut guarded = Deadlines::new(near, Duration::from_secs(60), Duration::from_millis(200));
+        let chunk = [0u8; 512];
+        let started = std::time::Instant::now();
+        let error = loop {
+            match tokio::time::timeout(Duration::from_secs(5), guarded.write(&chunk)).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => break error,
+                Err(_) => panic!("the write stalled without the deadline"),
+            }
+        };
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert!(started.elapsed() >= Duration::from_millis(200));
+    }
+
+    #[tokio::test]
+    async fn a_peer_that_reads_in_time_keeps_its_connection() {
+        let (near, mut far) = tokio::io::duplex(1024);
+        let mut guarded = Deadlines::new(near, Duration::from_secs(60), Duration::from_millis(300));
+        let reader = tokio::spawn(async move {
+            let mut sink = [0u8; 256];
+            let mut total = 0;
+            while total < 16 * 1024 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                total += far.read(&mut sink).await.expect("read");
+            }
+        });
+        for _ in 0..32 {
+            guarded
+                .write_all(&[1u8; 512])
+                .await
+                .expect("a slow but steady reader is fine");
+        }
+        reader.await.expect("reader");
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_sends_nothing_times_out_on_its_first_read() {
+        let (near, _far) = tokio::io::duplex(64);
+        let mut guarded = Deadlines::new(near, Duration::from_millis(100), Duration::from_secs(60));
+        let mut buffer = [0u8; 8];
+        let error = guarded.read(&mut buffer).await.expect_err("times out");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+    }
+}

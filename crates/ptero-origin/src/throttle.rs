@@ -120,13 +120,15 @@ impl Throttles {
     /// `X-Forwarded-For` (the one the proxy in front of the origin added).
     pub fn client_ip(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         if self.trust_forwarded_for {
+            // The rightmost entry is the one the proxy added; those left of it are the
+            // client's to write, so they are never read.
             let forwarded = headers
                 .get_all("x-forwarded-for")
                 .iter()
-                .filter_map(|value| value.to_str().ok())
-                .flat_map(|value| value.split(','))
-                .filter_map(|entry| entry.trim().parse::<IpAddr>().ok())
-                .last();
+                .next_back()
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.rsplit(',').next())
+                .and_then(|entry| entry.trim().parse::<IpAddr>().ok());
             if forwarded.is_some() {
                 return forwarded;
             }

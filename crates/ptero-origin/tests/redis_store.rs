@@ -254,3 +254,55 @@ async fn a_released_claim_can_be_claimed_again_by_another_instance() {
     a.release_claim("lease", "u2").await.expect("release");
     assert!(b.claim_jti("lease", "u2", 100, 12).await.expect("claim"));
 }
+
+#[tokio::test]
+async fn sign_out_site_revocation_peeks_and_audit_retention_work_across_instances() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    let mut other = session("https://a.example", 100);
+    other.site = "https://other-site.example".to_owned();
+    a.put_session("s1", session("https://a.example", 100))
+        .await
+        .expect("put");
+    a.put_session("s2", other).await.expect("put");
+    a.put_session("s3", session("https://a.example", 100))
+        .await
+        .expect("put");
+    assert!(b.delete_session("s3").await.expect("delete"));
+    assert_eq!(
+        b.revoke_site("https://shop.example.com")
+            .await
+            .expect("revoke"),
+        1
+    );
+    assert!(a.session("s1", 1).await.expect("read").is_none());
+    assert!(a.session("s2", 1).await.expect("read").is_some());
+
+    a.put_ticket("t", ticket(100)).await.expect("ticket");
+    assert!(matches!(
+        b.peek_ticket("t", 10).await.expect("peek"),
+        TicketTake::Taken(_)
+    ));
+    assert!(matches!(
+        b.take_ticket("t", 10).await.expect("take"),
+        TicketTake::Taken(_)
+    ));
+    assert_eq!(
+        a.peek_ticket("t", 10).await.expect("peek"),
+        TicketTake::Used
+    );
+
+    for at in 1..=10 {
+        a.append_audit(audit(at, AuditAction::Power))
+            .await
+            .expect("audit");
+    }
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    b.trim_audit(5, wall - 3600).await.expect("trim by count");
+    assert_eq!(a.recent_audit(100).await.expect("audit").len(), 5);
+    b.trim_audit(100, wall + 10).await.expect("trim by age");
+    assert!(a.recent_audit(100).await.expect("audit").is_empty());
+}

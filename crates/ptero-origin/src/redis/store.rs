@@ -254,15 +254,14 @@ impl Store for RedisStore {
         Box::pin(async move {
             // Stream ids are milliseconds of the wall clock: MINID drops what is older.
             let mut pipe = ::redis::pipe();
+            // Exact trims (no `~`): this runs once a minute, and the bound is the point.
             pipe.cmd("XTRIM")
                 .arg(audit_key())
                 .arg("MAXLEN")
-                .arg("~")
                 .arg(keep)
                 .cmd("XTRIM")
                 .arg(audit_key())
                 .arg("MINID")
-                .arg("~")
                 .arg(before.saturating_mul(1000));
             let (over, old): (u64, u64) = pipe
                 .query_async(&mut self.connection())
