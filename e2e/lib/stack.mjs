@@ -38,6 +38,7 @@ reload_interval_secs = 1
 issuer = "e2e"
 algorithm = "HS256"
 actions = ["start", "stop", "restart", "kill", "console", "sso"]
+emails_verified = true
 [static]
 app_dir = "${repo}dist"
 card_dir = "${repo}dist/card"

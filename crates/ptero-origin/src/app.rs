@@ -14,7 +14,6 @@ use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -69,7 +68,11 @@ pub fn app(state: AppState) -> Router {
             HeaderName::from_static("cross-origin-resource-policy"),
             "cross-origin",
         ))
-        .service(ServeDir::new(&config.static_files.card_dir));
+        .service(
+            Router::new()
+                .fallback(routes::app_files::card)
+                .with_state(state.clone()),
+        );
     // The app: its own files only, `index.html` with its CSP (routes::app_files).
     let spa = Router::new()
         .fallback(routes::app_files::serve)

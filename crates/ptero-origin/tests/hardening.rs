@@ -423,6 +423,14 @@ async fn every_kind_of_answer_carries_its_browser_hardening_headers() {
         "the app folder served a binary"
     );
 
+    // Found by the HTTP fuzzer: a NUL in a card path was a 500 from the file service.
+    for odd in [
+        "/card/%00/x.js",
+        "/card/..%2f..%2fptero-origin.toml",
+        "/card/bin",
+    ] {
+        assert_eq!(harness.open(odd).await.status(), 404, "{odd}");
+    }
     let card = harness.open("/card/ptero-server-card.js").await;
     assert_eq!(card.headers()["x-content-type-options"], "nosniff");
     assert_eq!(

@@ -38,8 +38,9 @@ const APP_FILES: [&str; 10] = [
     "txt",
 ];
 
-/// The file `path` names in `dir`, when it is one of the app's.
-fn app_file(dir: &Path, path: &str) -> Option<PathBuf> {
+/// The file `path` names in `dir`, when it is one of the app's (the card's folder is
+/// served by the same rule).
+pub fn app_file(dir: &Path, path: &str) -> Option<PathBuf> {
     let name = path.strip_prefix('/')?;
     let extension = name.rsplit_once('.')?.1;
     let plain = !name.is_empty()
@@ -109,6 +110,21 @@ async fn index(dir: &Path) -> Response {
         headers.insert(CONTENT_SECURITY_POLICY, policy);
     }
     response
+}
+
+/// `/card/*`: the card's module script and wasm, by the same rule as the app's files;
+/// anything else is a plain 404.
+pub async fn card(State(state): State<AppState>, request: Request) -> Response {
+    let dir = &state.config.static_files.card_dir;
+    // `nest_service` hands the path on without its `/card` prefix.
+    let path = request.uri().path().to_owned();
+    match app_file(dir, &path) {
+        Some(file) => match ServeFile::new(file).oneshot(request).await {
+            Ok(response) => response.map(Body::new),
+            Err(never) => match never {},
+        },
+        None => (StatusCode::NOT_FOUND, "no such card file\n").into_response(),
+    }
 }
 
 /// The fallback service of the router.
