@@ -20,6 +20,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::AppError;
+use crate::rate_limit::{RateLimiter as SharedWindow, Refusal};
+use crate::redis::Redis;
 
 /// The ceiling until the panel has announced its limit: half of Pterodactyl 1.12.0's
 /// 120 a minute, the lowest limit panels in the field have.
@@ -32,10 +34,15 @@ pub const CEILING_UNTIL_KNOWN: u32 = 60;
 /// that would wait longer than the request timeout is refused instead.
 ///
 /// governor's limiters cannot change their quota, so a new announced limit replaces them.
+///
+/// In a cluster the minute's count is kept in Redis as well, so all instances together stay
+/// under it (each alone would otherwise spend the whole of it).
 #[derive(Debug)]
 pub struct Ceiling {
     configured: Option<u32>,
     state: Mutex<CeilingState>,
+    /// Set in a cluster: the instances' shared count.
+    redis: Option<Redis>,
     /// Upstream requests sent, all keys (metrics and tests).
     pub sent: AtomicU64,
 }
@@ -44,16 +51,24 @@ pub struct Ceiling {
 struct CeilingState {
     per_minute: u32,
     limiters: HashMap<String, Arc<DefaultDirectRateLimiter>>,
+    shared: HashMap<String, Arc<SharedWindow>>,
 }
 
 impl Ceiling {
     pub fn new(configured: Option<u32>) -> Self {
+        Self::with_redis(configured, None)
+    }
+
+    /// A ceiling shared by the instances that share `redis`.
+    pub fn with_redis(configured: Option<u32>, redis: Option<Redis>) -> Self {
         Self {
             configured,
             state: Mutex::new(CeilingState {
                 per_minute: configured.unwrap_or(CEILING_UNTIL_KNOWN),
                 limiters: HashMap::new(),
+                shared: HashMap::new(),
             }),
+            redis,
             sent: AtomicU64::new(0),
         }
     }
@@ -79,20 +94,54 @@ impl Ceiling {
         }))
     }
 
+    fn shared(&self, key: &str) -> Option<Arc<SharedWindow>> {
+        let redis = self.redis.as_ref()?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let per_minute = state.per_minute;
+        Some(Arc::clone(
+            state.shared.entry(key.to_owned()).or_insert_with(|| {
+                Arc::new(SharedWindow::shared_as(
+                    &format!("ceiling:{key}"),
+                    per_minute,
+                    redis.clone(),
+                ))
+            }),
+        ))
+    }
+
     /// Waits for `key`'s turn, at most `wait`.
     pub async fn acquire(&self, key: &str, wait: Duration) -> Result<(), AppError> {
-        let limiter = self.limiter(key);
-        if tokio::time::timeout(wait, limiter.until_ready())
-            .await
-            .is_err()
-        {
-            return Err(AppError::Throttled {
+        let shared = self.shared(key);
+        let turn = async {
+            // One instance smooths its own requests; a cluster counts the minute in Redis
+            // for all instances together (the panel counts per minute too).
+            let Some(shared) = shared else {
+                self.limiter(key).until_ready().await;
+                return Ok(());
+            };
+            loop {
+                match shared.check().await {
+                    Ok(()) => return Ok(()),
+                    Err(Refusal::Wait(seconds)) => {
+                        tokio::time::sleep(Duration::from_secs(seconds.min(5))).await;
+                    }
+                    Err(Refusal::Unavailable(problem)) => {
+                        return Err(AppError::StoreUnavailable(problem))
+                    }
+                }
+            }
+        };
+        match tokio::time::timeout(wait, turn).await {
+            Ok(Ok(())) => {
+                self.sent.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(AppError::Throttled {
                 retry_after_secs: wait.as_secs().max(1),
                 message: "the origin is holding its requests to the panel under the panel's rate limit, and this one would wait too long: try again shortly".to_owned(),
-            });
+            }),
         }
-        self.sent.fetch_add(1, Ordering::Relaxed);
-        Ok(())
     }
 
     /// The panel said its limit: follow half of it, unless one is configured.
@@ -110,6 +159,7 @@ impl Ceiling {
             );
             state.per_minute = next;
             state.limiters.clear();
+            state.shared.clear();
         }
     }
 }

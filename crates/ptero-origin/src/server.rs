@@ -128,7 +128,10 @@ fn build_state_clustered(
         config.panel.url.clone(),
         config.panel.client_key.clone(),
         config.limits.request_timeout,
-        Arc::new(Ceiling::new(config.limits.upstream_per_minute)),
+        Arc::new(Ceiling::with_redis(
+            config.limits.upstream_per_minute,
+            cluster.as_ref().map(|member| member.redis().clone()),
+        )),
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
     // A cluster spends the pass-through's budget once, not once per instance.

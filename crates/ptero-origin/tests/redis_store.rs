@@ -306,3 +306,34 @@ async fn sign_out_site_revocation_peeks_and_audit_retention_work_across_instance
     b.trim_audit(100, wall + 10).await.expect("trim by age");
     assert!(a.recent_audit(100).await.expect("audit").is_empty());
 }
+
+#[tokio::test]
+async fn instances_sharing_redis_share_one_upstream_ceiling() {
+    use ptero_origin::panel::Ceiling;
+    use std::time::Duration;
+    let server = RedisServer::start();
+    let connect = || async {
+        let (redis, _pushes) = Redis::connect(&server.address()).await.expect("redis");
+        Ceiling::with_redis(Some(10), Some(redis))
+    };
+    let (a, b) = (connect().await, connect().await);
+    let short = Duration::from_millis(300);
+    for turn in 0..10 {
+        let ceiling = if turn % 2 == 0 { &a } else { &b };
+        ceiling
+            .acquire("ptlc_SbxAdmin001", short)
+            .await
+            .expect("within the ceiling");
+    }
+    // The minute's 10 are spent between the two: neither may send an eleventh.
+    for ceiling in [&a, &b] {
+        assert!(
+            ceiling.acquire("ptlc_SbxAdmin001", short).await.is_err(),
+            "an instance spent the ceiling again on its own"
+        );
+    }
+    // Another key has its own.
+    a.acquire("ptlc_SbxAlice001", short)
+        .await
+        .expect("another key");
+}
