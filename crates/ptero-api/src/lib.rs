@@ -10,6 +10,7 @@
 //!   [`ServerId`] ([`identifier`]), [`Origin`] ([`origin_parse`], with [`punycode`]) and
 //!   the exact [`OriginAllowList`] ([`allowlist`]).
 //! - The Wings websocket codec: [`ws`].
+//! - Noticing crashes, stops and high use from what a watcher sees: [`alerts`].
 //! - The Client API routes the origin's pass-through forwards: [`client_routes`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
 //! - The origin server's public API: [`origin`] (not re-exported at the root; its
@@ -19,6 +20,7 @@
 //! Most types are re-exported at the crate root.
 
 pub mod account;
+pub mod alerts;
 pub mod allowlist;
 pub mod application;
 pub mod claims;
