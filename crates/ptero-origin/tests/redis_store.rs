@@ -10,8 +10,8 @@ use std::sync::Arc;
 use ptero_api::{Action, ServerId};
 use ptero_origin::redis::{Redis, RedisStore};
 use ptero_origin::store::{
-    AuditAction, AuditEntry, PanelIdentity, SealedKey, Session, SsoTicketRecord, Store, TicketTake,
-    TICKET_MEMORY_SECS,
+    AlertRecord, AuditAction, AuditEntry, Delivery, PanelIdentity, SealedKey, Session,
+    SsoTicketRecord, Store, TicketTake, TICKET_MEMORY_SECS,
 };
 use redis_server::RedisServer;
 
@@ -25,7 +25,7 @@ async fn instance(server: &RedisServer) -> RedisStore {
 
 #[path = "support/store_fixtures.rs"]
 mod fixtures;
-use fixtures::{audit, session, ticket};
+use fixtures::{audit, delivery, session, ticket};
 
 #[tokio::test]
 async fn a_jti_is_claimed_once_across_instances_until_it_expires() {
@@ -336,4 +336,53 @@ async fn instances_sharing_redis_share_one_upstream_ceiling() {
     a.acquire("ptlc_SbxAlice001", short)
         .await
         .expect("another key");
+}
+
+/// The outbox seen from two instances: the same alert is queued once, a claim by one keeps
+/// the other off it, and a retry is visible to both.
+async fn outbox_pair(server: &RedisServer) -> Vec<(&'static str, Box<dyn Store>)> {
+    vec![
+        ("first", Box::new(instance(server).await)),
+        ("second", Box::new(instance(server).await)),
+    ]
+}
+
+#[tokio::test]
+async fn the_outbox_is_shared_by_instances() {
+    let server = RedisServer::start();
+    let stores = outbox_pair(&server).await;
+    let (a, b) = (&stores[0].1, &stores[1].1);
+    assert!(a.enqueue_delivery(delivery("d1", 10)).await.expect("queue"));
+    assert!(
+        !b.enqueue_delivery(delivery("d1", 10)).await.expect("queue"),
+        "queued once"
+    );
+    assert_eq!(
+        b.claim_deliveries(10, 30, 10).await.expect("claim").len(),
+        1
+    );
+    assert!(
+        a.claim_deliveries(11, 30, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "claimed by b"
+    );
+    b.finish_delivery("d1", Some((50, 1, "timeout".to_owned())))
+        .await
+        .expect("retry");
+    assert_eq!(
+        a.pending_deliveries(10).await.expect("pending")[0].attempts,
+        1
+    );
+    assert_eq!(
+        a.claim_deliveries(50, 30, 10).await.expect("claim").len(),
+        1
+    );
+    a.finish_delivery("d1", None).await.expect("delivered");
+    assert!(b.pending_deliveries(10).await.expect("pending").is_empty());
+    assert!(
+        !b.enqueue_delivery(delivery("d1", 10)).await.expect("queue"),
+        "never again"
+    );
 }

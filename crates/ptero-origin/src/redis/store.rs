@@ -11,6 +11,9 @@
 //!   `tickets`: a sorted set of tickets by when they are forgotten, for `purge`.
 //! - `audit`: a stream (`XADD … MAXLEN ~`), one JSON entry per item.
 //! - `sealed-key:{panel user id}`: a hash of the sealed key's fields (bytes as they are).
+//! - `outbox:{id}`: a delivery as JSON; `outbox-due`: a sorted set of undelivered ids by
+//!   their next attempt (claims move them forward); `outbox-seen:{id}`: that the id was
+//!   queued once (kept a week), so the same alert is never queued twice.
 //!
 //! Expiry is decided by the caller's `now`, as the trait asks: records keep their expiry
 //! as data and the checks compare it in one atomic step (a script where a check and a
@@ -25,7 +28,7 @@ use futures_util::future::BoxFuture;
 
 use super::{Redis, PREFIX};
 use crate::store::{
-    decode, encode, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError,
+    decode, encode, AuditEntry, Delivery, SealedKey, Session, SsoTicketRecord, Store, StoreError,
     StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
@@ -79,6 +82,32 @@ redis.call('HSET', KEYS[1], 'used', '1')
 return {'taken', fields[1]}
 ";
 
+/// Queues a delivery once. KEYS: seen, record, due. ARGV: json, next_at, seen seconds.
+const ENQUEUE: &str = r"
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) == false then
+  return 0
+end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], KEYS[2])
+return 1
+";
+
+/// Claims up to ARGV[3] due deliveries at ARGV[1] until ARGV[2]; answers their JSON.
+const CLAIM: &str = r"
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local claimed = {}
+for _, key in ipairs(due) do
+  local json = redis.call('GET', key)
+  if json then
+    redis.call('ZADD', KEYS[1], ARGV[2], key)
+    table.insert(claimed, json)
+  else
+    redis.call('ZREM', KEYS[1], key)
+  end
+end
+return claimed
+";
+
 /// Forgets the tickets whose memory ends by ARGV[1]; ARGV[2] is the ticket key prefix.
 const PURGE_TICKETS: &str = r"
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -96,6 +125,8 @@ pub struct RedisStore {
     claim_jti: Script,
     take_ticket: Script,
     purge_tickets: Script,
+    enqueue: Script,
+    claim: Script,
 }
 
 fn session_key(token: &str) -> String {
@@ -125,6 +156,17 @@ fn tickets_key() -> String {
 fn audit_key() -> String {
     format!("{PREFIX}audit")
 }
+
+fn outbox_key(id: &str) -> String {
+    format!("{PREFIX}outbox:{id}")
+}
+
+fn outbox_due_key() -> String {
+    format!("{PREFIX}outbox-due")
+}
+
+/// How long an id is remembered as queued.
+const OUTBOX_SEEN_SECS: u64 = 7 * 24 * 3600;
 
 fn sealed_key(panel_user_id: u64) -> String {
     format!("{PREFIX}sealed-key:{panel_user_id}")
@@ -159,6 +201,8 @@ impl RedisStore {
             claim_jti: Script::new(CLAIM_JTI),
             take_ticket: Script::new(TAKE_TICKET),
             purge_tickets: Script::new(PURGE_TICKETS),
+            enqueue: Script::new(ENQUEUE),
+            claim: Script::new(CLAIM),
         }
     }
 
@@ -504,6 +548,123 @@ impl Store for RedisStore {
                 .await
                 .map_err(|error| self.fail(&error))?;
             Ok(deleted > 0)
+        })
+    }
+
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(async move {
+            let json = encode("a delivery", &delivery)?;
+            let added: i64 = self
+                .enqueue
+                .key(format!("{PREFIX}outbox-seen:{}", delivery.id))
+                .key(outbox_key(&delivery.id))
+                .key(outbox_due_key())
+                .arg(json)
+                .arg(delivery.next_at)
+                .arg(OUTBOX_SEEN_SECS)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(added == 1)
+        })
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        Box::pin(async move {
+            let claimed: Vec<String> = self
+                .claim
+                .key(outbox_due_key())
+                .arg(now)
+                .arg(now + lease_secs)
+                .arg(limit)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            claimed
+                .iter()
+                .map(|json| {
+                    let mut delivery: Delivery = decode("a delivery", json)?;
+                    delivery.next_at = now + lease_secs;
+                    Ok(delivery)
+                })
+                .collect()
+        })
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let key = outbox_key(id);
+            let mut connection = self.connection();
+            match retry {
+                None => {
+                    let mut pipe = ::redis::pipe();
+                    pipe.atomic()
+                        .zrem(outbox_due_key(), &key)
+                        .ignore()
+                        .del(&key)
+                        .ignore();
+                    pipe.query_async::<()>(&mut connection)
+                        .await
+                        .map_err(|error| self.fail(&error))
+                }
+                Some((at, attempts, error)) => {
+                    let json: Option<String> = connection
+                        .get(&key)
+                        .await
+                        .map_err(|error| self.fail(&error))?;
+                    let Some(json) = json else {
+                        return Ok(());
+                    };
+                    let mut delivery: Delivery = decode("a delivery", &json)?;
+                    delivery.attempts = attempts;
+                    delivery.next_at = at;
+                    delivery.last_error = Some(error);
+                    let mut pipe = ::redis::pipe();
+                    pipe.atomic()
+                        .set(&key, encode("a delivery", &delivery)?)
+                        .ignore()
+                        .zadd(outbox_due_key(), &key, at)
+                        .ignore();
+                    pipe.query_async::<()>(&mut connection)
+                        .await
+                        .map_err(|error| self.fail(&error))
+                }
+            }
+        })
+    }
+
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        Box::pin(async move {
+            let mut connection = self.connection();
+            let keys: Vec<String> = connection
+                .zrange(
+                    outbox_due_key(),
+                    0,
+                    isize::try_from(limit).unwrap_or(isize::MAX) - 1,
+                )
+                .await
+                .map_err(|error| self.fail(&error))?;
+            let mut pending = Vec::new();
+            for key in keys {
+                let json: Option<String> = connection
+                    .get(&key)
+                    .await
+                    .map_err(|error| self.fail(&error))?;
+                if let Some(json) = json {
+                    pending.push(decode("a delivery", &json)?);
+                }
+            }
+            pending.sort_by_key(|delivery: &Delivery| delivery.created_at);
+            Ok(pending)
         })
     }
 

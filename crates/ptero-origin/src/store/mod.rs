@@ -147,6 +147,35 @@ pub struct AuditEntry {
     pub outcome: String,
 }
 
+/// An alert as it is delivered: the same record for every target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRecord {
+    /// `crash`, `unexpected_stop`, … (`ptero_api::alerts::AlertKind`).
+    pub kind: String,
+    pub server: String,
+    pub server_name: String,
+    /// Unix milliseconds.
+    pub at_ms: u64,
+    pub detail: String,
+}
+
+/// One alert on its way to one target, kept until it is delivered (the durable outbox).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The idempotency key: the same alert for the same target is queued once, and the
+    /// receiver sees it in `Idempotency-Key` on every attempt.
+    pub id: String,
+    /// The target's name (`[alerts.targets.NAME]`).
+    pub target: String,
+    pub alert: AlertRecord,
+    pub attempts: u32,
+    /// Unix seconds of the next attempt (of the claim's end while one is under way).
+    pub next_at: u64,
+    pub created_at: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
 /// A per-user client key, encrypted (see `crate::keys`): only the origin's encryption
 /// key opens it.
 #[derive(Clone, PartialEq, Eq)]
@@ -269,6 +298,29 @@ pub trait Store: Send + Sync + 'static {
 
     /// `true` when there was one.
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Queues `delivery` unless one with its id was ever queued; `false` for a duplicate.
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Up to `limit` deliveries due at `now`, each claimed until `now + lease_secs` so no
+    /// other instance takes it meanwhile. Must be atomic.
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>>;
+
+    /// Done with `id`: delivered (`retry_at` `None`) or to be tried again at `retry_at`,
+    /// with its new attempt count and error. A delivered id is never queued again.
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Deliveries not yet delivered (queued or retrying), oldest first.
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>>;
 
     /// Drops expired sessions, jti records and tickets (used tickets are kept a while
     /// past their expiry, so a replay is told "already used").

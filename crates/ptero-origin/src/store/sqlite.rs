@@ -11,12 +11,12 @@ use futures_util::future::BoxFuture;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    decode, encode, AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store,
+    decode, encode, AuditAction, AuditEntry, Delivery, SealedKey, Session, SsoTicketRecord, Store,
     StoreError, StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
 /// The schema this code writes; older files are migrated up to it.
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 /// Version 2 keeps sessions and tickets under the SHA-256 of their token (the `token` and
 /// `ticket` columns hold that key now) and each session's site. Version 1 rows held the
@@ -26,6 +26,19 @@ DELETE FROM sessions;
 DELETE FROM sso_tickets;
 ALTER TABLE sessions ADD COLUMN site TEXT;
 CREATE INDEX sessions_site ON sessions (site);
+";
+
+/// Version 3 adds the alerts' outbox: one row per alert and target until delivered (then
+/// `delivered_at` is set and the row stays, so the same id is never queued twice).
+const SCHEMA_V3: &str = "
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    body TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (delivered_at, next_at);
 ";
 
 const SCHEMA_V1: &str = "
@@ -215,6 +228,11 @@ fn migrate(connection: &mut Connection) -> StoreResult<()> {
         transaction
             .execute_batch(SCHEMA_V2)
             .map_err(failed("migrating the schema to version 2"))?;
+    }
+    if version < 3 {
+        transaction
+            .execute_batch(SCHEMA_V3)
+            .map_err(failed("migrating the schema to version 3"))?;
     }
     if version < SCHEMA_VERSION {
         transaction
@@ -542,6 +560,109 @@ impl Store for SqliteStore {
                 )
                 .map_err(failed("deleting a sealed key"))?;
             Ok(deleted > 0)
+        })
+    }
+
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
+        self.run(move |connection| {
+            let body = encode("a delivery", &delivery)?;
+            let added = connection
+                .execute(
+                    "INSERT OR IGNORE INTO outbox (id, next_at, created_at, body) VALUES (?1, ?2, ?3, ?4)",
+                    params![delivery.id, int(delivery.next_at), int(delivery.created_at), body],
+                )
+                .map_err(failed("queueing a delivery"))?;
+            Ok(added == 1)
+        })
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "UPDATE outbox SET next_at = ?1 WHERE id IN (
+                        SELECT id FROM outbox WHERE delivered_at IS NULL AND next_at <= ?2
+                        ORDER BY next_at, created_at LIMIT ?3)
+                     RETURNING body",
+                )
+                .map_err(failed("claiming deliveries"))?;
+            let bodies = statement
+                .query_map(
+                    params![int(now + lease_secs), int(now), int(limit as u64)],
+                    |row| row.get::<_, String>(0),
+                )
+                .map_err(failed("claiming deliveries"))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(failed("claiming deliveries"))?;
+            bodies
+                .iter()
+                .map(|body| {
+                    let mut delivery: Delivery = decode("a delivery", body)?;
+                    delivery.next_at = now + lease_secs;
+                    Ok(delivery)
+                })
+                .collect()
+        })
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let id = id.to_owned();
+        self.run(move |connection| {
+            match retry {
+                None => connection
+                    .execute(
+                        "UPDATE outbox SET delivered_at = strftime('%s','now') WHERE id = ?1",
+                        [id],
+                    )
+                    .map_err(failed("recording a delivery"))?,
+                Some((at, attempts, error)) => {
+                    let body: Option<String> = connection
+                        .query_row("SELECT body FROM outbox WHERE id = ?1", [&id], |row| {
+                            row.get(0)
+                        })
+                        .optional()
+                        .map_err(failed("reading a delivery"))?;
+                    let Some(body) = body else {
+                        return Ok(());
+                    };
+                    let mut delivery: Delivery = decode("a delivery", &body)?;
+                    delivery.attempts = attempts;
+                    delivery.next_at = at;
+                    delivery.last_error = Some(error);
+                    connection
+                        .execute(
+                            "UPDATE outbox SET next_at = ?1, body = ?2 WHERE id = ?3",
+                            params![int(at), encode("a delivery", &delivery)?, id],
+                        )
+                        .map_err(failed("rescheduling a delivery"))?
+                }
+            };
+            Ok(())
+        })
+    }
+
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT body FROM outbox WHERE delivered_at IS NULL ORDER BY created_at LIMIT ?1",
+                )
+                .map_err(failed("reading the outbox"))?;
+            let bodies = statement
+                .query_map([int(limit as u64)], |row| row.get::<_, String>(0))
+                .map_err(failed("reading the outbox"))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(failed("reading the outbox"))?;
+            bodies.iter().map(|body| decode("a delivery", body)).collect()
         })
     }
 

@@ -4,7 +4,7 @@ use super::*;
 
 #[path = "../../tests/support/store_fixtures.rs"]
 mod fixtures;
-use fixtures::{audit, session, ticket};
+use fixtures::{audit, delivery, session, ticket};
 
 fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
     vec![
@@ -319,5 +319,88 @@ async fn the_audit_log_keeps_its_count_and_age() {
             .map(|entry| entry.at)
             .collect();
         assert_eq!(kept, vec![10, 9, 8, 7, 6], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_outbox_delivers_each_alert_once_and_keeps_what_failed() {
+    for (name, store) in stores() {
+        assert!(
+            store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}"
+        );
+        assert!(
+            !store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}: duplicate"
+        );
+        assert!(
+            store
+                .claim_deliveries(5, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}: not due"
+        );
+        let claimed = store.claim_deliveries(10, 30, 10).await.expect(name);
+        assert_eq!(claimed.len(), 1, "{name}");
+        assert!(
+            store
+                .claim_deliveries(11, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}: leased"
+        );
+        store
+            .finish_delivery("d1", Some((50, 1, "connection refused".to_owned())))
+            .await
+            .expect(name);
+        let pending = store.pending_deliveries(10).await.expect(name);
+        assert_eq!(pending.len(), 1, "{name}");
+        assert_eq!(pending[0].attempts, 1, "{name}");
+        assert_eq!(
+            pending[0].last_error.as_deref(),
+            Some("connection refused"),
+            "{name}"
+        );
+        assert!(
+            store
+                .claim_deliveries(49, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_deliveries(50, 30, 10).await.expect(name).len(),
+            1,
+            "{name}"
+        );
+        store.finish_delivery("d1", None).await.expect(name);
+        assert!(
+            store.pending_deliveries(10).await.expect(name).is_empty(),
+            "{name}"
+        );
+        assert!(
+            store
+                .claim_deliveries(1000, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}"
+        );
+        assert!(
+            !store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}: delivered once"
+        );
     }
 }
