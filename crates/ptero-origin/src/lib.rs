@@ -11,6 +11,7 @@
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
 pub mod access;
+pub mod alerts;
 pub mod app;
 pub mod application;
 pub mod audit;

@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::access::Access;
+use crate::alerts::Alerts;
 use crate::app::{app, ops_app};
 use crate::application::Application;
 use crate::auth::now;
@@ -163,7 +164,13 @@ fn build_state_clustered(
         _ => None,
     };
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
+    let alerts = Arc::new(Alerts::new(
+        config.alerts.clone(),
+        Arc::clone(&store),
+        Arc::clone(&metrics),
+    ));
     Ok(AppState {
+        alerts,
         throttles: Arc::new(Throttles::new(&config.limits.throttle)),
         reads: Arc::new(Reads::new(config.stream.poll_interval)),
         access: Arc::new(Access::default()),
@@ -224,6 +231,25 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     )
     .await;
     let mut background = vec![tokio::spawn(purge_loop(state.clone()))];
+    if !state.config.alerts.targets.is_empty() {
+        background.push(tokio::spawn(crate::alerts::deliver::run(
+            Arc::clone(&state.alerts),
+            state.panel.http().clone(),
+            Duration::from_secs(1),
+        )));
+    }
+    // Servers the alert rules name stay watched with no viewer, for the origin's life.
+    let ruled = crate::alerts::keep_watched(&state.hub, &state.alerts);
+    if !ruled.is_empty() {
+        tracing::info!(
+            servers = ruled.len(),
+            "watching the servers alert rules name"
+        );
+        background.push(tokio::spawn(async move {
+            let _held = ruled;
+            std::future::pending::<()>().await;
+        }));
+    }
     if let Some(path) = state.config.path.clone() {
         background.push(tokio::spawn(reload_loop(state.clone(), path)));
     }

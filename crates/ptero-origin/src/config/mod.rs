@@ -5,6 +5,7 @@
 //! secrets and lays environment variables over it), deserialize the raw shape
 //! ([`raw`]), then resolve files and keys into the checked [`Config`] ([`resolve`]).
 
+pub mod alerts;
 pub mod edit;
 mod overlay;
 mod raw;
@@ -55,6 +56,8 @@ pub struct Config {
     /// Where `/metrics`, `/readyz` and `/healthz` are served: never on the public
     /// listener (only `/healthz` is there too).
     pub ops_listen: SocketAddr,
+    /// Alert targets and rules (`[alerts]`).
+    pub alerts: alerts::AlertsConfig,
 }
 
 /// The panel and the origin's keys there.

@@ -33,6 +33,7 @@ pub struct RawConfig {
     pub keys: Option<RawKeys>,
     #[serde(default)]
     pub ops: RawOps,
+    pub alerts: Option<super::alerts::RawAlerts>,
 }
 
 /// The operations listener: `/metrics`, `/readyz`, `/healthz`.

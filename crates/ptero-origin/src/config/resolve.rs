@@ -116,6 +116,8 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         sites.insert(site.issuer.clone(), site);
     }
 
+    let alerts = super::alerts::resolve(raw.alerts, &sites)?;
+
     let limits = Limits {
         request_timeout: Duration::from_secs(raw.limits.request_timeout_secs.max(1)),
         body_bytes: raw.limits.body_bytes.max(1024),
@@ -180,6 +182,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         sso,
         encryption_key,
         ops_listen,
+        alerts,
     })
 }
 

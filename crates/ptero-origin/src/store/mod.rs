@@ -97,6 +97,10 @@ pub enum AuditAction {
     Sso,
     KeyProvisioned,
     KeyRevoked,
+    /// An alert reached its target.
+    AlertDelivered,
+    /// An alert's delivery failed (it is retried) or was given up.
+    AlertFailed,
 }
 
 impl AuditAction {
@@ -107,6 +111,8 @@ impl AuditAction {
             AuditAction::Sso => "sso",
             AuditAction::KeyProvisioned => "key_provisioned",
             AuditAction::KeyRevoked => "key_revoked",
+            AuditAction::AlertDelivered => "alert_delivered",
+            AuditAction::AlertFailed => "alert_failed",
         }
     }
 
@@ -117,6 +123,8 @@ impl AuditAction {
             AuditAction::Sso,
             AuditAction::KeyProvisioned,
             AuditAction::KeyRevoked,
+            AuditAction::AlertDelivered,
+            AuditAction::AlertFailed,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
