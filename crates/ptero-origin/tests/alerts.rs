@@ -294,3 +294,42 @@ async fn alerts_test_sends_a_sample_of_every_kind_to_every_target() {
     );
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_stop_asked_for_through_a_card_is_no_crash() {
+    let (receiver, addr) = start_receiver().await;
+    let harness = alert_harness(addr).await;
+    let server = ServerId::parse(RUNNING).expect("id");
+    let alerts = &harness.origin.state().alerts;
+    alerts
+        .observe(
+            &server,
+            "Survival",
+            now() * 1000,
+            Observation::State(PowerState::Running),
+        )
+        .await;
+    let grant = harness.session(&[RUNNING], &["stop"]).await;
+    let stop = harness
+        .post(
+            &format!("/v1/servers/{RUNNING}/power"),
+            &grant.session,
+            serde_json::json!({"signal": "stop"}),
+        )
+        .send()
+        .await
+        .expect("power");
+    assert_eq!(stop.status(), 204);
+    // Running straight to offline would be a crash, had nobody asked for the stop.
+    alerts
+        .observe(
+            &server,
+            "Survival",
+            now() * 1000 + 50,
+            Observation::State(PowerState::Offline),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(receiver.seen().is_empty(), "{:?}", receiver.seen());
+    harness.stop().await;
+}

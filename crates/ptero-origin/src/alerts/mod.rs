@@ -50,6 +50,8 @@ pub struct Alerts {
     metrics: Arc<Metrics>,
     /// (rule index or `None` for viewers, server) → its detector.
     detectors: Mutex<HashMap<(Option<usize>, String), Detector>>,
+    /// The newest power signal (unix ms) fed to each server's detectors.
+    power_fed: Mutex<HashMap<String, u64>>,
     viewers: broadcast::Sender<ViewerAlert>,
 }
 
@@ -77,6 +79,7 @@ impl Alerts {
             store,
             metrics,
             detectors: Mutex::new(HashMap::new()),
+            power_fed: Mutex::new(HashMap::new()),
             viewers: broadcast::channel(256).0,
         }
     }
@@ -104,7 +107,9 @@ impl Alerts {
     }
 
     /// What `server` (named `name`) showed at `at_ms`: detects, tells viewers, queues
-    /// what the rules send on.
+    /// what the rules send on. Before a power state, the last power signal sent through
+    /// any instance (the store keeps it) is fed first, so a stop asked for through a card
+    /// is never taken for a crash.
     pub async fn observe(
         &self,
         server: &ServerId,
@@ -112,6 +117,40 @@ impl Alerts {
         at_ms: u64,
         observation: Observation,
     ) {
+        if matches!(observation, Observation::State(_)) {
+            self.feed_power(server, name).await;
+        }
+        self.feed(server, name, at_ms, observation).await;
+    }
+
+    async fn feed_power(&self, server: &ServerId, name: &str) {
+        let last = match self.store.last_power(server.short()).await {
+            Ok(last) => last,
+            Err(error) => {
+                tracing::warn!(%error, "reading the last power signal failed");
+                None
+            }
+        };
+        let Some((signal, sent_at)) = last else {
+            return;
+        };
+        let fresh = {
+            let mut fed = self
+                .power_fed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let known = fed.entry(server.short().to_owned()).or_insert(0);
+            let fresh = sent_at > *known;
+            *known = (*known).max(sent_at);
+            fresh
+        };
+        if let (true, Ok(signal)) = (fresh, signal.parse()) {
+            self.feed(server, name, sent_at, Observation::PowerSent(signal))
+                .await;
+        }
+    }
+
+    async fn feed(&self, server: &ServerId, name: &str, at_ms: u64, observation: Observation) {
         let (for_viewers, for_rules) = {
             let mut detectors = self
                 .detectors

@@ -94,6 +94,14 @@ async fn server_power(
         AuditAction::Power,
         request.signal.to_string(),
     );
+    // Noted first: the stop must not look like a crash to whichever instance watches it.
+    if let Err(error) = state
+        .store
+        .note_power(id.short(), request.signal.as_str(), crate::auth::now_ms())
+        .await
+    {
+        tracing::warn!(%error, "noting a power signal failed");
+    }
     let outcome = match keys::panel_for(&state, &session).await {
         Ok(panel) => panel.power(&id, &request).await,
         Err(error) => Err(error),

@@ -307,6 +307,21 @@ pub trait Store: Send + Sync + 'static {
     /// `true` when there was one.
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>>;
 
+    /// Notes that a power signal was sent to `server` at `at` (unix milliseconds), so the
+    /// instance watching it does not take the stop that follows for a crash.
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// The last power signal noted for `server` and when, if within the last two minutes.
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>>;
+
     /// Queues `delivery` unless one with its id was ever queued; `false` for a duplicate.
     fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>>;
 

@@ -83,6 +83,9 @@ CREATE TABLE sealed_keys (
 
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// The last power signal per server: only this instance sends them, and they matter
+    /// for two minutes, so memory is the place.
+    power: Mutex<std::collections::HashMap<String, (String, u64)>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -144,6 +147,7 @@ impl SqliteStore {
         migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            power: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -561,6 +565,32 @@ impl Store for SqliteStore {
                 .map_err(failed("deleting a sealed key"))?;
             Ok(deleted > 0)
         })
+    }
+
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        self.power
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(server.to_owned(), (signal.to_owned(), at_ms));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>> {
+        let last = self
+            .power
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(server)
+            .cloned();
+        Box::pin(async move { Ok(last) })
     }
 
     fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
