@@ -451,8 +451,10 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
                 account.username,
                 account.email
             );
-            if !account.admin {
-                say!(out, "! the key's user is not an administrator: cards can show only that user's servers");
+            if account.admin {
+                say!(out, "! the key belongs to a panel administrator: it can act on every server of the panel. Use a dedicated panel user that is a subuser of exactly the servers the sites may show (SECURITY.md)");
+            } else {
+                say!(out, "✓ the key's user is not an administrator: cards can show only the servers it owns or shares");
             }
             if check_application(&config, out).await {
                 ExitCode::SUCCESS
