@@ -169,12 +169,9 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             </header>
             <p class="sr-only" aria-live="polite">{move || state.get().map(|s| format!("Server is {s}"))}</p>
             <PowerButtons control=control state pending on_signal/>
-            <p class="link-status muted" data-reauths=move || live.reauths.get().to_string() data-link=move || match live.link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Down(_) => "down" }>
-                {move || match live.link.get() {
-                    Link::Live => "Live".to_string(),
-                    Link::Connecting => "Connecting to Wings…".to_string(),
-                    Link::Down(reason) => reason,
-                }}
+            <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
+                data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
+                {move || live.link.get().describe()}
             </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}

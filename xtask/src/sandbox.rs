@@ -55,6 +55,9 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .args(["--node-allowed-origin", &page_origin])
             .args(["--power-delay-ms", "1500"])
             .args(["--token-lifetime-secs", "6", "--token-check-secs", "1"])
+            // 6 s tokens are renewed every few seconds, past 1.12's 5 a minute per
+            // server: the token-limit tests use the third sandbox, which keeps it.
+            .args(["--websocket-token-limit", "0"])
             .args(["--stats-interval-ms", "200", "--resources-cache-secs", "0"])
             .env("RUST_LOG", "ptero_sandbox=info")
             .stdin(Stdio::null())

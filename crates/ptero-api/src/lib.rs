@@ -9,7 +9,9 @@
 //! - Parsers of what people type: [`ApiKey`] ([`key`]), [`PanelUrl`] ([`url`]),
 //!   [`ServerId`] ([`identifier`]), [`Origin`] ([`origin_parse`], with [`punycode`]) and
 //!   the exact [`OriginAllowList`] ([`allowlist`]).
-//! - The Wings websocket codec: [`ws`].
+//! - The Wings websocket codec: [`ws`]; why a socket is not live and how long to wait:
+//!   [`wings_link`].
+//! - Panel flavours (Pterodactyl 1.11, 1.12, Pelican) and their limits: [`flavor`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
 //! - The origin server's public API: [`origin`] (not re-exported at the root; its
 //!   `OriginError` is the origin's error body, not [`OriginError`] the parse error), and
@@ -25,6 +27,7 @@ mod de;
 pub mod envelope;
 pub mod error;
 pub mod files;
+pub mod flavor;
 pub mod identifier;
 pub mod json_view;
 pub mod key;
@@ -36,6 +39,7 @@ pub mod server;
 pub mod startup;
 pub mod url;
 pub mod websocket;
+pub mod wings_link;
 pub mod ws;
 
 pub use account::{Account, AccountItem};
@@ -53,6 +57,7 @@ pub use error::{
     ConflictReason, ErrorEntry, ErrorEnvelope, ErrorMeta, FieldError, ForbiddenReason, PanelError,
 };
 pub use files::{sort_like_panel, FileList, FileObject};
+pub use flavor::{Family, Flavor, KeyUse, UnknownFlavor};
 pub use identifier::{ServerId, ServerIdError};
 pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
 pub use origin_parse::{Host, HostError, Origin, OriginError, Scheme};

@@ -113,7 +113,11 @@ impl Sandbox {
             node_listeners.push(listener);
         }
 
-        let world = world::build(config.seed, &endpoints);
+        let shape = world::Shape {
+            flavor: config.flavor,
+            extra_servers: config.extra_servers,
+        };
+        let world = world::build(config.seed, &endpoints, shape);
         let runtimes = Runtimes::new(&world.servers, config.seed, config.power_delay);
         let node_ids: Vec<u64> = world.nodes.iter().map(|node| node.id).collect();
         let node_urls = world.nodes.iter().map(|node| node.base_url()).collect();
@@ -128,6 +132,9 @@ impl Sandbox {
             requests: Requests::default(),
             client_limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             app_limiter: Arc::new(RateLimiter::new(config.app_rate_limit_per_minute)),
+            websocket_limiter: config
+                .websocket_tokens_per_minute
+                .map(|limit| Arc::new(RateLimiter::new(limit))),
             resources_cache: Arc::default(),
             sessions: Arc::default(),
             ids: Arc::new(Mutex::new(Rng::derive(config.seed, 2))),
@@ -191,6 +198,16 @@ impl Sandbox {
     /// A server's power state (identifier or uuid).
     pub fn power_state(&self, server: &str) -> Option<PowerState> {
         Some(self.state.runtime_of(server)?.state())
+    }
+
+    /// The flavour this sandbox emulates.
+    pub fn flavor(&self) -> ptero_api::Flavor {
+        self.state.config.flavor
+    }
+
+    /// A seeded key (a [`crate::seed::keys`] constant) as this sandbox's panel issued it.
+    pub fn key(&self, seeded: &str) -> String {
+        crate::seed::keys::for_flavor(self.state.config.flavor, seeded)
     }
 
     /// The Wings websockets open to a server now (identifier or uuid).
