@@ -435,7 +435,8 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
             if !account.admin {
                 say!(out, "! the key's user is not an administrator: cards can show only that user's servers");
             }
-            if check_application(&config, out).await {
+            let flavor_fine = crate::flavor_report::report(&config, &panel, out).await;
+            if check_application(&config, out).await && flavor_fine {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

@@ -19,6 +19,7 @@ pub mod config;
 pub mod cors;
 pub mod error;
 pub mod fanout;
+pub mod flavor_report;
 pub mod keys;
 pub mod metrics;
 pub mod panel;

@@ -34,6 +34,7 @@ use tokio::task::JoinHandle;
 use super::console::{self, ConsoleChannel, ConsoleUpdate, HISTORY};
 use super::hub::Channel;
 use super::poller::{Outcome, Poller};
+use super::wings::Tokens;
 use crate::config::StreamConfig;
 use crate::metrics::Metrics;
 use crate::panel::Panel;
@@ -517,10 +518,11 @@ pub async fn run(
 pub async fn run_console(
     server: ServerId,
     panel: Panel,
-    interval: Duration,
+    config: StreamConfig,
     channel: Arc<ConsoleChannel>,
     cluster: Cluster,
 ) {
+    let interval = config.poll_interval;
     let id = server.short().to_owned();
     let lease = console_lease_key(&id);
     let (beat, ttl) = lease_timing(interval);
@@ -532,6 +534,8 @@ pub async fn run_console(
 
     let mut tick = tokio::time::interval(beat);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Outlives each turn at the lease: a token held is reused, the budget kept.
+    let mut tokens = Tokens::new(server.clone(), panel.clone(), config.token_interval);
     loop {
         tick.tick().await;
         if !matches!(cluster.hold(&lease, ttl).await, Ok(true)) {
@@ -545,7 +549,7 @@ pub async fn run_console(
             let mut deliver = move |update| {
                 let _ = updates.send(update);
             };
-            console::keep_relaying(&server, &panel, &mut deliver).await;
+            console::keep_relaying(&server, &panel, &mut tokens, &mut deliver).await;
         };
         tokio::pin!(relaying);
         loop {

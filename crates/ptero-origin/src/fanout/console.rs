@@ -1,22 +1,17 @@
-//! The console relay: one upstream Wings websocket per watched server (opened with the
-//! panel URL as its `Origin`), whose console lines go to every viewer granted `console`
-//! — the last [`HISTORY`] on join, then live. Lines are data: they travel as JSON
-//! strings and are never interpreted.
+//! The console relay: one upstream Wings websocket per watched server ([`super::wings`]),
+//! whose console lines go to every viewer granted `console` — the last [`HISTORY`] on
+//! join, then live. Lines are data: they travel as JSON strings and are never
+//! interpreted.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use ptero_api::origin::StreamEvent;
-use ptero_api::ws::{Inbound, JwtErrorKind, Outbound, MAX_TOKEN_RENEWALS, TOKENS_REFUSED};
 use ptero_api::ServerId;
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
-use tokio_tungstenite::tungstenite::http::HeaderValue;
-use tokio_tungstenite::tungstenite::Message;
 
+use super::wings::{self, Tokens, WingsEvent};
 use crate::panel::Panel;
 
 /// Lines kept for viewers who join later.
@@ -111,146 +106,52 @@ fn clip(line: String) -> String {
 
 /// Keeps one socket open for this instance's viewers (reconnecting with back-off) until
 /// aborted.
-pub async fn run(server: ServerId, panel: Panel, channel: Arc<ConsoleChannel>) {
-    keep_relaying(&server, &panel, &mut |update| channel.apply(update)).await;
+pub async fn run(
+    server: ServerId,
+    panel: Panel,
+    token_interval: std::time::Duration,
+    channel: Arc<ConsoleChannel>,
+) {
+    let mut tokens = Tokens::new(server.clone(), panel.clone(), token_interval);
+    keep_relaying(&server, &panel, &mut tokens, &mut |update| {
+        channel.apply(update)
+    })
+    .await;
 }
 
-/// Keeps one socket open, reconnecting with back-off, handing each update to `deliver`;
-/// ends only when dropped.
+/// Keeps one socket open, reconnecting with back-off, handing each console update to
+/// `deliver`; ends only when dropped. Console viewers see why the console went quiet,
+/// once per problem.
 pub async fn keep_relaying(
     server: &ServerId,
     panel: &Panel,
+    tokens: &mut Tokens,
     deliver: &mut (dyn FnMut(ConsoleUpdate) + Send),
 ) {
-    let mut failures: u32 = 0;
-    let mut announced: Option<String> = None;
-    loop {
-        let outcome = relay(server, panel, deliver).await;
-        failures = match outcome {
-            Ok(()) => 0,
-            Err(_) => failures.saturating_add(1),
-        };
-        let seconds = 1u64 << failures.min(5);
-        match outcome {
-            Ok(()) => announced = None,
-            Err(problem) => {
-                tracing::warn!(server = %server, %problem, "console relay interrupted");
-                // Console viewers see why the console went quiet, once per problem.
-                if announced.as_deref() != Some(problem.as_str()) {
-                    deliver(ConsoleUpdate::Line(notice(&format!(
-                        "the console connection to Wings failed: {problem}; retrying in {seconds} s"
-                    ))));
-                    announced = Some(problem);
-                }
+    let mut announced: Option<&'static str> = None;
+    let mut on_event = |event: WingsEvent| match event {
+        WingsEvent::Live => {
+            announced = None;
+            // A fresh socket is about to replay the recent lines.
+            deliver(ConsoleUpdate::Reset);
+        }
+        WingsEvent::Line(line) => deliver(ConsoleUpdate::Line(line)),
+        WingsEvent::Down { problem, retry } => {
+            if announced != Some(problem.as_str()) {
+                announced = Some(problem.as_str());
+                deliver(ConsoleUpdate::Line(notice(&wings::describe(
+                    &problem, retry,
+                ))));
             }
         }
-        tokio::time::sleep(Duration::from_secs(seconds)).await;
-    }
+        WingsEvent::Status(_) | WingsEvent::Stats(_) => {}
+    };
+    wings::keep_open(server, panel, tokens, &mut on_event).await;
 }
 
 /// A line from the origin itself, marked (bold yellow) apart from the server's output.
 fn notice(text: &str) -> String {
     format!("\u{1b}[1;33m[ptero-origin]\u{1b}[0m {text}")
-}
-
-fn text(message: &Outbound) -> Message {
-    Message::text(message.encode())
-}
-
-async fn relay(
-    server: &ServerId,
-    panel: &Panel,
-    deliver: &mut (dyn FnMut(ConsoleUpdate) + Send),
-) -> Result<(), String> {
-    let credentials = panel
-        .websocket(server)
-        .await
-        .map_err(|error| error.body().error.message)?;
-    let mut request = credentials
-        .socket
-        .as_str()
-        .into_client_request()
-        .map_err(|error| format!("the socket address is not usable: {error}"))?;
-    let origin = HeaderValue::from_str(panel.url().as_str()).map_err(|error| error.to_string())?;
-    request.headers_mut().insert("origin", origin);
-    let (mut socket, _) = tokio::time::timeout(
-        Duration::from_secs(10),
-        tokio_tungstenite::connect_async(request),
-    )
-    .await
-    .map_err(|_| "Wings did not answer the websocket in time".to_owned())?
-    .map_err(|error| format!("Wings refused the websocket: {error}"))?;
-    socket
-        .send(text(&Outbound::Auth(credentials.token)))
-        .await
-        .map_err(|error| error.to_string())?;
-    let mut replayed = false;
-    // Renewals since Wings last accepted a token: a panel that keeps handing out dead
-    // tokens must not be asked in a tight loop.
-    let mut renewals = 0u32;
-    // Wings answers a token it finds expired with `jwt: no jwt present`, which looks the
-    // same as an event that beat the `auth`: silence past the deadline tells them apart.
-    let deadline = tokio::time::Instant::now() + panel.timeout();
-    loop {
-        let next = if replayed {
-            socket.next().await
-        } else {
-            tokio::time::timeout_at(deadline, socket.next())
-                .await
-                .map_err(|_| TOKENS_REFUSED.to_owned())?
-        };
-        let Some(message) = next else {
-            break;
-        };
-        let message = message.map_err(|error| error.to_string())?;
-        let frame = match message {
-            Message::Text(frame) => frame,
-            Message::Close(_) => return Ok(()),
-            _ => continue,
-        };
-        let renew = match Inbound::decode(frame.as_str()) {
-            Ok(Inbound::AuthSuccess) => {
-                renewals = 0;
-                if !replayed {
-                    replayed = true;
-                    deliver(ConsoleUpdate::Reset);
-                    socket
-                        .send(text(&Outbound::SendLogs))
-                        .await
-                        .map_err(|error| error.to_string())?;
-                }
-                false
-            }
-            Ok(Inbound::ConsoleOutput(line)) => {
-                deliver(ConsoleUpdate::Line(line));
-                false
-            }
-            Ok(Inbound::TokenExpiring | Inbound::TokenExpired) => true,
-            Ok(Inbound::JwtError(message)) => match JwtErrorKind::of(&message) {
-                JwtErrorKind::Renew => true,
-                // A busy server's event beat our `auth`; its answer decides.
-                JwtErrorKind::NotYetAuthenticated => false,
-                JwtErrorKind::Refused => return Err(format!("Wings refused the token: {message}")),
-            },
-            Ok(Inbound::Deleted) => return Err("the server was deleted".to_owned()),
-            _ => false,
-        };
-        if renew {
-            renewals += 1;
-            if renewals > MAX_TOKEN_RENEWALS {
-                return Err(TOKENS_REFUSED.to_owned());
-            }
-            let fresh = panel
-                .websocket(server)
-                .await
-                .map_err(|error| error.body().error.message)?;
-            socket
-                .send(text(&Outbound::Auth(fresh.token)))
-                .await
-                .map_err(|error| error.to_string())?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -170,11 +170,16 @@ impl Hub {
                 Some(member) => tokio::spawn(cluster::run_console(
                     server.clone(),
                     panel,
-                    self.inner.config.poll_interval,
+                    self.inner.config.clone(),
                     channel,
                     member.clone(),
                 )),
-                None => tokio::spawn(console::run(server.clone(), panel, channel)),
+                None => tokio::spawn(console::run(
+                    server.clone(),
+                    panel,
+                    self.inner.config.token_interval,
+                    channel,
+                )),
             });
         }
         entry.viewers += 1;

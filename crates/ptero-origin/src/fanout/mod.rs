@@ -6,5 +6,6 @@ pub mod cluster;
 pub mod console;
 pub mod hub;
 pub mod poller;
+pub mod wings;
 
 pub use hub::{Hub, Subscription};

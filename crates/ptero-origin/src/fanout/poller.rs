@@ -262,6 +262,7 @@ mod tests {
             poll_interval: Duration::from_secs(5),
             viewer_buffer: 16,
             max_backoff: Duration::from_secs(60),
+            token_interval: Duration::from_secs(60),
         };
         let error = AppError::Unreachable(String::new());
         assert!(backoff(&config, 1, &error) < Duration::from_millis(6_300));
