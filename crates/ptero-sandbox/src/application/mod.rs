@@ -14,8 +14,9 @@ use axum::Router;
 use crate::state::AppState;
 use crate::{auth, faults, ratelimit, requests};
 
+
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
+    let routes = Router::new()
         .merge(users::routes())
         .merge(keys::routes())
         .merge(nodes::routes())
@@ -24,5 +25,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state.clone(), ratelimit::application))
         .route_layer(from_fn_with_state(state.clone(), auth::application))
         .route_layer(from_fn_with_state(state.clone(), faults::http))
-        .route_layer(from_fn_with_state(state.clone(), requests::count))
+        .route_layer(from_fn_with_state(state.clone(), requests::count));
+    // The panel's CORS paths cover `/api/application` too (`config/cors.php`).
+    match crate::cors::layer(&state.cors_origins) {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    }
 }
