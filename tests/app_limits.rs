@@ -105,7 +105,10 @@ async fn a_spent_token_budget_takes_the_link_down_with_the_reason_and_the_page_p
     )
     .await;
     let reason = text(&root, ".link-status").unwrap_or_default();
-    assert!(reason.contains("5 live-connection tokens a minute"), "{reason}");
+    assert!(
+        reason.contains("5 live-connection tokens a minute"),
+        "{reason}"
+    );
     assert!(reason.contains("Showing polled data"), "{reason}");
     wait_until(
         "polled numbers",
@@ -133,7 +136,11 @@ async fn the_31st_socket_is_refused_with_the_reason_and_retried_late() {
     }
     wait_until(
         "thirty sockets open",
-        || others.iter().all(|s| s.ready_state() == web_sys::WebSocket::OPEN),
+        || {
+            others
+                .iter()
+                .all(|s| s.ready_state() == web_sys::WebSocket::OPEN)
+        },
         || "some are still connecting".to_owned(),
     )
     .await;
@@ -215,7 +222,11 @@ async fn a_command_over_4_kib_is_refused_before_it_is_sent() {
     let server = servers::bench(5);
     let (root, _app) = open_page(&server).await;
     until_live(&root).await;
-    fill(&root, "#console-command", &format!("say {}", "x".repeat(4100)));
+    fill(
+        &root,
+        "#console-command",
+        &format!("say {}", "x".repeat(4100)),
+    );
     click(&root, ".console-input button[type=submit]");
     settle().await;
     let refusal = text(&root, ".console .error").unwrap_or_default();

@@ -110,7 +110,10 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
                 format!("http://{no_cors_addr}"),
             ),
             ("PTERO_TEST_CLOSED", format!("http://127.0.0.1:{closed}")),
-            ("PTERO_TEST_SANDBOX_LIMITED", format!("http://{limited_addr}")),
+            (
+                "PTERO_TEST_SANDBOX_LIMITED",
+                format!("http://{limited_addr}"),
+            ),
         ],
     })
 }

@@ -14,7 +14,6 @@ use axum::Router;
 use crate::state::AppState;
 use crate::{auth, faults, ratelimit, requests};
 
-
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = Router::new()
         .merge(users::routes())
