@@ -35,11 +35,20 @@ async function panelCounts(server) {
 }
 const sockets = async () => await (await fetch(`${stack.panel}/__sandbox/sockets`)).json();
 
-// 40 card viewers through the origin.
-const viewers = await browser.newContext();
+// Every token request for RUNNING (the origin's), with the time it was first seen.
+const tokenTimes = [];
+let lastTokens = 0;
+const watchTokens = setInterval(async () => {
+  const { tokens } = await panelCounts(RUNNING);
+  for (let n = lastTokens; n < tokens; n++) tokenTimes.push(Number(at()));
+  lastTokens = Math.max(lastTokens, tokens);
+}, 1000);
+
+// 40 card viewers through the origin, each in a context of its own: a browser keeps at
+// most 6 connections per host, and every viewer holds a stream open.
 const viewerPages = [];
 for (let i = 0; i < 40; i++) {
-  const page = await viewers.newPage();
+  const page = await (await browser.newContext()).newPage();
   await page.goto(`${stack.host.url}/cards.html?origin=${encodeURIComponent(stack.origin)}`);
   await page.waitForFunction(() => customElements.get("ptero-server-card") && window.addCards);
   await page.evaluate((s) => window.addCards(s), [RUNNING]);
@@ -86,12 +95,11 @@ async function tabSample() {
     const key = s.link === "down" ? `down (${s.problem})` : s.link;
     tally[key] = (tally[key] ?? 0) + 1;
   }
-  const reasons = [...new Set(states.filter((s) => s.link === "down").map((s) => s.reason))];
+  // The same reason with another countdown is one reason.
+  const reasons = [...new Set(states.filter((s) => s.link === "down").map((s) => s.reason.replace(/\d+ s\./, "N s.")))];
   return { tally, numbers: states.filter((s) => s.numbers).length, reasons };
 }
 
-const tokenTimes = [];
-let lastTokens = 0;
 let tabsDone = false;
 let tabsStart = await panelCounts(SHARED);
 const tabsT0 = Date.now();
@@ -99,11 +107,6 @@ const viewerEnd = started + viewerMinutes * 60_000;
 const tabEnd = tabsT0 + tabMinutes * 60_000;
 let nextTabSample = tabsT0 + 15_000;
 while (Date.now() < Math.max(viewerEnd, tabEnd)) {
-  const running = await panelCounts(RUNNING);
-  if (running.tokens !== lastTokens) {
-    for (let n = lastTokens; n < running.tokens; n++) tokenTimes.push(Number(at()));
-    lastTokens = running.tokens;
-  }
   if (!tabsDone && Date.now() >= nextTabSample) {
     const sample = await tabSample();
     const counts = await panelCounts(SHARED);
@@ -123,6 +126,7 @@ while (Date.now() < Math.max(viewerEnd, tabEnd)) {
   await sleep(2000);
 }
 
+clearInterval(watchTokens);
 const open = (await sockets())[RUNNING] ?? 0;
 const window9 = tokenTimes.filter((t) => t <= tokenTimes[0] + 540).length;
 console.log(

@@ -15,7 +15,9 @@ use crate::components::{
 use crate::live::{use_polling, use_wings, Link, WingsLive};
 use crate::session::use_session;
 
-const POLL: Duration = Duration::from_secs(5);
+/// While the socket is down the page polls `/resources`: never faster than the panel
+/// caches it (20 s), so many tabs of one server stay inside the user's rate limit.
+const POLL: Duration = Duration::from_secs(20);
 
 /// The page of the server whose identifier is `id` (the route's last segment).
 #[component]
