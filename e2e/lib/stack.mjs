@@ -40,6 +40,7 @@ reload_interval_secs = 1
 issuer = "e2e"
 algorithm = "HS256"
 actions = ["start", "stop", "restart", "kill", "console", "sso"]
+emails_verified = true
 [static]
 app_dir = "${repo}dist"
 card_dir = "${repo}dist/card"
@@ -48,6 +49,8 @@ poll_interval_ms = 1000
 [store]
 kind = "sqlite"
 path = "${join(dir, "ptero-origin.db")}"
+[ops]
+listen = "127.0.0.1:0"
 [sso]
 issuer = "${host.url}"
 `);

@@ -7,6 +7,7 @@
 //! - `dist`:  release artefacts in `dist/` (app, card, server binaries)
 //! - `size`:  brotli sizes of the app and card bundles
 //! - `bench`: sizes, first paint, origin fan-out numbers
+//! - `fuzz`:  the origin's HTTP surface under random requests (`fuzz [SECONDS]`, 300 s)
 
 mod bench;
 mod build;
@@ -28,8 +29,12 @@ fn main() -> ExitCode {
         Some("dist") => tools::setup().and_then(|t| build::dist(&t)),
         Some("size") => size::report(),
         Some("bench") => bench::run(),
+        Some("fuzz") => {
+            let seconds = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(300);
+            test::fuzz(seconds)
+        }
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|demo|dist|size|bench>");
+            eprintln!("usage: cargo xtask <setup|test|demo|dist|size|bench|fuzz>");
             return ExitCode::from(2);
         }
     };

@@ -10,7 +10,11 @@ use crate::tools::{self, Tools};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-const STEPS: &[&str] = &["fmt", "clippy", "native", "wasm", "smoke", "e2e"];
+const STEPS: &[&str] = &["fmt", "clippy", "native", "fuzz", "wasm", "smoke", "e2e"];
+
+/// How long the test command fuzzes the origin's HTTP surface (`cargo xtask fuzz` runs
+/// longer).
+const FUZZ_SECONDS: u64 = 20;
 
 pub fn run(args: &[String]) -> Result {
     if let Some(bad) = args.iter().find(|a| !STEPS.contains(&a.as_str())) {
@@ -66,6 +70,10 @@ pub fn run(args: &[String]) -> Result {
             command("cargo").args(["test", "--workspace"]),
         )?);
     }
+    if wanted("fuzz") {
+        fuzz(FUZZ_SECONDS)?;
+        tally.passed += 1;
+    }
     if wanted("wasm") {
         // Killed when `servers` is dropped: after the tests, or on any early return.
         let servers = sandbox::start_for_wasm_tests()?;
@@ -103,6 +111,26 @@ pub fn run(args: &[String]) -> Result {
     }
     println!("\n{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// `cargo xtask fuzz [SECONDS]`: the origin's public routes under random methods, paths,
+/// headers, origins, tokens and bodies (`crates/ptero-origin/examples/http_fuzz.rs`): no
+/// panic, no 5xx, nothing past the pass-through's routes. A failure prints its seed.
+pub fn fuzz(seconds: u64) -> Result {
+    step(&format!("HTTP fuzzing of the origin for {seconds} s"));
+    cmd::run(
+        "the origin's HTTP fuzzing",
+        command("cargo").args([
+            "run",
+            "--quiet",
+            "-p",
+            "ptero-origin",
+            "--example",
+            "http_fuzz",
+            "--",
+            &seconds.to_string(),
+        ]),
+    )
 }
 
 /// End-to-end suites (`e2e/*.test.mjs`): the release bundles and the debug server

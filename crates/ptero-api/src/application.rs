@@ -6,11 +6,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::envelope::{Item, List};
+use crate::envelope::{Item, List, Relation};
 use crate::key::{ApiKey, KeyError, IDENTIFIER_LENGTH};
 
 /// `GET /api/application/users`.
 pub type AppUserList = List<AppUser>;
+/// `GET /api/application/servers` (with `?filter[uuid]=…&include=subusers`).
+pub type AppServerList = List<AppServer>;
 /// `GET /api/application/users/{user}/api-keys` (not paged).
 pub type UserApiKeyList = List<UserApiKey>;
 /// `GET /api/application/nodes/{node}/allocations/free` (paged).
@@ -41,6 +43,58 @@ pub struct AppUser {
     pub created_at: String,
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+/// An application API `server`: the fields the origin reads (who owns it, who shares it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppServer {
+    pub id: u64,
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub uuid: String,
+    pub identifier: String,
+    pub name: String,
+    #[serde(default)]
+    pub suspended: bool,
+    /// The owner's user id.
+    pub user: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relationships: Option<AppServerRelationships>,
+}
+
+impl AppServer {
+    /// Whether user `id` owns the server or is one of its subusers (needs
+    /// `include=subusers`).
+    pub fn is_shared_with(&self, id: u64) -> bool {
+        self.user == id
+            || self
+                .relationships
+                .as_ref()
+                .and_then(|relationships| relationships.subusers.as_ref())
+                .is_some_and(|subusers| {
+                    subusers
+                        .items()
+                        .iter()
+                        .any(|subuser| subuser.attributes.user_id == id)
+                })
+    }
+}
+
+/// Includes of an application `server`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppServerRelationships {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subusers: Option<Relation<AppSubuser>>,
+}
+
+/// An application API `subuser`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppSubuser {
+    pub id: u64,
+    pub user_id: u64,
+    pub server_id: u64,
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 /// A client key as the panel's `ApiKeyTransformer` shows it (`object: "api_key"`); never

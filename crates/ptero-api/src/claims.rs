@@ -16,6 +16,8 @@ pub const SSO_AUTHORIZE_PATH: &str = "/pteroca/authorize";
 pub const SSO_FORM_FIELD: &str = "pteroca_sso_token";
 /// Lifetime of an SSO token, in seconds.
 pub const SSO_LIFETIME_SECS: u64 = 60;
+/// How long the origin's one-time SSO link (`/sso/{ticket}`) may be opened and confirmed.
+pub const SSO_TICKET_LIFETIME_SECS: u64 = 30;
 
 /// What a hand-off token lets the viewer do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -12,6 +12,8 @@
 //! - The Wings websocket codec: [`ws`]; why a socket is not live and how long to wait:
 //!   [`wings_link`].
 //! - Panel flavours (Pterodactyl 1.11, 1.12, Pelican) and their limits: [`flavor`].
+//! - Noticing crashes, stops and high use from what a watcher sees: [`alerts`].
+//! - The Client API routes the origin's pass-through forwards: [`client_routes`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
 //! - The origin server's public API: [`origin`] (not re-exported at the root; its
 //!   `OriginError` is the origin's error body, not [`OriginError`] the parse error), and
@@ -20,9 +22,11 @@
 //! Most types are re-exported at the crate root.
 
 pub mod account;
+pub mod alerts;
 pub mod allowlist;
 pub mod application;
 pub mod claims;
+pub mod client_routes;
 mod de;
 pub mod envelope;
 pub mod error;
@@ -45,8 +49,9 @@ pub mod ws;
 pub use account::{Account, AccountItem};
 pub use allowlist::{AllowListError, OriginAllowList};
 pub use application::{
-    full_key, AppUser, AppUserList, CreateApiKeyRequest, CreatedApiKey, FreeAllocation,
-    FreeAllocationList, PterocaVersion, SecretTokenMeta, UserApiKey, UserApiKeyList,
+    full_key, AppServer, AppServerList, AppServerRelationships, AppSubuser, AppUser, AppUserList,
+    CreateApiKeyRequest, CreatedApiKey, FreeAllocation, FreeAllocationList, PterocaVersion,
+    SecretTokenMeta, UserApiKey, UserApiKeyList,
 };
 pub use claims::{
     check_times, Action, Audience, HandoffClaims, SsoClaims, SsoUser, TimeError, UnknownActions,

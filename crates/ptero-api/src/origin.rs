@@ -18,6 +18,7 @@
 //! | `server_conflict` | 409 | the server is suspended, installing, transferring, … |
 //! | `server_offline` | 409 | a command needs the server running |
 //! | `rate_limited` | 429 | too many requests: back off |
+//! | `too_many_streams` | 429 | this session or address has the most streams open |
 //! | `panel_rejected` | 502 | the panel refused the origin's key (configuration problem) |
 //! | `panel_error` | 502 | the panel answered an unexpected error |
 //! | `panel_unreachable` | 504 | the panel or Wings could not be reached |
@@ -259,6 +260,8 @@ pub enum OriginErrorCode {
     ServerConflict,
     ServerOffline,
     RateLimited,
+    /// More streams open for this session or address than allowed.
+    TooManyStreams,
     PanelRejected,
     PanelError,
     PanelUnreachable,
@@ -272,7 +275,7 @@ pub enum OriginErrorCode {
 }
 
 impl OriginErrorCode {
-    const KNOWN: [OriginErrorCode; 20] = [
+    const KNOWN: [OriginErrorCode; 21] = [
         OriginErrorCode::BadRequest,
         OriginErrorCode::InvalidToken,
         OriginErrorCode::TokenExpired,
@@ -285,6 +288,7 @@ impl OriginErrorCode {
         OriginErrorCode::ServerConflict,
         OriginErrorCode::ServerOffline,
         OriginErrorCode::RateLimited,
+        OriginErrorCode::TooManyStreams,
         OriginErrorCode::PanelRejected,
         OriginErrorCode::PanelError,
         OriginErrorCode::PanelUnreachable,
@@ -309,6 +313,7 @@ impl OriginErrorCode {
             OriginErrorCode::ServerConflict => "server_conflict",
             OriginErrorCode::ServerOffline => "server_offline",
             OriginErrorCode::RateLimited => "rate_limited",
+            OriginErrorCode::TooManyStreams => "too_many_streams",
             OriginErrorCode::PanelRejected => "panel_rejected",
             OriginErrorCode::PanelError => "panel_error",
             OriginErrorCode::PanelUnreachable => "panel_unreachable",
@@ -345,7 +350,7 @@ impl OriginErrorCode {
             | OriginErrorCode::ServerOffline
             | OriginErrorCode::KeyLimitReached
             | OriginErrorCode::KeyConflict => 409,
-            OriginErrorCode::RateLimited => 429,
+            OriginErrorCode::RateLimited | OriginErrorCode::TooManyStreams => 429,
             OriginErrorCode::PanelRejected | OriginErrorCode::PanelError => 502,
             OriginErrorCode::PanelUnreachable => 504,
             OriginErrorCode::NotConfigured => 503,

@@ -58,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(dir.join("panel.key"), seed::keys::ADMIN)?;
     std::fs::write(dir.join("site.secret"), SECRET)?;
     let text = format!(
-        "listen = \"127.0.0.1:0\"\npublic_url = \"https://cards.example.com\"\n[panel]\nurl = \"{}\"\nclient_key_file = \"{}/panel.key\"\n[origins]\nallowed = [\"https://shop.example.com\"]\nreload_interval_secs = 0\n[sites.shop]\nissuer = \"https://shop.example.com\"\nsecret_file = \"{}/site.secret\"\n[stream]\npoll_interval_ms = {interval_ms}\nviewer_buffer = 256\n[store]\nkind = \"memory\"\n",
+        "listen = \"127.0.0.1:0\"\npublic_url = \"https://cards.example.com\"\n[panel]\nurl = \"{}\"\nclient_key_file = \"{}/panel.key\"\n[origins]\nallowed = [\"https://shop.example.com\"]\nreload_interval_secs = 0\n[sites.shop]\nissuer = \"https://shop.example.com\"\nsecret_file = \"{}/site.secret\"\n[stream]\npoll_interval_ms = {interval_ms}\nviewer_buffer = 256\n[store]\nkind = \"memory\"\n[ops]\nlisten = \"127.0.0.1:0\"\n[limits]\nstreams_per_ip = 100000\nip_per_minute = 10000000\nsession_per_minute = 10000000\nexchange_per_minute = 100000\n",
         sandbox.panel_url(),
         dir.display(),
         dir.display()

@@ -3,15 +3,17 @@
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -27,15 +29,30 @@ pub fn app(state: AppState) -> Router {
     let guarded = Router::new()
         .merge(routes::api())
         .merge(panel_proxy::routes())
-        // Inner to outer: CORS answers preflights of allowed origins; the guard outside
-        // it refuses every other origin (preflight included) with an error body.
+        // Inner to outer: the token buckets (inside CORS, so a 429 is readable by the
+        // page); CORS answers preflights of allowed origins; the guard outside it refuses
+        // every other origin (preflight included) with an error body.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::throttle::throttle,
+        ))
         .layer(cors::layer(state.allow.clone()))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             cors::origin_guard,
-        ));
+        ))
+        // Answers carry sessions, keys' data and errors: never cached, never sniffed,
+        // never rendered as a document, never framed.
+        .layer(set_if_absent(CACHE_CONTROL, "no-store"))
+        .layer(set_if_absent(
+            CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"));
 
-    // Card assets are public and cacheable; module scripts need CORS, hence `*`.
+    // Card assets are public and cacheable, and load into any embedding page: module
+    // scripts need CORS (hence `*`), and a cross-origin resource policy that lets them.
     let card = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -45,13 +62,28 @@ pub fn app(state: AppState) -> Router {
             CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         ))
-        .service(ServeDir::new(&config.static_files.card_dir));
-    let app_dir = &config.static_files.app_dir;
-    let spa = ServeDir::new(app_dir).fallback(ServeFile::new(app_dir.join("index.html")));
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"))
+        .layer(set_if_absent(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            "cross-origin",
+        ))
+        .service(
+            Router::new()
+                .fallback(routes::app_files::card)
+                .with_state(state.clone()),
+        );
+    // The app: its own files only, `index.html` with its CSP (routes::app_files).
+    let spa = Router::new()
+        .fallback(routes::app_files::serve)
+        .layer(set_if_absent(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set_if_absent(REFERRER_POLICY, "no-referrer"))
+        .layer(set_if_absent(X_FRAME_OPTIONS, "DENY"))
+        .with_state(state.clone());
 
     Router::new()
         .merge(guarded)
-        .merge(ops::routes())
+        .merge(ops::public_routes())
         .merge(routes::sso::page_routes())
         .nest_service("/card", card)
         .fallback_service(spa)
@@ -72,6 +104,20 @@ pub fn app(state: AppState) -> Router {
         // A request id for every request, before the span that records it.
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The operations listener: metrics and readiness, kept off the public listener.
+pub fn ops_app(state: AppState) -> Router {
+    ops::routes()
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config.limits.request_timeout,
+        ))
+        .with_state(state)
+}
+
+fn set_if_absent(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
 fn request_span(request: &Request) -> tracing::Span {

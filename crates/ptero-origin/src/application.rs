@@ -4,8 +4,8 @@
 
 use ptero_api::origin::OriginErrorCode;
 use ptero_api::{
-    ApiKey, AppUser, AppUserList, CreateApiKeyRequest, CreatedApiKey, PanelError, PanelUrl,
-    PterocaVersion, UserApiKey, UserApiKeyList,
+    ApiKey, AppServer, AppServerList, AppUser, AppUserList, CreateApiKeyRequest, CreatedApiKey,
+    PanelError, PanelUrl, PterocaVersion, UserApiKey, UserApiKeyList,
 };
 use reqwest::header::{ACCEPT, AUTHORIZATION};
 use reqwest::{Method, RequestBuilder, StatusCode};
@@ -181,6 +181,30 @@ impl Application {
             .into_iter()
             .map(|item| item.attributes)
             .find(|user| is_exactly(user, identity)))
+    }
+
+    /// The server `id` names exactly, with its subusers, if any.
+    pub async fn find_server(
+        &self,
+        id: &ptero_api::ServerId,
+    ) -> Result<Option<AppServer>, ApplicationError> {
+        let filter = match id {
+            ptero_api::ServerId::Short(_) => "filter[uuidShort]",
+            ptero_api::ServerId::Uuid(_) => "filter[uuid]",
+        };
+        let wanted = id.to_string();
+        let per_page = LOOKUP_PAGE.to_string();
+        let list: AppServerList = Self::json(self.request(Method::GET, "/servers").query(&[
+            (filter, wanted.as_str()),
+            ("include", "subusers"),
+            ("per_page", per_page.as_str()),
+        ]))
+        .await?;
+        Ok(list
+            .data
+            .into_iter()
+            .map(|item| item.attributes)
+            .find(|server| server.identifier == wanted || server.uuid == wanted))
     }
 
     /// Whether the key may list users (one is enough to know).

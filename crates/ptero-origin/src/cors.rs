@@ -6,7 +6,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN, VARY};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ORIGIN, RETRY_AFTER, VARY};
 use axum::http::{HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -33,10 +33,14 @@ impl AllowList {
         }
     }
 
-    /// Whether an `Origin` header value may call the API.
+    /// Whether an `Origin` header value may call the API. The header must be spelt
+    /// exactly as a browser serialises the origin (lowercase, no default or leading-zero
+    /// port, no path): `https://shop.example.com:0443` names the listed
+    /// `https://shop.example.com` but no browser sends it, so it is neither accepted nor
+    /// echoed.
     pub fn allows(&self, header: &str) -> bool {
         match Origin::parse(header) {
-            Ok(origin) => {
+            Ok(origin) if origin.to_string() == header => {
                 origin == self.own
                     || self
                         .list
@@ -44,7 +48,7 @@ impl AllowList {
                         .unwrap_or_else(PoisonError::into_inner)
                         .allows_origin(&origin)
             }
-            Err(_) => false,
+            _ => false,
         }
     }
 
@@ -91,5 +95,6 @@ pub fn layer(allow: AllowList) -> CorsLayer {
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .expose_headers([RETRY_AFTER])
         .max_age(Duration::from_secs(600))
 }

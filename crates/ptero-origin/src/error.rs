@@ -32,6 +32,11 @@ pub enum AppError {
     /// The store (sessions, replay protection; a shared Redis in a cluster) does not
     /// answer: nothing is decided without it, so the client is told to retry (503).
     StoreUnavailable(String),
+    /// A rate limit of the origin's own: 429 with `Retry-After`.
+    Throttled {
+        retry_after_secs: u64,
+        message: String,
+    },
 }
 
 /// What went wrong inside, for the log only.
@@ -53,6 +58,7 @@ impl AppError {
     pub fn code(&self) -> OriginErrorCode {
         match self {
             AppError::Refused { code, .. } => code.clone(),
+            AppError::Throttled { .. } => OriginErrorCode::RateLimited,
             AppError::Panel(error) => OriginErrorCode::from_panel(error),
             AppError::Unreachable(_) => OriginErrorCode::PanelUnreachable,
             AppError::Internal(_) | AppError::StoreUnavailable(_) => OriginErrorCode::Internal,
@@ -62,6 +68,9 @@ impl AppError {
     pub fn body(&self) -> OriginErrorBody {
         match self {
             AppError::Refused { code, message } => OriginErrorBody::new(code.clone(), message.clone()),
+            AppError::Throttled { message, .. } => {
+                OriginErrorBody::new(OriginErrorCode::RateLimited, message.clone())
+            }
             AppError::Panel(error) => OriginErrorBody::from_panel(error),
             AppError::Unreachable(_) => OriginErrorBody::new(
                 OriginErrorCode::PanelUnreachable,
@@ -119,18 +128,23 @@ impl IntoResponse for AppError {
             | AppError::Internal(detail)
             | AppError::StoreUnavailable(detail) => Some(detail.clone()),
             AppError::Panel(error) => Some(error.to_string()),
-            AppError::Refused { .. } => None,
+            AppError::Refused { .. } | AppError::Throttled { .. } => None,
         };
         if let Some(detail) = detail {
             response.extensions_mut().insert(InternalDetail(detail));
         }
-        if let AppError::Panel(PanelError::RateLimited {
-            retry_after: Some(seconds),
-        }) = self
-        {
-            if let Ok(value) = seconds.to_string().parse() {
-                response.headers_mut().insert("retry-after", value);
-            }
+        let retry_after = match self {
+            AppError::Panel(PanelError::RateLimited {
+                retry_after: Some(seconds),
+            })
+            | AppError::Throttled {
+                retry_after_secs: seconds,
+                ..
+            } => Some(seconds),
+            _ => None,
+        };
+        if let Some(value) = retry_after.and_then(|seconds| seconds.to_string().parse().ok()) {
+            response.headers_mut().insert("retry-after", value);
         }
         response
     }

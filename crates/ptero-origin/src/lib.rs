@@ -10,6 +10,7 @@
 //! (hub and pollers, one poller per server cluster-wide with [`redis`]), [`panel`] (the panel client), [`error`], [`app`] (router and
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
+pub mod access;
 pub mod app;
 pub mod application;
 pub mod audit;
@@ -21,16 +22,22 @@ pub mod error;
 pub mod fanout;
 pub mod flavor_report;
 pub mod keys;
+pub mod listener;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
 pub mod rate_limit;
+pub mod reads;
 pub mod redis;
+pub mod revocations;
 pub mod routes;
 pub mod server;
+pub mod sites;
 pub mod sso;
 pub mod state;
 pub mod store;
+pub mod stream_slots;
+pub mod throttle;
 
 pub use app::app;
 pub use config::Config;

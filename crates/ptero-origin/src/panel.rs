@@ -1,6 +1,14 @@
-//! The one place that talks to the panel's Client API with the origin's own key.
+//! The one place that talks to the panel's Client API with the origin's own key (or a
+//! viewer's, in per-user mode), under the origin's own ceiling of upstream requests per
+//! key ([`Ceiling`]): whatever viewers do, the panel sees at most that many a minute.
 
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 
 use ptero_api::{
     Account, AccountItem, ApiKey, CommandRequest, PanelError, PanelUrl, PowerRequest, Server,
@@ -12,8 +20,152 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::AppError;
+use crate::rate_limit::{RateLimiter as SharedWindow, Refusal};
+use crate::redis::Redis;
 
-/// A Client API client holding the origin's key. Clones share one connection pool.
+/// The ceiling until the panel has announced its limit: half of Pterodactyl 1.12.0's
+/// 120 a minute, the lowest limit panels in the field have.
+pub const CEILING_UNTIL_KNOWN: u32 = 60;
+
+/// Upstream requests per minute per key, shared by every clone of a [`Panel`]. Configured
+/// (`[limits] upstream_per_minute`), or half of what the panel announces in
+/// `X-RateLimit-Limit`, so viewers never spend more than half of the key's budget and
+/// never lock the key out. Requests over it wait their turn (pollers slow down); one
+/// that would wait longer than the request timeout is refused instead.
+///
+/// governor's limiters cannot change their quota, so a new announced limit replaces them.
+///
+/// In a cluster the minute's count is kept in Redis as well, so all instances together stay
+/// under it (each alone would otherwise spend the whole of it).
+#[derive(Debug)]
+pub struct Ceiling {
+    configured: Option<u32>,
+    state: Mutex<CeilingState>,
+    /// Set in a cluster: the instances' shared count.
+    redis: Option<Redis>,
+    /// Upstream requests sent, all keys (metrics and tests).
+    pub sent: AtomicU64,
+}
+
+#[derive(Debug)]
+struct CeilingState {
+    per_minute: u32,
+    limiters: HashMap<String, Arc<DefaultDirectRateLimiter>>,
+    shared: HashMap<String, Arc<SharedWindow>>,
+}
+
+impl Ceiling {
+    pub fn new(configured: Option<u32>) -> Self {
+        Self::with_redis(configured, None)
+    }
+
+    /// A ceiling shared by the instances that share `redis`.
+    pub fn with_redis(configured: Option<u32>, redis: Option<Redis>) -> Self {
+        Self {
+            configured,
+            state: Mutex::new(CeilingState {
+                per_minute: configured.unwrap_or(CEILING_UNTIL_KNOWN),
+                limiters: HashMap::new(),
+                shared: HashMap::new(),
+            }),
+            redis,
+            sent: AtomicU64::new(0),
+        }
+    }
+
+    /// The requests per minute each key may send now.
+    pub fn per_minute(&self) -> u32 {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .per_minute
+    }
+
+    fn limiter(&self, key: &str) -> Arc<DefaultDirectRateLimiter> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let per_minute = state.per_minute;
+        Arc::clone(state.limiters.entry(key.to_owned()).or_insert_with(|| {
+            let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+            // Ten seconds' worth at once, then the steady rate.
+            let burst = NonZeroU32::new((per_minute / 6).max(1)).unwrap_or(NonZeroU32::MIN);
+            Arc::new(RateLimiter::direct(
+                Quota::per_minute(rate).allow_burst(burst),
+            ))
+        }))
+    }
+
+    fn shared(&self, key: &str) -> Option<Arc<SharedWindow>> {
+        let redis = self.redis.as_ref()?;
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let per_minute = state.per_minute;
+        Some(Arc::clone(
+            state.shared.entry(key.to_owned()).or_insert_with(|| {
+                Arc::new(SharedWindow::shared_as(
+                    &format!("ceiling:{key}"),
+                    per_minute,
+                    redis.clone(),
+                ))
+            }),
+        ))
+    }
+
+    /// Waits for `key`'s turn, at most `wait`.
+    pub async fn acquire(&self, key: &str, wait: Duration) -> Result<(), AppError> {
+        let shared = self.shared(key);
+        let turn = async {
+            // One instance smooths its own requests; a cluster counts the minute in Redis
+            // for all instances together (the panel counts per minute too).
+            let Some(shared) = shared else {
+                self.limiter(key).until_ready().await;
+                return Ok(());
+            };
+            loop {
+                match shared.check().await {
+                    Ok(()) => return Ok(()),
+                    Err(Refusal::Wait(seconds)) => {
+                        tokio::time::sleep(Duration::from_secs(seconds.min(5))).await;
+                    }
+                    Err(Refusal::Unavailable(problem)) => {
+                        return Err(AppError::StoreUnavailable(problem))
+                    }
+                }
+            }
+        };
+        match tokio::time::timeout(wait, turn).await {
+            Ok(Ok(())) => {
+                self.sent.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(AppError::Throttled {
+                retry_after_secs: wait.as_secs().max(1),
+                message: "the origin is holding its requests to the panel under the panel's rate limit, and this one would wait too long: try again shortly".to_owned(),
+            }),
+        }
+    }
+
+    /// The panel said its limit: follow half of it, unless one is configured.
+    pub fn learn(&self, announced: u32) {
+        if self.configured.is_some() || announced == 0 {
+            return;
+        }
+        let next = (announced / 2).max(1);
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if state.per_minute != next {
+            tracing::info!(
+                announced,
+                ceiling = next,
+                "following the panel's rate limit"
+            );
+            state.per_minute = next;
+            state.limiters.clear();
+            state.shared.clear();
+        }
+    }
+}
+
+/// A Client API client holding the origin's key. Clones share one connection pool and
+/// one [`Ceiling`].
 #[derive(Clone)]
 pub struct Panel {
     http: reqwest::Client,
@@ -21,6 +173,7 @@ pub struct Panel {
     key: ApiKey,
     /// How long the panel (and its Wings) may take to answer.
     timeout: Duration,
+    ceiling: Arc<Ceiling>,
 }
 
 impl std::fmt::Debug for Panel {
@@ -57,6 +210,15 @@ pub fn describe_transport(error: &reqwest::Error) -> String {
 
 impl Panel {
     pub fn new(url: PanelUrl, key: ApiKey, timeout: Duration) -> Result<Self, AppError> {
+        Self::with_ceiling(url, key, timeout, Arc::new(Ceiling::new(None)))
+    }
+
+    pub fn with_ceiling(
+        url: PanelUrl,
+        key: ApiKey,
+        timeout: Duration,
+        ceiling: Arc<Ceiling>,
+    ) -> Result<Self, AppError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(Duration::from_secs(5))
@@ -70,7 +232,12 @@ impl Panel {
             url,
             key,
             timeout,
+            ceiling,
         })
+    }
+
+    pub fn ceiling(&self) -> &Arc<Ceiling> {
+        &self.ceiling
     }
 
     /// The same client acting with another key (a viewer's own); shares the pool.
@@ -80,6 +247,7 @@ impl Panel {
             url: self.url.clone(),
             key,
             timeout: self.timeout,
+            ceiling: Arc::clone(&self.ceiling),
         }
     }
 
@@ -102,11 +270,22 @@ impl Panel {
             .header(AUTHORIZATION, self.key.bearer())
     }
 
-    async fn send(builder: RequestBuilder) -> Result<Response, AppError> {
+    async fn send(&self, builder: RequestBuilder) -> Result<Response, AppError> {
+        self.ceiling
+            .acquire(self.key.identifier(), self.timeout)
+            .await?;
         let response = builder
             .send()
             .await
             .map_err(|error| AppError::Unreachable(describe_transport(&error)))?;
+        if let Some(limit) = response
+            .headers()
+            .get("x-ratelimit-limit")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok())
+        {
+            self.ceiling.learn(limit);
+        }
         if response.status().is_success() {
             return Ok(response);
         }
@@ -114,7 +293,7 @@ impl Panel {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, AppError> {
-        let response = Self::send(self.request(Method::GET, path)).await?;
+        let response = self.send(self.request(Method::GET, path)).await?;
         let bytes = response
             .bytes()
             .await
@@ -128,14 +307,18 @@ impl Panel {
     }
 
     async fn post<B: Serialize>(&self, path: &str, body: &B) -> Result<(), AppError> {
-        Self::send(self.request(Method::POST, path).json(body))
+        self.send(self.request(Method::POST, path).json(body))
             .await
             .map(drop)
     }
 
     pub async fn server(&self, id: &ServerId) -> Result<Server, AppError> {
-        let item: ServerDetail = self.get_json(&format!("/servers/{id}")).await?;
-        Ok(item.attributes)
+        Ok(self.server_detail(id).await?.attributes)
+    }
+
+    /// The server with `meta`: whether this key's user owns it, and its permissions.
+    pub async fn server_detail(&self, id: &ServerId) -> Result<ServerDetail, AppError> {
+        self.get_json(&format!("/servers/{id}")).await
     }
 
     pub async fn resources(&self, id: &ServerId) -> Result<Stats, AppError> {

@@ -1,6 +1,7 @@
-//! Who a viewer is on the panel: the hand-off token's `external_id` or `email`, looked up
-//! with the application API, compared exactly, and remembered for a few minutes so
-//! repeated clicks do not each cost a lookup.
+//! Who a viewer is on the panel: the hand-off token's `external_id` or `email` (only from
+//! sites that declare their emails verified), looked up with the application API, compared
+//! exactly, and remembered for a few minutes per site and identity (one site's `alice`
+//! is not another's) so repeated clicks do not each cost a lookup.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -12,12 +13,20 @@ use crate::application::Application;
 use crate::error::AppError;
 use crate::store::{PanelIdentity, Session};
 
-/// Panel user ids by viewer identity, with the application client that finds them.
+/// A viewer's panel user, as much as the origin needs of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelUser {
+    pub id: u64,
+    pub email: String,
+    pub root_admin: bool,
+}
+
+/// Panel users by (site, viewer identity), with the application client that finds them.
 #[derive(Debug)]
 pub struct PanelUsers {
     application: Option<Application>,
     ttl: Duration,
-    cache: Mutex<HashMap<PanelIdentity, (u64, Instant)>>,
+    cache: Mutex<HashMap<(String, PanelIdentity), (PanelUser, Instant)>>,
 }
 
 impl PanelUsers {
@@ -43,24 +52,30 @@ impl PanelUsers {
         })
     }
 
-    fn cached(&self, identity: &PanelIdentity) -> Option<u64> {
+    fn cached(&self, key: &(String, PanelIdentity)) -> Option<PanelUser> {
         let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache
-            .get(identity)
+            .get(key)
             .filter(|(_, at)| at.elapsed() < self.ttl)
-            .map(|(id, _)| *id)
+            .map(|(user, _)| user.clone())
     }
 
     /// The viewer's panel user id.
     pub async fn resolve(&self, session: &Session) -> Result<u64, AppError> {
+        Ok(self.resolve_user(session).await?.id)
+    }
+
+    /// The viewer's panel user.
+    pub async fn resolve_user(&self, session: &Session) -> Result<PanelUser, AppError> {
         let identity = session.panel_identity.as_ref().ok_or_else(|| {
             AppError::refused(
                 OriginErrorCode::NoPanelAccount,
-                "the site's hand-off token names neither `external_id` nor `email`, so the viewer's panel account cannot be found: the site must add one",
+                "the site's hand-off token names no `external_id` (nor an `email` this origin may trust: the site must set `emails_verified = true` for that), so the viewer's panel account cannot be found",
             )
         })?;
-        if let Some(id) = self.cached(identity) {
-            return Ok(id);
+        let key = (session.site.clone(), identity.clone());
+        if let Some(user) = self.cached(&key) {
+            return Ok(user);
         }
         let application = self.require_application()?;
         let user = application.find_user(identity).await?.ok_or_else(|| {
@@ -73,9 +88,14 @@ impl PanelUsers {
                 format!("the panel has no user with this viewer's {what}: the account must exist on the panel first"),
             )
         })?;
+        let user = PanelUser {
+            id: user.id,
+            email: user.email,
+            root_admin: user.root_admin,
+        };
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         cache.retain(|_, (_, at)| at.elapsed() < self.ttl);
-        cache.insert(identity.clone(), (user.id, Instant::now()));
-        Ok(user.id)
+        cache.insert(key, (user.clone(), Instant::now()));
+        Ok(user)
     }
 }

@@ -26,6 +26,8 @@ pub enum RateLimiter {
         per_minute: u32,
         redis: Redis,
         count: ::redis::Script,
+        /// The window's Redis key.
+        key: String,
     },
 }
 
@@ -39,10 +41,16 @@ impl RateLimiter {
 
     /// Counted in Redis, in one window for every instance.
     pub fn shared(per_minute: u32, redis: Redis) -> Self {
+        Self::shared_as("proxy-window", per_minute, redis)
+    }
+
+    /// Counted in Redis under `name` (below the common prefix).
+    pub fn shared_as(name: &str, per_minute: u32, redis: Redis) -> Self {
         Self::Shared {
             per_minute,
             redis,
             count: ::redis::Script::new(COUNT),
+            key: format!("{PREFIX}{name}"),
         }
     }
 
@@ -65,10 +73,11 @@ impl RateLimiter {
                 per_minute,
                 redis,
                 count,
+                key,
             } => {
                 let mut connection = redis.manager.clone();
                 let (count, left_ms): (u64, i64) = count
-                    .key(format!("{PREFIX}proxy-window"))
+                    .key(key)
                     .arg(u64::try_from(WINDOW.as_millis()).unwrap_or(u64::MAX))
                     .invoke_async(&mut connection)
                     .await

@@ -10,7 +10,8 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::app;
+use crate::access::Access;
+use crate::app::{app, ops_app};
 use crate::application::Application;
 use crate::auth::now;
 use crate::config::{Config, KeyMode};
@@ -18,19 +19,27 @@ use crate::cors::AllowList;
 use crate::fanout::cluster::Cluster;
 use crate::fanout::Hub;
 use crate::keys::{Sealer, UserKeys};
+use crate::listener::{self, ConnectionLimits, Open};
 use crate::metrics::Metrics;
-use crate::panel::Panel;
+use crate::panel::{Ceiling, Panel};
 use crate::panel_users::PanelUsers;
 use crate::rate_limit::RateLimiter;
+use crate::reads::Reads;
 use crate::redis::{Redis, RedisStore};
+use crate::revocations::{Ended, Revocations};
+use crate::sites::Sites;
 use crate::state::AppState;
 use crate::store::{self, Store, StoreKind};
+use crate::stream_slots::StreamSlots;
+use crate::throttle::Throttles;
 
 /// A running origin.
 pub struct Running {
     addr: SocketAddr,
+    ops_addr: SocketAddr,
     state: AppState,
-    server: JoinHandle<std::io::Result<()>>,
+    open: Open,
+    servers: Vec<JoinHandle<()>>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -42,6 +51,20 @@ impl Running {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The operations listener's address (`/metrics`, `/readyz`, `/healthz`).
+    pub fn ops_addr(&self) -> SocketAddr {
+        self.ops_addr
+    }
+
+    pub fn ops_url(&self) -> String {
+        format!("http://{}", self.ops_addr)
+    }
+
+    /// Connections open on the public listener now.
+    pub fn open_connections(&self) -> usize {
+        self.open.count()
     }
 
     pub fn state(&self) -> &AppState {
@@ -58,10 +81,9 @@ impl Running {
         for task in &self.background {
             task.abort();
         }
-        match tokio::time::timeout(Duration::from_secs(10), self.server).await {
-            Ok(Ok(Err(error))) => tracing::warn!(%error, "server ended with an error"),
-            Err(_) => tracing::warn!("requests still open after 10 s: stopped anyway"),
-            _ => {}
+        for server in self.servers {
+            // Each drains its requests for up to DRAIN itself.
+            let _ = server.await;
         }
     }
 }
@@ -102,10 +124,14 @@ fn build_state_clustered(
     cluster: Option<Cluster>,
 ) -> std::io::Result<AppState> {
     let metrics = Arc::new(Metrics::default());
-    let panel = Panel::new(
+    let panel = Panel::with_ceiling(
         config.panel.url.clone(),
         config.panel.client_key.clone(),
         config.limits.request_timeout,
+        Arc::new(Ceiling::with_redis(
+            config.limits.upstream_per_minute,
+            cluster.as_ref().map(|member| member.redis().clone()),
+        )),
     )
     .map_err(|error| std::io::Error::other(format!("{error:?}")))?;
     // A cluster spends the pass-through's budget once, not once per instance.
@@ -138,6 +164,15 @@ fn build_state_clustered(
     };
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
     Ok(AppState {
+        throttles: Arc::new(Throttles::new(&config.limits.throttle)),
+        reads: Arc::new(Reads::new(config.stream.poll_interval)),
+        access: Arc::new(Access::default()),
+        sites: Sites::new(config.sites.clone()),
+        revocations: Revocations::default(),
+        stream_slots: Arc::new(StreamSlots::new(
+            config.limits.streams_per_session,
+            config.limits.streams_per_ip,
+        )),
         allow: AllowList::new(config.public_url.clone(), config.allowed_origins.clone()),
         proxy_limiter,
         config: Arc::new(config),
@@ -151,27 +186,54 @@ fn build_state_clustered(
     })
 }
 
-/// Binds `config.listen` and serves in the background.
+/// How long open requests may finish after shutdown begins.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Binds `config.listen` (the public API, the app, the card) and `config.ops_listen`
+/// (metrics and readiness), and serves both in the background.
 pub async fn start(config: Config) -> std::io::Result<Running> {
     let state = build_state_for_store(config).await?;
     let listener = TcpListener::bind(state.config.listen).await?;
     let addr = listener.local_addr()?;
-    let router = app(state.clone());
+    let ops_listener = TcpListener::bind(state.config.ops_listen).await?;
+    let ops_addr = ops_listener.local_addr()?;
+    let limits = &state.config.limits;
+    let connection_limits = ConnectionLimits {
+        header_read_timeout: limits.header_read_timeout,
+        write_timeout: limits.write_timeout,
+        max_connections: limits.max_connections,
+    };
     let shutdown = state.shutdown.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await
-    });
+    let (open, server) = listener::serve(
+        listener,
+        app(state.clone()),
+        connection_limits,
+        shutdown.clone(),
+        DRAIN,
+    )
+    .await;
+    let (_, ops) = listener::serve(
+        ops_listener,
+        ops_app(state.clone()),
+        ConnectionLimits {
+            max_connections: 64,
+            ..connection_limits
+        },
+        shutdown,
+        DRAIN,
+    )
+    .await;
     let mut background = vec![tokio::spawn(purge_loop(state.clone()))];
     if let Some(path) = state.config.path.clone() {
         background.push(tokio::spawn(reload_loop(state.clone(), path)));
     }
-    tracing::info!(%addr, panel = %state.config.panel.url, "ptero-origin listening");
+    tracing::info!(%addr, %ops_addr, panel = %state.config.panel.url, "ptero-origin listening");
     Ok(Running {
         addr,
+        ops_addr,
         state,
-        server,
+        open,
+        servers: vec![server, ops],
         background,
     })
 }
@@ -189,8 +251,16 @@ async fn purge_loop(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
+        state.throttles.forget_idle();
         if let Err(error) = state.store.purge(now()).await {
             tracing::warn!(%error, "purging expired sessions failed");
+        }
+        let retention = state.config.audit_retention;
+        let before = now().saturating_sub(retention.max_age.as_secs());
+        match state.store.trim_audit(retention.keep, before).await {
+            Ok(0) => {}
+            Ok(dropped) => tracing::info!(dropped, "old audit entries dropped"),
+            Err(error) => tracing::warn!(%error, "trimming the audit log failed"),
         }
     }
 }
@@ -225,24 +295,41 @@ async fn reload_loop(state: AppState, path: PathBuf) {
     }
 }
 
-/// Applies the file's allow-list now.
+/// Applies the file's allow-list and `[sites]` now: removed origins and sites lose their
+/// sessions and their open streams, and their tokens are refused from now on.
 pub async fn reload(state: &AppState, path: &std::path::Path) {
-    let list = match Config::load_allow_list(path) {
-        Ok(list) => list,
+    let config = match Config::load(path) {
+        Ok(config) => config,
         Err(error) => {
-            tracing::error!(%error, "the changed configuration is not valid: keeping the previous allow-list");
+            tracing::error!(%error, "the changed configuration is not valid: keeping the previous allow-list and sites");
             return;
         }
     };
-    let removed = state.allow.replace(list);
-    tracing::info!(removed = removed.len(), "allow-list reloaded");
+    let removed = state.allow.replace(config.allowed_origins);
+    let removed_sites = state.sites.replace(config.sites);
+    tracing::info!(
+        removed_origins = removed.len(),
+        removed_sites = removed_sites.len(),
+        "allow-list and sites reloaded"
+    );
     for origin in removed {
-        match state.store.revoke_origin(&origin.to_string()).await {
+        let origin = origin.to_string();
+        match state.store.revoke_origin(&origin).await {
             Ok(count) => {
                 tracing::info!(%origin, sessions = count, "origin removed: its sessions are revoked")
             }
             Err(error) => tracing::error!(%origin, %error, "revoking sessions failed"),
         }
+        state.revocations.announce(Ended::Origin(origin));
+    }
+    for site in removed_sites {
+        match state.store.revoke_site(&site).await {
+            Ok(count) => {
+                tracing::info!(%site, sessions = count, "site removed: its sessions are revoked")
+            }
+            Err(error) => tracing::error!(%site, %error, "revoking sessions failed"),
+        }
+        state.revocations.announce(Ended::Site(site));
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
 
+use crate::access::Access;
 use crate::config::Config;
 use crate::cors::AllowList;
 use crate::fanout::Hub;
@@ -14,7 +15,12 @@ use crate::metrics::Metrics;
 use crate::panel::Panel;
 use crate::panel_users::PanelUsers;
 use crate::rate_limit::RateLimiter;
+use crate::reads::Reads;
+use crate::revocations::Revocations;
+use crate::sites::Sites;
 use crate::store::Store;
+use crate::stream_slots::StreamSlots;
+use crate::throttle::Throttles;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -31,6 +37,18 @@ pub struct AppState {
     pub panel_users: Arc<PanelUsers>,
     /// Per-user client keys (`key_mode = "per_user"` only).
     pub user_keys: Option<Arc<UserKeys>>,
+    /// Per-session and per-IP token buckets.
+    pub throttles: Arc<Throttles>,
+    /// Server summaries read once for every concurrent request.
+    pub reads: Arc<Reads>,
+    /// Per-user mode: what viewers' own panel users may read.
+    pub access: Arc<Access>,
+    /// The hosting sites, reloadable.
+    pub sites: Sites,
+    /// Sessions ended early, announced to open streams.
+    pub revocations: Revocations,
+    /// Open streams per session and per client IP.
+    pub stream_slots: Arc<StreamSlots>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

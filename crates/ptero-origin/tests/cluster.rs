@@ -120,6 +120,10 @@ impl Cluster {
         format!("{}{path}", self.origin(index).url())
     }
 
+    fn ops_url(&self, index: usize, path: &str) -> String {
+        format!("{}{path}", self.origin(index).ops_url())
+    }
+
     fn instance(&self, index: usize) -> String {
         let cluster = self.origin(index).state().hub.cluster();
         cluster.expect("clustered").instance().to_owned()
@@ -494,7 +498,7 @@ async fn console_viewers_on_every_instance_share_one_wings_socket() {
 async fn the_pass_through_budget_is_shared_by_every_instance() {
     let cluster = Cluster::start_with(Options {
         poll_interval_ms: INTERVAL_MS,
-        extra: "[limits]\nproxy_per_minute = 4\n".into(),
+        limits: "proxy_per_minute = 4".into(),
         ..Options::default()
     })
     .await;
@@ -689,7 +693,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     let session = cluster.session(0).await;
     let ready = cluster
         .http
-        .get(cluster.url(1, "/readyz"))
+        .get(cluster.ops_url(1, "/readyz"))
         .send()
         .await
         .expect("readyz");
@@ -707,7 +711,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
     for index in 0..INSTANCES {
         let ready = cluster
             .http
-            .get(cluster.url(index, "/readyz"))
+            .get(cluster.ops_url(index, "/readyz"))
             .send()
             .await
             .expect("readyz");
@@ -774,7 +778,7 @@ async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_
         loop {
             let ready = cluster
                 .http
-                .get(cluster.url(index, "/readyz"))
+                .get(cluster.ops_url(index, "/readyz"))
                 .send()
                 .await
                 .expect("readyz");
@@ -935,6 +939,7 @@ async fn a_viewers_first_actions_on_two_instances_provision_one_key() {
     let cluster = Cluster::start_with(Options {
         poll_interval_ms: INTERVAL_MS,
         site_actions: r#""start", "stop", "restart""#,
+        site_extra: "emails_verified = true".to_owned(),
         panel_extra: "application_key_file = \"{dir}/application.key\"\nkey_mode = \"per_user\""
             .to_owned(),
         extra: KEYS_SECTION.to_owned(),

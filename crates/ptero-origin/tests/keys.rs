@@ -16,6 +16,7 @@ const PER_USER_PANEL: &str =
 async fn per_user_harness() -> Harness {
     Harness::with(Options {
         site_actions: r#""start", "stop", "restart", "console", "sso""#,
+        site_extra: "emails_verified = true".to_owned(),
         panel_extra: PER_USER_PANEL.to_owned(),
         extra: KEYS_SECTION.to_owned(),
         ..Options::default()

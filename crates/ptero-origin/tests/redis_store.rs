@@ -10,8 +10,8 @@ use std::sync::Arc;
 use ptero_api::{Action, ServerId};
 use ptero_origin::redis::{Redis, RedisStore};
 use ptero_origin::store::{
-    AuditAction, AuditEntry, PanelIdentity, SealedKey, Session, SsoTicketRecord, Store, TicketTake,
-    TICKET_MEMORY_SECS,
+    AlertRecord, AuditAction, AuditEntry, Delivery, PanelIdentity, SealedKey, Session,
+    SsoTicketRecord, Store, TicketTake, TICKET_MEMORY_SECS,
 };
 use redis_server::RedisServer;
 
@@ -25,7 +25,7 @@ async fn instance(server: &RedisServer) -> RedisStore {
 
 #[path = "support/store_fixtures.rs"]
 mod fixtures;
-use fixtures::{audit, session, ticket};
+use fixtures::{audit, delivery, session, ticket};
 
 #[tokio::test]
 async fn a_jti_is_claimed_once_across_instances_until_it_expires() {
@@ -253,4 +253,136 @@ async fn a_released_claim_can_be_claimed_again_by_another_instance() {
     assert!(!b.claim_jti("lease", "u2", 100, 11).await.expect("claim"));
     a.release_claim("lease", "u2").await.expect("release");
     assert!(b.claim_jti("lease", "u2", 100, 12).await.expect("claim"));
+}
+
+#[tokio::test]
+async fn sign_out_site_revocation_peeks_and_audit_retention_work_across_instances() {
+    let server = RedisServer::start();
+    let (a, b) = (instance(&server).await, instance(&server).await);
+    let mut other = session("https://a.example", 100);
+    other.site = "https://other-site.example".to_owned();
+    a.put_session("s1", session("https://a.example", 100))
+        .await
+        .expect("put");
+    a.put_session("s2", other).await.expect("put");
+    a.put_session("s3", session("https://a.example", 100))
+        .await
+        .expect("put");
+    assert!(b.delete_session("s3").await.expect("delete"));
+    assert_eq!(
+        b.revoke_site("https://shop.example.com")
+            .await
+            .expect("revoke"),
+        1
+    );
+    assert!(a.session("s1", 1).await.expect("read").is_none());
+    assert!(a.session("s2", 1).await.expect("read").is_some());
+
+    a.put_ticket("t", ticket(100)).await.expect("ticket");
+    assert!(matches!(
+        b.peek_ticket("t", 10).await.expect("peek"),
+        TicketTake::Taken(_)
+    ));
+    assert!(matches!(
+        b.take_ticket("t", 10).await.expect("take"),
+        TicketTake::Taken(_)
+    ));
+    assert_eq!(
+        a.peek_ticket("t", 10).await.expect("peek"),
+        TicketTake::Used
+    );
+
+    for at in 1..=10 {
+        a.append_audit(audit(at, AuditAction::Power))
+            .await
+            .expect("audit");
+    }
+    let wall = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    b.trim_audit(5, wall - 3600).await.expect("trim by count");
+    assert_eq!(a.recent_audit(100).await.expect("audit").len(), 5);
+    b.trim_audit(100, wall + 10).await.expect("trim by age");
+    assert!(a.recent_audit(100).await.expect("audit").is_empty());
+}
+
+#[tokio::test]
+async fn instances_sharing_redis_share_one_upstream_ceiling() {
+    use ptero_origin::panel::Ceiling;
+    use std::time::Duration;
+    let server = RedisServer::start();
+    let connect = || async {
+        let (redis, _pushes) = Redis::connect(&server.address()).await.expect("redis");
+        Ceiling::with_redis(Some(10), Some(redis))
+    };
+    let (a, b) = (connect().await, connect().await);
+    let short = Duration::from_millis(300);
+    for turn in 0..10 {
+        let ceiling = if turn % 2 == 0 { &a } else { &b };
+        ceiling
+            .acquire("ptlc_SbxAdmin001", short)
+            .await
+            .expect("within the ceiling");
+    }
+    // The minute's 10 are spent between the two: neither may send an eleventh.
+    for ceiling in [&a, &b] {
+        assert!(
+            ceiling.acquire("ptlc_SbxAdmin001", short).await.is_err(),
+            "an instance spent the ceiling again on its own"
+        );
+    }
+    // Another key has its own.
+    a.acquire("ptlc_SbxAlice001", short)
+        .await
+        .expect("another key");
+}
+
+/// The outbox seen from two instances: the same alert is queued once, a claim by one keeps
+/// the other off it, and a retry is visible to both.
+async fn outbox_pair(server: &RedisServer) -> Vec<(&'static str, Box<dyn Store>)> {
+    vec![
+        ("first", Box::new(instance(server).await)),
+        ("second", Box::new(instance(server).await)),
+    ]
+}
+
+#[tokio::test]
+async fn the_outbox_is_shared_by_instances() {
+    let server = RedisServer::start();
+    let stores = outbox_pair(&server).await;
+    let (a, b) = (&stores[0].1, &stores[1].1);
+    assert!(a.enqueue_delivery(delivery("d1", 10)).await.expect("queue"));
+    assert!(
+        !b.enqueue_delivery(delivery("d1", 10)).await.expect("queue"),
+        "queued once"
+    );
+    assert_eq!(
+        b.claim_deliveries(10, 30, 10).await.expect("claim").len(),
+        1
+    );
+    assert!(
+        a.claim_deliveries(11, 30, 10)
+            .await
+            .expect("claim")
+            .is_empty(),
+        "claimed by b"
+    );
+    b.finish_delivery("d1", Some((50, 1, "timeout".to_owned())))
+        .await
+        .expect("retry");
+    assert_eq!(
+        a.pending_deliveries(10).await.expect("pending")[0].attempts,
+        1
+    );
+    assert_eq!(
+        a.claim_deliveries(50, 30, 10).await.expect("claim").len(),
+        1
+    );
+    a.finish_delivery("d1", None).await.expect("delivered");
+    assert!(b.pending_deliveries(10).await.expect("pending").is_empty());
+    assert!(
+        !b.enqueue_delivery(delivery("d1", 10)).await.expect("queue"),
+        "never again"
+    );
 }

@@ -7,7 +7,9 @@ use std::collections::HashSet;
 
 use common::*;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use ptero_api::claims::{SSO_AUTHORIZE_PATH, SSO_FORM_FIELD, SSO_LIFETIME_SECS};
+use ptero_api::claims::{
+    SSO_AUTHORIZE_PATH, SSO_FORM_FIELD, SSO_LIFETIME_SECS, SSO_TICKET_LIFETIME_SECS,
+};
 use ptero_api::origin::{OriginErrorBody, OriginErrorCode, SsoTicket};
 use ptero_api::SsoClaims;
 use ptero_origin::store::{AuditAction, SsoTicketRecord};
@@ -16,13 +18,56 @@ use ptero_sandbox::seed::{self, servers::RUNNING, users};
 const ALL_ACTIONS: &str = r#""start", "stop", "restart", "console", "sso""#;
 
 async fn sso_harness() -> Harness {
+    sso_harness_with("emails_verified = true").await
+}
+
+async fn sso_harness_with(site_extra: &str) -> Harness {
     Harness::with(Options {
         site_actions: ALL_ACTIONS,
+        site_extra: site_extra.to_owned(),
         panel_extra: SSO_PANEL.to_owned(),
+        // Tickets are asked for more often here than a person would.
         extra: SSO_SECTION.to_owned(),
+        limits: "sso_per_minute = 600".to_owned(),
         ..Options::default()
     })
     .await
+}
+
+/// The confirmation page of `path`: its `confirm` value and the cookie that pairs with it.
+async fn confirmation(harness: &Harness, path: &str) -> (String, String, String) {
+    let page = harness.open(path).await;
+    assert_eq!(page.status(), 200, "the confirmation page");
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().expect("pair").to_owned();
+    let html = page.text().await.expect("html");
+    assert!(
+        !html.contains(SSO_FORM_FIELD),
+        "no token before the person confirms"
+    );
+    let confirm = attribute(&html, "name=\"confirm\"", "value");
+    (confirm, pair, html)
+}
+
+/// Opens `path` as a person would: the confirmation page, then its button.
+async fn redeem(harness: &Harness, path: &str) -> reqwest::Response {
+    let (confirm, cookie, _) = confirmation(harness, path).await;
+    harness
+        .http
+        .post(harness.url(path))
+        .header("cookie", cookie)
+        .header("origin", "https://cards.example.com")
+        .form(&[("confirm", confirm.as_str())])
+        .send()
+        .await
+        .expect("confirm")
 }
 
 async fn alice_session(harness: &Harness) -> String {
@@ -53,7 +98,8 @@ async fn ticket_path(harness: &Harness, session: &str) -> String {
     let response = ask_ticket(harness, session).await;
     assert_eq!(response.status(), 200, "ticket issued");
     let ticket: SsoTicket = response.json().await.expect("ticket");
-    assert!(ticket.expires_in_secs <= SSO_LIFETIME_SECS);
+    assert!(ticket.expires_in_secs <= SSO_TICKET_LIFETIME_SECS);
+    const { assert!(SSO_TICKET_LIFETIME_SECS <= 30) };
     let path = ticket
         .url
         .strip_prefix("https://cards.example.com")
@@ -102,7 +148,7 @@ async fn sso_signs_the_viewer_in_to_the_panel_end_to_end() {
     let session = alice_session(&harness).await;
     let path = ticket_path(&harness, &session).await;
 
-    let page = harness.open(&path).await;
+    let page = redeem(&harness, &path).await;
     assert_eq!(page.status(), 200);
     let headers = page.headers().clone();
     assert_eq!(headers["cache-control"], "no-store");
@@ -183,16 +229,16 @@ async fn the_viewer_is_found_by_external_id_when_the_token_gives_one() {
         .session_from(claims_for(
             &[RUNNING],
             &["sso"],
-            ("external_id", users::BOB_EXTERNAL_ID),
+            ("external_id", users::ALICE_EXTERNAL_ID),
         ))
         .await
         .session;
     let path = ticket_path(&harness, &session).await;
-    let html = harness.open(&path).await.text().await.expect("html");
+    let html = redeem(&harness, &path).await.text().await.expect("html");
     let token = attribute(&html, &format!("name=\"{SSO_FORM_FIELD}\""), "value");
     assert_eq!(
         verify(&token, &harness.sandbox.panel_url()).user.id,
-        users::BOB_ID
+        users::ALICE_ID
     );
     harness.stop().await;
 }
@@ -202,7 +248,7 @@ async fn a_replayed_ticket_is_refused() {
     let harness = sso_harness().await;
     let session = alice_session(&harness).await;
     let path = ticket_path(&harness, &session).await;
-    let first = harness.open(&path).await;
+    let first = redeem(&harness, &path).await;
     assert_eq!(first.status(), 200);
     let replay = harness.open(&path).await;
     assert_eq!(replay.status(), 410);
@@ -229,6 +275,7 @@ async fn an_expired_ticket_is_refused() {
     let harness = sso_harness().await;
     let record = SsoTicketRecord {
         panel_user_id: users::ALICE_ID,
+        panel_user_label: users::ALICE_EMAIL.to_owned(),
         site: SITE.to_owned(),
         viewer: "customer-42".to_owned(),
         server: RUNNING.to_owned(),
@@ -239,7 +286,10 @@ async fn an_expired_ticket_is_refused() {
         .origin
         .state()
         .store
-        .put_ticket("an-old-ticket-0123456789abcdef", record)
+        .put_ticket(
+            &ptero_origin::auth::session::token_key("an-old-ticket-0123456789abcdef"),
+            record,
+        )
         .await
         .expect("store");
     let response = harness.open("/sso/an-old-ticket-0123456789abcdef").await;
@@ -352,6 +402,7 @@ async fn sso_without_configuration_says_what_to_set() {
 async fn a_refused_application_key_is_reported() {
     let harness = Harness::with(Options {
         site_actions: ALL_ACTIONS,
+        site_extra: "emails_verified = true".to_owned(),
         panel_extra: "application_key_file = \"{dir}/unknown-application.key\"".to_owned(),
         extra: SSO_SECTION.to_owned(),
         ..Options::default()
@@ -377,8 +428,143 @@ async fn a_head_request_does_not_use_the_ticket() {
         .await
         .expect("head");
     assert_eq!(head.status(), 200);
-    let page = harness.open(&path).await;
+    let page = redeem(&harness, &path).await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("html").contains(SSO_FORM_FIELD));
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn the_link_asks_before_it_signs_in_and_a_preview_spends_nothing() {
+    let harness = sso_harness().await;
+    let session = alice_session(&harness).await;
+    let path = ticket_path(&harness, &session).await;
+    // A chat app's link preview (or a curious crawler) opens the link twice.
+    let (_, _, html) = confirmation(&harness, &path).await;
+    assert!(
+        html.contains(&format!("Sign in as {}", users::ALICE_EMAIL)),
+        "{html}"
+    );
+    confirmation(&harness, &path).await;
+    // The person still gets in afterwards.
+    let page = redeem(&harness, &path).await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("html").contains(SSO_FORM_FIELD));
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn another_site_cannot_post_the_confirmation_for_its_own_ticket() {
+    let harness = sso_harness().await;
+    let session = alice_session(&harness).await;
+    let path = ticket_path(&harness, &session).await;
+    // The attacker opens their own link to learn a confirm value...
+    let (confirm, cookie, _) = confirmation(&harness, &path).await;
+    // ...and has the victim's browser post it: no cookie (SameSite=Strict), or from
+    // another origin.
+    let attempts = [
+        (None, Some(EVIL)),
+        (Some(cookie.clone()), Some(EVIL)),
+        (None, None),
+        (Some("ptero-sso-000000000000=guess".to_owned()), None),
+    ];
+    for (cookie, origin) in attempts {
+        let mut request = harness
+            .http
+            .post(harness.url(&path))
+            .form(&[("confirm", confirm.as_str())]);
+        if let Some(cookie) = &cookie {
+            request = request.header("cookie", cookie);
+        }
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        let response = request.send().await.expect("post");
+        assert_eq!(response.status(), 403, "{cookie:?} {origin:?}");
+        let html = response.text().await.expect("html");
+        assert!(!html.contains(SSO_FORM_FIELD), "{html}");
+    }
+    // None of that spent the ticket.
+    assert_eq!(redeem(&harness, &path).await.status(), 200);
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn sso_never_signs_into_a_root_admin_without_the_sites_opt_in() {
+    for (site_extra, allowed) in [
+        ("emails_verified = true", false),
+        ("emails_verified = true\nsso_admins = true", true),
+    ] {
+        let harness = sso_harness_with(site_extra).await;
+        let session = harness
+            .session_from(claims_for(
+                &[RUNNING],
+                &["start", "sso"],
+                ("email", users::ADMIN_EMAIL),
+            ))
+            .await
+            .session;
+        let (status, code, message) = error_code(ask_ticket(&harness, &session).await).await;
+        if allowed {
+            // Past the administrator check; the admin still has to own or share the
+            // server, and RUNNING is Alice's.
+            assert_eq!(
+                (status, code),
+                (403, OriginErrorCode::ServerNotAllowed),
+                "{message}"
+            );
+            assert!(!message.contains("administrator"), "{message}");
+        } else {
+            assert_eq!((status, code), (403, OriginErrorCode::ActionNotAllowed));
+            assert!(message.contains("administrator"), "{message}");
+        }
+        harness.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_email_identifies_a_panel_user_only_where_the_site_vouches_for_it() {
+    let harness = sso_harness_with("").await;
+    let session = alice_session(&harness).await;
+    let (status, code, message) = error_code(ask_ticket(&harness, &session).await).await;
+    assert_eq!((status, code), (404, OriginErrorCode::NoPanelAccount));
+    assert!(message.contains("emails_verified"), "{message}");
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn sso_needs_the_viewer_to_own_or_share_the_server() {
+    let harness = sso_harness().await;
+    // Bob is a panel user, but RUNNING is Alice's and not shared with him.
+    let session = harness
+        .session_from(claims_for(
+            &[RUNNING],
+            &["start", "sso"],
+            ("email", users::BOB_EMAIL),
+        ))
+        .await
+        .session;
+    let (status, code, message) = error_code(ask_ticket(&harness, &session).await).await;
+    assert_eq!((status, code), (403, OriginErrorCode::ServerNotAllowed));
+    assert!(message.contains("subuser"), "{message}");
+    // Bob is a subuser of SHARED: that works.
+    let shared = harness
+        .session_from(claims_for(
+            &[seed::servers::SHARED],
+            &["start", "sso"],
+            ("email", users::BOB_EMAIL),
+        ))
+        .await
+        .session;
+    let response = harness
+        .post(
+            &format!("/v1/servers/{}/sso", seed::servers::SHARED),
+            &shared,
+            serde_json::json!({}),
+        )
+        .send()
+        .await
+        .expect("sso");
+    assert_eq!(response.status(), 200);
     harness.stop().await;
 }

@@ -238,7 +238,7 @@ async fn a_throttled_renewal_is_sent_again_on_the_same_socket() {
 #[tokio::test]
 async fn a_command_over_wings_frame_limit_is_refused_before_it_is_sent() {
     let harness = Harness::with(Options {
-        extra: "[limits]\ncommand_chars = 4096\n".into(),
+        limits: "command_chars = 4096".into(),
         ..Options::default()
     })
     .await;

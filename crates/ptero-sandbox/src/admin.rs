@@ -14,7 +14,7 @@ use ptero_api::{BackupCompleted, Inbound};
 use serde::Serialize;
 
 use crate::faults::FaultSet;
-use crate::requests::RequestCount;
+use crate::requests::{LoggedRequest, RequestCount};
 use crate::state::{lock, AppState};
 use crate::world::AuditEntry;
 
@@ -24,6 +24,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/__sandbox/requests",
             get(requests_index).delete(requests_reset),
         )
+        .route("/__sandbox/requests/log", get(requests_log))
         .route(
             "/__sandbox/faults",
             get(faults_show).put(faults_replace).delete(faults_clear),
@@ -61,6 +62,10 @@ async fn sockets_index(
 
 async fn requests_index(State(state): State<AppState>) -> Json<Vec<RequestCount>> {
     Json(state.requests.snapshot())
+}
+
+async fn requests_log(State(state): State<AppState>) -> Json<Vec<LoggedRequest>> {
+    Json(state.requests.log())
 }
 
 async fn requests_reset(State(state): State<AppState>) -> StatusCode {

@@ -26,6 +26,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), negotiate::browsers))
         .layer(from_fn_with_state(state.clone(), security_headers))
         .layer(TraceLayer::new_for_http())
+        .layer(from_fn_with_state(state.clone(), crate::requests::log))
         .with_state(state)
 }
 

@@ -43,6 +43,6 @@ mod world;
 
 pub use config::SandboxConfig;
 pub use faults::{FaultSet, Faults};
-pub use requests::RequestCount;
+pub use requests::{LoggedRequest, RequestCount};
 pub use sandbox::{Sandbox, StartError};
 pub use world::AuditEntry;

@@ -23,7 +23,7 @@ Flavours (--flavor): pterodactyl-1.11 (no websocket limits, 720/min client API),
   Pelican's routes and token claims). crates/ptero-sandbox/README.md lists every difference.
 Endpoints:
   /api/client/...                 Client API (Bearer ptlc_ key, Accept: application/json)
-  /api/application/...            users, users/{id}/api-keys, nodes/{id}/allocations/free, pteroca/version
+  /api/application/...            users, servers, users/{id}/api-keys, nodes/{id}/allocations/free, pteroca/version
   POST /pteroca/authorize         PteroCA SSO (form field pteroca_sso_token, HS256 with the SSO secret)
   /                               the sandbox panel page: who is signed in
   ws://IP:NODE_PORT/api/servers/{uuid}/ws   Wings websocket of each node (socket URL from /websocket)
@@ -32,6 +32,7 @@ Control (no auth):
                                              events_before_auth, stale_tokens, malformed_json,
                                              slow_body_ms, stuck, pteroca_missing, path_prefix}
   GET|DELETE /__sandbox/requests            request counters per route and server
+  GET /__sandbox/requests/log               every request target as sent (last 10,000)
   POST /__sandbox/servers/{id}/crash        the server's process crashes
   POST /__sandbox/servers/{id}/backup       emits Wings' `backup completed`
   GET /__sandbox/audit, /__sandbox/nodes    the key addon's audit log; the nodes' Wings URLs

@@ -1,7 +1,9 @@
 //! Counters of API requests per route and server, so tests can assert how many
-//! requests reached the panel ("1,000 viewers → 1 upstream poll").
+//! requests reached the panel ("1,000 viewers → 1 upstream poll"), and a bounded log of
+//! every request target exactly as it arrived, so tests can show what reached the panel
+//! at all (the origin's pass-through must never reach outside `/api/client`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -26,13 +28,41 @@ pub struct RequestCount {
 
 type Key = (String, String, Option<String>);
 
-/// Shared counters.
+/// Entries the raw log keeps (the oldest go first).
+pub const LOG_ENTRIES: usize = 10_000;
+
+/// One request as it reached the panel's listener, before any routing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    pub method: String,
+    /// The request target as sent: path and query, still percent-encoded.
+    pub target: String,
+}
+
+/// Shared counters and the raw log.
 #[derive(Debug, Clone, Default)]
 pub struct Requests {
     counts: Arc<Mutex<BTreeMap<Key, u64>>>,
+    log: Arc<Mutex<VecDeque<LoggedRequest>>>,
 }
 
 impl Requests {
+    /// Every request target seen since the last reset (at most [`LOG_ENTRIES`]).
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        lock(&self.log).iter().cloned().collect()
+    }
+
+    fn log_one(&self, method: &str, target: &str) {
+        let mut log = lock(&self.log);
+        if log.len() == LOG_ENTRIES {
+            log.pop_front();
+        }
+        log.push_back(LoggedRequest {
+            method: method.to_owned(),
+            target: target.to_owned(),
+        });
+    }
+
     pub fn record(&self, method: &str, route: &str, server: Option<String>) {
         *lock(&self.counts)
             .entry((method.to_owned(), route.to_owned(), server))
@@ -67,6 +97,7 @@ impl Requests {
 
     pub fn reset(&self) {
         lock(&self.counts).clear();
+        lock(&self.log).clear();
     }
 }
 
@@ -95,5 +126,15 @@ pub async fn count(State(state): State<AppState>, request: Request, next: Next) 
             .requests
             .record(request.method().as_str(), route.as_str(), server);
     }
+    next.run(request).await
+}
+
+/// Logs every request's target as it arrived (outermost layer, matched or not).
+pub async fn log(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let target = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    state.requests.log_one(request.method().as_str(), &target);
     next.run(request).await
 }

@@ -15,7 +15,7 @@ use crate::config::SandboxConfig;
 use crate::faults::Faults;
 use crate::power::Runtimes;
 use crate::ratelimit::RateLimiter;
-use crate::requests::{RequestCount, Requests};
+use crate::requests::{LoggedRequest, RequestCount, Requests};
 use crate::rng::Rng;
 use crate::state::{lock, AppState};
 use crate::world::{self, AuditEntry, NodeEndpoint};
@@ -184,6 +184,12 @@ impl Sandbox {
     /// `path_prefix`, e.g. `/api/client/servers/1a7c3f02/resources`.
     pub fn request_count(&self, path_prefix: &str) -> u64 {
         self.state.requests.count(path_prefix)
+    }
+
+    /// Every request target the panel's listener saw since the last reset, as sent
+    /// (still percent-encoded), oldest first.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.state.requests.log()
     }
 
     pub fn reset_requests(&self) {

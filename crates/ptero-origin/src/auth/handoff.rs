@@ -21,19 +21,30 @@ pub const MAX_LIFETIME_SECS: u64 = 600;
 /// Clock skew tolerated between the site and the origin.
 pub const LEEWAY_SECS: u64 = 30;
 
-/// Why a hand-off token is refused. The `Display` names the reason, never a secret.
+/// The one sentence for every token that does not verify.
+pub const UNVERIFIED: &str = "the hand-off token could not be verified: it must be signed by a site this origin is configured for, with that site's key";
+
+/// Why a hand-off token is refused. The `Display` names the reason in detail (for the
+/// log), never a secret; [`Rejection::public_message`] is what the caller reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rejection {
     Malformed(String),
     UnknownSite(String),
-    AlgorithmNotAllowed { found: String, pinned: &'static str },
+    AlgorithmNotAllowed {
+        found: String,
+        pinned: &'static str,
+    },
     BadSignature,
     Time(TimeError),
-    ExpiresTooFarAhead { seconds: u64 },
+    ExpiresTooFarAhead {
+        seconds: u64,
+    },
     WrongAudience,
     BadClaims(String),
     Replayed,
     NothingGranted,
+    /// The token names a server outside the site's `servers` (or `owners`) scope.
+    OutOfScope(String),
 }
 
 impl Rejection {
@@ -53,6 +64,27 @@ impl Rejection {
             Rejection::BadClaims(_) => "bad_claims",
             Rejection::Replayed => "replayed",
             Rejection::NothingGranted => "nothing_granted",
+            Rejection::OutOfScope(_) => "out_of_scope",
+        }
+    }
+
+    /// What the caller is told. A token that does not verify (unknown issuer, another
+    /// algorithm, a wrong signature) gets one sentence for all three, and time errors
+    /// carry no numbers: which issuer, which algorithm and how far the clocks are apart
+    /// would help someone probing the origin, so they go to the log and the metrics
+    /// ([`Rejection::reason`], the `Display`) only.
+    pub fn public_message(&self) -> String {
+        match self {
+            Rejection::UnknownSite(_)
+            | Rejection::AlgorithmNotAllowed { .. }
+            | Rejection::BadSignature => UNVERIFIED.to_owned(),
+            Rejection::Time(TimeError::Expired { .. }) => {
+                "the hand-off token has expired: ask the site for a new one".to_owned()
+            }
+            Rejection::Time(TimeError::NotYetValid { .. } | TimeError::IssuedInFuture { .. }) => {
+                "the hand-off token is not valid yet: the clocks of the site and this origin disagree".to_owned()
+            }
+            other => other.to_string(),
         }
     }
 
@@ -62,6 +94,7 @@ impl Rejection {
             | Rejection::ExpiresTooFarAhead { .. } => OriginErrorCode::InvalidToken,
             Rejection::Time(_) => OriginErrorCode::TokenExpired,
             Rejection::Replayed => OriginErrorCode::TokenReused,
+            Rejection::OutOfScope(_) => OriginErrorCode::ServerNotAllowed,
             _ => OriginErrorCode::InvalidToken,
         }
     }
@@ -96,6 +129,10 @@ impl fmt::Display for Rejection {
             }
             Rejection::NothingGranted => f.write_str(
                 "the hand-off token names no server this site may show",
+            ),
+            Rejection::OutOfScope(server) => write!(
+                f,
+                "the hand-off token names server {server}, which this site may not show: the origin's administrator limits the site to certain servers (`servers` / `owners` in its [sites] section)"
             ),
         }
     }
@@ -226,11 +263,22 @@ pub fn verify(
         .copied()
         .filter(|action| site.actions.contains(action))
         .collect();
-    // `external_id` names one user exactly; an email is the fallback.
+    if !site.scope.servers.is_empty() {
+        if let Some(outside) = servers
+            .iter()
+            .find(|id| !site.scope.servers.iter().any(|allowed| allowed.matches(id)))
+        {
+            return Err(Rejection::OutOfScope(outside.to_string()));
+        }
+    }
+    // `external_id` names one user exactly; an email is the fallback, and only from a
+    // site that vouches for its customers' emails (anyone can type an admin's address
+    // into a shop's sign-up form).
     let non_empty = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    let email = claims.email.filter(|_| site.emails_verified);
     let panel_identity = non_empty(claims.external_id)
         .map(PanelIdentity::ExternalId)
-        .or_else(|| non_empty(claims.email).map(PanelIdentity::Email));
+        .or_else(|| non_empty(email).map(PanelIdentity::Email));
     Ok(Grant {
         panel_identity,
         site: iss,

@@ -23,6 +23,19 @@ pub fn mint_token() -> Result<String, AppError> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// What a bearer token (a session, a ticket, an API key) is stored and counted under: its
+/// SHA-256 in hex, so the store, the buckets and the logs never hold the token itself.
+pub fn token_key(token: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 15)]));
+    }
+    hex
+}
+
 /// The request's `Origin`, normalised (`None` when absent; refused when unreadable).
 pub fn request_origin(parts: &Parts) -> Result<Option<String>, AppError> {
     let Some(value) = parts.headers.get(ORIGIN) else {
@@ -51,6 +64,28 @@ fn bearer(parts: &Parts) -> Option<&str> {
 #[derive(Debug, Clone)]
 pub struct Viewer(pub Session);
 
+/// The key the caller's session is stored under (the SHA-256 of its bearer token), for
+/// sign-out and per-session bookkeeping. Extract it beside [`Viewer`], which checks that
+/// the session exists.
+#[derive(Debug, Clone)]
+pub struct SessionKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionKey {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        bearer(parts)
+            .filter(|token| !token.is_empty())
+            .map(|token| SessionKey(token_key(token)))
+            .ok_or_else(|| {
+                AppError::refused(
+                    OriginErrorCode::SessionExpired,
+                    "no session: send Authorization: Bearer <session> from POST /v1/session",
+                )
+            })
+    }
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
@@ -72,13 +107,17 @@ impl FromRequestParts<AppState> for Viewer {
                 "that is not a session token",
             ));
         }
-        let session = state.store.session(token, now()).await?.ok_or_else(|| {
-            state.metrics.reject("session_expired");
-            AppError::refused(
-                OriginErrorCode::SessionExpired,
-                "the session is unknown or expired: ask the site to hand off again",
-            )
-        })?;
+        let session = state
+            .store
+            .session(&token_key(token), now())
+            .await?
+            .ok_or_else(|| {
+                state.metrics.reject("session_expired");
+                AppError::refused(
+                    OriginErrorCode::SessionExpired,
+                    "the session is unknown or expired: ask the site to hand off again",
+                )
+            })?;
         if request_origin(parts)? != session.origin {
             state.metrics.reject("session_origin_mismatch");
             return Err(AppError::refused(

@@ -46,10 +46,15 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// Where sessions, used jtis, tickets, the audit log and sealed keys live.
     pub store: StoreKind,
+    /// How much of the audit log is kept, in every store.
+    pub audit_retention: AuditRetention,
     /// The PteroCA addon's SSO (`None`: not set up; the route says so).
     pub sso: Option<SsoConfig>,
     /// The key that seals per-user client keys at rest (required by `per_user`).
     pub encryption_key: Option<EncryptionKey>,
+    /// Where `/metrics`, `/readyz` and `/healthz` are served: never on the public
+    /// listener (only `/healthz` is there too).
+    pub ops_listen: SocketAddr,
 }
 
 /// The panel and the origin's keys there.
@@ -69,6 +74,13 @@ pub enum KeyMode {
     Shared,
     /// A key of the viewer's own panel user, provisioned through the application API.
     PerUser,
+}
+
+/// The audit log's bounds: at most `keep` entries, none older than `max_age`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditRetention {
+    pub keep: usize,
+    pub max_age: Duration,
 }
 
 /// The PteroCA addon's SSO settings.
@@ -95,11 +107,40 @@ impl fmt::Debug for EncryptionKey {
 /// One hosting site.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Its `[sites.NAME]`.
+    pub name: String,
     /// The `iss` its tokens carry.
     pub issuer: String,
     pub key: SiteKey,
     /// What its tokens may grant at most.
     pub actions: Vec<Action>,
+    /// Which servers its tokens may name at all.
+    pub scope: SiteScope,
+    /// Whether the site checks its customers' emails, so that an `email` claim may
+    /// identify a panel user (SSO, per-user keys). Without it only `external_id` does.
+    pub emails_verified: bool,
+    /// Whether SSO may sign into a panel root administrator (off: never).
+    pub sso_admins: bool,
+    /// Whether its back end may exchange tokens itself (`POST /v1/session` without an
+    /// `Origin`); sessions without an origin then work from no browser page.
+    pub backend_exchange: bool,
+}
+
+/// The servers a site's tokens may grant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteScope {
+    /// Listed server identifiers (empty: no list).
+    pub servers: Vec<ptero_api::ServerId>,
+    /// Panel user ids whose servers (owned, or shared as a subuser) it may grant
+    /// (empty: no list).
+    pub owners: Vec<u64>,
+}
+
+impl SiteScope {
+    /// Whether any server is allowed (no list set).
+    pub fn is_open(&self) -> bool {
+        self.servers.is_empty() && self.owners.is_empty()
+    }
 }
 
 /// Where the app and the card are served from.
@@ -116,6 +157,49 @@ pub struct Limits {
     pub body_bytes: usize,
     pub proxy_per_minute: u32,
     pub command_chars: usize,
+    pub header_read_timeout: Duration,
+    pub write_timeout: Duration,
+    pub max_connections: usize,
+    pub streams_per_session: usize,
+    pub streams_per_ip: usize,
+    pub throttle: ThrottleConfig,
+    /// Upstream requests per minute with the origin's own key (`None`: half of what the
+    /// panel announces).
+    pub upstream_per_minute: Option<u32>,
+}
+
+/// The token buckets of [`crate::throttle`], per minute (bursts are half of each).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleConfig {
+    /// Every `/v1/*` request, per session.
+    pub session_per_minute: u32,
+    /// Every `/v1/*` request, per client IP.
+    pub ip_per_minute: u32,
+    /// `POST /v1/session`, per client IP.
+    pub exchange_per_minute: u32,
+    pub power_per_minute: u32,
+    pub command_per_minute: u32,
+    pub sso_per_minute: u32,
+    /// The pass-through, per client IP and per API key.
+    pub proxy_ip_per_minute: u32,
+    pub proxy_key_per_minute: u32,
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self {
+            session_per_minute: 120,
+            ip_per_minute: 600,
+            exchange_per_minute: 120,
+            power_per_minute: 10,
+            command_per_minute: 60,
+            sso_per_minute: 6,
+            proxy_ip_per_minute: 300,
+            proxy_key_per_minute: 240,
+            trust_forwarded_for: false,
+        }
+    }
 }
 
 /// Upstream polling of watched servers.
@@ -210,11 +294,6 @@ impl Config {
         let table = overlay::read(text, source, env)?;
         let raw = raw::RawConfig::from_table(table)?;
         resolve::resolve(raw)
-    }
-
-    /// Only the allow-list of `path` (for reloads), with the environment laid over it.
-    pub fn load_allow_list(path: &Path) -> Result<OriginAllowList, ConfigError> {
-        Ok(Self::load(path)?.allowed_origins)
     }
 }
 

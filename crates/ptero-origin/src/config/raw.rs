@@ -31,6 +31,23 @@ pub struct RawConfig {
     pub store: RawStore,
     pub sso: Option<RawSso>,
     pub keys: Option<RawKeys>,
+    #[serde(default)]
+    pub ops: RawOps,
+}
+
+/// The operations listener: `/metrics`, `/readyz`, `/healthz`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RawOps {
+    pub listen: String,
+}
+
+impl Default for RawOps {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:9464".to_owned(),
+        }
+    }
 }
 
 fn default_listen() -> String {
@@ -64,6 +81,10 @@ pub struct RawStore {
     pub kind: String,
     pub path: PathBuf,
     pub redis_url: Option<String>,
+    /// Audit entries kept at most.
+    pub audit_keep: usize,
+    /// Audit entries older than this many days are dropped.
+    pub audit_days: u64,
 }
 
 impl Default for RawStore {
@@ -72,6 +93,8 @@ impl Default for RawStore {
             kind: "sqlite".to_owned(),
             path: PathBuf::from("ptero-origin.db"),
             redis_url: None,
+            audit_keep: 10_000,
+            audit_days: 90,
         }
     }
 }
@@ -130,6 +153,18 @@ pub struct RawSite {
     pub public_key_file: Option<PathBuf>,
     #[serde(default = "default_actions")]
     pub actions: Vec<String>,
+    /// Server identifiers its tokens may name (absent: any, within `owners`).
+    #[serde(default)]
+    pub servers: Vec<String>,
+    /// Panel user ids whose servers its tokens may name (absent: any).
+    #[serde(default)]
+    pub owners: Vec<u64>,
+    #[serde(default)]
+    pub emails_verified: bool,
+    #[serde(default)]
+    pub sso_admins: bool,
+    #[serde(default)]
+    pub backend_exchange: bool,
 }
 
 fn default_algorithm() -> String {
@@ -173,6 +208,26 @@ pub struct RawLimits {
     pub body_bytes: usize,
     pub proxy_per_minute: u32,
     pub command_chars: usize,
+    /// A request head must arrive within this (a connection that sends nothing too).
+    pub header_read_timeout_secs: u64,
+    /// A peer whose socket stays full this long (it stopped reading) is cut.
+    pub write_timeout_secs: u64,
+    pub max_connections: usize,
+    pub streams_per_session: usize,
+    pub streams_per_ip: usize,
+    pub session_per_minute: u32,
+    pub ip_per_minute: u32,
+    pub exchange_per_minute: u32,
+    pub power_per_minute: u32,
+    pub command_per_minute: u32,
+    pub sso_per_minute: u32,
+    pub proxy_ip_per_minute: u32,
+    pub proxy_key_per_minute: u32,
+    /// Upstream requests per minute with the origin's key; 0: half the panel's own
+    /// limit as it announces it (`X-RateLimit-Limit`).
+    pub upstream_per_minute: u32,
+    /// Read the client's address from `X-Forwarded-For` (behind a proxy you run).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for RawLimits {
@@ -182,6 +237,21 @@ impl Default for RawLimits {
             body_bytes: 64 * 1024,
             proxy_per_minute: 600,
             command_chars: 512,
+            header_read_timeout_secs: 10,
+            write_timeout_secs: 30,
+            max_connections: 10_000,
+            streams_per_session: 4,
+            streams_per_ip: 64,
+            session_per_minute: 120,
+            ip_per_minute: 600,
+            exchange_per_minute: 120,
+            power_per_minute: 10,
+            command_per_minute: 60,
+            sso_per_minute: 6,
+            proxy_ip_per_minute: 300,
+            proxy_key_per_minute: 240,
+            upstream_per_minute: 0,
+            trust_forwarded_for: false,
         }
     }
 }

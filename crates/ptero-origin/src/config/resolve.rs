@@ -14,7 +14,7 @@ use super::overlay::env_name;
 use super::raw::{RawConfig, RawKeys, RawPanel, RawSite, RawSso, RawStore};
 use super::{
     Config, ConfigError, EncryptionKey, KeyMode, Limits, PanelConfig, RedisUrl, Secret, Site,
-    SsoConfig, StaticConfig, StreamConfig,
+    SsoConfig, StaticConfig, StreamConfig, ThrottleConfig,
 };
 use crate::store::StoreKind;
 
@@ -95,6 +95,10 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         }
     }
     let sso = raw.sso.map(resolve_sso).transpose()?;
+    let audit_retention = super::AuditRetention {
+        keep: raw.store.audit_keep.clamp(100, 10_000_000),
+        max_age: Duration::from_secs(raw.store.audit_days.clamp(1, 3650) * 24 * 3600),
+    };
     let store = resolve_store(raw.store)?;
 
     let allowed_origins = OriginAllowList::parse(raw.origins.allowed.iter().map(String::as_str))
@@ -117,7 +121,34 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         body_bytes: raw.limits.body_bytes.max(1024),
         proxy_per_minute: raw.limits.proxy_per_minute,
         command_chars: raw.limits.command_chars.clamp(1, 4096),
+        header_read_timeout: Duration::from_secs(raw.limits.header_read_timeout_secs.clamp(1, 300)),
+        write_timeout: Duration::from_secs(raw.limits.write_timeout_secs.clamp(1, 600)),
+        max_connections: raw.limits.max_connections.clamp(16, 1_000_000),
+        streams_per_session: raw.limits.streams_per_session.clamp(1, 1000),
+        streams_per_ip: raw.limits.streams_per_ip.clamp(1, 100_000),
+        throttle: ThrottleConfig {
+            session_per_minute: raw.limits.session_per_minute.max(1),
+            ip_per_minute: raw.limits.ip_per_minute.max(1),
+            exchange_per_minute: raw.limits.exchange_per_minute.max(1),
+            power_per_minute: raw.limits.power_per_minute.max(1),
+            command_per_minute: raw.limits.command_per_minute.max(1),
+            sso_per_minute: raw.limits.sso_per_minute.max(1),
+            proxy_ip_per_minute: raw.limits.proxy_ip_per_minute.max(1),
+            proxy_key_per_minute: raw.limits.proxy_key_per_minute.max(1),
+            trust_forwarded_for: raw.limits.trust_forwarded_for,
+        },
+        upstream_per_minute: (raw.limits.upstream_per_minute > 0)
+            .then_some(raw.limits.upstream_per_minute),
     };
+    let ops_listen: SocketAddr = raw.ops.listen.parse().map_err(|_| {
+        invalid(
+            "ops.listen",
+            format!(
+                "{:?} is not an address and port such as 127.0.0.1:9464 (keep it private: it serves /metrics and /readyz)",
+                raw.ops.listen
+            ),
+        )
+    })?;
     let stream = StreamConfig {
         poll_interval: Duration::from_millis(raw.stream.poll_interval_ms.max(50)),
         viewer_buffer: raw.stream.viewer_buffer.clamp(4, 4096),
@@ -146,8 +177,10 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
             .then(|| Duration::from_secs(raw.origins.reload_interval_secs)),
         path: None,
         store,
+        audit_retention,
         sso,
         encryption_key,
+        ops_listen,
     })
 }
 
@@ -368,9 +401,27 @@ fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
             ))
         }
     };
+    let mut scope = super::SiteScope {
+        owners: raw.owners,
+        ..super::SiteScope::default()
+    };
+    for (index, server) in raw.servers.iter().enumerate() {
+        let id = ptero_api::ServerId::parse(server).map_err(|error| {
+            invalid(
+                &key_name("servers"),
+                format!("entry {}: {error}", index + 1),
+            )
+        })?;
+        scope.servers.push(id);
+    }
     Ok(Site {
+        name: name.to_owned(),
         issuer,
         key,
         actions,
+        scope,
+        emails_verified: raw.emails_verified,
+        sso_admins: raw.sso_admins,
+        backend_exchange: raw.backend_exchange,
     })
 }

@@ -2,14 +2,18 @@
 //! used hand-off ids, SSO tickets, audit log and sealed keys.
 //!
 //! Keys (under [`PREFIX`]):
-//! - `session:{token}`: the session as JSON; `origin-sessions:{origin}`: a set of the
-//!   tokens bound to an origin, for revocation.
+//! - `session:{key}`: the session as JSON (its key is the SHA-256 of its token);
+//!   `origin-sessions:{origin}` and `site-sessions:{site}`: sets of the keys bound to an
+//!   origin and to a site, for revocation.
 //! - `jti:{issuer length}:{issuer}:{jti}`: until when the id is used (the length keeps
 //!   `("a:b", "c")` and `("a", "b:c")` apart).
 //! - `ticket:{ticket}`: a hash of the record (JSON), its expiry and whether it is used;
 //!   `tickets`: a sorted set of tickets by when they are forgotten, for `purge`.
 //! - `audit`: a stream (`XADD … MAXLEN ~`), one JSON entry per item.
 //! - `sealed-key:{panel user id}`: a hash of the sealed key's fields (bytes as they are).
+//! - `outbox:{id}`: a delivery as JSON; `outbox-due`: a sorted set of undelivered ids by
+//!   their next attempt (claims move them forward); `outbox-seen:{id}`: that the id was
+//!   queued once (kept a week), so the same alert is never queued twice.
 //!
 //! Expiry is decided by the caller's `now`, as the trait asks: records keep their expiry
 //! as data and the checks compare it in one atomic step (a script where a check and a
@@ -24,7 +28,7 @@ use futures_util::future::BoxFuture;
 
 use super::{Redis, PREFIX};
 use crate::store::{
-    decode, encode, AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreError,
+    decode, encode, AuditEntry, Delivery, SealedKey, Session, SsoTicketRecord, Store, StoreError,
     StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
@@ -33,7 +37,8 @@ const GRACE_SECS: u64 = 60;
 /// Audit entries kept (about: `MAXLEN ~` trims by whole blocks).
 const AUDIT_CAPACITY: usize = 10_000;
 
-/// Ends every session of one origin in one step; answers how many existed.
+/// Ends every session of one set (an origin's or a site's) in one step; answers how many
+/// existed.
 const REVOKE: &str = r"
 local tokens = redis.call('SMEMBERS', KEYS[1])
 local ended = 0
@@ -77,6 +82,32 @@ redis.call('HSET', KEYS[1], 'used', '1')
 return {'taken', fields[1]}
 ";
 
+/// Queues a delivery once. KEYS: seen, record, due. ARGV: json, next_at, seen seconds.
+const ENQUEUE: &str = r"
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) == false then
+  return 0
+end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[2], KEYS[2])
+return 1
+";
+
+/// Claims up to ARGV[3] due deliveries at ARGV[1] until ARGV[2]; answers their JSON.
+const CLAIM: &str = r"
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local claimed = {}
+for _, key in ipairs(due) do
+  local json = redis.call('GET', key)
+  if json then
+    redis.call('ZADD', KEYS[1], ARGV[2], key)
+    table.insert(claimed, json)
+  else
+    redis.call('ZREM', KEYS[1], key)
+  end
+end
+return claimed
+";
+
 /// Forgets the tickets whose memory ends by ARGV[1]; ARGV[2] is the ticket key prefix.
 const PURGE_TICKETS: &str = r"
 local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -94,6 +125,8 @@ pub struct RedisStore {
     claim_jti: Script,
     take_ticket: Script,
     purge_tickets: Script,
+    enqueue: Script,
+    claim: Script,
 }
 
 fn session_key(token: &str) -> String {
@@ -102,6 +135,10 @@ fn session_key(token: &str) -> String {
 
 fn origin_key(origin: &str) -> String {
     format!("{PREFIX}origin-sessions:{origin}")
+}
+
+fn site_key(site: &str) -> String {
+    format!("{PREFIX}site-sessions:{site}")
 }
 
 fn jti_key(issuer: &str, jti: &str) -> String {
@@ -119,6 +156,17 @@ fn tickets_key() -> String {
 fn audit_key() -> String {
     format!("{PREFIX}audit")
 }
+
+fn outbox_key(id: &str) -> String {
+    format!("{PREFIX}outbox:{id}")
+}
+
+fn outbox_due_key() -> String {
+    format!("{PREFIX}outbox-due")
+}
+
+/// How long an id is remembered as queued.
+const OUTBOX_SEEN_SECS: u64 = 7 * 24 * 3600;
 
 fn sealed_key(panel_user_id: u64) -> String {
     format!("{PREFIX}sealed-key:{panel_user_id}")
@@ -153,7 +201,20 @@ impl RedisStore {
             claim_jti: Script::new(CLAIM_JTI),
             take_ticket: Script::new(TAKE_TICKET),
             purge_tickets: Script::new(PURGE_TICKETS),
+            enqueue: Script::new(ENQUEUE),
+            claim: Script::new(CLAIM),
         }
+    }
+
+    async fn revoke_set(&self, set: String) -> StoreResult<usize> {
+        let ended: u64 = self
+            .revoke
+            .key(set)
+            .arg(format!("{PREFIX}session:"))
+            .invoke_async(&mut self.connection())
+            .await
+            .map_err(|error| self.fail(&error))?;
+        Ok(usize::try_from(ended).unwrap_or(usize::MAX))
     }
 
     fn fail(&self, error: &::redis::RedisError) -> StoreError {
@@ -180,12 +241,13 @@ impl Store for RedisStore {
                 .ignore()
                 .expire_at(session_key(token), until)
                 .ignore();
-            if let Some(origin) = &session.origin {
-                // The set lives as long as its newest session (every session has the
-                // same lifetime, so the newest ends last).
-                pipe.sadd(origin_key(origin), token)
+            // Each set lives as long as its newest session (every session has the same
+            // lifetime, so the newest ends last).
+            let sets = session.origin.iter().map(|origin| origin_key(origin));
+            for set in sets.chain([site_key(&session.site)]) {
+                pipe.sadd(&set, token)
                     .ignore()
-                    .expire_at(origin_key(origin), until)
+                    .expire_at(&set, until)
                     .ignore();
             }
             pipe.query_async::<()>(&mut self.connection())
@@ -213,16 +275,43 @@ impl Store for RedisStore {
         })
     }
 
-    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
         Box::pin(async move {
-            let ended: u64 = self
-                .revoke
-                .key(origin_key(origin))
-                .arg(format!("{PREFIX}session:"))
-                .invoke_async(&mut self.connection())
+            let deleted: u64 = self
+                .connection()
+                .del(session_key(key))
                 .await
                 .map_err(|error| self.fail(&error))?;
-            Ok(usize::try_from(ended).unwrap_or(usize::MAX))
+            Ok(deleted > 0)
+        })
+    }
+
+    fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        Box::pin(self.revoke_set(origin_key(origin)))
+    }
+
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        Box::pin(self.revoke_set(site_key(site)))
+    }
+
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>> {
+        Box::pin(async move {
+            // Stream ids are milliseconds of the wall clock: MINID drops what is older.
+            let mut pipe = ::redis::pipe();
+            // Exact trims (no `~`): this runs once a minute, and the bound is the point.
+            pipe.cmd("XTRIM")
+                .arg(audit_key())
+                .arg("MAXLEN")
+                .arg(keep)
+                .cmd("XTRIM")
+                .arg(audit_key())
+                .arg("MINID")
+                .arg(before.saturating_mul(1000));
+            let (over, old): (u64, u64) = pipe
+                .query_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(usize::try_from(over + old).unwrap_or(usize::MAX))
         })
     }
 
@@ -295,6 +384,33 @@ impl Store for RedisStore {
             pipe.query_async::<()>(&mut self.connection())
                 .await
                 .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        Box::pin(async move {
+            let (record, expires_at, used): (Option<String>, Option<u64>, Option<String>) =
+                ::redis::cmd("HMGET")
+                    .arg(ticket_key(ticket))
+                    .arg("record")
+                    .arg("expires_at")
+                    .arg("used")
+                    .query_async(&mut self.connection())
+                    .await
+                    .map_err(|error| self.fail(&error))?;
+            Ok(match (record, expires_at, used.as_deref()) {
+                (Some(_), Some(expires_at), _) if now >= expires_at + TICKET_MEMORY_SECS => {
+                    TicketTake::Unknown
+                }
+                (Some(_), _, Some("1")) => TicketTake::Used,
+                (Some(_), Some(expires_at), _) if expires_at <= now => TicketTake::Expired,
+                (Some(json), Some(_), _) => TicketTake::Taken(decode("a ticket", &json)?),
+                _ => TicketTake::Unknown,
+            })
         })
     }
 
@@ -432,6 +548,123 @@ impl Store for RedisStore {
                 .await
                 .map_err(|error| self.fail(&error))?;
             Ok(deleted > 0)
+        })
+    }
+
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
+        Box::pin(async move {
+            let json = encode("a delivery", &delivery)?;
+            let added: i64 = self
+                .enqueue
+                .key(format!("{PREFIX}outbox-seen:{}", delivery.id))
+                .key(outbox_key(&delivery.id))
+                .key(outbox_due_key())
+                .arg(json)
+                .arg(delivery.next_at)
+                .arg(OUTBOX_SEEN_SECS)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(added == 1)
+        })
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        Box::pin(async move {
+            let claimed: Vec<String> = self
+                .claim
+                .key(outbox_due_key())
+                .arg(now)
+                .arg(now + lease_secs)
+                .arg(limit)
+                .invoke_async(&mut self.connection())
+                .await
+                .map_err(|error| self.fail(&error))?;
+            claimed
+                .iter()
+                .map(|json| {
+                    let mut delivery: Delivery = decode("a delivery", json)?;
+                    delivery.next_at = now + lease_secs;
+                    Ok(delivery)
+                })
+                .collect()
+        })
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            let key = outbox_key(id);
+            let mut connection = self.connection();
+            match retry {
+                None => {
+                    let mut pipe = ::redis::pipe();
+                    pipe.atomic()
+                        .zrem(outbox_due_key(), &key)
+                        .ignore()
+                        .del(&key)
+                        .ignore();
+                    pipe.query_async::<()>(&mut connection)
+                        .await
+                        .map_err(|error| self.fail(&error))
+                }
+                Some((at, attempts, error)) => {
+                    let json: Option<String> = connection
+                        .get(&key)
+                        .await
+                        .map_err(|error| self.fail(&error))?;
+                    let Some(json) = json else {
+                        return Ok(());
+                    };
+                    let mut delivery: Delivery = decode("a delivery", &json)?;
+                    delivery.attempts = attempts;
+                    delivery.next_at = at;
+                    delivery.last_error = Some(error);
+                    let mut pipe = ::redis::pipe();
+                    pipe.atomic()
+                        .set(&key, encode("a delivery", &delivery)?)
+                        .ignore()
+                        .zadd(outbox_due_key(), &key, at)
+                        .ignore();
+                    pipe.query_async::<()>(&mut connection)
+                        .await
+                        .map_err(|error| self.fail(&error))
+                }
+            }
+        })
+    }
+
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        Box::pin(async move {
+            let mut connection = self.connection();
+            let keys: Vec<String> = connection
+                .zrange(
+                    outbox_due_key(),
+                    0,
+                    isize::try_from(limit).unwrap_or(isize::MAX) - 1,
+                )
+                .await
+                .map_err(|error| self.fail(&error))?;
+            let mut pending = Vec::new();
+            for key in keys {
+                let json: Option<String> = connection
+                    .get(&key)
+                    .await
+                    .map_err(|error| self.fail(&error))?;
+                if let Some(json) = json {
+                    pending.push(decode("a delivery", &json)?);
+                }
+            }
+            pending.sort_by_key(|delivery: &Delivery| delivery.created_at);
+            Ok(pending)
         })
     }
 

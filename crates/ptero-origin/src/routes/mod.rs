@@ -1,5 +1,6 @@
 //! HTTP routes, each module holding its handlers and the routes that reach them.
 
+pub mod app_files;
 pub mod ops;
 pub mod panel_proxy;
 pub mod servers;

@@ -1,5 +1,8 @@
 //! Operations: liveness, readiness (the store and the panel answer) and Prometheus
-//! metrics.
+//! metrics. Readiness and metrics are served only on the operations listener
+//! (`[ops] listen`, loopback by default): they say which store and panel the origin uses
+//! and how it is being used, which is nobody else's business. The public listener keeps
+//! a bare liveness answer for load balancers.
 
 use std::sync::Arc;
 
@@ -16,6 +19,12 @@ use crate::metrics::Metrics;
 use crate::panel::{describe_transport, Panel};
 use crate::state::AppState;
 
+/// What the public listener serves of these.
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(health_show))
+}
+
+/// The operations listener's routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health_show))
@@ -60,10 +69,20 @@ async fn panel_ready(panel: &Panel) -> Result<&'static str, AppError> {
         })
 }
 
-async fn metrics_show(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+async fn metrics_show(
+    State(metrics): State<Arc<Metrics>>,
+    State(panel): State<Panel>,
+) -> impl IntoResponse {
+    let ceiling = panel.ceiling();
+    let text = format!(
+        "{}# HELP ptero_origin_upstream_requests_total Requests to the panel (all keys).\n# TYPE ptero_origin_upstream_requests_total counter\nptero_origin_upstream_requests_total {}\n# HELP ptero_origin_upstream_ceiling_per_minute The most requests a minute each key sends the panel.\n# TYPE ptero_origin_upstream_ceiling_per_minute gauge\nptero_origin_upstream_ceiling_per_minute {}\n",
+        metrics.render(),
+        ceiling.sent.load(std::sync::atomic::Ordering::Relaxed),
+        ceiling.per_minute()
+    );
     (
         StatusCode::OK,
         [(CONTENT_TYPE, "text/plain; version=0.0.4")],
-        metrics.render(),
+        text,
     )
 }

@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 use ptero_api::origin::{CommandRequest, OriginErrorCode, PowerRequest, ServerSummary};
-use ptero_api::{Action, PanelError, ServerId};
+use ptero_api::{Action, ServerId};
 
+use crate::access;
 use crate::audit::{self, Attempt};
-use crate::auth::session::Viewer;
+use crate::auth::session::{SessionKey, Viewer};
 use crate::error::{AppError, AppJson};
 use crate::keys;
 use crate::state::AppState;
@@ -61,24 +62,21 @@ fn attempt<'a>(
     }
 }
 
+/// A server's summary: from the fan-out when a poller watches it, otherwise one upstream
+/// read shared by every concurrent request ([`crate::reads`]); never one upstream call
+/// per request. In per-user mode the viewer's own panel permissions are asked first.
 async fn server_show(
     State(state): State<AppState>,
     Viewer(session): Viewer,
+    SessionKey(key): SessionKey,
     Path(id): Path<String>,
 ) -> Result<AppJson<ServerSummary>, AppError> {
     let id = granted_server(&session, &id)?;
+    access::require_status(&state, &session, &key, &id).await?;
     if let Some(summary) = state.hub.cached(&id) {
         return Ok(AppJson(summary));
     }
-    let panel = keys::panel_for(&state, &session).await?;
-    let (server, stats) = tokio::join!(panel.server(&id), panel.resources(&id));
-    let server = server?;
-    let stats = match stats {
-        Ok(stats) => Some(stats),
-        Err(AppError::Panel(PanelError::Conflict { .. })) => None,
-        Err(error) => return Err(error),
-    };
-    Ok(AppJson(ServerSummary::from_panel(&server, stats.as_ref())))
+    state.reads.summary(&state.panel, &id).await.map(AppJson)
 }
 
 async fn server_power(

@@ -1,23 +1,32 @@
 //! SSO into the panel (PteroCA addon): `POST /v1/servers/{id}/sso` gives the card a
-//! one-time ticket URL; `GET /sso/{ticket}`, opened in a new tab, redeems it once within
-//! [`SSO_LIFETIME_SECS`] and answers the page that posts a freshly minted token to the
-//! panel. The token exists only in that page's body.
+//! one-time ticket URL, once the origin has checked through the application API that the
+//! viewer's panel user owns the server or shares it as a subuser, and that it is not a
+//! root administrator (unless the site opts in with `sso_admins`). `GET /sso/{ticket}`,
+//! opened in a new tab, asks the person to confirm ("Sign in to the panel as …?") and sets
+//! a `SameSite=Strict` cookie; the confirmation's `POST /sso/{ticket}` must carry the
+//! cookie's value (so a link preview, or another site posting the form, spends nothing
+//! and signs nobody in), redeems the ticket once within [`SSO_TICKET_LIFETIME_SECS`], and
+//! answers the page that posts a freshly minted token to the panel. The token exists only
+//! in that page's body.
 
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
+use axum::http::header::{COOKIE, ORIGIN, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::Router;
-use ptero_api::claims::SSO_LIFETIME_SECS;
+use axum::{Form, Router};
+use ptero_api::claims::SSO_TICKET_LIFETIME_SECS;
 use ptero_api::origin::{OriginErrorCode, SsoTicket};
-use ptero_api::Action;
+use ptero_api::{Action, ServerId};
+use serde::Deserialize;
 
 use super::servers::{granted_server, require};
 use crate::audit::{self, Attempt};
 use crate::auth::now;
-use crate::auth::session::{mint_token, Viewer};
+use crate::auth::session::{mint_token, token_key, Viewer};
 use crate::config::SsoConfig;
 use crate::error::{AppError, AppJson};
+use crate::panel_users::PanelUser;
 use crate::sso::{page, token};
 use crate::state::AppState;
 use crate::store::{AuditAction, SsoTicketRecord, TicketTake};
@@ -29,7 +38,42 @@ pub fn api_routes() -> Router<AppState> {
 
 /// The public part (a top-level navigation in a new tab; no `Origin` to check).
 pub fn page_routes() -> Router<AppState> {
-    Router::new().route("/sso/{ticket}", get(ticket_redeem))
+    Router::new().route("/sso/{ticket}", get(ticket_confirm).post(ticket_redeem))
+}
+
+/// Whether `user` may be signed in for `server`: not a root administrator unless the site
+/// allows it, and the server's owner or one of its subusers.
+async fn may_sign_in(
+    state: &AppState,
+    session: &crate::store::Session,
+    user: &PanelUser,
+    server: &ServerId,
+) -> Result<(), AppError> {
+    let site_allows_admins = state
+        .sites
+        .current()
+        .get(&session.site)
+        .is_some_and(|site| site.sso_admins);
+    if user.root_admin && !site_allows_admins {
+        state.metrics.reject("sso_admin_refused");
+        return Err(AppError::refused(
+            OriginErrorCode::ActionNotAllowed,
+            "this viewer's panel account is a panel administrator, and the origin never signs anyone into an administrator account from an embedding page (a site may allow it with `sso_admins = true`)",
+        ));
+    }
+    let application = state.panel_users.require_application()?;
+    let shared = application
+        .find_server(server)
+        .await?
+        .is_some_and(|found| found.is_shared_with(user.id));
+    if !shared {
+        state.metrics.reject("sso_not_the_servers_user");
+        return Err(AppError::refused(
+            OriginErrorCode::ServerNotAllowed,
+            format!("this viewer's panel account neither owns server {server} nor is one of its subusers, so the panel cannot be opened for it"),
+        ));
+    }
+    Ok(())
 }
 
 fn sso_config(state: &AppState) -> Result<&SsoConfig, AppError> {
@@ -60,20 +104,22 @@ async fn ticket_issue(
     let outcome = async {
         sso_config(&state)?;
         state.panel_users.require_application()?;
-        let panel_user_id = state.panel_users.resolve(&session).await?;
+        let user = state.panel_users.resolve_user(&session).await?;
+        may_sign_in(&state, &session, &user, &id).await?;
         let ticket = mint_token()?;
         let record = SsoTicketRecord {
-            panel_user_id,
+            panel_user_id: user.id,
+            panel_user_label: user.email,
             site: session.site.clone(),
             viewer: session.viewer.clone(),
             server: server.clone(),
             origin: session.origin.clone(),
-            expires_at: now() + SSO_LIFETIME_SECS,
+            expires_at: now() + SSO_TICKET_LIFETIME_SECS,
         };
-        state.store.put_ticket(&ticket, record).await?;
+        state.store.put_ticket(&token_key(&ticket), record).await?;
         Ok(SsoTicket {
             url: format!("{}/sso/{ticket}", state.config.public_url),
-            expires_in_secs: SSO_LIFETIME_SECS,
+            expires_in_secs: SSO_TICKET_LIFETIME_SECS,
         })
     }
     .await;
@@ -81,21 +127,160 @@ async fn ticket_issue(
     outcome.map(AppJson)
 }
 
-async fn ticket_redeem(
+/// The confirmation form's body.
+#[derive(Debug, Deserialize)]
+struct Confirmation {
+    confirm: String,
+}
+
+/// The cookie that pairs a confirmation page with its form (one per ticket, so two open
+/// tabs do not spoil each other).
+fn cookie_name(ticket: &str) -> String {
+    format!("ptero-sso-{}", &token_key(ticket)[..12])
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// Equal without telling, by timing, how much of it was right.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// `GET /sso/{ticket}`: asks before anything is spent (link previews and `HEAD` included).
+async fn ticket_confirm(
     State(state): State<AppState>,
     method: Method,
     Path(ticket): Path<String>,
 ) -> Response {
-    // axum answers HEAD with this handler too; a link checker's HEAD must not use the
-    // ticket up.
     if method == Method::HEAD {
         return page::refusal(StatusCode::OK, "Open this link in a browser.");
     }
-    // Tickets are 43 base64url characters; anything else was never issued.
     if ticket.len() > 128 {
         return page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.");
     }
-    let take = match state.store.take_ticket(&ticket, now()).await {
+    let record = match state.store.peek_ticket(&token_key(&ticket), now()).await {
+        Ok(record) => record,
+        Err(error) => {
+            tracing::error!(%error, "reading an SSO ticket failed");
+            return page::refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on the origin server: close this tab and try again.",
+            );
+        }
+    };
+    let record = match record {
+        TicketTake::Taken(record) => record,
+        other => return not_usable(&state, &other),
+    };
+    let confirm = match page::nonce() {
+        Ok(confirm) => confirm,
+        Err(error) => {
+            tracing::error!(?error, "no randomness for a confirmation");
+            return page::refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on the origin server: close this tab and try again.",
+            );
+        }
+    };
+    let action = format!("/sso/{ticket}");
+    let mut response = match page::confirm(
+        &action,
+        &record.panel_user_label,
+        &confirm,
+        SSO_TICKET_LIFETIME_SECS,
+    ) {
+        Ok(response) => response,
+        Err(error) => {
+            tracing::error!(?error, "building the confirmation page failed");
+            return page::refusal(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on the origin server: close this tab and try again.",
+            );
+        }
+    };
+    let secure = if state.config.public_url.to_string().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={confirm}; Path=/sso/; Max-Age={SSO_TICKET_LIFETIME_SECS}; HttpOnly; SameSite=Strict{secure}",
+        cookie_name(&ticket)
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// What a ticket that cannot be used says.
+fn not_usable(state: &AppState, take: &TicketTake) -> Response {
+    match take {
+        TicketTake::Used => {
+            state.metrics.reject("sso_ticket_used");
+            page::refusal(
+                StatusCode::GONE,
+                "This sign-in link was already used: links work once. Click \"Open in panel\" again.",
+            )
+        }
+        TicketTake::Expired => {
+            state.metrics.reject("sso_ticket_expired");
+            page::refusal(
+                StatusCode::GONE,
+                "This sign-in link expired: links work for half a minute. Click \"Open in panel\" again.",
+            )
+        }
+        TicketTake::Unknown | TicketTake::Taken(_) => {
+            state.metrics.reject("sso_ticket_unknown");
+            page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.")
+        }
+    }
+}
+
+/// `POST /sso/{ticket}`: the person confirmed on the page this origin served them.
+async fn ticket_redeem(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(ticket): Path<String>,
+    form: Result<Form<Confirmation>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    if ticket.len() > 128 {
+        return page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.");
+    }
+    let own = state.config.public_url.to_string();
+    let from_elsewhere = headers
+        .get(ORIGIN)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|origin| origin != own && origin != "null");
+    let paired = match (&form, cookie_value(&headers, &cookie_name(&ticket))) {
+        (Ok(Form(form)), Some(cookie)) => same(&form.confirm, cookie),
+        _ => false,
+    };
+    if from_elsewhere || !paired {
+        state.metrics.reject("sso_confirmation_forged");
+        tracing::warn!(
+            from_elsewhere,
+            "an SSO confirmation did not come from its own page"
+        );
+        return page::refusal(
+            StatusCode::FORBIDDEN,
+            "This sign-in was not confirmed on the page this server showed you: open the link from \"Open in panel\" again and confirm there.",
+        );
+    }
+    let take = match state.store.take_ticket(&token_key(&ticket), now()).await {
         Ok(take) => take,
         Err(error) => {
             tracing::error!(%error, "taking an SSO ticket failed");
@@ -107,24 +292,7 @@ async fn ticket_redeem(
     };
     let record = match take {
         TicketTake::Taken(record) => record,
-        TicketTake::Used => {
-            state.metrics.reject("sso_ticket_used");
-            return page::refusal(
-                StatusCode::GONE,
-                "This sign-in link was already used: links work once. Click \"Open in panel\" again.",
-            );
-        }
-        TicketTake::Expired => {
-            state.metrics.reject("sso_ticket_expired");
-            return page::refusal(
-                StatusCode::GONE,
-                "This sign-in link expired: links work for one minute. Click \"Open in panel\" again.",
-            );
-        }
-        TicketTake::Unknown => {
-            state.metrics.reject("sso_ticket_unknown");
-            return page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.");
-        }
+        other => return not_usable(&state, &other),
     };
     let attempt = Attempt {
         site: &record.site,

@@ -7,7 +7,11 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use std::net::SocketAddr;
+
+use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use axum::Router;
@@ -19,9 +23,10 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamMap;
 
 use super::servers::granted_server;
-use crate::auth::now;
-use crate::auth::session::Viewer;
+use crate::access;
+use crate::auth::session::{SessionKey, Viewer};
 use crate::error::AppError;
+use crate::revocations;
 use crate::state::AppState;
 
 /// Servers one stream may watch.
@@ -45,6 +50,9 @@ fn to_sse(event: &StreamEvent) -> Event {
 async fn stream_open(
     State(state): State<AppState>,
     Viewer(session): Viewer,
+    SessionKey(key): SessionKey,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let mut ids = Vec::new();
@@ -65,11 +73,19 @@ async fn stream_open(
         )));
     }
 
+    let slot = state
+        .stream_slots
+        .acquire(&key, state.throttles.client_ip(Some(peer), &headers))?;
+    let mut reads = Vec::with_capacity(ids.len());
+    for id in &ids {
+        reads.push(access::require_status(&state, &session, &key, id).await?);
+    }
+
     let mut snapshots = Vec::new();
     let mut live = StreamMap::new();
     let mut subscriptions = Vec::new();
-    let console = session.allows(Action::Console);
-    for id in &ids {
+    for (id, reads) in ids.iter().zip(reads) {
+        let console = session.allows(Action::Console) && reads.console;
         let mut subscription = state.hub.subscribe(id, console);
         if let Some(summary) = subscription.snapshot.take() {
             snapshots.push(to_sse(&StreamEvent::Summary(summary)));
@@ -93,19 +109,11 @@ async fn stream_open(
     // A lagged receiver ends the whole stream: the viewer reconnects and starts fresh
     // rather than being buffered without bound.
     let live = tokio_stream::StreamExt::map_while(live, move |(_, item)| {
-        let _keep_subscribed = &subscriptions;
+        let _keep_subscribed = (&subscriptions, &slot);
         item.ok().map(|event| to_sse(&event))
     });
-    let expires_in = Duration::from_secs(session.expires_at.saturating_sub(now()));
-    let end = {
-        let shutdown = state.shutdown.clone();
-        async move {
-            tokio::select! {
-                () = shutdown.cancelled() => {}
-                () = tokio::time::sleep(expires_in) => {}
-            }
-        }
-    };
+    // Ends on shutdown, expiry, sign-out, or the removal of the session's origin or site.
+    let end = async move { revocations::ended(&state, &key, &session).await };
     let events = stream::iter(snapshots)
         .chain(live)
         .take_until(end)

@@ -1,7 +1,11 @@
-//! The hand-off page: a form that posts the SSO token to `{panel}/pteroca/authorize` and a
-//! one-line script (allowed by its nonce alone) that submits it; a `<noscript>` button
-//! otherwise. The token rides in the POST body only, the page is never cached, sends no
-//! referrer, and its CSP lets forms go to the panel's origin and nowhere else.
+//! The SSO pages. First the confirmation ([`confirm`]): "Sign in to the panel as …?", a
+//! form that posts back to the origin with a one-time value that must match a
+//! `SameSite=Strict` cookie set with the page, so a link preview or another site's form
+//! spends nothing and cannot sign anybody in. Then the hand-off ([`handoff`]): a form
+//! that posts the SSO token to `{panel}/pteroca/authorize` and a one-line script (allowed
+//! by its nonce alone) that submits it; a `<noscript>` button otherwise. The token rides
+//! in the POST body only, pages are never cached, send no referrer, and their CSP lets
+//! forms go to one place.
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA, REFERRER_POLICY};
 use axum::http::{HeaderValue, StatusCode};
@@ -29,8 +33,8 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
-/// A fresh 128-bit script nonce.
-fn nonce() -> Result<String, AppError> {
+/// A fresh 128-bit nonce (scripts, styles, the confirmation's form value).
+pub fn nonce() -> Result<String, AppError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|error| AppError::Internal(format!("no randomness for a CSP nonce: {error}")))?;
@@ -95,6 +99,53 @@ pub fn handoff(panel: &PanelUrl, token: &str) -> Result<Response, AppError> {
         StatusCode::OK,
         html,
         &policy(&nonce, &panel.origin().to_string()),
+    ))
+}
+
+/// The page's look, allowed by the style nonce (light and dark, readable at 360 px).
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;display:grid;place-items:center;min-height:100vh;background:#f4f5f7;color:#1d2330}main{max-width:26rem;margin:1rem;padding:1.5rem;border-radius:12px;background:#fff;box-shadow:0 2px 12px #0002}h1{font-size:1.25rem;margin:0 0 .5rem}p{margin:.5rem 0 1rem;color:#3b4252}button{font:inherit;font-weight:600;padding:.6rem 1.1rem;border:0;border-radius:8px;background:#2457d6;color:#fff;cursor:pointer}button:focus-visible{outline:3px solid #8fb0ff;outline-offset:2px}small{display:block;margin-top:1rem;color:#5b6372}@media (prefers-color-scheme:dark){body{background:#14171f;color:#e6e9ef}main{background:#1e2230;box-shadow:none}p{color:#c5cad6}small{color:#9aa3b5}}";
+
+/// "Sign in to the panel as `who`?": posts `confirm` back to `action` (this origin).
+pub fn confirm(
+    action: &str,
+    who: &str,
+    confirm: &str,
+    lifetime_secs: u64,
+) -> Result<Response, AppError> {
+    let style_nonce = nonce()?;
+    let html = format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Sign in to the panel?</title>
+<style nonce="{style_nonce}">{STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Sign in to the panel?</h1>
+<p id="who">You will be signed in to the game panel as <strong>{who}</strong>.</p>
+<form method="post" action="{action}">
+<input type="hidden" name="confirm" value="{confirm}">
+<button type="submit" autofocus>Sign in as {who}</button>
+</form>
+<small>If you did not click "Open in panel", close this tab. This link works once, for {lifetime_secs} seconds.</small>
+</main>
+</body>
+</html>
+"#,
+        who = escape(who),
+        action = escape(action),
+        confirm = escape(confirm),
+    );
+    Ok(with_headers(
+        StatusCode::OK,
+        html,
+        &format!(
+            "default-src 'none'; style-src 'nonce-{style_nonce}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        ),
     ))
 }
 

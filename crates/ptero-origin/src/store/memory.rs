@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use futures_util::future::BoxFuture;
 
 use super::{
-    AuditEntry, SealedKey, Session, SsoTicketRecord, Store, StoreResult, TicketTake,
+    AuditEntry, Delivery, SealedKey, Session, SsoTicketRecord, Store, StoreResult, TicketTake,
     TICKET_MEMORY_SECS,
 };
 
@@ -21,6 +21,8 @@ pub struct MemoryStore {
     tickets: Mutex<HashMap<String, (SsoTicketRecord, bool)>>,
     audit: Mutex<VecDeque<AuditEntry>>,
     keys: Mutex<HashMap<u64, SealedKey>>,
+    /// Queued deliveries by id, and the ids ever queued.
+    outbox: Mutex<(HashMap<String, Delivery>, std::collections::HashSet<String>)>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -64,11 +66,32 @@ impl Store for MemoryStore {
         ready(found)
     }
 
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
+        ready(lock(&self.sessions).remove(key).is_some())
+    }
+
     fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
         let mut sessions = lock(&self.sessions);
         let before = sessions.len();
         sessions.retain(|_, session| session.origin.as_deref() != Some(origin));
         ready(before - sessions.len())
+    }
+
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        let mut sessions = lock(&self.sessions);
+        let before = sessions.len();
+        sessions.retain(|_, session| session.site != site);
+        ready(before - sessions.len())
+    }
+
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>> {
+        let mut audit = lock(&self.audit);
+        let count = audit.len();
+        audit.retain(|entry| entry.at >= before);
+        while audit.len() > keep {
+            audit.pop_front();
+        }
+        ready(count - audit.len())
     }
 
     fn claim_jti<'a>(
@@ -106,6 +129,21 @@ impl Store for MemoryStore {
     ) -> BoxFuture<'a, StoreResult<()>> {
         lock(&self.tickets).insert(ticket.to_owned(), (record, false));
         ready(())
+    }
+
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        let tickets = lock(&self.tickets);
+        let peek = match tickets.get(ticket) {
+            None => TicketTake::Unknown,
+            Some((_, true)) => TicketTake::Used,
+            Some((record, _)) if record.expires_at <= now => TicketTake::Expired,
+            Some((record, _)) => TicketTake::Taken(record.clone()),
+        };
+        ready(peek)
     }
 
     fn take_ticket<'a>(
@@ -156,6 +194,68 @@ impl Store for MemoryStore {
 
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>> {
         ready(lock(&self.keys).remove(&panel_user_id).is_some())
+    }
+
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
+        let mut outbox = lock(&self.outbox);
+        let fresh = outbox.1.insert(delivery.id.clone());
+        if fresh {
+            outbox.0.insert(delivery.id.clone(), delivery);
+        }
+        ready(fresh)
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        let mut outbox = lock(&self.outbox);
+        let mut due: Vec<&mut Delivery> = outbox
+            .0
+            .values_mut()
+            .filter(|delivery| delivery.next_at <= now)
+            .collect();
+        due.sort_by_key(|delivery| (delivery.next_at, delivery.created_at));
+        let claimed = due
+            .into_iter()
+            .take(limit)
+            .map(|delivery| {
+                delivery.next_at = now + lease_secs;
+                delivery.clone()
+            })
+            .collect();
+        ready(claimed)
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let mut outbox = lock(&self.outbox);
+        match retry {
+            None => {
+                outbox.0.remove(id);
+            }
+            Some((at, attempts, error)) => {
+                if let Some(delivery) = outbox.0.get_mut(id) {
+                    delivery.next_at = at;
+                    delivery.attempts = attempts;
+                    delivery.last_error = Some(error);
+                }
+            }
+        }
+        ready(())
+    }
+
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        let outbox = lock(&self.outbox);
+        let mut pending: Vec<Delivery> = outbox.0.values().cloned().collect();
+        pending.sort_by_key(|delivery| delivery.created_at);
+        pending.truncate(limit);
+        ready(pending)
     }
 
     fn purge<'a>(&'a self, now: u64) -> BoxFuture<'a, StoreResult<()>> {

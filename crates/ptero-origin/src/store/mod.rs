@@ -60,6 +60,10 @@ pub enum PanelIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoTicketRecord {
     pub panel_user_id: u64,
+    /// Who the viewer becomes on the panel, as the confirmation page names them (the
+    /// panel user's email).
+    #[serde(default)]
+    pub panel_user_label: String,
     pub site: String,
     pub viewer: String,
     pub server: String,
@@ -143,6 +147,35 @@ pub struct AuditEntry {
     pub outcome: String,
 }
 
+/// An alert as it is delivered: the same record for every target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertRecord {
+    /// `crash`, `unexpected_stop`, … (`ptero_api::alerts::AlertKind`).
+    pub kind: String,
+    pub server: String,
+    pub server_name: String,
+    /// Unix milliseconds.
+    pub at_ms: u64,
+    pub detail: String,
+}
+
+/// One alert on its way to one target, kept until it is delivered (the durable outbox).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The idempotency key: the same alert for the same target is queued once, and the
+    /// receiver sees it in `Idempotency-Key` on every attempt.
+    pub id: String,
+    /// The target's name (`[alerts.targets.NAME]`).
+    pub target: String,
+    pub alert: AlertRecord,
+    pub attempts: u32,
+    /// Unix seconds of the next attempt (of the claim's end while one is under way).
+    pub next_at: u64,
+    pub created_at: u64,
+    #[serde(default)]
+    pub last_error: Option<String>,
+}
+
 /// A per-user client key, encrypted (see `crate::keys`): only the origin's encryption
 /// key opens it.
 #[derive(Clone, PartialEq, Eq)]
@@ -192,23 +225,28 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> 
 }
 
 /// Every call takes `now` (unix seconds) where expiry matters, so it is decided by the
-/// caller's clock.
+/// caller's clock. Sessions and tickets are stored under their key
+/// ([`crate::auth::session::token_key`], a SHA-256), never under the bearer value itself:
+/// whoever reads the store cannot use what is in it.
 pub trait Store: Send + Sync + 'static {
-    fn put_session<'a>(
-        &'a self,
-        token: &'a str,
-        session: Session,
-    ) -> BoxFuture<'a, StoreResult<()>>;
+    fn put_session<'a>(&'a self, key: &'a str, session: Session) -> BoxFuture<'a, StoreResult<()>>;
 
-    /// The live session for `token`, `None` when unknown or expired.
-    fn session<'a>(
-        &'a self,
-        token: &'a str,
-        now: u64,
-    ) -> BoxFuture<'a, StoreResult<Option<Session>>>;
+    /// The live session stored under `key`, `None` when unknown or expired.
+    fn session<'a>(&'a self, key: &'a str, now: u64)
+        -> BoxFuture<'a, StoreResult<Option<Session>>>;
+
+    /// Ends one session (sign-out); `true` when there was one.
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>>;
 
     /// Ends every session bound to `origin`; answers how many.
     fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>>;
+
+    /// Ends every session of the site whose `iss` is `site`; answers how many.
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>>;
+
+    /// Keeps at most the newest `keep` audit entries, none from before `before` (unix
+    /// seconds); answers how many were dropped (a stream store may answer about).
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>>;
 
     /// Records `(issuer, jti)` until `expires_at`. `false` when it was already recorded
     /// (a replay). Must be atomic.
@@ -225,12 +263,20 @@ pub trait Store: Send + Sync + 'static {
     fn release_claim<'a>(&'a self, issuer: &'a str, jti: &'a str)
         -> BoxFuture<'a, StoreResult<()>>;
 
-    /// Keeps a one-time SSO ticket until `record.expires_at`.
+    /// Keeps a one-time SSO ticket (under its key) until `record.expires_at`.
     fn put_ticket<'a>(
         &'a self,
         ticket: &'a str,
         record: SsoTicketRecord,
     ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// What [`Store::take_ticket`] would answer now, without using the ticket
+    /// ([`TicketTake::Taken`] meaning "usable").
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>>;
 
     /// Marks the ticket used and answers its grant, once. Must be atomic: of two
     /// concurrent takes only one gets [`TicketTake::Taken`].
@@ -252,6 +298,29 @@ pub trait Store: Send + Sync + 'static {
 
     /// `true` when there was one.
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Queues `delivery` unless one with its id was ever queued; `false` for a duplicate.
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Up to `limit` deliveries due at `now`, each claimed until `now + lease_secs` so no
+    /// other instance takes it meanwhile. Must be atomic.
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>>;
+
+    /// Done with `id`: delivered (`retry_at` `None`) or to be tried again at `retry_at`,
+    /// with its new attempt count and error. A delivered id is never queued again.
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// Deliveries not yet delivered (queued or retrying), oldest first.
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>>;
 
     /// Drops expired sessions, jti records and tickets (used tickets are kept a while
     /// past their expiry, so a replay is told "already used").

@@ -11,12 +11,35 @@ use futures_util::future::BoxFuture;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{
-    decode, encode, AuditAction, AuditEntry, SealedKey, Session, SsoTicketRecord, Store,
+    decode, encode, AuditAction, AuditEntry, Delivery, SealedKey, Session, SsoTicketRecord, Store,
     StoreError, StoreResult, TicketTake, TICKET_MEMORY_SECS,
 };
 
 /// The schema this code writes; older files are migrated up to it.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 3;
+
+/// Version 2 keeps sessions and tickets under the SHA-256 of their token (the `token` and
+/// `ticket` columns hold that key now) and each session's site. Version 1 rows held the
+/// tokens themselves: they are deleted, not kept (their viewers hand off again).
+const SCHEMA_V2: &str = "
+DELETE FROM sessions;
+DELETE FROM sso_tickets;
+ALTER TABLE sessions ADD COLUMN site TEXT;
+CREATE INDEX sessions_site ON sessions (site);
+";
+
+/// Version 3 adds the alerts' outbox: one row per alert and target until delivered (then
+/// `delivered_at` is set and the row stays, so the same id is never queued twice).
+const SCHEMA_V3: &str = "
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    next_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    body TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (delivered_at, next_at);
+";
 
 const SCHEMA_V1: &str = "
 CREATE TABLE sessions (
@@ -92,6 +115,7 @@ impl SqliteStore {
                 ))
             })?;
         }
+        owner_only(path)?;
         let connection = Connection::open(path).map_err(|error| {
             StoreError(format!(
                 "cannot open the database {}: {error}",
@@ -141,6 +165,41 @@ impl SqliteStore {
     }
 }
 
+/// Creates the file readable and writable by its owner only (it holds sessions and sealed
+/// keys), or takes other users' access away from an existing one. SQLite gives its `-wal`
+/// and `-shm` files the database file's mode.
+fn owner_only(path: &Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let refuse = |error: std::io::Error| {
+            StoreError(format!(
+                "cannot create {} with owner-only access: {error}",
+                path.display()
+            ))
+        };
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(refuse)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(refuse)?;
+        for suffix in ["-wal", "-shm"] {
+            let mut side = path.as_os_str().to_owned();
+            side.push(suffix);
+            let side = std::path::PathBuf::from(side);
+            if side.exists() {
+                std::fs::set_permissions(&side, std::fs::Permissions::from_mode(0o600))
+                    .map_err(refuse)?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 fn migrate(connection: &mut Connection) -> StoreResult<()> {
     let transaction = connection
         .transaction()
@@ -164,6 +223,16 @@ fn migrate(connection: &mut Connection) -> StoreResult<()> {
         transaction
             .execute_batch(SCHEMA_V1)
             .map_err(failed("creating the schema"))?;
+    }
+    if version < 2 {
+        transaction
+            .execute_batch(SCHEMA_V2)
+            .map_err(failed("migrating the schema to version 2"))?;
+    }
+    if version < 3 {
+        transaction
+            .execute_batch(SCHEMA_V3)
+            .map_err(failed("migrating the schema to version 3"))?;
     }
     if version < SCHEMA_VERSION {
         transaction
@@ -215,8 +284,8 @@ impl Store for SqliteStore {
             let body = encode("a session", &session)?;
             connection
                 .execute(
-                    "INSERT OR REPLACE INTO sessions (token, origin, expires_at, body) VALUES (?1, ?2, ?3, ?4)",
-                    params![token, session.origin, int(session.expires_at), body],
+                    "INSERT OR REPLACE INTO sessions (token, origin, site, expires_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![token, session.origin, session.site, int(session.expires_at), body],
                 )
                 .map_err(failed("storing a session"))?;
             Ok(())
@@ -244,12 +313,46 @@ impl Store for SqliteStore {
         })
     }
 
+    fn delete_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, StoreResult<bool>> {
+        let key = key.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute("DELETE FROM sessions WHERE token = ?1", [key])
+                .map(|deleted| deleted > 0)
+                .map_err(failed("ending a session"))
+        })
+    }
+
     fn revoke_origin<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
         let origin = origin.to_owned();
         self.run(move |connection| {
             connection
                 .execute("DELETE FROM sessions WHERE origin = ?1", [origin])
                 .map_err(failed("revoking sessions"))
+        })
+    }
+
+    fn revoke_site<'a>(&'a self, site: &'a str) -> BoxFuture<'a, StoreResult<usize>> {
+        let site = site.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute("DELETE FROM sessions WHERE site = ?1", [site])
+                .map_err(failed("revoking a site's sessions"))
+        })
+    }
+
+    fn trim_audit(&self, keep: usize, before: u64) -> BoxFuture<'_, StoreResult<usize>> {
+        self.run(move |connection| {
+            let old = connection
+                .execute("DELETE FROM audit_log WHERE at < ?1", [int(before)])
+                .map_err(failed("trimming the audit log"))?;
+            let over = connection
+                .execute(
+                    "DELETE FROM audit_log WHERE id <= (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+                    [int(keep as u64)],
+                )
+                .map_err(failed("trimming the audit log"))?;
+            Ok(old + over)
         })
     }
 
@@ -308,6 +411,30 @@ impl Store for SqliteStore {
                 )
                 .map_err(failed("storing an SSO ticket"))?;
             Ok(())
+        })
+    }
+
+    fn peek_ticket<'a>(
+        &'a self,
+        ticket: &'a str,
+        now: u64,
+    ) -> BoxFuture<'a, StoreResult<TicketTake>> {
+        let ticket = ticket.to_owned();
+        self.run(move |connection| {
+            let row: Option<(bool, i64, String)> = connection
+                .query_row(
+                    "SELECT used, expires_at, body FROM sso_tickets WHERE ticket = ?1",
+                    [ticket],
+                    |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                )
+                .optional()
+                .map_err(failed("reading an SSO ticket"))?;
+            Ok(match row {
+                None => TicketTake::Unknown,
+                Some((true, _, _)) => TicketTake::Used,
+                Some((false, expires_at, _)) if uint(expires_at) <= now => TicketTake::Expired,
+                Some((false, _, body)) => TicketTake::Taken(decode("a ticket", &body)?),
+            })
         })
     }
 
@@ -433,6 +560,109 @@ impl Store for SqliteStore {
                 )
                 .map_err(failed("deleting a sealed key"))?;
             Ok(deleted > 0)
+        })
+    }
+
+    fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
+        self.run(move |connection| {
+            let body = encode("a delivery", &delivery)?;
+            let added = connection
+                .execute(
+                    "INSERT OR IGNORE INTO outbox (id, next_at, created_at, body) VALUES (?1, ?2, ?3, ?4)",
+                    params![delivery.id, int(delivery.next_at), int(delivery.created_at), body],
+                )
+                .map_err(failed("queueing a delivery"))?;
+            Ok(added == 1)
+        })
+    }
+
+    fn claim_deliveries(
+        &self,
+        now: u64,
+        lease_secs: u64,
+        limit: usize,
+    ) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "UPDATE outbox SET next_at = ?1 WHERE id IN (
+                        SELECT id FROM outbox WHERE delivered_at IS NULL AND next_at <= ?2
+                        ORDER BY next_at, created_at LIMIT ?3)
+                     RETURNING body",
+                )
+                .map_err(failed("claiming deliveries"))?;
+            let bodies = statement
+                .query_map(
+                    params![int(now + lease_secs), int(now), int(limit as u64)],
+                    |row| row.get::<_, String>(0),
+                )
+                .map_err(failed("claiming deliveries"))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(failed("claiming deliveries"))?;
+            bodies
+                .iter()
+                .map(|body| {
+                    let mut delivery: Delivery = decode("a delivery", body)?;
+                    delivery.next_at = now + lease_secs;
+                    Ok(delivery)
+                })
+                .collect()
+        })
+    }
+
+    fn finish_delivery<'a>(
+        &'a self,
+        id: &'a str,
+        retry: Option<(u64, u32, String)>,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        let id = id.to_owned();
+        self.run(move |connection| {
+            match retry {
+                None => connection
+                    .execute(
+                        "UPDATE outbox SET delivered_at = strftime('%s','now') WHERE id = ?1",
+                        [id],
+                    )
+                    .map_err(failed("recording a delivery"))?,
+                Some((at, attempts, error)) => {
+                    let body: Option<String> = connection
+                        .query_row("SELECT body FROM outbox WHERE id = ?1", [&id], |row| {
+                            row.get(0)
+                        })
+                        .optional()
+                        .map_err(failed("reading a delivery"))?;
+                    let Some(body) = body else {
+                        return Ok(());
+                    };
+                    let mut delivery: Delivery = decode("a delivery", &body)?;
+                    delivery.attempts = attempts;
+                    delivery.next_at = at;
+                    delivery.last_error = Some(error);
+                    connection
+                        .execute(
+                            "UPDATE outbox SET next_at = ?1, body = ?2 WHERE id = ?3",
+                            params![int(at), encode("a delivery", &delivery)?, id],
+                        )
+                        .map_err(failed("rescheduling a delivery"))?
+                }
+            };
+            Ok(())
+        })
+    }
+
+    fn pending_deliveries(&self, limit: usize) -> BoxFuture<'_, StoreResult<Vec<Delivery>>> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT body FROM outbox WHERE delivered_at IS NULL ORDER BY created_at LIMIT ?1",
+                )
+                .map_err(failed("reading the outbox"))?;
+            let bodies = statement
+                .query_map([int(limit as u64)], |row| row.get::<_, String>(0))
+                .map_err(failed("reading the outbox"))?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(failed("reading the outbox"))?;
+            bodies.iter().map(|body| decode("a delivery", body)).collect()
         })
     }
 

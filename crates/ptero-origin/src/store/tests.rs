@@ -4,7 +4,7 @@ use super::*;
 
 #[path = "../../tests/support/store_fixtures.rs"]
 mod fixtures;
-use fixtures::{audit, session, ticket};
+use fixtures::{audit, delivery, session, ticket};
 
 fn stores() -> Vec<(&'static str, Box<dyn Store>)> {
     vec![
@@ -234,5 +234,173 @@ async fn a_released_claim_can_be_claimed_again() {
         );
         // Releasing what is not held is harmless.
         store.release_claim("lease", "nobody").await.expect(name);
+    }
+}
+
+#[tokio::test]
+async fn revoking_a_site_or_signing_out_ends_only_those_sessions() {
+    for (name, store) in stores() {
+        let mut other = session("https://a.example", 100);
+        other.site = "https://other-site.example".to_owned();
+        store
+            .put_session("a", session("https://a.example", 100))
+            .await
+            .expect(name);
+        store.put_session("b", other).await.expect(name);
+        store
+            .put_session("c", session("https://a.example", 100))
+            .await
+            .expect(name);
+        assert!(store.delete_session("c").await.expect(name), "{name}");
+        assert!(!store.delete_session("c").await.expect(name), "{name}");
+        assert_eq!(
+            store
+                .revoke_site("https://shop.example.com")
+                .await
+                .expect(name),
+            1,
+            "{name}"
+        );
+        assert!(store.session("a", 1).await.expect(name).is_none(), "{name}");
+        assert!(store.session("b", 1).await.expect(name).is_some(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn peeking_at_a_ticket_spends_nothing() {
+    for (name, store) in stores() {
+        store.put_ticket("t", ticket(100)).await.expect(name);
+        for _ in 0..3 {
+            assert!(
+                matches!(
+                    store.peek_ticket("t", 10).await.expect(name),
+                    TicketTake::Taken(_)
+                ),
+                "{name}"
+            );
+        }
+        assert!(matches!(
+            store.take_ticket("t", 10).await.expect(name),
+            TicketTake::Taken(_)
+        ));
+        assert_eq!(
+            store.peek_ticket("t", 10).await.expect(name),
+            TicketTake::Used,
+            "{name}"
+        );
+        assert_eq!(
+            store.peek_ticket("never", 10).await.expect(name),
+            TicketTake::Unknown
+        );
+        store.put_ticket("late", ticket(5)).await.expect(name);
+        assert_eq!(
+            store.peek_ticket("late", 10).await.expect(name),
+            TicketTake::Expired
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_keeps_its_count_and_age() {
+    for (name, store) in stores() {
+        for at in 1..=10 {
+            store
+                .append_audit(audit(at, AuditAction::Power))
+                .await
+                .expect(name);
+        }
+        // Older than 3 goes; then at most 5 stay.
+        store.trim_audit(5, 3).await.expect(name);
+        let kept: Vec<u64> = store
+            .recent_audit(100)
+            .await
+            .expect(name)
+            .iter()
+            .map(|entry| entry.at)
+            .collect();
+        assert_eq!(kept, vec![10, 9, 8, 7, 6], "{name}");
+    }
+}
+
+#[tokio::test]
+async fn an_outbox_delivers_each_alert_once_and_keeps_what_failed() {
+    for (name, store) in stores() {
+        assert!(
+            store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}"
+        );
+        assert!(
+            !store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}: duplicate"
+        );
+        assert!(
+            store
+                .claim_deliveries(5, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}: not due"
+        );
+        let claimed = store.claim_deliveries(10, 30, 10).await.expect(name);
+        assert_eq!(claimed.len(), 1, "{name}");
+        assert!(
+            store
+                .claim_deliveries(11, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}: leased"
+        );
+        store
+            .finish_delivery("d1", Some((50, 1, "connection refused".to_owned())))
+            .await
+            .expect(name);
+        let pending = store.pending_deliveries(10).await.expect(name);
+        assert_eq!(pending.len(), 1, "{name}");
+        assert_eq!(pending[0].attempts, 1, "{name}");
+        assert_eq!(
+            pending[0].last_error.as_deref(),
+            Some("connection refused"),
+            "{name}"
+        );
+        assert!(
+            store
+                .claim_deliveries(49, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            store.claim_deliveries(50, 30, 10).await.expect(name).len(),
+            1,
+            "{name}"
+        );
+        store.finish_delivery("d1", None).await.expect(name);
+        assert!(
+            store.pending_deliveries(10).await.expect(name).is_empty(),
+            "{name}"
+        );
+        assert!(
+            store
+                .claim_deliveries(1000, 30, 10)
+                .await
+                .expect(name)
+                .is_empty(),
+            "{name}"
+        );
+        assert!(
+            !store
+                .enqueue_delivery(delivery("d1", 10))
+                .await
+                .expect(name),
+            "{name}: delivered once"
+        );
     }
 }

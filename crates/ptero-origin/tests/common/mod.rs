@@ -81,6 +81,8 @@ pub struct Options {
     pub store_kind: &'static str,
     /// The most the site may grant, as TOML list items.
     pub site_actions: &'static str,
+    /// More keys for `[sites.shop]`.
+    pub site_extra: String,
     /// More keys for `[panel]` (`{dir}` is the test's folder).
     pub panel_extra: String,
     /// More sections at the end of the file (`{dir}` is the test's folder).
@@ -89,6 +91,10 @@ pub struct Options {
     pub token_interval_ms: u64,
     /// The sandbox's flavour and settings.
     pub sandbox: SandboxConfig,
+    /// More keys for `[limits]`.
+    pub limits: String,
+    /// Streams one session may hold open (tests open several per session).
+    pub streams_per_session: usize,
 }
 
 impl Default for Options {
@@ -100,10 +106,13 @@ impl Default for Options {
             reload_secs: 0,
             store_kind: "sqlite",
             site_actions: r#""start", "stop", "restart", "console""#,
+            site_extra: String::new(),
             panel_extra: String::new(),
             extra: String::new(),
             token_interval_ms: 60_000,
             sandbox: SandboxConfig::fast(),
+            limits: String::new(),
+            streams_per_session: 64,
         }
     }
 }
@@ -147,6 +156,7 @@ issuer = "{SITE}"
 algorithm = "HS256"
 secret_file = "{dir}/site.secret"
 actions = [{site_actions}]
+{site_extra}
 
 [static]
 app_dir = "{dir}/dist"
@@ -165,6 +175,13 @@ ttl_secs = {ttl}
 kind = "{store_kind}"
 path = "{dir}/origin.db"
 
+[ops]
+listen = "127.0.0.1:0"
+
+[limits]
+streams_per_session = {streams_per_session}
+{limits}
+
 {extra}
 "#,
         dir = dir.display(),
@@ -175,6 +192,9 @@ path = "{dir}/origin.db"
         ttl = options.session_ttl_secs,
         reload = options.reload_secs,
         site_actions = options.site_actions,
+        site_extra = options.site_extra,
+        streams_per_session = options.streams_per_session,
+        limits = options.limits,
         store_kind = options.store_kind,
         panel_extra = options
             .panel_extra
@@ -227,6 +247,11 @@ impl Harness {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.origin.url())
+    }
+
+    /// A URL on the operations listener (`/metrics`, `/readyz`).
+    pub fn ops_url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin.ops_url())
     }
 
     /// Stops the origin and starts it again from the same file (and database).

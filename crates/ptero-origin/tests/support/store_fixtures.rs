@@ -1,7 +1,7 @@
 //! Records the store tests write: shared by `src/store/tests.rs` (memory, SQLite) and
 //! `tests/redis_store.rs` (Redis), which include this file with `#[path]`. The includer
 //! imports `Session`, `SsoTicketRecord`, `AuditEntry`, `AuditAction`, `PanelIdentity`,
-//! `ServerId` and `Action`.
+//! `ServerId`, `Action`, `Delivery` and `AlertRecord`.
 
 use super::*;
 
@@ -19,6 +19,7 @@ pub fn session(origin: &str, expires_at: u64) -> Session {
 
 pub fn ticket(expires_at: u64) -> SsoTicketRecord {
     SsoTicketRecord {
+        panel_user_label: "alice@example.com".to_owned(),
         panel_user_id: 2,
         site: "https://shop.example.com".to_owned(),
         viewer: "42".to_owned(),
@@ -38,5 +39,23 @@ pub fn audit(at: u64, action: AuditAction) -> AuditEntry {
         server: Some("1a7c3f02".to_owned()),
         origin: None,
         outcome: "ok".to_owned(),
+    }
+}
+
+pub fn delivery(id: &str, next_at: u64) -> Delivery {
+    Delivery {
+        id: id.to_owned(),
+        target: "ops".to_owned(),
+        alert: AlertRecord {
+            kind: "crash".to_owned(),
+            server: "1a7c3f02".to_owned(),
+            server_name: "Survival".to_owned(),
+            at_ms: next_at * 1000,
+            detail: "Wings detected the server process in a crashed state".to_owned(),
+        },
+        attempts: 0,
+        next_at,
+        created_at: next_at,
+        last_error: None,
     }
 }

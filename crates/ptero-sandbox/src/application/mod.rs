@@ -1,11 +1,12 @@
-//! The application API slice (`/api/application`): users, the nextscale addon's per-user
-//! client keys and free allocations, the PteroCA addon's version, and suspending servers. Application keys,
-//! or a root admin's client key; 240 requests per minute.
+//! The application API slice (`/api/application`): users, servers, suspending them, the
+//! nextscale addon's per-user client keys and free allocations, and the PteroCA addon's
+//! version. Application keys, or a root admin's client key; 240 requests per minute.
 
 mod keys;
 mod nodes;
 mod pteroca;
 mod servers;
+mod suspension;
 mod users;
 
 use axum::middleware::from_fn_with_state;
@@ -21,6 +22,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(nodes::routes())
         .merge(pteroca::routes())
         .merge(servers::routes())
+        .merge(suspension::routes())
         .route_layer(from_fn_with_state(state.clone(), ratelimit::application))
         .route_layer(from_fn_with_state(state.clone(), auth::application))
         .route_layer(from_fn_with_state(state.clone(), faults::http))

@@ -1,63 +1,84 @@
-//! `POST /api/application/servers/{id}/suspend` and `/unsuspend` (panel
-//! `SuspensionController`, by internal id): 204. Suspending stops the process; Wings 1.12
-//! closes the server's open sockets with 4409 (wings PR #287), 1.11 leaves them open.
+//! `GET /api/application/servers`: the panel's server list for administrators, with
+//! spatie's partial `filter[...]` (`uuid`, `uuidShort`, `name`, `external_id`) and
+//! `include=subusers` (`Application\ServerTransformer`, `SubuserTransformer`). The origin
+//! reads it to learn who owns or shares a server.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::routing::post;
-use axum::Router;
-use ptero_api::{PowerSignal, ServerStatus};
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use ptero_api::{AppServer, AppServerList, AppServerRelationships, AppSubuser, List, Relation};
 
 use crate::error::ApiError;
+use crate::paging::{self, Params};
 use crate::state::{lock, AppState};
+use crate::world::ServerRecord;
+
+const FILTERS: [&str; 4] = ["uuid", "uuidShort", "name", "external_id"];
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/api/application/servers/{id}/suspend",
-            post(server_suspend),
-        )
-        .route(
-            "/api/application/servers/{id}/unsuspend",
-            post(server_unsuspend),
-        )
+    Router::new().route("/api/application/servers", get(servers_index))
 }
 
-async fn server_suspend(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    set_suspended(&state, &id, true)
-}
-
-async fn server_unsuspend(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    set_suspended(&state, &id, false)
-}
-
-fn set_suspended(state: &AppState, id: &str, suspended: bool) -> Result<StatusCode, ApiError> {
-    let uuid = {
-        let mut world = lock(&state.world);
-        let server = id
-            .parse::<u64>()
-            .ok()
-            .and_then(|id| world.servers.iter_mut().find(|s| s.internal_id == id))
-            .ok_or_else(ApiError::not_found)?;
-        server.status = if suspended {
-            Some(ServerStatus::Suspended)
-        } else {
-            None
-        };
-        server.uuid.clone()
-    };
-    if let Some(runtime) = state.runtimes.get(&uuid) {
-        if suspended {
-            let _ = runtime.power(PowerSignal::Kill);
-        }
-        runtime.set_suspended(suspended);
+fn field<'a>(server: &'a ServerRecord, name: &str) -> &'a str {
+    match name {
+        "uuid" => &server.uuid,
+        "uuidShort" => &server.identifier,
+        "name" => &server.name,
+        _ => "",
     }
-    lock(&state.resources_cache).remove(&uuid);
-    Ok(StatusCode::NO_CONTENT)
+}
+
+fn app_server(server: &ServerRecord, subusers: bool) -> AppServer {
+    AppServer {
+        id: server.internal_id,
+        external_id: None,
+        uuid: server.uuid.clone(),
+        identifier: server.identifier.clone(),
+        name: server.name.clone(),
+        suspended: server.is_suspended(),
+        user: server.owner_id,
+        relationships: subusers.then(|| AppServerRelationships {
+            subusers: Some(Relation::List(List::new(
+                "subuser",
+                server
+                    .subusers
+                    .iter()
+                    .zip(1u64..)
+                    .map(|(subuser, index)| AppSubuser {
+                        id: server.internal_id * 100 + index,
+                        user_id: subuser.user_id,
+                        server_id: server.internal_id,
+                        permissions: subuser.permissions.clone(),
+                    }),
+            ))),
+        }),
+    }
+}
+
+async fn servers_index(
+    State(state): State<AppState>,
+    query: Params,
+) -> Result<Json<AppServerList>, ApiError> {
+    let filters = query.filters(&FILTERS)?;
+    let subusers = query
+        .get("include")
+        .is_some_and(|include| include.split(',').any(|name| name.trim() == "subusers"));
+    let servers: Vec<AppServer> = lock(&state.world)
+        .servers
+        .iter()
+        .filter(|server| {
+            filters.iter().all(|(name, value)| {
+                field(server, name)
+                    .to_lowercase()
+                    .contains(&value.to_lowercase())
+            })
+        })
+        .map(|server| app_server(server, subusers))
+        .collect();
+    let per_page = query.per_page(50);
+    let url = format!("{}/api/application/servers", state.panel_url);
+    let (page, meta) = paging::paginate(servers, &query, per_page, &url);
+    let mut list = List::new("server", page);
+    list.meta = Some(meta);
+    Ok(Json(list))
 }

@@ -10,12 +10,17 @@ const NOW: u64 = 1_800_000_000;
 
 fn sites() -> BTreeMap<String, Site> {
     let site = Site {
+        name: "shop".to_owned(),
         issuer: ISS.to_owned(),
         key: SiteKey {
             algorithm: Algorithm::HS256,
             key: DecodingKey::from_secret(SECRET),
         },
         actions: vec![Action::Start, Action::Stop],
+        scope: crate::config::SiteScope::default(),
+        emails_verified: true,
+        sso_admins: false,
+        backend_exchange: false,
     };
     BTreeMap::from([(ISS.to_owned(), site)])
 }
