@@ -53,7 +53,7 @@ async fn sockets_index(
         servers
             .into_iter()
             .filter_map(|(identifier, uuid)| {
-                let open = state.runtimes.get(&uuid)?.listeners();
+                let open = state.runtimes.get(&uuid)?.sockets();
                 (open > 0).then_some((identifier, open))
             })
             .collect(),

@@ -140,9 +140,9 @@ impl ServerRuntime {
         self.events.subscribe()
     }
 
-    /// Listeners now: the open websockets of this server.
-    pub fn listeners(&self) -> usize {
-        self.events.receiver_count()
+    /// Sockets open to this server now (upgrades in flight included).
+    pub fn sockets(&self) -> usize {
+        self.sockets.load(Ordering::Acquire)
     }
 
     /// Follows the server's suspension.

@@ -220,7 +220,16 @@ impl Sandbox {
     pub fn open_sockets(&self, server: &str) -> usize {
         self.state
             .runtime_of(server)
-            .map_or(0, |runtime| runtime.listeners())
+            .map_or(0, |runtime| runtime.sockets())
+    }
+
+    /// What Wings relays to a server's sockets from now on (stats, status, console), as
+    /// it emits them: benchmarks time the way from here to a viewer.
+    pub fn events(
+        &self,
+        server: &str,
+    ) -> Option<tokio::sync::broadcast::Receiver<ptero_api::Inbound>> {
+        Some(self.state.runtime_of(server)?.subscribe())
     }
 
     /// Makes a server's process crash; false when there is no such server.

@@ -9,17 +9,20 @@ pub mod tokens;
 
 use ptero_api::wings_link::LinkProblem;
 use ptero_api::ServerId;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 pub use session::WingsEvent;
-pub use tokens::Tokens;
+pub use tokens::{Held, SharedTokens, Tokens};
 
+use crate::error::AppError;
 use crate::panel::Panel;
 
-/// Keeps a socket to `server` open, handing every event to `deliver`, until dropped.
+/// Keeps a socket to `server` open, handing every event to `deliver`; never returns.
 pub async fn keep_open(
     server: &ServerId,
     panel: &Panel,
-    tokens: &mut Tokens,
+    tokens: &Tokens,
     deliver: &mut (dyn FnMut(WingsEvent) + Send),
 ) {
     let mut failures: u32 = 0;
@@ -39,6 +42,33 @@ pub async fn keep_open(
     }
 }
 
+/// A socket kept open by a task of its own; dropping this closes it.
+pub struct Socket {
+    task: JoinHandle<()>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts [`keep_open`] for `server` on a task; its events arrive on the receiver.
+pub fn open(
+    server: ServerId,
+    panel: Panel,
+    tokens: Tokens,
+) -> (Socket, mpsc::UnboundedReceiver<WingsEvent>) {
+    let (sender, receiver) = mpsc::unbounded_channel();
+    let task = tokio::spawn(async move {
+        let mut deliver = move |event| {
+            let _ = sender.send(event);
+        };
+        keep_open(&server, &panel, &tokens, &mut deliver).await;
+    });
+    (Socket { task }, receiver)
+}
+
 /// A random share for [`LinkProblem::retry_in`], so that servers do not retry in step.
 fn jitter() -> f64 {
     let mut byte = [0u8; 1];
@@ -49,17 +79,17 @@ fn jitter() -> f64 {
 
 /// Refuses a console command whose Wings frame would be over Wings 1.12's 4 KiB read
 /// limit (it would close the socket), whichever way the command then travels.
-pub fn check_command(command: &str) -> Result<(), crate::error::AppError> {
+pub fn check_command(command: &str) -> Result<(), AppError> {
     ptero_api::Outbound::SendCommand(command.to_owned())
         .encode_within(ptero_api::flavor::WINGS_FRAME_LIMIT)
         .map(drop)
-        .map_err(|too_large| crate::error::AppError::bad_request(too_large.to_string()))
+        .map_err(|too_large| AppError::bad_request(too_large.to_string()))
 }
 
-/// A [`LinkProblem`] as one line for console viewers.
+/// A [`LinkProblem`] as one line for viewers.
 pub fn describe(problem: &LinkProblem, retry: std::time::Duration) -> String {
     format!(
-        "the console connection to Wings is down: {problem}; retrying in {} s",
+        "the live connection to Wings is down: {problem}; showing polled data, retrying in {} s",
         retry.as_secs().max(1)
     )
 }

@@ -57,7 +57,7 @@ pub struct Ended {
 /// Connects, authenticates and relays until the socket ends.
 pub async fn run(
     panel: &Panel,
-    tokens: &mut Tokens,
+    tokens: &Tokens,
     deliver: &mut (dyn FnMut(WingsEvent) + Send),
 ) -> Ended {
     let mut was_live = false;
@@ -100,12 +100,13 @@ async fn send(socket: &mut Socket, message: &Outbound) -> Result<(), LinkProblem
 
 async fn relay(
     panel: &Panel,
-    tokens: &mut Tokens,
+    tokens: &Tokens,
     deliver: &mut (dyn FnMut(WingsEvent) + Send),
     was_live: &mut bool,
 ) -> Result<(), LinkProblem> {
     let credentials = tokens.for_socket().await?;
     let mut socket = connect(panel, &credentials.socket).await?;
+    let _open = SocketGauge::new(tokens.metrics());
     let mut last_auth = Outbound::Auth(credentials.token);
     send(&mut socket, &last_auth).await?;
     let mut authenticated = false;
@@ -213,6 +214,26 @@ async fn relay(
             }
             renew_at = Some(tokens.next_allowed());
         }
+    }
+}
+
+/// Counts an open upstream socket in the `upstream_sockets` gauge while it lives.
+struct SocketGauge(std::sync::Arc<crate::metrics::Metrics>);
+
+impl SocketGauge {
+    fn new(metrics: &std::sync::Arc<crate::metrics::Metrics>) -> Self {
+        metrics
+            .upstream_sockets
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Self(std::sync::Arc::clone(metrics))
+    }
+}
+
+impl Drop for SocketGauge {
+    fn drop(&mut self) {
+        self.0
+            .upstream_sockets
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -1,95 +1,150 @@
 //! Websocket tokens of one watched server, within Pterodactyl 1.12's budget: the panel
 //! hands out 5 a minute per server to everyone together, so the origin asks for at most
-//! one a minute (`[stream] token_interval_ms`, [`TOKEN_SPACING`] by default) and opens a new socket with the token it already has
-//! while that one has life left ([`REUSE_MARGIN`]). Renewal on `token expiring` comes
-//! about every 9 minutes of a 10-minute token.
+//! one a minute (`[stream] token_interval_ms`, [`TOKEN_SPACING`] by default) and opens a
+//! new socket with the token it already holds while that one has life left
+//! ([`REUSE_MARGIN`]). Renewal on `token expiring` comes about every 9 minutes of a
+//! 10-minute token. In a cluster, [`SharedTokens`] (Redis) holds the token and the
+//! request slot for every instance, so a new lease holder reuses the old one's token and
+//! the budget is kept cluster-wide.
 
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use ptero_api::wings_link::LinkProblem;
 use ptero_api::{ConflictReason, PanelError, ServerId, WebsocketCredentials};
 use tokio::time::Instant;
 
+use super::super::channel::lock;
 use crate::error::AppError;
+use crate::metrics::Metrics;
 use crate::panel::Panel;
 
-/// Token requests for one server are at least this far apart.
+/// Token requests for one server are at least this far apart by default.
 pub const TOKEN_SPACING: Duration = Duration::from_secs(60);
 /// A held token is reused for a new socket while it has more than this left.
 pub const REUSE_MARGIN: Duration = Duration::from_secs(90);
 
 /// A token and when it runs out (unix seconds).
 #[derive(Clone)]
-struct Held {
-    credentials: WebsocketCredentials,
-    exp: u64,
+pub struct Held {
+    pub credentials: WebsocketCredentials,
+    pub exp: u64,
 }
 
-/// The token state of one server's socket.
+/// Where instances of a cluster share a server's token and its request slot.
+pub trait SharedTokens: Send + Sync {
+    /// The token an instance holds for the server, if any.
+    fn held(&self) -> BoxFuture<'_, Option<Held>>;
+    /// Keeps `held` for the others until it runs out.
+    fn keep(&self, held: Held) -> BoxFuture<'_, ()>;
+    /// Takes the request slot for `spacing`; `Some(wait)` when another instance took it.
+    fn claim(&self, spacing: Duration) -> BoxFuture<'_, Option<Duration>>;
+}
+
+#[derive(Default)]
+struct State {
+    last_request: Option<Instant>,
+    held: Option<Held>,
+}
+
+/// The token state of one server's socket. Clones share it.
+#[derive(Clone)]
 pub struct Tokens {
     server: ServerId,
     panel: Panel,
     spacing: Duration,
-    last_request: Option<Instant>,
-    held: Option<Held>,
-    requests: u64,
+    metrics: Arc<Metrics>,
+    shared: Option<Arc<dyn SharedTokens>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl Tokens {
     /// Tokens for `server`, requested at least `spacing` apart.
-    pub fn new(server: ServerId, panel: Panel, spacing: Duration) -> Self {
+    pub fn new(server: ServerId, panel: Panel, spacing: Duration, metrics: Arc<Metrics>) -> Self {
         Self {
             server,
             panel,
             spacing,
-            last_request: None,
-            held: None,
-            requests: 0,
+            metrics,
+            shared: None,
+            state: Arc::default(),
         }
     }
 
-    /// Token requests made so far.
-    pub fn requests(&self) -> u64 {
-        self.requests
+    /// The same, with the token and the request slot shared by a cluster.
+    pub fn shared(mut self, shared: Arc<dyn SharedTokens>) -> Self {
+        self.shared = Some(shared);
+        self
     }
 
-    /// A token to open a socket with: the held one while it has life left, else a fresh
-    /// one.
-    pub async fn for_socket(&mut self) -> Result<WebsocketCredentials, LinkProblem> {
-        let margin = REUSE_MARGIN.as_secs();
-        match &self.held {
-            Some(held) if held.exp > crate::auth::now() + margin => Ok(held.credentials.clone()),
-            _ => self.fresh().await,
+    fn usable(held: &Held) -> bool {
+        held.exp > crate::auth::now() + REUSE_MARGIN.as_secs()
+    }
+
+    /// A token to open a socket with: one held here or by another instance while it has
+    /// life left, else a fresh one.
+    pub async fn for_socket(&self) -> Result<WebsocketCredentials, LinkProblem> {
+        let local = lock(&self.state).held.clone();
+        if let Some(held) = local.filter(Self::usable) {
+            return Ok(held.credentials);
         }
+        if let Some(shared) = &self.shared {
+            if let Some(held) = shared.held().await.filter(Self::usable) {
+                let credentials = held.credentials.clone();
+                lock(&self.state).held = Some(held);
+                return Ok(credentials);
+            }
+        }
+        self.fresh().await
     }
 
-    /// When the next request may go out.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// When this instance's next request may go out.
     pub fn next_allowed(&self) -> Instant {
-        self.last_request
+        lock(&self.state)
+            .last_request
             .map_or_else(Instant::now, |last| last + self.spacing)
     }
 
-    /// A new token from the panel, once the spacing has passed since the last
-    /// request (waiting for it if needed).
-    pub async fn fresh(&mut self) -> Result<WebsocketCredentials, LinkProblem> {
+    /// A new token from the panel, once the spacing has passed since the last request
+    /// (here, and in a cluster anywhere), waiting for it if needed.
+    pub async fn fresh(&self) -> Result<WebsocketCredentials, LinkProblem> {
         tokio::time::sleep_until(self.next_allowed()).await;
-        self.last_request = Some(Instant::now());
-        self.requests += 1;
-        let credentials = self.panel.websocket(&self.server).await.map_err(|error| {
-            self.held = None;
-            problem_of(error)
-        })?;
-        self.held = Some(Held {
+        if let Some(shared) = &self.shared {
+            while let Some(wait) = shared.claim(self.spacing).await {
+                tokio::time::sleep(wait).await;
+            }
+        }
+        lock(&self.state).last_request = Some(Instant::now());
+        self.metrics.upstream_tokens.fetch_add(1, Ordering::Relaxed);
+        let answer = self.panel.websocket(&self.server).await;
+        let credentials = match answer {
+            Ok(credentials) => credentials,
+            Err(error) => {
+                lock(&self.state).held = None;
+                return Err(problem_of(error));
+            }
+        };
+        let held = Held {
             exp: expiry(&credentials.token).unwrap_or(0),
             credentials: credentials.clone(),
-        });
+        };
+        lock(&self.state).held = Some(held.clone());
+        if let Some(shared) = &self.shared {
+            shared.keep(held).await;
+        }
         Ok(credentials)
     }
 
     /// Wings refused the held token (a Wings restart, a denylist): the next socket needs
     /// a fresh one.
-    pub fn forget(&mut self) {
-        self.held = None;
+    pub fn forget(&self) {
+        lock(&self.state).held = None;
     }
 }
 
