@@ -4,35 +4,48 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, problemPage } from "./lib/browser.mjs";
 import { serveStatic } from "./lib/serve.mjs";
+import { FLAVOR, flavorKey } from "./lib/flavor.mjs";
 import { freePort, startProcess, stop } from "./lib/procs.mjs";
 
-const ALICE = "ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK";
-const APPLICATION = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
+const ALICE_PTERODACTYL = "ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK";
+const ALICE = flavorKey(ALICE_PTERODACTYL);
+const APPLICATION = flavorKey("ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK");
 const bin = (name) => new URL(`../target/debug/${name}`, import.meta.url).pathname;
 
-let browser, app, sandbox, panel, blockedPanel, blockedSandbox, noWingsPanel, noWingsSandbox;
+let browser, app, sandbox, panel, blockedPanel, blockedSandbox, noWingsPanel, noWingsSandbox, refreshPanel, refreshSandbox;
 
 before(async () => {
   app = await serveStatic({ "/": "dist" }, { spaFallback: "dist/index.html" });
   const port = await freePort();
   panel = `http://127.0.0.1:${port}`;
+  // The flavour under test, except its 5 websocket tokens a minute per server: this suite
+  // opens the same server's page more often than that (the limit has its own tests:
+  // tests/app_limits.rs, and `cargo xtask bench`'s 40 tabs).
   sandbox = await startProcess("sandbox", bin("ptero-sandbox"), [
     "--listen", `127.0.0.1:${port}`, "--cors-origin", app.url, "--node-allowed-origin", app.url,
-    "--resources-cache-secs", "0", "--token-lifetime-secs", "8", "--token-check-secs", "1", "--power-delay-ms", "1500",
+    "--resources-cache-secs", "0", "--power-delay-ms", "1500", "--flavor", FLAVOR, "--websocket-token-limit", "0",
   ], {
     readyUrl: `${panel}/api/client`,
   });
+  // 8 s tokens renewed every second: past 1.12's token budget and auth throttle, so the
+  // renewal mechanics run on 1.11.
+  const refresh = await freePort();
+  refreshPanel = `http://127.0.0.1:${refresh}`;
+  refreshSandbox = await startProcess("sandbox (1.11, short tokens)", bin("ptero-sandbox"), [
+    "--listen", `127.0.0.1:${refresh}`, "--cors-origin", app.url, "--node-allowed-origin", app.url, "--flavor", "pterodactyl-1.11",
+    "--resources-cache-secs", "0", "--token-lifetime-secs", "8", "--token-check-secs", "1",
+  ], { readyUrl: `${refreshPanel}/api/client` });
   // A second panel whose CORS does not allow the app (the default of real panels).
   const other = await freePort();
   blockedPanel = `http://127.0.0.1:${other}`;
-  blockedSandbox = await startProcess("sandbox (no CORS)", bin("ptero-sandbox"), ["--listen", `127.0.0.1:${other}`], {
+  blockedSandbox = await startProcess("sandbox (no CORS)", bin("ptero-sandbox"), ["--listen", `127.0.0.1:${other}`, "--flavor", FLAVOR], {
     readyUrl: `${blockedPanel}/api/client`,
   });
   // A third panel that allows the app by CORS but whose Wings does not list its origin.
   const third = await freePort();
   noWingsPanel = `http://127.0.0.1:${third}`;
   noWingsSandbox = await startProcess("sandbox (Wings origin not allowed)", bin("ptero-sandbox"), [
-    "--listen", `127.0.0.1:${third}`, "--cors-origin", app.url, "--resources-cache-secs", "0",
+    "--listen", `127.0.0.1:${third}`, "--cors-origin", app.url, "--resources-cache-secs", "0", "--flavor", FLAVOR,
   ], { readyUrl: `${noWingsPanel}/api/client` });
   browser = await launch();
 });
@@ -43,6 +56,7 @@ after(async () => {
   stop(sandbox);
   stop(blockedSandbox);
   stop(noWingsSandbox);
+  stop(refreshSandbox);
 });
 
 async function connect(panelUrl, key) {
@@ -59,7 +73,7 @@ test("a ptla_ application key is refused before any request, with what to use in
   await page.goto(`${app.url}/connect`);
   await page.fill("#api-key", APPLICATION);
   await page.waitForSelector("#api-key-hint:has-text('application')");
-  assert.match(await page.textContent("#api-key-hint"), /ptlc_/);
+  assert.match(await page.textContent("#api-key-hint"), FLAVOR === "pelican" ? /pacc_/ : /ptlc_/);
 });
 
 test("a truncated key is diagnosed as typed", async () => {
@@ -106,7 +120,7 @@ test("a good key signs in and lists every server of the account with live state"
 });
 
 async function signedInServerPage(identifier, panelUrl = panel) {
-  const page = await connect(panelUrl, ALICE);
+  const page = await connect(panelUrl, panelUrl === refreshPanel ? ALICE_PTERODACTYL : ALICE);
   await page.waitForSelector("[data-testid=server-list]");
   await page.click(`.server-row[data-identifier='${identifier}'] a`);
   await page.waitForSelector(`.server-page[data-identifier='${identifier}']`);
@@ -185,7 +199,7 @@ test("console: live lines over the Wings socket, a command echoes, ↑ recalls i
 });
 
 test("console: an expiring token is refreshed on the same socket, which keeps working", async () => {
-  const page = await signedInServerPage("1a7c3f02");
+  const page = await signedInServerPage("1a7c3f02", refreshPanel);
   await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
   // Tokens live 8 s here; Wings warns when ≤ 60 s remain, so re-auth happens at once.
   await page.waitForFunction(() => Number(document.querySelector(".link-status")?.dataset.reauths) >= 1, null, { timeout: 10000 });

@@ -68,7 +68,7 @@ test("no ptlc_/ptla_ key ever reaches the page, its requests or its storage", as
   seen.push(await page.content());
   seen.push(await page.evaluate(() => [...document.querySelectorAll("ptero-server-card")].map((c) => c.shadowRoot.innerHTML).join("")));
   seen.push(await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie));
-  const leaks = seen.filter((text) => /ptl[ac]_/.test(text));
+  const leaks = seen.filter((text) => /(ptl[ac]|pacc|papp)_/.test(text));
   assert.deepEqual(leaks, []);
 });
 

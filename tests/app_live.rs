@@ -162,7 +162,7 @@ async fn console_reconnects_after_the_socket_is_cut_and_receives_output_again() 
     )
     .await;
     let reason = text(&root, ".link-status").unwrap_or_default();
-    assert!(reason.contains("reconnecting"), "{reason}");
+    assert!(reason.contains("trying again"), "{reason}");
     assert!(
         !enabled(&root, "#console-command"),
         "the console input stays enabled while down"

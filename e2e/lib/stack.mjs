@@ -3,15 +3,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { flavorArgs, flavorKey } from "./flavor.mjs";
 import { startHost } from "./host.mjs";
 import { freePort, startProcess, stop } from "./procs.mjs";
 
-export const ADMIN_KEY = "ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK";
+export const ADMIN_KEY = flavorKey("ptlc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK");
 export const SITE_SECRET = "e2e-hosting-site-secret-0123456789abcdefgh";
 // Debug servers for tests; benchmarks point PTERO_BIN_DIR at the release ones.
 const bin = (name) => process.env.PTERO_BIN_DIR ? `${process.env.PTERO_BIN_DIR}/${name}` : new URL(`../../target/debug/${name}`, import.meta.url).pathname;
 // The sandbox's seeded application key and PteroCA SSO secret (crates/ptero-sandbox/src/seed.rs).
-export const APPLICATION_KEY = "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK";
+export const APPLICATION_KEY = flavorKey("ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK");
 export const SSO_SECRET = "sandbox-pteroca-sso-secret-0123456789abcdef";
 const repo = new URL("../../", import.meta.url).pathname;
 
@@ -25,7 +26,8 @@ export async function startStack({ pages, sandboxArgs = [], originEnv = {}, extr
   const panel = `http://127.0.0.1:${panelPort}`;
   const origin = `http://127.0.0.1:${originPort}`;
   const sandbox = await startProcess("sandbox", bin("ptero-sandbox"), [
-    "--listen", `127.0.0.1:${panelPort}`, "--resources-cache-secs", "0", "--power-delay-ms", "1000", ...sandboxArgs,
+    "--listen", `127.0.0.1:${panelPort}`, "--resources-cache-secs", "0", "--power-delay-ms", "1000",
+    ...flavorArgs(sandboxArgs), ...sandboxArgs,
   ], { readyUrl: `${panel}/api/client` });
   const host = await startHost({ root: pages, site: "e2e", secret: SITE_SECRET, audience: origin });
   const dir = mkdtempSync(join(tmpdir(), "ptero-e2e-"));

@@ -333,6 +333,16 @@ fn deliver(key: &StreamKey, event: StreamEvent) {
                 });
             }
         }
+        // Whether Wings' socket feeds the numbers (the summary's `live`).
+        StreamEvent::Link { server, live, .. } => {
+            if let Some(feed) = feed(key, &server) {
+                feed.summary.update(|s| {
+                    if let Some(s) = s {
+                        s.live = live;
+                    }
+                });
+            }
+        }
         StreamEvent::Error {
             server,
             code,

@@ -15,8 +15,8 @@ const HISTORY: usize = 50;
 #[component]
 pub fn Console(
     #[prop(into)] lines: Signal<VecDeque<String>>,
-    /// Sends a command; returns false when it could not be sent.
-    on_command: Callback<String, bool>,
+    /// Sends a command; `Err` says why it was not sent.
+    on_command: Callback<String, Result<(), String>>,
     #[prop(into)] enabled: Signal<bool>,
 ) -> impl IntoView {
     let scroller = NodeRef::<Div>::new();
@@ -24,7 +24,7 @@ pub fn Console(
     let input = RwSignal::new(String::new());
     let history = StoredValue::new(VecDeque::<String>::new());
     let cursor = StoredValue::new(None::<usize>);
-    let problem = RwSignal::new(None::<&'static str>);
+    let problem = RwSignal::new(None::<String>);
 
     // After new lines render, follow them unless the reader scrolled up.
     Effect::new(move |_| {
@@ -46,18 +46,19 @@ pub fn Console(
         if command.trim().is_empty() {
             return;
         }
-        if on_command.run(command.clone()) {
-            history.update_value(|h| {
-                h.push_back(command);
-                if h.len() > HISTORY {
-                    h.pop_front();
-                }
-            });
-            cursor.set_value(None);
-            input.set(String::new());
-            problem.set(None);
-        } else {
-            problem.set(Some("Not connected: the command was not sent."));
+        match on_command.run(command.clone()) {
+            Ok(()) => {
+                history.update_value(|h| {
+                    h.push_back(command);
+                    if h.len() > HISTORY {
+                        h.pop_front();
+                    }
+                });
+                cursor.set_value(None);
+                input.set(String::new());
+                problem.set(None);
+            }
+            Err(why) => problem.set(Some(why)),
         }
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {

@@ -1,6 +1,13 @@
 //! The Wings websocket of one server: state, per-second stats and console lines, with
 //! token refresh on `token expiring` (re-auth on the same socket) and reconnection with
-//! exponential backoff and jitter after a drop. Closed when the owner is disposed.
+//! back-off after a drop. Closed when the owner is disposed.
+//!
+//! Pterodactyl 1.12's limits are ordinary events here: a 429 from the token endpoint, the
+//! 31st socket refused, a 4409 close and `throttled` each become a [`LinkProblem`] the page
+//! shows while it polls instead, and the wait before the next try is the problem's own
+//! ([`LinkProblem::retry_in`]: a token window, a minute for a full server, five for a
+//! suspended one), so 40 tabs of one server do not storm the panel. Commands longer than
+//! Wings' 4 KiB frame are refused before they are sent.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -8,15 +15,17 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use ptero_api::ws::{Inbound, JwtErrorKind, Outbound, MAX_TOKEN_RENEWALS, TOKENS_REFUSED};
-use ptero_api::{PowerState, WingsStats};
+use ptero_api::flavor::WINGS_FRAME_LIMIT;
+use ptero_api::wings_link::LinkProblem;
+use ptero_api::ws::{event, Inbound, JwtErrorKind, Outbound, MAX_TOKEN_RENEWALS};
+use ptero_api::{PanelError, PowerState, WingsStats};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::{backoff, sleep};
-use crate::api::PanelClient;
+use super::sleep;
+use crate::api::{ApiError, PanelClient};
 
 /// Console lines kept (older ones scroll away).
 pub const SCROLLBACK: usize = 1000;
@@ -48,8 +57,52 @@ impl SocketAuth {
 pub enum Link {
     Connecting,
     Live,
-    /// Not connected; polling `/resources` instead. The reason says why.
-    Down(String),
+    /// Not connected; polling `/resources` instead, until the next try in `retry_secs`.
+    Down {
+        problem: LinkProblem,
+        retry_secs: u64,
+    },
+}
+
+impl Link {
+    /// The sentence the page shows.
+    pub fn describe(&self) -> String {
+        match self {
+            Link::Connecting => "Connecting to Wings…".to_owned(),
+            Link::Live => "Live".to_owned(),
+            Link::Down {
+                problem,
+                retry_secs,
+            } => format!(
+                "{}. Showing polled data; trying again in {retry_secs} s.",
+                capitalized(&problem.to_string())
+            ),
+        }
+    }
+
+    /// A stable name for tests and styling (`data-link`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Link::Connecting => "connecting",
+            Link::Live => "live",
+            Link::Down { .. } => "down",
+        }
+    }
+
+    /// The problem's name while down (`data-problem`).
+    pub fn problem(&self) -> Option<&'static str> {
+        match self {
+            Link::Down { problem, .. } => Some(problem.as_str()),
+            _ => None,
+        }
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The live view of one server that components read.
@@ -65,17 +118,22 @@ pub struct WingsLive {
 }
 
 impl WingsLive {
-    /// Sends a console command; false when the socket is not live.
-    pub fn send_command(&self, command: &str) -> bool {
-        self.send(&Outbound::SendCommand(command.to_string()))
-    }
-
-    fn send(&self, frame: &Outbound) -> bool {
-        self.socket.with_value(|s| {
+    /// Sends a console command, or says why it was not sent: not connected, or longer
+    /// than Wings reads (it would close the socket).
+    pub fn send_command(&self, command: &str) -> Result<(), String> {
+        let frame = Outbound::SendCommand(command.to_string())
+            .encode_within(WINGS_FRAME_LIMIT)
+            .map_err(|too_large| capitalized(&too_large.to_string()) + ".")?;
+        let sent = self.socket.with_value(|s| {
             s.as_ref().is_some_and(|ws| {
-                ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&frame.encode()).is_ok()
+                ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&frame).is_ok()
             })
-        })
+        });
+        if sent {
+            Ok(())
+        } else {
+            Err("Not connected: the command was not sent.".to_owned())
+        }
     }
 }
 
@@ -104,20 +162,34 @@ pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
 }
 
 async fn run(live: WingsLive, client: PanelClient, server: String, disposed: Rc<RefCell<bool>>) {
-    let mut attempt = 0u32;
+    let mut failures = 0u32;
     while !*disposed.borrow() {
         let outcome = session(live, &client, &server, &disposed).await;
         if *disposed.borrow() {
             return;
         }
-        match outcome {
-            Ok(()) => attempt = 0,
-            Err(reason) => {
-                live.link.set(Link::Down(reason));
-                attempt += 1;
-            }
+        let problem = outcome.err().unwrap_or(LinkProblem::Dropped { code: None });
+        // A socket that was live starts the back-off over.
+        if live.link.get_untracked() == Link::Live {
+            failures = 0;
         }
-        sleep(backoff(attempt)).await;
+        failures = failures.saturating_add(1);
+        let wait = problem.retry_in(failures, js_sys::Math::random());
+        live.link.set(Link::Down {
+            problem,
+            retry_secs: wait.as_secs().max(1),
+        });
+        sleep(wait).await;
+    }
+}
+
+/// What a failed token request means for the socket.
+fn token_problem(error: ApiError) -> LinkProblem {
+    match error {
+        ApiError::Panel(PanelError::RateLimited { retry_after }) => {
+            LinkProblem::TokensRateLimited { retry_after }
+        }
+        other => LinkProblem::NoToken(other.to_string()),
     }
 }
 
@@ -127,14 +199,12 @@ async fn session(
     client: &PanelClient,
     server: &str,
     disposed: &Rc<RefCell<bool>>,
-) -> Result<(), String> {
-    let credentials = client
-        .websocket(server)
-        .await
-        .map_err(|e| format!("No websocket token: {e}"))?;
-    let ws = WebSocket::new(&credentials.socket)
-        .map_err(|_| format!("Invalid websocket address {}", credentials.socket))?;
-    let (done_tx, done_rx) = futures::channel::oneshot::channel::<Result<(), String>>();
+) -> Result<(), LinkProblem> {
+    let credentials = client.websocket(server).await.map_err(token_problem)?;
+    let ws = WebSocket::new(&credentials.socket).map_err(|_| LinkProblem::Refused {
+        socket: credentials.socket.clone(),
+    })?;
+    let (done_tx, done_rx) = futures::channel::oneshot::channel::<Result<(), LinkProblem>>();
     let done = Rc::new(RefCell::new(Some(done_tx)));
     let opened = Rc::new(RefCell::new(false));
 
@@ -184,20 +254,16 @@ async fn session(
         let auth = auth.clone();
         let socket = credentials.socket.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            // A browser cannot read an upgrade's status: a refused Origin (403) and the
+            // 31st socket (400) both end here before `open`.
             let result = if auth.given_up.get() {
-                Err(format!("{TOKENS_REFUSED}; showing polled data, retrying."))
+                Err(LinkProblem::TokensRefused)
             } else if !*opened.borrow() {
-                Err(format!(
-                    "Wings refused the live connection to {socket}. Wings accepts only the panel's own origin and its \
-                     allowed_origins; showing polled data instead."
-                ))
-            } else if event.code() == 4409 {
-                Err("The server is suspended; Wings closed the live connection.".into())
+                Err(LinkProblem::Refused {
+                    socket: socket.clone(),
+                })
             } else {
-                Err(format!(
-                    "The live connection dropped (code {}); reconnecting.",
-                    event.code()
-                ))
+                Err(LinkProblem::from_close(Some(event.code())))
             };
             if let Some(tx) = done.borrow_mut().take() {
                 let _ = tx.send(result);
@@ -269,6 +335,9 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
         | Inbound::DaemonMessage(line) => push_line(live, line),
         Inbound::DaemonError(message) => push_line(live, format!("[daemon error] {message}")),
         Inbound::TokenExpiring | Inbound::TokenExpired => socket.renew(),
+        // Wings dropped one of our messages: say so; what was dropped is not resent (a
+        // command is the user's to repeat, a renewal comes again with `token expiring`).
+        Inbound::Throttled(what) => push_line(live, throttled_line(&what)),
         Inbound::JwtError(message) => match JwtErrorKind::of(&message) {
             JwtErrorKind::Renew => socket.renew(),
             // An event beat our `auth`, or Wings found our token expired; the answer to
@@ -278,6 +347,17 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
         },
         _ => {}
     }
+}
+
+/// The console line for a `throttled` event (`global` or the event's name).
+fn throttled_line(what: &str) -> String {
+    let dropped = match what {
+        event::SEND_COMMAND => "a command",
+        event::AUTH => "a token renewal",
+        "global" => "messages",
+        _ => "a request",
+    };
+    format!("[ptero-web] Wings is throttling this connection and dropped {dropped}: wait a moment before sending more.")
 }
 
 fn push_line(live: WingsLive, line: String) {

@@ -15,7 +15,9 @@ use crate::components::{
 use crate::live::{use_polling, use_wings, Link, WingsLive};
 use crate::session::use_session;
 
-const POLL: Duration = Duration::from_secs(5);
+/// While the socket is down the page polls `/resources`: never faster than the panel
+/// caches it (20 s), so many tabs of one server stay inside the user's rate limit.
+const POLL: Duration = Duration::from_secs(20);
 
 /// The page of the server whose identifier is `id` (the route's last segment).
 #[component]
@@ -169,12 +171,9 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             </header>
             <p class="sr-only" aria-live="polite">{move || state.get().map(|s| format!("Server is {s}"))}</p>
             <PowerButtons control=control state pending on_signal/>
-            <p class="link-status muted" data-reauths=move || live.reauths.get().to_string() data-link=move || match live.link.get() { Link::Live => "live", Link::Connecting => "connecting", Link::Down(_) => "down" }>
-                {move || match live.link.get() {
-                    Link::Live => "Live".to_string(),
-                    Link::Connecting => "Connecting to Wings…".to_string(),
-                    Link::Down(reason) => reason,
-                }}
+            <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
+                data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
+                {move || live.link.get().describe()}
             </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}

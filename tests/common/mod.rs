@@ -37,6 +37,16 @@ pub fn sandbox_no_cors() -> &'static str {
 }
 
 /// A loopback address nothing listens on.
+/// A sandbox with Pterodactyl 1.12's websocket limits (5 tokens per server per minute, 30
+/// sockets, throttling, 4 KiB frames) and six benchmark servers of Alice's: each test of
+/// those limits uses a server of its own.
+pub fn sandbox_limited() -> &'static str {
+    required(
+        "PTERO_TEST_SANDBOX_LIMITED",
+        option_env!("PTERO_TEST_SANDBOX_LIMITED"),
+    )
+}
+
 pub fn closed_port() -> &'static str {
     required("PTERO_TEST_CLOSED", option_env!("PTERO_TEST_CLOSED"))
 }
@@ -68,6 +78,10 @@ pub mod servers {
     pub const SUSPENDED: &str = "4dafa035";
     pub const MAINTENANCE: &str = "5eb0b146";
     pub const SHARED: &str = "70d2d368";
+    /// `Bench 00n` of the limited sandbox: internal id 8 + n, running, Alice's.
+    pub fn bench(n: u32) -> String {
+        format!("be{n:06x}")
+    }
 }
 
 pub fn credentials(panel: &str, key: &str) -> Credentials {

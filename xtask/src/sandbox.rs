@@ -2,11 +2,14 @@
 //! ports, and the fixed address of wasm-bindgen-test's page so the sandboxes can allow
 //! its origin in advance.
 //!
-//! - `PTERO_TEST_SANDBOX`: CORS and every node's Wings allow the test page; 6 s
+//! - `PTERO_TEST_SANDBOX` (Pterodactyl 1.11): CORS and every node's Wings allow the test page; 6 s
 //!   websocket tokens checked every second (so `token expiring` comes every second and
 //!   `token expired` 5–6 s after a token was issued), and a 1.5 s power transition.
 //! - `PTERO_TEST_SANDBOX_NO_CORS`: CORS allows another origin only (the panel answers,
 //!   the browser refuses to show the answer to the page).
+//! - `PTERO_TEST_SANDBOX_LIMITED`: Pterodactyl 1.12's websocket limits as they are (5
+//!   tokens per server per minute, 30 sockets, throttling, 4 KiB frames), the test page
+//!   allowed, and six extra running servers so each limit test has a server of its own.
 //! - `PTERO_TEST_CLOSED`: a loopback port nothing listens on.
 //!
 //! The tests read these at compile time (`option_env!`) and fail without them.
@@ -33,9 +36,9 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
     )?;
     let binary = target_dir().join("debug/ptero-sandbox");
 
-    // All four ports are reserved together so they differ, then released for their users;
+    // All five ports are reserved together so they differ, then released for their users;
     // the closed one stays closed.
-    let [page, panel, no_cors, closed] = free_ports()?;
+    let [page, panel, no_cors, closed, limited] = free_ports()?;
     let page_origin = format!("http://127.0.0.1:{page}");
     let logs = target_dir().join("wasm-tests");
     std::fs::create_dir_all(&logs)
@@ -55,6 +58,9 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .args(["--node-allowed-origin", &page_origin])
             .args(["--power-delay-ms", "1500"])
             .args(["--token-lifetime-secs", "6", "--token-check-secs", "1"])
+            // 6 s tokens are renewed every second: past 1.12's 5 tokens a minute and its
+            // auth throttle (2 per 5 s). The 1.12 limits have the third sandbox.
+            .args(["--flavor", "pterodactyl-1.11"])
             .args(["--stats-interval-ms", "200", "--resources-cache-secs", "0"])
             .env("RUST_LOG", "ptero_sandbox=info")
             .stdin(Stdio::null())
@@ -72,8 +78,23 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .stdout(log_file(&logs, "sandbox-no-cors.log")?)
             .stderr(log_file(&logs, "sandbox-no-cors.err.log")?),
     )?;
+    let limited_addr = format!("127.0.0.1:{limited}");
+    children.spawn(
+        "ptero-sandbox (1.12 limits)",
+        Command::new(&binary)
+            .args(["--listen", &limited_addr, "--flavor", "pterodactyl-1.12"])
+            .args(["--cors-origin", &page_origin])
+            .args(["--node-allowed-origin", &page_origin])
+            .args(["--extra-servers", "6", "--power-delay-ms", "500"])
+            .args(["--stats-interval-ms", "200", "--resources-cache-secs", "0"])
+            .env("RUST_LOG", "ptero_sandbox=info")
+            .stdin(Stdio::null())
+            .stdout(log_file(&logs, "sandbox-limited.log")?)
+            .stderr(log_file(&logs, "sandbox-limited.err.log")?),
+    )?;
     wait_for(&panel_addr)?;
     wait_for(&no_cors_addr)?;
+    wait_for(&limited_addr)?;
 
     Ok(TestServers {
         _children: children,
@@ -89,6 +110,10 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
                 format!("http://{no_cors_addr}"),
             ),
             ("PTERO_TEST_CLOSED", format!("http://127.0.0.1:{closed}")),
+            (
+                "PTERO_TEST_SANDBOX_LIMITED",
+                format!("http://{limited_addr}"),
+            ),
         ],
     })
 }
@@ -101,11 +126,11 @@ fn target_dir() -> PathBuf {
     }
 }
 
-/// Four free loopback ports, all below the kernel's ephemeral range: a port that
+/// Five free loopback ports, all below the kernel's ephemeral range: a port that
 /// `bind(0)` handed out could be handed out again (to chromedriver, which the runner
 /// starts per test file) and the "closed" port would answer, or the test page's port be
 /// taken between two test files. Below that range only an explicit bind takes a port.
-fn free_ports() -> Result<[u16; 4]> {
+fn free_ports() -> Result<[u16; 5]> {
     let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
@@ -117,7 +142,7 @@ fn free_ports() -> Result<[u16; 4]> {
     for port in (first..ephemeral_start).chain(low..first) {
         if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
             held.push(listener);
-            if held.len() == 4 {
+            if held.len() == 5 {
                 break;
             }
         }
@@ -128,7 +153,7 @@ fn free_ports() -> Result<[u16; 4]> {
         .collect();
     ports.try_into().map_err(|_| {
         StepError(format!(
-            "no four free loopback ports between {low} and {ephemeral_start}"
+            "no five free loopback ports between {low} and {ephemeral_start}"
         ))
     })
 }

@@ -153,10 +153,24 @@ fn e2e(_tools: &Tools, tally: &mut Tally, bundles_built: bool) -> Result {
         .map(|name| format!("e2e/{name}"))
         .collect();
     suites.sort();
+    // The full suites meet the default flavour (Pterodactyl 1.12); a smoke subset meets
+    // the other two.
     let mut node = command("node");
     node.args(["--test", "--test-concurrency=1", "--test-reporter=tap"])
-        .args(&suites);
-    tally.add(counted("end-to-end tests", &mut node)?);
+        .args(&suites)
+        .env("PTERO_E2E_FLAVOR", "pterodactyl-1.12");
+    tally.add(counted("end-to-end tests (Pterodactyl 1.12)", &mut node)?);
+    for flavor in ["pterodactyl-1.11", "pelican"] {
+        step(&format!("end-to-end smoke subset against {flavor}"));
+        let mut smoke = command("node");
+        smoke
+            .args(["--test", "--test-reporter=tap", "e2e/flavor-smoke.mjs"])
+            .env("PTERO_E2E_FLAVOR", flavor);
+        tally.add(counted(
+            &format!("end-to-end smoke ({flavor})"),
+            &mut smoke,
+        )?);
+    }
     Ok(())
 }
 

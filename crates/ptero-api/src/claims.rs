@@ -348,9 +348,21 @@ pub struct WingsTokenClaims {
     pub user_id: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unique_id: Option<String>,
+    /// Pterodactyl 1.12 and Pelican: what the token is for, space-separated
+    /// (`websocket`, `file-download`, `file-upload`, `backup-download`, `transfer`);
+    /// their Wings refuses a websocket token without `websocket`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 impl WingsTokenClaims {
+    /// Whether `scope` names `wanted` (Wings splits it on spaces).
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.scope
+            .as_deref()
+            .is_some_and(|scope| scope.split(' ').any(|one| one == wanted))
+    }
+
     /// Whether the token grants `permission`, as Wings decides (`*` grants all but
     /// `admin.*`).
     pub fn can(&self, permission: &str) -> bool {

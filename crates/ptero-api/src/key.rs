@@ -11,6 +11,8 @@ use std::str::FromStr;
 
 use serde::Deserialize;
 
+use crate::flavor::{Family, KeyUse};
+
 /// Characters in a whole key.
 pub const KEY_LENGTH: usize = 48;
 /// Characters in the identifier, prefix included.
@@ -55,6 +57,53 @@ impl KeyKind {
     /// Whether this kind is an application (admin) key.
     pub fn is_application(self) -> bool {
         matches!(self, KeyKind::Application | KeyKind::PelicanApplication)
+    }
+
+    /// The API this kind is for; `None` for legacy keys, which could be either.
+    pub fn use_for(self) -> Option<KeyUse> {
+        match self {
+            KeyKind::Client | KeyKind::PelicanClient => Some(KeyUse::ClientApi),
+            KeyKind::Application | KeyKind::PelicanApplication => Some(KeyUse::ApplicationApi),
+            KeyKind::Legacy => None,
+        }
+    }
+
+    /// Who issues this kind; `None` for legacy keys.
+    pub fn family(self) -> Option<Family> {
+        match self {
+            KeyKind::Client | KeyKind::Application => Some(Family::Pterodactyl),
+            KeyKind::PelicanClient | KeyKind::PelicanApplication => Some(Family::Pelican),
+            KeyKind::Legacy => None,
+        }
+    }
+
+    /// The kind of key `family` issues for `api`.
+    pub fn of(family: Family, api: KeyUse) -> Self {
+        match (family, api) {
+            (Family::Pterodactyl, KeyUse::ClientApi) => KeyKind::Client,
+            (Family::Pterodactyl, KeyUse::ApplicationApi) => KeyKind::Application,
+            (Family::Pelican, KeyUse::ClientApi) => KeyKind::PelicanClient,
+            (Family::Pelican, KeyUse::ApplicationApi) => KeyKind::PelicanApplication,
+        }
+    }
+
+    /// "an application key", "a Pelican client key", …
+    fn noun(self) -> &'static str {
+        match self {
+            KeyKind::Client => "a client key",
+            KeyKind::Application => "an application key",
+            KeyKind::PelicanClient => "a Pelican client key",
+            KeyKind::PelicanApplication => "a Pelican application key",
+            KeyKind::Legacy => "a key without prefix",
+        }
+    }
+
+    /// "a Pterodactyl client key (ptlc_)", "a Pelican application key (papp_)", …
+    fn noun_with_origin(self) -> String {
+        match self {
+            KeyKind::Client | KeyKind::Application => format!("a Pterodactyl {self}"),
+            _ => format!("a {self}"),
+        }
     }
 }
 
@@ -136,23 +185,52 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-/// The key kind does not fit the API it is used on.
+/// The key kind does not fit the API (or the panel) it is used on. Each says which key
+/// to use instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WrongKeyKind {
     /// An application key on the Client API.
     ApplicationKeyOnClientApi { kind: KeyKind },
+    /// A client key where an application key belongs.
+    ClientKeyOnApplicationApi { kind: KeyKind },
+    /// A key of one project on the other's panel (`ptlc_` on Pelican, `pacc_` on
+    /// Pterodactyl): that panel never issued it.
+    OtherFamily {
+        kind: KeyKind,
+        panel: Family,
+        api: KeyUse,
+    },
 }
 
 impl fmt::Display for WrongKeyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WrongKeyKind::ApplicationKeyOnClientApi {
-                kind: KeyKind::PelicanApplication,
-            } => f.write_str(
-                "this is a Pelican application key; the client API needs a pacc_ client key: create one under your account's API keys",
-            ),
-            WrongKeyKind::ApplicationKeyOnClientApi { .. } => f.write_str(
-                "this is an application key; the client API needs a ptlc_ client key: create one under Account → API Credentials in the panel",
+        match *self {
+            WrongKeyKind::ApplicationKeyOnClientApi { kind } => {
+                let family = kind.family().unwrap_or(Family::Pterodactyl);
+                write!(
+                    f,
+                    "this is {}; the client API needs a {} client key: create one under {} in the panel",
+                    kind.noun(),
+                    family.prefix(KeyUse::ClientApi),
+                    family.where_to_create(KeyUse::ClientApi)
+                )
+            }
+            WrongKeyKind::ClientKeyOnApplicationApi { kind } => {
+                let family = kind.family().unwrap_or(Family::Pterodactyl);
+                write!(
+                    f,
+                    "this is {}; the application API needs an application key ({}…): create one under {} with read and write on users",
+                    kind.noun(),
+                    family.prefix(KeyUse::ApplicationApi),
+                    family.where_to_create(KeyUse::ApplicationApi)
+                )
+            }
+            WrongKeyKind::OtherFamily { kind, panel, api } => write!(
+                f,
+                "this is {}, but the panel is {panel}, whose {api} keys start with {}: create one under {} in the panel",
+                kind.noun_with_origin(),
+                panel.prefix(api),
+                panel.where_to_create(api)
             ),
         }
     }
@@ -261,10 +339,27 @@ impl ApiKey {
 
     /// Whether the Client API accepts this kind of key.
     pub fn check_client_api(&self) -> Result<(), WrongKeyKind> {
-        if self.kind.is_application() {
-            Err(WrongKeyKind::ApplicationKeyOnClientApi { kind: self.kind })
-        } else {
-            Ok(())
+        self.check_use(KeyUse::ClientApi, None)
+    }
+
+    /// Whether this key belongs on `api` of a panel whose keys `panel` issues (`None`:
+    /// either project's). Legacy keys without a prefix cannot be told and pass.
+    pub fn check_use(&self, api: KeyUse, panel: Option<Family>) -> Result<(), WrongKeyKind> {
+        let kind = self.kind;
+        match (api, kind.use_for()) {
+            (KeyUse::ClientApi, Some(KeyUse::ApplicationApi)) => {
+                return Err(WrongKeyKind::ApplicationKeyOnClientApi { kind })
+            }
+            (KeyUse::ApplicationApi, Some(KeyUse::ClientApi)) => {
+                return Err(WrongKeyKind::ClientKeyOnApplicationApi { kind })
+            }
+            _ => {}
+        }
+        match (panel, kind.family()) {
+            (Some(panel), Some(family)) if panel != family => {
+                Err(WrongKeyKind::OtherFamily { kind, panel, api })
+            }
+            _ => Ok(()),
         }
     }
 }

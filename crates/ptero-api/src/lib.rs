@@ -9,7 +9,9 @@
 //! - Parsers of what people type: [`ApiKey`] ([`key`]), [`PanelUrl`] ([`url`]),
 //!   [`ServerId`] ([`identifier`]), [`Origin`] ([`origin_parse`], with [`punycode`]) and
 //!   the exact [`OriginAllowList`] ([`allowlist`]).
-//! - The Wings websocket codec: [`ws`].
+//! - The Wings websocket codec: [`ws`]; why a socket is not live and how long to wait:
+//!   [`wings_link`].
+//! - Panel flavours (Pterodactyl 1.11, 1.12, Pelican) and their limits: [`flavor`].
 //! - Noticing crashes, stops and high use from what a watcher sees: [`alerts`].
 //! - The Client API routes the origin's pass-through forwards: [`client_routes`].
 //! - JWT claim sets (hand-off, PteroCA SSO, Wings): [`claims`].
@@ -29,6 +31,7 @@ mod de;
 pub mod envelope;
 pub mod error;
 pub mod files;
+pub mod flavor;
 pub mod identifier;
 pub mod json_view;
 pub mod key;
@@ -40,6 +43,7 @@ pub mod server;
 pub mod startup;
 pub mod url;
 pub mod websocket;
+pub mod wings_link;
 pub mod ws;
 
 pub use account::{Account, AccountItem};
@@ -58,6 +62,7 @@ pub use error::{
     ConflictReason, ErrorEntry, ErrorEnvelope, ErrorMeta, FieldError, ForbiddenReason, PanelError,
 };
 pub use files::{sort_like_panel, FileList, FileObject};
+pub use flavor::{Family, Flavor, KeyUse, UnknownFlavor};
 pub use identifier::{ServerId, ServerIdError};
 pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
 pub use origin_parse::{Host, HostError, Origin, OriginError, Scheme};

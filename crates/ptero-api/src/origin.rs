@@ -100,6 +100,10 @@ pub struct ServerSummary {
     /// `None` when the panel gave no numbers (suspended, installing, unreachable).
     #[serde(default)]
     pub resources: Option<SummaryResources>,
+    /// Whether Wings' socket feeds the numbers (about once a second); otherwise they are
+    /// polled from the panel, which caches them for 20 s.
+    #[serde(default)]
+    pub live: bool,
 }
 
 /// Limits; 0 means unlimited.
@@ -155,6 +159,7 @@ impl ServerSummary {
                 cpu_percent: positive(server.limits.cpu),
             },
             resources: stats.map(|stats| SummaryResources::from(&stats.resources)),
+            live: false,
         }
     }
 }
@@ -183,6 +188,14 @@ pub enum StreamEvent {
         code: OriginErrorCode,
         message: String,
     },
+    /// Whether Wings' socket feeds the server now; when it does not, why, and the numbers
+    /// come from polling until it does again (a marked gap, not silence).
+    Link {
+        server: String,
+        live: bool,
+        #[serde(default)]
+        reason: Option<String>,
+    },
 }
 
 impl StreamEvent {
@@ -194,6 +207,7 @@ impl StreamEvent {
             StreamEvent::Resources { .. } => "resources",
             StreamEvent::Console { .. } => "console",
             StreamEvent::Error { .. } => "error",
+            StreamEvent::Link { .. } => "link",
         }
     }
 

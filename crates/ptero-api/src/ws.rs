@@ -2,8 +2,10 @@
 //! events both ways. The browser encodes [`Outbound`] and decodes [`Inbound`]; the sandbox
 //! does the opposite, so every event encodes and decodes.
 //!
-//! `args` is left out when empty and accepted missing. Decoding never panics: malformed
-//! frames come back as a [`WsError`].
+//! `args` is left out when empty and accepted missing or `null`; a `null` argument reads
+//! as an empty string, as Wings reads it (Go unmarshals `null` into a `string` as
+//! nothing, so `{"event":"send logs","args":[null]}` from the official panel UI is a
+//! `send logs`). Decoding never panics: malformed frames come back as a [`WsError`].
 
 use std::fmt;
 
@@ -43,6 +45,10 @@ pub mod event {
 pub const CLOSE_SERVER_DELETED: u16 = 1001;
 /// Close code of newer Wings for a suspended server; do not reconnect.
 pub const CLOSE_SUSPENDED: u16 = 4409;
+/// Close code of newer Wings for an internal error; the panel's UI does not reconnect.
+pub const CLOSE_INTERNAL: u16 = 4400;
+/// Close code for a frame over Wings' read limit (gorilla/websocket's `ErrReadLimit`).
+pub const CLOSE_MESSAGE_TOO_BIG: u16 = 1009;
 
 /// The raw frame.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +63,8 @@ pub struct Frame {
 }
 
 fn args_or_null<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    Ok(Option::<Vec<String>>::deserialize(deserializer)?.unwrap_or_default())
+    let args = Option::<Vec<Option<String>>>::deserialize(deserializer)?.unwrap_or_default();
+    Ok(args.into_iter().map(Option::unwrap_or_default).collect())
 }
 
 impl Frame {
@@ -186,10 +193,52 @@ impl Outbound {
         self.to_frame().encode()
     }
 
+    /// The text frame, unless it is longer than `limit` bytes (Wings 1.12 closes a socket
+    /// that sends more than [`crate::flavor::WINGS_FRAME_LIMIT`]).
+    pub fn encode_within(&self, limit: usize) -> Result<String, FrameTooLarge> {
+        let text = self.encode();
+        if text.len() > limit {
+            return Err(FrameTooLarge {
+                event: self.to_frame().event,
+                bytes: text.len(),
+                limit,
+            });
+        }
+        Ok(text)
+    }
+
     pub fn decode(text: &str) -> Result<Self, WsError> {
         Self::from_frame(Frame::decode(text)?)
     }
 }
+
+/// A frame Wings would not read: it closes the socket instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameTooLarge {
+    pub event: String,
+    pub bytes: usize,
+    pub limit: usize,
+}
+
+impl fmt::Display for FrameTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.event == event::SEND_COMMAND {
+            write!(
+                f,
+                "the command is too long: Wings reads at most {} bytes per message and this one would be {}; shorten it",
+                self.limit, self.bytes
+            )
+        } else {
+            write!(
+                f,
+                "the {:?} message would be {} bytes, over Wings' limit of {}; it was not sent",
+                self.event, self.bytes, self.limit
+            )
+        }
+    }
+}
+
+impl std::error::Error for FrameTooLarge {}
 
 // The auth token grants console and power: keep it out of logs.
 impl fmt::Debug for Outbound {

@@ -143,6 +143,68 @@ fn application_key_is_refused_for_the_client_api() {
 }
 
 #[test]
+fn every_prefix_is_accepted_where_it_belongs_and_refused_elsewhere_with_the_right_advice() {
+    use ptero_api::{Family, KeyUse};
+    let cases = [
+        ("ptlc_", KeyUse::ClientApi, Family::Pterodactyl),
+        ("ptla_", KeyUse::ApplicationApi, Family::Pterodactyl),
+        ("pacc_", KeyUse::ClientApi, Family::Pelican),
+        ("papp_", KeyUse::ApplicationApi, Family::Pelican),
+    ];
+    for (prefix, belongs, family) in cases {
+        let parsed = ApiKey::parse(&key(prefix)).unwrap();
+        assert_eq!(parsed.check_use(belongs, Some(family)), Ok(()), "{prefix}");
+        assert_eq!(parsed.check_use(belongs, None), Ok(()), "{prefix}");
+        // The other API: refused, naming the right prefix of the same family.
+        let other = match belongs {
+            KeyUse::ClientApi => KeyUse::ApplicationApi,
+            KeyUse::ApplicationApi => KeyUse::ClientApi,
+        };
+        let wrong_api = parsed.check_use(other, None).unwrap_err().to_string();
+        assert!(
+            wrong_api.contains(family.prefix(other)),
+            "{prefix}: {wrong_api}"
+        );
+        // The other project's panel: refused, naming that panel's prefix.
+        let panel = match family {
+            Family::Pterodactyl => Family::Pelican,
+            Family::Pelican => Family::Pterodactyl,
+        };
+        let error = parsed.check_use(belongs, Some(panel)).unwrap_err();
+        assert_eq!(
+            error,
+            WrongKeyKind::OtherFamily {
+                kind: parsed.kind(),
+                panel,
+                api: belongs
+            }
+        );
+        let text = error.to_string();
+        assert!(text.contains(panel.prefix(belongs)), "{prefix}: {text}");
+        assert!(text.contains(&panel.to_string()), "{prefix}: {text}");
+    }
+    // Legacy keys cannot be told apart and pass everywhere.
+    let legacy = ApiKey::parse(&key("")).unwrap();
+    for api in [KeyUse::ClientApi, KeyUse::ApplicationApi] {
+        for family in [Family::Pterodactyl, Family::Pelican] {
+            assert_eq!(legacy.check_use(api, Some(family)), Ok(()));
+        }
+    }
+}
+
+#[test]
+fn a_pelican_client_key_in_the_application_key_field_is_told_to_use_papp() {
+    use ptero_api::KeyUse;
+    let text = ApiKey::parse(&key("pacc_"))
+        .unwrap()
+        .check_use(KeyUse::ApplicationApi, None)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("papp_"), "{text}");
+    assert!(!text.contains("ptla_"), "{text}");
+}
+
+#[test]
 fn key_deserialises_through_the_parser() {
     let json = format!("\"{}\"", key("ptlc_"));
     let parsed: ApiKey = serde_json::from_str(&json).unwrap();

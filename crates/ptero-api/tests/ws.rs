@@ -50,6 +50,71 @@ fn outbound_accepts_empty_args_and_rejects_bad_signal() {
     ));
 }
 
+/// The official panel UI sends `{"event":"send logs","args":[null]}`; Wings unmarshals a
+/// `null` into a Go string as nothing, so it reads "" and answers. One test per event.
+#[test]
+fn null_argument_of_send_logs_reads_as_wings_reads_it() {
+    assert_eq!(
+        Outbound::decode(r#"{"event":"send logs","args":[null]}"#),
+        Ok(Outbound::SendLogs)
+    );
+}
+
+#[test]
+fn null_argument_of_send_stats_reads_as_wings_reads_it() {
+    assert_eq!(
+        Outbound::decode(r#"{"event":"send stats","args":[null]}"#),
+        Ok(Outbound::SendStats)
+    );
+}
+
+#[test]
+fn null_argument_of_send_command_is_an_empty_command() {
+    assert_eq!(
+        Outbound::decode(r#"{"event":"send command","args":[null]}"#),
+        Ok(Outbound::SendCommand(String::new()))
+    );
+}
+
+#[test]
+fn null_argument_of_auth_is_an_empty_token() {
+    assert_eq!(
+        Outbound::decode(r#"{"event":"auth","args":[null]}"#),
+        Ok(Outbound::Auth(String::new()))
+    );
+}
+
+#[test]
+fn null_argument_of_set_state_is_no_power_action() {
+    // Wings joins the args to "", which is no power action: a daemon error, not a crash.
+    assert!(matches!(
+        Outbound::decode(r#"{"event":"set state","args":[null]}"#),
+        Err(WsError::BadArgument { .. })
+    ));
+}
+
+#[test]
+fn null_arguments_join_as_empty_strings_and_other_types_stay_refused() {
+    let frame = Frame::decode(r#"{"event":"send command","args":["say ",null,"hi"]}"#).unwrap();
+    assert_eq!(frame.joined_args(), "say hi");
+    // Go refuses a number where a string belongs, and Wings drops the frame.
+    assert!(Frame::decode(r#"{"event":"send logs","args":[1]}"#).is_err());
+}
+
+#[test]
+fn frames_over_wings_read_limit_are_not_encoded() {
+    use ptero_api::flavor::WINGS_FRAME_LIMIT;
+    let fits = Outbound::SendCommand("x".repeat(4000));
+    assert!(fits.encode_within(WINGS_FRAME_LIMIT).is_ok());
+    let long = Outbound::SendCommand("x".repeat(WINGS_FRAME_LIMIT));
+    let error = long.encode_within(WINGS_FRAME_LIMIT).unwrap_err();
+    assert!(error.bytes > WINGS_FRAME_LIMIT);
+    assert!(error.to_string().contains("command is too long"), "{error}");
+    // Escapes count: a quote is two bytes on the wire.
+    let quotes = Outbound::SendCommand("\"".repeat(2040));
+    assert!(quotes.encode_within(WINGS_FRAME_LIMIT).is_err());
+}
+
 #[test]
 fn auth_debug_hides_the_token() {
     let shown = format!("{:?}", Outbound::Auth("eyJ.secret.sig".into()));

@@ -456,7 +456,8 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
             } else {
                 say!(out, "✓ the key's user is not an administrator: cards can show only the servers it owns or shares");
             }
-            if check_application(&config, out).await {
+            let flavor_fine = crate::flavor_report::report(&config, &panel, out).await;
+            if check_application(&config, out).await && flavor_fine {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::FAILURE

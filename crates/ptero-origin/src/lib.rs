@@ -21,6 +21,7 @@ pub mod config;
 pub mod cors;
 pub mod error;
 pub mod fanout;
+pub mod flavor_report;
 pub mod keys;
 pub mod listener;
 pub mod metrics;

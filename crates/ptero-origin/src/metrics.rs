@@ -20,6 +20,10 @@ pub struct Metrics {
     /// With a shared Redis: servers whose lease this instance holds (it polls them for
     /// the cluster).
     pub leases: AtomicI64,
+    /// Open Wings websockets (one per watched server that can have one).
+    pub upstream_sockets: AtomicI64,
+    /// Websocket tokens asked of the panel.
+    pub upstream_tokens: AtomicU64,
 }
 
 impl Metrics {
@@ -156,6 +160,18 @@ impl Metrics {
                 "gauge",
                 "In a cluster: watched servers this instance polls for every instance.",
                 self.leases.load(Ordering::Relaxed),
+            ),
+            (
+                "upstream_sockets",
+                "gauge",
+                "Open Wings websockets, one per watched server.",
+                self.upstream_sockets.load(Ordering::Relaxed),
+            ),
+            (
+                "upstream_tokens_total",
+                "counter",
+                "Websocket tokens asked of the panel.",
+                self.upstream_tokens.load(Ordering::Relaxed) as i64,
             ),
         ];
         for (name, kind, help, value) in scalars {

@@ -363,7 +363,7 @@ async fn revoking_an_origin_on_one_instance_ends_its_sessions_on_all() {
 }
 
 #[tokio::test]
-async fn viewers_on_every_instance_share_one_upstream_poller() {
+async fn viewers_on_every_instance_share_one_upstream_socket() {
     let cluster = Cluster::start().await;
     let session = cluster.session(0).await;
     let mut viewers = Vec::new();
@@ -378,19 +378,21 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
         || viewers.iter().all(Viewer::got_summary),
     )
     .await;
+    wait_for("one Wings socket", Duration::from_secs(5), || {
+        cluster.sandbox.open_sockets(RUNNING) == 1
+    })
+    .await;
 
     let polls_before = cluster.sandbox.request_count(&resources_path());
     let started = Instant::now();
     tokio::time::sleep(interval() * 10).await;
     let polls = cluster.sandbox.request_count(&resources_path()) - polls_before;
-    let intervals = started.elapsed().as_millis() / u128::from(INTERVAL_MS);
-    eprintln!("{polls} upstream /resources polls in {intervals} intervals for {} viewers on {INSTANCES} instances", viewers.len());
-    // One poller: about one poll per interval. Two pollers would make about twice as
-    // many, three instances polling on their own three times as many.
-    assert!(
-        polls >= 5 && u128::from(polls) <= intervals + 2,
-        "{polls} polls in {intervals} intervals"
-    );
+    let sockets = cluster.sandbox.open_sockets(RUNNING);
+    eprintln!("{sockets} Wings socket(s) and {polls} /resources polls in 10 intervals for {} viewers on {INSTANCES} instances", viewers.len());
+    // One upstream: one socket, and no polling while it is live (three instances on their
+    // own would hold three).
+    assert_eq!(sockets, 1, "one Wings socket cluster-wide");
+    assert!(polls <= 1, "{polls} polls while the socket is live");
     let leases: Vec<i64> = (0..INSTANCES)
         .map(|index| {
             let metrics = &cluster.origin(index).state().metrics;
@@ -409,6 +411,49 @@ async fn viewers_on_every_instance_share_one_upstream_poller() {
             index / VIEWERS_PER_INSTANCE
         );
     }
+    drop(viewers);
+    cluster.stop().await;
+}
+
+/// Five hundred viewers of one server spread over three instances: one Wings socket,
+/// one websocket token, and the socket's stats reach viewers on every instance.
+#[tokio::test]
+async fn five_hundred_viewers_on_three_instances_hold_one_wings_socket() {
+    let cluster = Cluster::start_with(Options {
+        poll_interval_ms: INTERVAL_MS,
+        streams_per_session: 1000,
+        limits: "streams_per_ip = 1000\nip_per_minute = 100000\nsession_per_minute = 100000".into(),
+        ..Options::default()
+    })
+    .await;
+    cluster.sandbox.reset_requests();
+    let session = cluster.session(0).await;
+    let mut viewers = Vec::new();
+    for n in 0..500 {
+        let base = cluster.origin(n % INSTANCES).url();
+        viewers.push(cluster.viewer(&base, &session).await);
+    }
+    wait_for("one Wings socket", Duration::from_secs(10), || {
+        cluster.sandbox.open_sockets(RUNNING) == 1
+    })
+    .await;
+    let since = Instant::now();
+    tokio::time::sleep(interval() * 5).await;
+    assert_eq!(
+        cluster.sandbox.open_sockets(RUNNING),
+        1,
+        "one socket for 500 viewers"
+    );
+    let tokens = cluster
+        .sandbox
+        .request_count(&format!("/api/client/servers/{RUNNING}/websocket"));
+    eprintln!("500 viewers on {INSTANCES} instances: 1 Wings socket, {tokens} token request(s)");
+    assert_eq!(tokens, 1, "one token cluster-wide");
+    let quiet = viewers
+        .iter()
+        .filter(|viewer| viewer.live_since(since) == 0)
+        .count();
+    assert_eq!(quiet, 0, "every viewer gets the socket's stats");
     drop(viewers);
     cluster.stop().await;
 }
@@ -460,7 +505,7 @@ async fn console_viewers_on_every_instance_share_one_wings_socket() {
 
     let holder = cluster
         .redis
-        .console_lease_holder(RUNNING)
+        .lease_holder(RUNNING)
         .await
         .and_then(|id| cluster.index_of(&id))
         .expect("an instance holds the console lease");

@@ -9,6 +9,7 @@ use jsonwebtoken::Algorithm;
 use ptero_api::origin::{OriginErrorBody, OriginErrorCode, ServerSummary, StreamEvent};
 use ptero_api::{Action, PowerState};
 use ptero_sandbox::seed::servers::{OFFLINE, RUNNING, SHARED, SUSPENDED};
+use ptero_sandbox::SandboxConfig;
 use serde_json::json;
 
 async fn error_code(response: reqwest::Response) -> (u16, OriginErrorCode, String) {
@@ -726,6 +727,48 @@ async fn check_reports_a_reachable_panel_and_a_working_key() {
 }
 
 #[tokio::test]
+async fn check_reports_the_panels_flavour_and_the_limits_it_respects() {
+    for (flavor, says) in [
+        (
+            ptero_api::Flavor::Pterodactyl111,
+            "the panel is Pterodactyl 1.11",
+        ),
+        (
+            ptero_api::Flavor::Pterodactyl112,
+            "the panel is Pterodactyl 1.12, 1.12.1 or later",
+        ),
+        (ptero_api::Flavor::Pelican, "the panel is Pelican"),
+    ] {
+        let harness = Harness::with(Options {
+            sandbox: SandboxConfig::fast_flavored(flavor),
+            panel_extra: SSO_PANEL.into(),
+            ..Options::default()
+        })
+        .await;
+        let mut out = Vec::new();
+        let code = ptero_origin::cli::check(&harness.config_path, &mut out).await;
+        let report = String::from_utf8_lossy(&out).into_owned();
+        assert_eq!(code, std::process::ExitCode::SUCCESS, "{report}");
+        assert!(report.contains(says), "{flavor}: {report}");
+        let limit = flavor.client_rate_limit().to_string();
+        assert!(
+            report.contains(&format!("allows {limit} requests a minute")),
+            "{report}"
+        );
+        assert!(
+            report.contains("the PteroCA addon answers"),
+            "{flavor}: {report}"
+        );
+        assert_eq!(
+            report.contains("5 websocket tokens a minute per server"),
+            flavor != ptero_api::Flavor::Pterodactyl111,
+            "{report}"
+        );
+        harness.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn check_explains_an_unreachable_panel() {
     let harness = Harness::start().await;
     let text = config_text(
@@ -842,6 +885,13 @@ async fn the_console_relay_outlasts_an_event_that_beats_its_auth() {
 async fn the_console_relay_gives_up_on_tokens_wings_will_not_accept_and_recovers() {
     let harness = Harness::with(Options {
         limits: "request_timeout_secs = 1".into(),
+        // Renewals here run into dead tokens; the default minute between requests would
+        // only slow the test down.
+        token_interval_ms: 300,
+        sandbox: SandboxConfig {
+            websocket_tokens_per_minute: None,
+            ..SandboxConfig::fast()
+        },
         ..Options::default()
     })
     .await;

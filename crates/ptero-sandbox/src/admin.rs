@@ -1,5 +1,6 @@
 //! The sandbox's own control endpoints under `/__sandbox`: request counters, faults,
-//! crashes, backup events, the addon's audit log, and the nodes' socket addresses.
+//! crashes, backup events, the addon's audit log, open sockets, and the nodes' socket
+//! addresses.
 //! They answer CORS for the same origins as the Client API, so a browser test running on
 //! an allowed origin can switch faults itself.
 
@@ -31,11 +32,32 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/__sandbox/servers/{server}/crash", post(server_crash))
         .route("/__sandbox/servers/{server}/backup", post(server_backup))
         .route("/__sandbox/audit", get(audit_index))
+        .route("/__sandbox/sockets", get(sockets_index))
         .route("/__sandbox/nodes", get(nodes_index));
     match crate::cors::layer(&state.cors_origins) {
         Some(cors) => routes.layer(cors),
         None => routes,
     }
+}
+
+/// Open Wings sockets per server (identifier), for benchmarks watching the 30-socket cap.
+async fn sockets_index(
+    State(state): State<AppState>,
+) -> Json<std::collections::BTreeMap<String, usize>> {
+    let servers: Vec<(String, String)> = lock(&state.world)
+        .servers
+        .iter()
+        .map(|server| (server.identifier.clone(), server.uuid.clone()))
+        .collect();
+    Json(
+        servers
+            .into_iter()
+            .filter_map(|(identifier, uuid)| {
+                let open = state.runtimes.get(&uuid)?.sockets();
+                (open > 0).then_some((identifier, open))
+            })
+            .collect(),
+    )
 }
 
 async fn requests_index(State(state): State<AppState>) -> Json<Vec<RequestCount>> {

@@ -8,7 +8,6 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::Response;
-use ptero_api::KeyKind;
 
 use crate::clock;
 use crate::error::ApiError;
@@ -47,7 +46,7 @@ fn authenticate(state: &AppState, request: &Request, client_api: bool) -> Result
     let key = world
         .key_mut(presented)
         .ok_or_else(ApiError::unauthenticated)?;
-    if client_api && key.kind == KeyKind::Application {
+    if client_api && key.kind.is_application() {
         return Err(ApiError::application_key_on_client_api());
     }
     if !key.allowed_ips.is_empty() && !key.allowed_ips.iter().any(|entry| ip_matches(ip, entry)) {

@@ -1,7 +1,7 @@
 //! `ptero-sandbox`: run the Pterodactyl panel + Wings emulator standalone.
 //!
 //! ```sh
-//! cargo run -p ptero-sandbox -- --listen 127.0.0.1:8080 --power-delay-ms 1500
+//! cargo run -p ptero-sandbox -- --listen 127.0.0.1:8080 --power-delay-ms 1500 --flavor pelican
 //! ```
 //! Prints the panel URL, each node's Wings URL and the seeded keys, then serves until
 //! Ctrl-C or SIGTERM.
@@ -11,10 +11,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use ptero_api::Flavor;
 use ptero_sandbox::{seed, Sandbox, SandboxConfig};
 use tracing_subscriber::EnvFilter;
 
 const AFTER_HELP: &str = "\
+Flavours (--flavor): pterodactyl-1.11 (no websocket limits, 720/min client API),
+  pterodactyl-1.12 (the default: 256/min, 5 websocket tokens per server per minute,
+  30 sockets per server, throttled events, 4 KiB frames, close 4409 when suspended,
+  scoped tokens, X-Frame-Options: DENY), pelican (1.12's limits, pacc_/papp_ keys,
+  Pelican's routes and token claims). crates/ptero-sandbox/README.md lists every difference.
 Endpoints:
   /api/client/...                 Client API (Bearer ptlc_ key, Accept: application/json)
   /api/application/...            users, servers, users/{id}/api-keys, nodes/{id}/allocations/free, pteroca/version
@@ -23,7 +29,8 @@ Endpoints:
   ws://IP:NODE_PORT/api/servers/{uuid}/ws   Wings websocket of each node (socket URL from /websocket)
 Control (no auth):
   GET|PUT|DELETE /__sandbox/faults          {latency_ms, server_error, daemon_down, drop_websockets,
-                                             malformed_json, slow_body_ms, stuck, pteroca_missing, path_prefix}
+                                             events_before_auth, stale_tokens, malformed_json,
+                                             slow_body_ms, stuck, pteroca_missing, path_prefix}
   GET|DELETE /__sandbox/requests            request counters per route and server
   GET /__sandbox/requests/log               every request target as sent (last 10,000)
   POST /__sandbox/servers/{id}/crash        the server's process crashes
@@ -37,6 +44,9 @@ The seeded keys, users and servers are printed at start (see also ptero_sandbox:
 #[derive(Debug, Parser)]
 #[command(name = "ptero-sandbox", version, after_help = AFTER_HELP)]
 struct Args {
+    /// The panel and Wings to behave like: pterodactyl-1.11, pterodactyl-1.12 or pelican.
+    #[arg(long, env = "SANDBOX_FLAVOR", default_value = "pterodactyl-1.12")]
+    flavor: Flavor,
     /// Address the panel listens on; each node's Wings listens on the same IP, on a free
     /// port of its own.
     #[arg(long, env = "SANDBOX_LISTEN", default_value = "127.0.0.1:8080")]
@@ -60,12 +70,21 @@ struct Args {
     /// How long /resources answers are cached per server, in seconds (panel: 20).
     #[arg(long, default_value_t = 20)]
     resources_cache_secs: u64,
-    /// Client API requests per minute per user (APP_API_CLIENT_RATELIMIT).
-    #[arg(long, default_value_t = 720)]
-    rate_limit: u32,
-    /// Application API requests per minute per user.
-    #[arg(long, default_value_t = 240)]
-    app_rate_limit: u32,
+    /// Client API requests per minute per user (APP_API_CLIENT_RATELIMIT); default the
+    /// flavour's: 720 on 1.11, 256 on 1.12 and Pelican.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+    /// Application API requests per minute per user; default the flavour's (240 / 256).
+    #[arg(long)]
+    app_rate_limit: Option<u32>,
+    /// Websocket tokens per server per minute (APP_API_WEBSOCKET_RATELIMIT); default the
+    /// flavour's (none on 1.11, 5 on 1.12 and Pelican); 0 for no limit.
+    #[arg(long)]
+    websocket_token_limit: Option<u32>,
+    /// Servers to seed besides the fixed world (Alice's, running, "Bench 001"…), for
+    /// dashboard benchmarks.
+    #[arg(long, default_value_t = 0)]
+    extra_servers: usize,
     /// An origin allowed by CORS on /api/client (APP_CORS_ALLOWED_ORIGINS), exactly as
     /// the browser sends it, e.g. https://shop.example.com. Repeat for more; none = no
     /// CORS headers (the panel's default).
@@ -87,19 +106,28 @@ struct Args {
 
 impl Args {
     fn config(self) -> SandboxConfig {
+        let flavored = SandboxConfig::flavored(self.flavor);
         SandboxConfig {
             seed: self.seed,
             listen: self.listen,
             power_delay: Duration::from_millis(self.power_delay_ms),
             ws_token_lifetime: Duration::from_secs(self.token_lifetime_secs.max(1)),
             token_check_interval: Duration::from_secs(self.token_check_secs.max(1)),
-            rate_limit_per_minute: self.rate_limit,
-            app_rate_limit_per_minute: self.app_rate_limit,
+            rate_limit_per_minute: self.rate_limit.unwrap_or(flavored.rate_limit_per_minute),
+            app_rate_limit_per_minute: self
+                .app_rate_limit
+                .unwrap_or(flavored.app_rate_limit_per_minute),
+            websocket_tokens_per_minute: match self.websocket_token_limit {
+                Some(0) => None,
+                Some(limit) => Some(limit),
+                None => flavored.websocket_tokens_per_minute,
+            },
+            extra_servers: self.extra_servers,
             cors_origins: self.cors_origins,
             node_allowed_origins: self.node_allowed_origins,
             stats_interval: Duration::from_millis(self.stats_interval_ms.max(10)),
             resources_cache_ttl: Duration::from_secs(self.resources_cache_secs),
-            ..SandboxConfig::default()
+            ..flavored
         }
     }
 }
@@ -119,14 +147,18 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    println!("flavour:     {}", sandbox.flavor());
     println!("panel:       {}", sandbox.panel_url());
     for (index, url) in sandbox.node_urls().iter().enumerate() {
         println!("wings node {}: {url}", index + 1);
     }
-    println!("keys:        admin {}", seed::keys::ADMIN);
-    println!("             alice {}", seed::keys::ALICE);
-    println!("             bob   {}", seed::keys::BOB);
-    println!("             app   {}", seed::keys::APPLICATION);
+    println!("keys:        admin {}", sandbox.key(seed::keys::ADMIN));
+    println!("             alice {}", sandbox.key(seed::keys::ALICE));
+    println!("             bob   {}", sandbox.key(seed::keys::BOB));
+    println!(
+        "             app   {}",
+        sandbox.key(seed::keys::APPLICATION)
+    );
     println!("sso secret:  {}", seed::SSO_SECRET);
     shutdown_signal().await;
     sandbox.shutdown().await;

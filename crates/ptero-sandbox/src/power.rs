@@ -4,11 +4,12 @@
 //! listens to.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use ptero_api::{Inbound, NetworkStats, PowerSignal, PowerState, WingsStats};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::clock;
 use crate::rng::Rng;
@@ -81,6 +82,10 @@ struct Inner {
 pub struct ServerRuntime {
     inner: Mutex<Inner>,
     events: broadcast::Sender<Inbound>,
+    /// Sockets Wings counts against the per-server cap (taken before the upgrade).
+    sockets: AtomicUsize,
+    /// Whether the panel suspended the server (its sockets watch this).
+    suspended: watch::Sender<bool>,
     power_delay: Duration,
     memory_limit: u64,
 }
@@ -123,6 +128,8 @@ impl ServerRuntime {
         Self {
             inner: Mutex::new(inner),
             events,
+            sockets: AtomicUsize::new(0),
+            suspended: watch::Sender::new(server.is_suspended()),
             power_delay,
             memory_limit,
         }
@@ -133,9 +140,31 @@ impl ServerRuntime {
         self.events.subscribe()
     }
 
-    /// Listeners now: the open websockets of this server.
-    pub fn listeners(&self) -> usize {
-        self.events.receiver_count()
+    /// Sockets open to this server now (upgrades in flight included).
+    pub fn sockets(&self) -> usize {
+        self.sockets.load(Ordering::Acquire)
+    }
+
+    /// Follows the server's suspension.
+    pub fn suspension(&self) -> watch::Receiver<bool> {
+        self.suspended.subscribe()
+    }
+
+    pub fn set_suspended(&self, suspended: bool) {
+        self.suspended.send_replace(suspended);
+    }
+
+    /// One more socket, unless `cap` are open (Wings 1.12 `s.Websockets().Len() >= 30`).
+    /// Wings counts sockets once upgraded, so a burst of upgrades can slip past its cap;
+    /// the sandbox reserves before upgrading, so exactly `cap` get in.
+    pub fn open_socket(self: &Arc<Self>, cap: Option<usize>) -> Option<SocketSlot> {
+        let limit = cap.unwrap_or(usize::MAX);
+        self.sockets
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
+                (open < limit).then_some(open + 1)
+            })
+            .ok()
+            .map(|_| SocketSlot(Arc::clone(self)))
     }
 
     pub fn state(&self) -> PowerState {
@@ -326,6 +355,16 @@ impl ServerRuntime {
             };
             self.console(&mut inner, line);
         }
+    }
+}
+
+/// One socket counted against the cap; dropping it frees the place.
+#[derive(Debug)]
+pub struct SocketSlot(Arc<ServerRuntime>);
+
+impl Drop for SocketSlot {
+    fn drop(&mut self) {
+        self.0.sockets.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -75,18 +75,28 @@ async fn throttle(limiter: &RateLimiter, request: Request, next: Next) -> Respon
     match limiter.hit(&caller.user.uuid) {
         Verdict::Allowed { limit, remaining } => {
             let mut response = next.run(request).await;
+            // A route's own limiter that refused (the websocket token's) threw in
+            // Laravel: its exception's headers are the ones that reach the client.
+            if response.status() == StatusCode::TOO_MANY_REQUESTS {
+                return response;
+            }
             let headers = response.headers_mut();
             headers.insert(LIMIT, HeaderValue::from(limit));
             headers.insert(REMAINING, HeaderValue::from(remaining));
             response
         }
-        Verdict::Limited { limit, retry_after } => ApiError::throttled()
-            .with_header(RETRY_AFTER, retry_after)
-            .with_header(LIMIT, limit)
-            .with_header(REMAINING, 0)
-            .with_header(RESET, clock::now_unix() + retry_after)
-            .into_response(),
+        Verdict::Limited { limit, retry_after } => too_many(limit, retry_after).into_response(),
     }
+}
+
+/// Laravel's `ThrottleRequestsException` answer: 429 "Too Many Attempts." with
+/// `Retry-After`, `X-RateLimit-Limit`, `-Remaining: 0` and `-Reset`.
+pub fn too_many(limit: u32, retry_after: u64) -> ApiError {
+    ApiError::throttled()
+        .with_header(RETRY_AFTER, retry_after)
+        .with_header(LIMIT, limit)
+        .with_header(REMAINING, 0)
+        .with_header(RESET, clock::now_unix() + retry_after)
 }
 
 /// Client API: `rate_limit_per_minute` per user.

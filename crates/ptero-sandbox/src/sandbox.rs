@@ -113,7 +113,11 @@ impl Sandbox {
             node_listeners.push(listener);
         }
 
-        let world = world::build(config.seed, &endpoints);
+        let shape = world::Shape {
+            flavor: config.flavor,
+            extra_servers: config.extra_servers,
+        };
+        let world = world::build(config.seed, &endpoints, shape);
         let runtimes = Runtimes::new(&world.servers, config.seed, config.power_delay);
         let node_ids: Vec<u64> = world.nodes.iter().map(|node| node.id).collect();
         let node_urls = world.nodes.iter().map(|node| node.base_url()).collect();
@@ -128,6 +132,9 @@ impl Sandbox {
             requests: Requests::default(),
             client_limiter: Arc::new(RateLimiter::new(config.rate_limit_per_minute)),
             app_limiter: Arc::new(RateLimiter::new(config.app_rate_limit_per_minute)),
+            websocket_limiter: config
+                .websocket_tokens_per_minute
+                .map(|limit| Arc::new(RateLimiter::new(limit))),
             resources_cache: Arc::default(),
             sessions: Arc::default(),
             ids: Arc::new(Mutex::new(Rng::derive(config.seed, 2))),
@@ -199,11 +206,30 @@ impl Sandbox {
         Some(self.state.runtime_of(server)?.state())
     }
 
+    /// The flavour this sandbox emulates.
+    pub fn flavor(&self) -> ptero_api::Flavor {
+        self.state.config.flavor
+    }
+
+    /// A seeded key (a [`crate::seed::keys`] constant) as this sandbox's panel issued it.
+    pub fn key(&self, seeded: &str) -> String {
+        crate::seed::keys::for_flavor(self.state.config.flavor, seeded)
+    }
+
     /// The Wings websockets open to a server now (identifier or uuid).
     pub fn open_sockets(&self, server: &str) -> usize {
         self.state
             .runtime_of(server)
-            .map_or(0, |runtime| runtime.listeners())
+            .map_or(0, |runtime| runtime.sockets())
+    }
+
+    /// What Wings relays to a server's sockets from now on (stats, status, console), as
+    /// it emits them: benchmarks time the way from here to a viewer.
+    pub fn events(
+        &self,
+        server: &str,
+    ) -> Option<tokio::sync::broadcast::Receiver<ptero_api::Inbound>> {
+        Some(self.state.runtime_of(server)?.subscribe())
     }
 
     /// Makes a server's process crash; false when there is no such server.

@@ -21,6 +21,17 @@ pub mod keys {
     /// The application key (`ptla_`), owned by the administrator. Refused on the Client
     /// API with 403, as the panel does.
     pub const APPLICATION: &str = concat!("ptla_SbxApplic01", "ApplicSecret123456789ABCDEFGHIJK");
+
+    /// A seeded key as `flavor`'s panel issues it: Pelican's keys start `pacc_` (client)
+    /// and `papp_` (application); the rest of the key stays the same.
+    pub fn for_flavor(flavor: ptero_api::Flavor, key: &str) -> String {
+        let pelican = flavor.family() == ptero_api::Family::Pelican;
+        match (pelican, key.get(..5), key.get(5..)) {
+            (true, Some("ptlc_"), Some(rest)) => format!("pacc_{rest}"),
+            (true, Some("ptla_"), Some(rest)) => format!("papp_{rest}"),
+            _ => key.to_owned(),
+        }
+    }
 }
 
 /// Users: ids, emails, usernames.

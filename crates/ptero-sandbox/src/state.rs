@@ -28,6 +28,8 @@ pub struct AppState {
     pub requests: Requests,
     pub client_limiter: Arc<RateLimiter>,
     pub app_limiter: Arc<RateLimiter>,
+    /// 1.12 and Pelican: websocket tokens per server (keyed by uuid), all users together.
+    pub websocket_limiter: Option<Arc<RateLimiter>>,
     /// The panel's 20 s `/resources` cache, by server uuid.
     pub resources_cache: Arc<Mutex<HashMap<String, (Instant, Stats)>>>,
     /// Sandbox panel sessions (cookie value → user id), made by SSO.

@@ -4,81 +4,13 @@ mod common;
 
 use std::time::Duration;
 
+use common::socket::*;
 use common::*;
 use futures_util::{SinkExt, StreamExt};
-use ptero_api::{Inbound, Outbound, PowerSignal, PowerState, WebsocketToken};
+use ptero_api::{Inbound, Outbound, PowerSignal, PowerState};
 use ptero_sandbox::seed::{keys, servers};
-use ptero_sandbox::Sandbox;
 use reqwest::StatusCode;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn token(sandbox: &Sandbox, server: &str, key: &str) -> WebsocketToken {
-    let answer = get(sandbox, &server_path(server, "/websocket"), key).await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
-    serde_json::from_value(answer.json).expect("a websocket token")
-}
-
-async fn connect(
-    socket: &str,
-    origin: Option<&str>,
-) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    let mut request = socket.into_client_request()?;
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("Origin", origin.parse().expect("an origin header"));
-    }
-    tokio_tungstenite::connect_async(request)
-        .await
-        .map(|(socket, _)| socket)
-}
-
-async fn send(socket: &mut Socket, frame: Outbound) {
-    socket
-        .send(Message::Text(frame.encode().into()))
-        .await
-        .expect("sent");
-}
-
-/// The next decodable event, within two seconds.
-async fn next(socket: &mut Socket) -> Option<Inbound> {
-    loop {
-        let message = tokio::time::timeout(Duration::from_secs(2), socket.next())
-            .await
-            .ok()??
-            .ok()?;
-        if let Message::Text(text) = message {
-            if let Ok(event) = Inbound::decode(text.as_str()) {
-                return Some(event);
-            }
-        }
-    }
-}
-
-/// Reads until an event matches, within the limit of events.
-async fn until(socket: &mut Socket, mut wanted: impl FnMut(&Inbound) -> bool) -> Option<Inbound> {
-    for _ in 0..400 {
-        let event = next(socket).await?;
-        if wanted(&event) {
-            return Some(event);
-        }
-    }
-    None
-}
-
-async fn open_authed(sandbox: &Sandbox, server: &str, key: &str) -> Socket {
-    let grant = token(sandbox, server, key).await;
-    let mut socket = connect(&grant.data.socket, Some(&sandbox.panel_url()))
-        .await
-        .expect("connected");
-    send(&mut socket, Outbound::Auth(grant.data.token.clone())).await;
-    assert_eq!(next(&mut socket).await, Some(Inbound::AuthSuccess));
-    socket
-}
 
 #[tokio::test]
 async fn token_answer_points_at_each_nodes_own_listener() {
@@ -256,6 +188,53 @@ async fn send_logs_replays_the_console() {
     )
     .await
     .is_some());
+}
+
+/// The official panel UI's frame, as it sends it: `args: [null]`.
+async fn send_raw(socket: &mut Socket, text: &str) {
+    socket
+        .send(Message::Text(text.to_owned().into()))
+        .await
+        .expect("sent");
+}
+
+#[tokio::test]
+async fn send_logs_with_a_null_argument_replays_the_console_in_every_flavour() {
+    for flavor in ptero_api::Flavor::ALL {
+        let sandbox =
+            start_with(|config| *config = ptero_sandbox::SandboxConfig::fast_flavored(flavor))
+                .await;
+        let mut socket = open_authed(&sandbox, servers::RUNNING, &sandbox.key(keys::ALICE)).await;
+        send_raw(&mut socket, r#"{"event":"send logs","args":[null]}"#).await;
+        assert!(
+            until(
+                &mut socket,
+                |e| matches!(e, Inbound::ConsoleOutput(line) if line.contains("Done ("))
+            )
+            .await
+            .is_some(),
+            "{flavor}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn send_stats_with_a_null_argument_answers_in_every_flavour() {
+    for flavor in ptero_api::Flavor::ALL {
+        let sandbox =
+            start_with(|config| *config = ptero_sandbox::SandboxConfig::fast_flavored(flavor))
+                .await;
+        let mut socket = open_authed(&sandbox, servers::OFFLINE, &sandbox.key(keys::ALICE)).await;
+        // Auth's own status and stats first, then the answer to `send stats`.
+        assert!(until(&mut socket, |e| matches!(e, Inbound::Stats(_)))
+            .await
+            .is_some());
+        send_raw(&mut socket, r#"{"event":"send stats","args":[null]}"#).await;
+        assert!(
+            matches!(next(&mut socket).await, Some(Inbound::Stats(_))),
+            "{flavor}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -49,6 +49,7 @@ impl FromJsonView for ServerSummary {
             node_under_maintenance: or_default(value, "node_under_maintenance")?,
             limits: required(value, "limits")?,
             resources: optional(value, "resources")?,
+            live: or_default(value, "live")?,
         })
     }
 }
@@ -112,6 +113,11 @@ impl StreamEvent {
                 server: optional(data, "server")?,
                 code: required(data, "code")?,
                 message: required(data, "message")?,
+            },
+            "link" => StreamEvent::Link {
+                server: server()?,
+                live: required(data, "live")?,
+                reason: optional(data, "reason")?,
             },
             _ => return Err(Malformed("event")),
         })

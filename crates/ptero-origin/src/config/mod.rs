@@ -212,6 +212,9 @@ pub struct StreamConfig {
     /// Events a viewer may fall behind before it is dropped.
     pub viewer_buffer: usize,
     pub max_backoff: Duration,
+    /// Websocket token requests per watched server are at least this far apart
+    /// (Pterodactyl 1.12 hands out 5 a minute per server to everyone together).
+    pub token_interval: Duration,
 }
 
 /// A checked `redis://` address. It may carry a password, so `Debug` shows only

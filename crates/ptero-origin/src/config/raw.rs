@@ -263,6 +263,7 @@ pub struct RawStream {
     pub poll_interval_ms: u64,
     pub viewer_buffer: usize,
     pub max_backoff_secs: u64,
+    pub token_interval_ms: u64,
 }
 
 impl Default for RawStream {
@@ -271,6 +272,7 @@ impl Default for RawStream {
             poll_interval_ms: 5_000,
             viewer_buffer: 64,
             max_backoff_secs: 60,
+            token_interval_ms: 60_000,
         }
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
-use ptero_api::{Action, ApiKey, Origin, OriginAllowList, PanelUrl};
+use ptero_api::{Action, ApiKey, KeyUse, Origin, OriginAllowList, PanelUrl};
 
 use super::overlay::env_name;
 use super::raw::{RawConfig, RawKeys, RawPanel, RawSite, RawSso, RawStore};
@@ -155,6 +155,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         poll_interval: Duration::from_millis(raw.stream.poll_interval_ms.max(50)),
         viewer_buffer: raw.stream.viewer_buffer.clamp(4, 4096),
         max_backoff: Duration::from_secs(raw.stream.max_backoff_secs.max(1)),
+        token_interval: Duration::from_millis(raw.stream.token_interval_ms.max(100)),
     };
     Ok(Config {
         listen,
@@ -222,14 +223,11 @@ fn resolve_keys(panel: RawPanel) -> Result<(ApiKey, Option<ApiKey>, KeyMode), Co
         "panel.application_key_file",
     )?
     .map(|key| {
-        let key = ApiKey::parse(key.expose())
+        let key =
+            ApiKey::parse(key.expose()).map_err(|error| invalid("panel application key", error))?;
+        // Both keys come from one panel: a Pelican client key says the panel is Pelican.
+        key.check_use(KeyUse::ApplicationApi, client_key.kind().family())
             .map_err(|error| invalid("panel application key", error))?;
-        if !key.kind().is_application() {
-            return Err(invalid(
-                "panel application key",
-                "this is a client key; the application API needs an application key (ptla_…): create one under Admin → Application API with read and write on users",
-            ));
-        }
         Ok(key)
     })
     .transpose()?;

@@ -198,6 +198,37 @@ fn a_client_key_is_refused_as_the_application_key() {
 }
 
 #[test]
+fn a_pelican_client_key_as_the_application_key_is_told_to_use_papp() {
+    let mut vars = secrets();
+    vars.extend(env(&[(
+        "PTERO_ORIGIN__PANEL__APPLICATION_KEY",
+        "pacc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK",
+    )]));
+    let error = Config::from_toml(FILE, "test.toml", vars).expect_err("refused");
+    assert!(error.to_string().contains("papp_"), "{error}");
+    assert!(!error.to_string().contains("ptla_"), "{error}");
+}
+
+#[test]
+fn keys_of_two_projects_are_refused_together() {
+    // A Pelican panel's client key with a Pterodactyl application key: one is wrong.
+    let vars = env(&[
+        (
+            "PTERO_ORIGIN__PANEL__CLIENT_KEY",
+            "pacc_SbxAdmin001AdminSecret0123456789ABCDEFGHIJK",
+        ),
+        (
+            "PTERO_ORIGIN__PANEL__APPLICATION_KEY",
+            "ptla_SbxApplic01ApplicSecret123456789ABCDEFGHIJK",
+        ),
+        ("PTERO_ORIGIN__SITES__SHOP__SECRET", SECRET),
+    ]);
+    let error = Config::from_toml(FILE, "test.toml", vars).expect_err("refused");
+    let text = error.to_string();
+    assert!(text.contains("Pelican") && text.contains("papp_"), "{text}");
+}
+
+#[test]
 fn sso_without_a_secret_or_issuer_says_what_to_set() {
     let file = format!("{FILE}\n[sso]\nissuer = \"https://shop.example.com\"\n");
     let error = Config::from_toml(&file, "test.toml", secrets()).expect_err("refused");

@@ -1,5 +1,6 @@
-//! One server's upstream poller: `/resources` every interval (the server's details now
-//! and then), turned into stream events; backs off with jitter on 429 and 5xx.
+//! One server's `/resources` poll (the server's details now and then), turned into stream
+//! events; backs off with jitter on 429 and 5xx. The feed polls with it while the Wings
+//! socket is down, and now and then for the server's details.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -8,7 +9,6 @@ use std::time::Duration;
 use ptero_api::origin::{ServerSummary, StreamEvent};
 use ptero_api::{PanelError, Server, ServerId};
 
-use super::hub::Channel;
 use crate::config::StreamConfig;
 use crate::error::AppError;
 use crate::metrics::Metrics;
@@ -16,22 +16,6 @@ use crate::panel::Panel;
 
 /// Details (name, limits, status) are re-read every this many polls.
 const DETAILS_EVERY: u32 = 12;
-
-/// Runs until aborted by the hub.
-pub async fn run(
-    server: ServerId,
-    panel: Panel,
-    config: StreamConfig,
-    channel: Arc<Channel>,
-    metrics: Arc<Metrics>,
-) {
-    let mut poller = Poller::new(server, panel, config, metrics);
-    loop {
-        let outcome = poller.poll(channel.last().as_ref()).await;
-        channel.publish(outcome.summary, outcome.event);
-        tokio::time::sleep(outcome.delay).await;
-    }
-}
 
 /// What one poll found: the new summary (on success), the event for viewers (when
 /// something changed or a new error appeared), and how long to wait.
@@ -219,6 +203,7 @@ mod tests {
                 memory_bytes: memory,
                 ..SummaryResources::default()
             }),
+            live: false,
         }
     }
 
@@ -262,6 +247,7 @@ mod tests {
             poll_interval: Duration::from_secs(5),
             viewer_buffer: 16,
             max_backoff: Duration::from_secs(60),
+            token_interval: Duration::from_secs(60),
         };
         let error = AppError::Unreachable(String::new());
         assert!(backoff(&config, 1, &error) < Duration::from_millis(6_300));

@@ -131,6 +131,7 @@ async fn server_command(
             "a command is one line without control characters",
         ));
     }
+    crate::fanout::wings::check_command(command)?;
     let server = id.to_string();
     // The command's text is the viewer's business; the log keeps its length only.
     let detail = format!("{} characters", command.chars().count());

@@ -90,6 +90,10 @@ pub struct Options {
     pub panel_extra: String,
     /// More sections at the end of the file (`{dir}` is the test's folder).
     pub extra: String,
+    /// `[stream] token_interval_ms` (the origin's default: a minute).
+    pub token_interval_ms: u64,
+    /// The sandbox's flavour and settings.
+    pub sandbox: SandboxConfig,
     /// More keys for `[limits]`.
     pub limits: String,
     /// Streams one session may hold open (tests open several per session).
@@ -110,6 +114,8 @@ impl Default for Options {
             site_extra: String::new(),
             panel_extra: String::new(),
             extra: String::new(),
+            token_interval_ms: 60_000,
+            sandbox: SandboxConfig::fast(),
             limits: String::new(),
             streams_per_session: 64,
             before_start: None,
@@ -166,6 +172,7 @@ card_dir = "{dir}/dist/card"
 poll_interval_ms = {poll}
 viewer_buffer = {buffer}
 max_backoff_secs = 1
+token_interval_ms = {token_interval_ms}
 
 [session]
 ttl_secs = {ttl}
@@ -187,6 +194,7 @@ streams_per_session = {streams_per_session}
         origins = origins.join(", "),
         poll = options.poll_interval_ms,
         buffer = options.viewer_buffer,
+        token_interval_ms = options.token_interval_ms,
         ttl = options.session_ttl_secs,
         reload = options.reload_secs,
         site_actions = options.site_actions,
@@ -208,14 +216,18 @@ impl Harness {
 
     pub async fn with(options: Options) -> Self {
         logs();
-        let sandbox = Sandbox::start(SandboxConfig::fast())
+        let sandbox = Sandbox::start(options.sandbox.clone())
             .await
             .expect("sandbox");
         let dir = temp_dir();
-        std::fs::write(dir.join("panel.key"), seed::keys::ADMIN).expect("key");
+        std::fs::write(dir.join("panel.key"), sandbox.key(seed::keys::ADMIN)).expect("key");
         std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
         std::fs::write(dir.join("sso.secret"), seed::SSO_SECRET).expect("sso secret");
-        std::fs::write(dir.join("application.key"), seed::keys::APPLICATION).expect("app key");
+        std::fs::write(
+            dir.join("application.key"),
+            sandbox.key(seed::keys::APPLICATION),
+        )
+        .expect("app key");
         std::fs::write(dir.join("encryption.key"), ENCRYPTION_KEY).expect("encryption key");
         std::fs::write(dir.join("unknown-application.key"), UNKNOWN_APPLICATION_KEY)
             .expect("unknown key");

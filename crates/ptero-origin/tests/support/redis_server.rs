@@ -82,15 +82,10 @@ impl RedisServer {
             .expect("test connection to redis-server")
     }
 
-    /// The instance id written in `server`'s lease (the poller's), if any.
+    /// The instance id written in `server`'s lease (the one feeding it: its Wings
+    /// socket, polling standing in), if any.
     pub async fn lease_holder(&self, server: &str) -> Option<String> {
         self.get(&format!("ptero-origin:lease:{server}")).await
-    }
-
-    /// The instance id written in `server`'s console lease, if any.
-    pub async fn console_lease_holder(&self, server: &str) -> Option<String> {
-        self.get(&format!("ptero-origin:console-lease:{server}"))
-            .await
     }
 
     async fn get(&self, key: &str) -> Option<String> {

@@ -8,7 +8,8 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use ptero_api::{
-    CreatedApiKey, FieldError, Item, KeyKind, List, SecretTokenMeta, UserApiKey, UserApiKeyList,
+    CreatedApiKey, FieldError, Item, KeyKind, KeyUse, List, SecretTokenMeta, UserApiKey,
+    UserApiKeyList,
 };
 use serde_json::Value;
 
@@ -64,7 +65,7 @@ fn client_keys_of(world: &World, user_id: u64) -> impl Iterator<Item = &KeyRecor
     world
         .keys
         .iter()
-        .filter(move |key| key.user_id == user_id && key.kind == KeyKind::Client)
+        .filter(move |key| key.user_id == user_id && key.kind.use_for() == Some(KeyUse::ClientApi))
 }
 
 async fn keys_index(
@@ -129,7 +130,12 @@ async fn keys_store(
         _ => input::required_text(&body, "description")?,
     };
     let allowed_ips = allowed_ips(&body)?;
-    let identifier = format!("ptlc_{}", state.random_alphanumeric(11));
+    let family = state.config.flavor.family();
+    let identifier = format!(
+        "{}{}",
+        family.prefix(KeyUse::ClientApi),
+        state.random_alphanumeric(11)
+    );
     let secret = state.random_alphanumeric(ptero_api::key::SECRET_LENGTH);
     let max = state.config.max_keys_per_user;
     let mut world = lock(&state.world);
@@ -152,7 +158,7 @@ async fn keys_store(
         identifier: identifier.clone(),
         secret: secret.clone(),
         user_id,
-        kind: KeyKind::Client,
+        kind: KeyKind::of(family, KeyUse::ClientApi),
         description,
         allowed_ips,
         created_at: clock::now_unix(),
@@ -184,7 +190,9 @@ async fn keys_destroy(
         .keys
         .iter()
         .position(|key| {
-            key.user_id == user_id && key.kind == KeyKind::Client && key.identifier == identifier
+            key.user_id == user_id
+                && key.kind.use_for() == Some(KeyUse::ClientApi)
+                && key.identifier == identifier
         })
         .ok_or_else(ApiError::not_found)?;
     world.keys.remove(position);

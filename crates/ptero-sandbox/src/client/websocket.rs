@@ -1,5 +1,7 @@
 //! `GET /servers/{server}/websocket`: a token for the server's node and the node's socket
-//! address (panel `WebsocketController`).
+//! address (panel `WebsocketController`). On 1.12 and Pelican the route is throttled per
+//! server, all users together (`ResourceLimit::Websocket`: 5 a minute), after the
+//! server-access checks and before the permission check; tokens carry `scope`.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -8,6 +10,7 @@ use ptero_api::{ConflictReason, WebsocketToken};
 
 use super::access::ServerAccess;
 use crate::error::ApiError;
+use crate::ratelimit::{self, Verdict};
 use crate::state::AppState;
 use crate::wings::token::{self, Grant};
 
@@ -34,6 +37,11 @@ async fn websocket_show(
             return Err(ApiError::conflict(&reason));
         }
     }
+    if let Some(limiter) = &state.websocket_limiter {
+        if let Verdict::Limited { limit, retry_after } = limiter.hit(&access.server.uuid) {
+            return Err(ratelimit::too_many(limit, retry_after));
+        }
+    }
     if !access.meta.can("websocket.connect") {
         return Err(ApiError::websocket_forbidden());
     }
@@ -55,6 +63,7 @@ async fn websocket_show(
             0
         },
         unique_id: state.random_alphanumeric(16),
+        flavor: state.config.flavor,
     })
     .map_err(|_| ApiError::unexpected())?;
     Ok(Json(WebsocketToken::new(

@@ -1,5 +1,6 @@
 //! Wings: one listener per node, each serving its servers' websockets.
 
+mod limiter;
 mod socket;
 pub mod token;
 

@@ -1,27 +1,31 @@
 //! The Wings websocket of one server (wings `router/router_server_ws.go`,
 //! `router/websocket/websocket.go`, `listeners.go`): the Origin check, `auth`, server
 //! events relayed through the token check (`SendJson`), power, commands, logs, stats,
-//! and the token expiry watch.
+//! and the token expiry watch. Wings 1.12 and Pelican's add the cap of 30 sockets per
+//! server (HTTP 400), the 4409 close of a suspended server's socket, a 4096-byte read
+//! limit (close 1009), inbound throttling ([`super::limiter`]) and `scope` in tokens.
 
 use std::sync::Arc;
 
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::header::ORIGIN;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use ptero_api::ws::event;
+use ptero_api::flavor::TOO_MANY_SOCKETS;
 use ptero_api::ws::jwt_message::{EXP_INVALID, NO_CONNECT, NO_JWT, UUID_MISMATCH};
-use ptero_api::{Frame, Inbound, PowerSignal, PowerState, WingsTokenClaims};
+use ptero_api::ws::{event, CLOSE_MESSAGE_TOO_BIG, CLOSE_SUSPENDED};
+use ptero_api::{Flavor, Frame, Inbound, PowerSignal, PowerState, WingsTokenClaims};
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{interval_at, Instant};
 
+use super::limiter::{Throttle, Verdict};
 use super::token::{self, Refusal};
 use super::WingsState;
 use crate::clock;
-use crate::power::{PowerBusy, ServerRuntime, LOG_REPLAY};
+use crate::power::{PowerBusy, ServerRuntime, SocketSlot, LOG_REPLAY};
 use crate::state::{lock, AppState};
 
 const GENERIC_ERROR: &str = "an unexpected error was encountered while handling this request";
@@ -61,13 +65,29 @@ pub async fn socket_open(
             .find(|record| record.uuid == server && record.node_id == wings.node_id)
             .and_then(|record| {
                 let node = world.node(record.node_id)?;
-                Some((record.is_installing(), node.daemon_token.clone()))
+                Some((
+                    record.is_installing(),
+                    record.is_suspended(),
+                    node.daemon_token.clone(),
+                ))
             })
     };
-    let Some((installing, daemon_token)) = found else {
+    let Some((installing, suspended, daemon_token)) = found else {
         return (
             StatusCode::NOT_FOUND,
             Json(json!({"error": "The requested resource does not exist on this instance."})),
+        )
+            .into_response();
+    };
+    let Some(runtime) = state.runtimes.get(&server) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let flavor = state.config.flavor;
+    // The cap is checked before the upgrade (and its Origin check).
+    let Some(slot) = runtime.open_socket(flavor.sockets_per_server()) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": TOO_MANY_SOCKETS })),
         )
             .into_response();
     };
@@ -75,9 +95,6 @@ pub async fn socket_open(
     if !origin_allowed(&state, &headers) {
         return (StatusCode::FORBIDDEN, "Forbidden\n").into_response();
     }
-    let Some(runtime) = state.runtimes.get(&server) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
     upgrade.on_upgrade(move |socket| {
         Session {
             socket,
@@ -85,8 +102,12 @@ pub async fn socket_open(
             server_uuid: server,
             daemon_token,
             installing,
+            suspended,
+            flavor,
             runtime,
             jwt: None,
+            throttle: Throttle::new(),
+            _slot: slot,
         }
         .run()
     })
@@ -98,8 +119,13 @@ struct Session {
     server_uuid: String,
     daemon_token: String,
     installing: bool,
+    suspended: bool,
+    flavor: Flavor,
     runtime: Arc<ServerRuntime>,
     jwt: Option<WingsTokenClaims>,
+    throttle: Throttle,
+    /// Held while the socket lives: its place under the per-server cap.
+    _slot: SocketSlot,
 }
 
 /// The socket is gone.
@@ -110,6 +136,7 @@ impl Session {
         let mut events = self.runtime.subscribe();
         let mut faults = self.state.faults.subscribe();
         let mut shutdown = self.state.shutdown.clone();
+        let mut suspension = self.runtime.suspension();
         // Wings checks every 30 s against a 10-minute token; a short test lifetime gets a
         // proportionally short check so `token expiring` still comes before expiry.
         let config = &self.state.config;
@@ -119,6 +146,12 @@ impl Session {
             .max(std::time::Duration::from_millis(10));
         let mut expiry = interval_at(Instant::now() + period, period);
         if faults.borrow().drop_websockets {
+            return;
+        }
+        // Wings connects, then closes at once: a client cannot read an upgrade's HTTP
+        // status, but it can read a close code.
+        if self.suspended && self.flavor.closes_suspended() {
+            let _ = self.close(CLOSE_SUSPENDED, "server is suspended").await;
             return;
         }
         // Wings relays server events from the moment the socket opens, `auth` or not.
@@ -152,11 +185,31 @@ impl Session {
                     Ok(())
                 },
                 _ = shutdown.changed() => Err(Closed),
+                changed = suspension.changed() => {
+                    // Wings 1.12 closes every socket of a server being suspended.
+                    let now = changed.is_ok() && *suspension.borrow_and_update();
+                    if now && self.flavor.closes_suspended() {
+                        let _ = self.close(CLOSE_SUSPENDED, "server is suspended").await;
+                        return;
+                    }
+                    Ok(())
+                },
             };
             if step.is_err() {
                 return;
             }
         }
+    }
+
+    async fn close(&mut self, code: u16, reason: &str) -> Result<(), Closed> {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        self.socket
+            .send(Message::Close(Some(frame)))
+            .await
+            .map_err(|_| Closed)
     }
 
     async fn unsafe_send(&mut self, event: Inbound) -> Result<(), Closed> {
@@ -172,7 +225,7 @@ impl Session {
         if jwt.exp <= clock::now_unix() {
             return Err(EXP_INVALID);
         }
-        if !jwt.can("websocket.connect") {
+        if !self.may_connect(jwt) {
             return Err(NO_CONNECT);
         }
         if jwt.server_uuid != self.server_uuid {
@@ -221,11 +274,34 @@ impl Session {
         .await
     }
 
+    /// `websocket.connect`, and on 1.12 / Pelican the `websocket` scope.
+    fn may_connect(&self, jwt: &WingsTokenClaims) -> bool {
+        jwt.can("websocket.connect") && (!self.flavor.scoped_tokens() || jwt.has_scope("websocket"))
+    }
+
+    /// A frame the client sent, through 1.12's read limit and throttles first.
     async fn inbound(&mut self, text: &str) -> Result<(), Closed> {
+        if let Some(limit) = self.flavor.frame_limit() {
+            // gorilla/websocket's read limit: the socket closes with 1009.
+            if text.len() > limit {
+                let _ = self.close(CLOSE_MESSAGE_TOO_BIG, "message too big").await;
+                return Err(Closed);
+            }
+        }
+        if self.flavor.throttles_messages() {
+            if let Verdict::Dropped { notify } = self.throttle.frame() {
+                return self.throttled(notify).await;
+            }
+        }
         // Frames that are not JSON events are ignored.
         let Ok(frame) = Frame::decode(text) else {
             return Ok(());
         };
+        if self.flavor.throttles_messages() {
+            if let Verdict::Dropped { notify } = self.throttle.event(&frame.event) {
+                return self.throttled(notify).await;
+            }
+        }
         if frame.event != event::AUTH {
             if let Err(reason) = self.token_valid() {
                 return self.unsafe_send(Inbound::JwtError(reason.to_owned())).await;
@@ -259,13 +335,21 @@ impl Session {
         }
     }
 
+    /// A dropped frame: `throttled` once, without a token check (`unsafeSendJson`).
+    async fn throttled(&mut self, notify: Option<String>) -> Result<(), Closed> {
+        match notify {
+            Some(name) => self.unsafe_send(Inbound::Throttled(name)).await,
+            None => Ok(()),
+        }
+    }
+
     async fn authenticate(&mut self, token: &str) -> Result<(), Closed> {
         let claims = match token::verify(token, &self.daemon_token) {
             Ok(claims) => claims,
             Err(Refusal::Expired) => return self.send_json(Inbound::TokenExpired).await,
             Err(Refusal::Invalid(message)) => return self.send_error(&message, false).await,
         };
-        if !claims.can("websocket.connect") {
+        if !self.may_connect(&claims) {
             return self.send_error(NO_CONNECT, true).await;
         }
         let first = self.jwt.is_none();

@@ -1,10 +1,11 @@
 //! The websocket JWT: minted by the panel with the node's daemon token (panel
 //! `NodeJWTService`), verified by Wings (wings `router/tokens/parser.go`: signature, then
-//! `exp`).
+//! `exp`). 1.12 and Pelican add `scope: "websocket"`; Pelican's `jti` is a sha256 (64 hex
+//! digits, here a stand-in of that length) and it has no `user_id` claim.
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use ptero_api::{Audience, WingsTokenClaims};
+use ptero_api::{Audience, Flavor, WingsTokenClaims};
 
 use crate::clock;
 use crate::rng::digest_hex;
@@ -22,23 +23,36 @@ pub struct Grant<'a> {
     /// Seconds the panel's clock is behind Wings' (a token that arrives expired).
     pub backdate_secs: u64,
     pub unique_id: String,
+    pub flavor: Flavor,
 }
 
 /// Signs a token (HS256, 5 minutes of `nbf` leeway as the panel sets it).
 pub fn mint(grant: Grant<'_>) -> Result<String, jsonwebtoken::errors::Error> {
     let now = clock::now_unix().saturating_sub(grant.backdate_secs);
+    let identified_by = format!("{}{}", grant.user_id, grant.server_uuid);
+    let pelican = grant.flavor == Flavor::Pelican;
+    let jti = if pelican {
+        format!(
+            "{}{}",
+            digest_hex(&identified_by),
+            digest_hex(&format!("sha256:{identified_by}"))
+        )
+    } else {
+        digest_hex(&identified_by)
+    };
     let claims = WingsTokenClaims {
         iss: grant.panel_url.to_owned(),
         aud: Audience(vec![grant.node_url.to_owned()]),
-        jti: digest_hex(&format!("{}{}", grant.user_id, grant.server_uuid)),
+        jti,
         iat: now,
         nbf: Some(now.saturating_sub(300)),
         exp: now + grant.lifetime_secs,
         server_uuid: grant.server_uuid.to_owned(),
         permissions: grant.permissions,
         user_uuid: grant.user_uuid.to_owned(),
-        user_id: Some(grant.user_id),
+        user_id: (!pelican).then_some(grant.user_id),
         unique_id: Some(grant.unique_id),
+        scope: grant.flavor.scoped_tokens().then(|| "websocket".to_owned()),
     };
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),

@@ -1,9 +1,12 @@
 //! The seeded world: fixed identities from [`crate::seed`], with sizes, times and node
 //! signing keys drawn from the seed so the same seed gives the same world.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use ptero_api::{EggSummary, FeatureLimits, KeyKind, Limits, PowerState, ServerStatus};
+use ptero_api::{
+    ApiKey, EggSummary, FeatureLimits, Flavor, KeyKind, Limits, PowerState, ServerStatus,
+};
 
 use super::seed_files::file_tree;
 use super::{
@@ -24,19 +27,48 @@ const EPOCH: u64 = 1_705_311_000;
 
 const PAPER_STARTUP: &str = "java -Xms128M -Xmx{{SERVER_MEMORY}}M -Dterminal.jline=false -jar {{SERVER_JARFILE}} --port {{SERVER_PORT}} --max-players {{MAX_PLAYERS}} --rcon-password {{RCON_PASSWORD}}";
 
+/// What besides the seed shapes the world.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
+    /// Whose keys the panel issues (Pelican: `pacc_` / `papp_`).
+    pub flavor: Flavor,
+    /// Servers added beside the fixed ones (see [`crate::SandboxConfig::extra_servers`]).
+    pub extra_servers: usize,
+}
+
 /// Builds the world for `seed`; `endpoints` are the nodes' listeners in node order
 /// (FRA, NYC, MAINTENANCE).
-pub fn build(seed: u64, endpoints: &[NodeEndpoint]) -> World {
+pub fn build(seed: u64, endpoints: &[NodeEndpoint], shape: Shape) -> World {
     let mut rng = Rng::derive(seed, 1);
+    let mut servers = seeded_servers(&mut rng);
+    let first_extra = servers.len() as u64 + 1;
+    servers.extend(
+        (0..shape.extra_servers as u64).map(|n| server(&mut rng, first_extra + n, extra(n + 1))),
+    );
     let mut world = World {
         users: seeded_users(),
-        keys: seeded_keys(),
+        keys: seeded_keys(shape.flavor),
         nodes: seeded_nodes(&mut rng, endpoints),
-        servers: seeded_servers(&mut rng),
+        servers,
         audit: Vec::new(),
     };
     assign_allocations(&mut world);
     world
+}
+
+/// The `n`-th extra server: Alice's, running, on FRA.
+fn extra(n: u64) -> Spec {
+    Spec {
+        uuid: format!("be{n:06x}-0000-4000-8000-{n:012x}").into(),
+        name: format!("Bench {n:03}").into(),
+        description: "",
+        owner: users::ALICE_ID,
+        node: nodes::FRA,
+        status: None,
+        state: PowerState::Running,
+        memory: 1024,
+        subusers: Vec::new(),
+    }
 }
 
 /// Gives every server its primary allocation (Survival a second one, with notes); the
@@ -51,6 +83,23 @@ fn assign_allocations(world: &mut World) {
         else {
             continue;
         };
+        let free_now = node
+            .allocations
+            .iter()
+            .filter(|allocation| allocation.server.is_none())
+            .count();
+        // Extra servers outnumber the seeded allocations: the node gets more ports.
+        for _ in free_now..wanted {
+            let template = node.allocations.last().cloned();
+            if let Some(mut allocation) = template {
+                allocation.id += 1_000;
+                allocation.port = allocation.port.wrapping_add(1);
+                allocation.server = None;
+                allocation.primary = false;
+                allocation.notes = None;
+                node.allocations.push(allocation);
+            }
+        }
         let free = node
             .allocations
             .iter_mut()
@@ -116,17 +165,20 @@ fn seeded_users() -> Vec<User> {
     vec![admin, alice, bob, carol]
 }
 
-fn key(whole: &str, user_id: u64, description: &str, allowed_ips: &[&str]) -> KeyRecord {
+fn key(
+    flavor: Flavor,
+    seeded: &str,
+    user_id: u64,
+    description: &str,
+    allowed_ips: &[&str],
+) -> KeyRecord {
+    let whole = keys::for_flavor(flavor, seeded);
     let (identifier, secret) = whole.split_at(ptero_api::key::IDENTIFIER_LENGTH);
     KeyRecord {
         identifier: identifier.to_owned(),
         secret: secret.to_owned(),
         user_id,
-        kind: if identifier.starts_with("ptla_") {
-            KeyKind::Application
-        } else {
-            KeyKind::Client
-        },
+        kind: ApiKey::parse(&whole).map_or(KeyKind::Legacy, |key| key.kind()),
         description: description.to_owned(),
         allowed_ips: allowed_ips.iter().map(|ip| (*ip).to_owned()).collect(),
         created_at: EPOCH + 86_400,
@@ -134,7 +186,10 @@ fn key(whole: &str, user_id: u64, description: &str, allowed_ips: &[&str]) -> Ke
     }
 }
 
-fn seeded_keys() -> Vec<KeyRecord> {
+fn seeded_keys(flavor: Flavor) -> Vec<KeyRecord> {
+    let key = |seeded: &str, user_id, description: &str, allowed_ips: &[&str]| {
+        key(flavor, seeded, user_id, description, allowed_ips)
+    };
     vec![
         key(keys::ADMIN, users::ADMIN_ID, "admin scripts", &[]),
         key(keys::ALICE, users::ALICE_ID, "ptero-web", &[]),
@@ -200,8 +255,8 @@ fn seeded_nodes(rng: &mut Rng, endpoints: &[NodeEndpoint]) -> Vec<Node> {
 }
 
 struct Spec {
-    uuid: &'static str,
-    name: &'static str,
+    uuid: Cow<'static, str>,
+    name: Cow<'static, str>,
     description: &'static str,
     owner: u64,
     node: u64,
@@ -222,8 +277,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
     };
     let specs = vec![
         Spec {
-            uuid: servers::RUNNING_UUID,
-            name: "Survival",
+            uuid: servers::RUNNING_UUID.into(),
+            name: "Survival".into(),
             description: "The main survival world",
             owner: users::ALICE_ID,
             node: nodes::FRA,
@@ -233,8 +288,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::OFFLINE_UUID,
-            name: "Creative",
+            uuid: servers::OFFLINE_UUID.into(),
+            name: "Creative".into(),
             description: "",
             owner: users::ALICE_ID,
             node: nodes::FRA,
@@ -244,8 +299,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::INSTALLING_UUID,
-            name: "Modpack (installing)",
+            uuid: servers::INSTALLING_UUID.into(),
+            name: "Modpack (installing)".into(),
             description: "All the Mods 9",
             owner: users::ALICE_ID,
             node: nodes::FRA,
@@ -255,8 +310,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::SUSPENDED_UUID,
-            name: "Old world",
+            uuid: servers::SUSPENDED_UUID.into(),
+            name: "Old world".into(),
             description: "Suspended for non-payment",
             owner: users::ALICE_ID,
             node: nodes::NYC,
@@ -266,8 +321,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::MAINTENANCE_UUID,
-            name: "Lobby",
+            uuid: servers::MAINTENANCE_UUID.into(),
+            name: "Lobby".into(),
             description: "On a node under maintenance",
             owner: users::ALICE_ID,
             node: nodes::MAINTENANCE,
@@ -277,8 +332,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::BOB_UUID,
-            name: "Bob's SMP",
+            uuid: servers::BOB_UUID.into(),
+            name: "Bob's SMP".into(),
             description: "Friends only",
             owner: users::BOB_ID,
             node: nodes::NYC,
@@ -288,8 +343,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: Vec::new(),
         },
         Spec {
-            uuid: servers::SHARED_UUID,
-            name: "Shared minigames",
+            uuid: servers::SHARED_UUID.into(),
+            name: "Shared minigames".into(),
             description: "Alice's, Bob helps",
             owner: users::ALICE_ID,
             node: nodes::NYC,
@@ -299,8 +354,8 @@ fn seeded_servers(rng: &mut Rng) -> Vec<ServerRecord> {
             subusers: vec![shared_grant],
         },
         Spec {
-            uuid: servers::CAROL_UUID,
-            name: "Carol's test",
+            uuid: servers::CAROL_UUID.into(),
+            name: "Carol's test".into(),
             description: "",
             owner: users::CAROL_ID,
             node: nodes::FRA,
@@ -398,7 +453,7 @@ fn paper_variables(rng: &mut Rng) -> Vec<VariableRecord> {
 }
 
 fn server(rng: &mut Rng, internal_id: u64, spec: Spec) -> ServerRecord {
-    let identifier = spec.uuid.get(..8).unwrap_or(spec.uuid).to_owned();
+    let identifier = spec.uuid.get(..8).unwrap_or(&spec.uuid).to_owned();
     let created = EPOCH + internal_id * 86_400;
     let disk_bytes = rng.range(400, 21_000) * 1024 * 1024 + rng.range(0, 1024 * 1024);
     let mut docker_images = BTreeMap::new();
@@ -415,9 +470,9 @@ fn server(rng: &mut Rng, internal_id: u64, spec: Spec) -> ServerRecord {
     }
     ServerRecord {
         internal_id,
-        uuid: spec.uuid.to_owned(),
+        uuid: spec.uuid.into_owned(),
         identifier,
-        name: spec.name.to_owned(),
+        name: spec.name.into_owned(),
         description: spec.description.to_owned(),
         owner_id: spec.owner,
         node_id: spec.node,
@@ -468,12 +523,50 @@ mod tests {
 
     #[test]
     fn same_seed_gives_the_same_world() {
-        let a = build(7, &endpoints());
-        let b = build(7, &endpoints());
-        let c = build(8, &endpoints());
+        let a = build(7, &endpoints(), Shape::default());
+        let b = build(7, &endpoints(), Shape::default());
+        let c = build(8, &endpoints(), Shape::default());
         assert_eq!(format!("{:?}", a.servers), format!("{:?}", b.servers));
         assert_eq!(a.nodes[0].daemon_token, b.nodes[0].daemon_token);
         assert_ne!(a.nodes[0].daemon_token, c.nodes[0].daemon_token);
         assert_eq!(a.servers.len(), 8);
+    }
+
+    #[test]
+    fn extra_servers_are_running_alices_with_their_own_allocation() {
+        let shape = Shape {
+            extra_servers: 200,
+            ..Shape::default()
+        };
+        let world = build(1, &endpoints(), shape);
+        assert_eq!(world.servers.len(), 208);
+        let last = world.servers.last().expect("a server");
+        assert_eq!(
+            (last.name.as_str(), last.identifier.as_str()),
+            ("Bench 200", "be0000c8")
+        );
+        let primaries = world.nodes[0]
+            .allocations
+            .iter()
+            .filter(|allocation| allocation.primary)
+            .count();
+        assert_eq!(primaries, 4 + 200);
+    }
+
+    #[test]
+    fn a_pelican_panel_issues_pacc_and_papp_keys() {
+        let shape = Shape {
+            flavor: Flavor::Pelican,
+            ..Shape::default()
+        };
+        let world = build(1, &endpoints(), shape);
+        assert!(world
+            .keys
+            .iter()
+            .all(|key| key.identifier.starts_with("pacc_") || key.identifier.starts_with("papp_")));
+        assert!(world
+            .keys
+            .iter()
+            .any(|key| key.kind == KeyKind::PelicanApplication));
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use ptero_api::{EggSummary, FeatureLimits, KeyKind, Limits, PowerState, ServerStatus};
 use serde::Serialize;
 
-pub use build::{build, NodeEndpoint};
+pub use build::{build, NodeEndpoint, Shape};
 pub use files::{FileKind, FileNode};
 
 /// A panel user.

@@ -2,6 +2,8 @@
 //! client that speaks like ptero-web.
 #![allow(dead_code)]
 
+pub mod socket;
+
 use std::time::Duration;
 
 use ptero_sandbox::{Sandbox, SandboxConfig};

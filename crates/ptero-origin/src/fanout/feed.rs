@@ -1,0 +1,210 @@
+//! One watched server's upstream, whichever instance runs it. Its Wings socket is the
+//! live source: `status` and `stats` (about once a second) reach viewers as they come,
+//! and the console's lines too. `/resources` polling stands in while the socket is down
+//! (with the reason in the stream, a marked gap rather than silence) and for what Wings
+//! cannot show (a suspended or installing server, a node under maintenance); while the
+//! socket is live the server's details are re-read only now and then. Every step goes
+//! out as an [`Update`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ptero_api::origin::{ServerSummary, StreamEvent, SummaryResources};
+use ptero_api::{PowerState, ServerId, WingsStats};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::channel::{ConsoleUpdate, Update};
+use super::poller::{change_event, Outcome, Poller};
+use super::wings::{self, Socket, Tokens, WingsEvent};
+use crate::config::StreamConfig;
+use crate::metrics::Metrics;
+use crate::panel::Panel;
+
+/// While the socket is live, the details (name, limits, suspension) are re-read this often.
+const DETAILS_WHILE_LIVE: Duration = Duration::from_secs(300);
+
+/// What a feed needs from the instance that runs it.
+#[derive(Clone)]
+pub struct Upstream {
+    pub panel: Panel,
+    pub config: StreamConfig,
+    pub metrics: Arc<Metrics>,
+    pub tokens: Tokens,
+}
+
+/// Runs the feed of `server` until dropped, handing every step to `out`.
+pub async fn run(server: ServerId, upstream: Upstream, out: mpsc::UnboundedSender<Update>) {
+    let Upstream {
+        panel,
+        config,
+        metrics,
+        tokens,
+    } = upstream;
+    let mut feed = Feed {
+        id: server.short().to_owned(),
+        out,
+        last: None,
+        live: false,
+        announced: None,
+    };
+    let mut poller = Poller::new(server.clone(), panel.clone(), config, metrics);
+    let mut socket: Option<(Socket, mpsc::UnboundedReceiver<WingsEvent>)> = None;
+    let mut next_poll = Instant::now();
+    loop {
+        let wanted = feed.last.as_ref().is_some_and(wings_can_show);
+        match (&socket, wanted) {
+            (None, true) => {
+                socket = Some(wings::open(server.clone(), panel.clone(), tokens.clone()))
+            }
+            (Some(_), false) => {
+                socket = None;
+                feed.set_live(false, None);
+            }
+            _ => {}
+        }
+        let event = async {
+            match socket.as_mut() {
+                Some((_, events)) => events.recv().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            Some(event) = event => feed.on_wings(event, &mut next_poll),
+            () = tokio::time::sleep_until(next_poll) => {
+                let outcome = poller.poll(feed.last.as_ref()).await;
+                let delay = outcome.delay;
+                feed.on_poll(outcome);
+                next_poll = Instant::now() + if feed.live { DETAILS_WHILE_LIVE } else { delay };
+            }
+        }
+    }
+}
+
+/// Whether Wings can feed this server (the panel refuses sockets to the others).
+fn wings_can_show(summary: &ServerSummary) -> bool {
+    let blocked_status = summary
+        .status
+        .as_deref()
+        .is_some_and(|status| status != "reinstall_failed");
+    !(summary.is_suspended || summary.node_under_maintenance || blocked_status)
+}
+
+struct Feed {
+    id: String,
+    out: mpsc::UnboundedSender<Update>,
+    /// What viewers last saw.
+    last: Option<ServerSummary>,
+    /// Whether the socket feeds the numbers now.
+    live: bool,
+    /// The problem last told to console viewers, said once.
+    announced: Option<&'static str>,
+}
+
+impl Feed {
+    fn send(&self, summary: Option<ServerSummary>, event: Option<StreamEvent>) {
+        if summary.is_some() || event.is_some() {
+            let _ = self.out.send(Update::Status { summary, event });
+        }
+    }
+
+    fn console(&self, update: ConsoleUpdate) {
+        let _ = self.out.send(Update::Console(update));
+    }
+
+    /// A poll's answer: as it is while polling stands in; while live only its details
+    /// (the socket's numbers are fresher than the panel's 20 s cache).
+    fn on_poll(&mut self, outcome: Outcome) {
+        let Some(mut summary) = outcome.summary else {
+            self.send(None, outcome.event);
+            return;
+        };
+        if let (true, Some(last)) = (self.live, &self.last) {
+            summary.state = last.state;
+            summary.resources.clone_from(&last.resources);
+        }
+        summary.live = self.live;
+        let event = change_event(self.last.as_ref(), &summary);
+        self.last = Some(summary.clone());
+        self.send(Some(summary), event);
+    }
+
+    fn set_live(&mut self, live: bool, reason: Option<String>) {
+        if self.live == live && reason.is_none() {
+            return;
+        }
+        self.live = live;
+        let summary = self.last.as_mut().map(|last| {
+            last.live = live;
+            last.clone()
+        });
+        let event = StreamEvent::Link {
+            server: self.id.clone(),
+            live,
+            reason,
+        };
+        self.send(summary, Some(event));
+    }
+
+    fn on_wings(&mut self, event: WingsEvent, next_poll: &mut Instant) {
+        match event {
+            WingsEvent::Live => {
+                self.announced = None;
+                self.console(ConsoleUpdate::Reset);
+                self.set_live(true, None);
+            }
+            WingsEvent::Line(line) => self.console(ConsoleUpdate::Line(line)),
+            WingsEvent::Status(state) => self.on_state(state),
+            WingsEvent::Stats(stats) => self.on_stats(&stats),
+            WingsEvent::Down { problem, retry } => {
+                let reason = wings::describe(&problem, retry);
+                if self.announced != Some(problem.as_str()) {
+                    self.announced = Some(problem.as_str());
+                    self.console(ConsoleUpdate::Line(notice(&reason)));
+                }
+                self.set_live(false, Some(reason));
+                // Polling stands in at once.
+                *next_poll = Instant::now();
+            }
+        }
+    }
+
+    fn on_state(&mut self, state: PowerState) {
+        let Some(last) = self.last.as_mut() else {
+            return;
+        };
+        if last.state == state {
+            return;
+        }
+        last.state = state;
+        let summary = last.clone();
+        let event = StreamEvent::State {
+            server: self.id.clone(),
+            state,
+        };
+        self.send(Some(summary), Some(event));
+    }
+
+    fn on_stats(&mut self, stats: &WingsStats) {
+        self.on_state(stats.state);
+        let Some(last) = self.last.as_mut() else {
+            return;
+        };
+        let resources = SummaryResources::from(&stats.resources());
+        if last.resources.as_ref() == Some(&resources) {
+            return;
+        }
+        last.resources = Some(resources.clone());
+        let summary = last.clone();
+        let event = StreamEvent::Resources {
+            server: self.id.clone(),
+            resources,
+        };
+        self.send(Some(summary), Some(event));
+    }
+}
+
+/// A line from the origin itself, marked (bold yellow) apart from the server's output.
+fn notice(text: &str) -> String {
+    format!("\u{1b}[1;33m[ptero-origin]\u{1b}[0m {text}")
+}
