@@ -141,11 +141,13 @@ fn build_state_clustered(
         Some(member) => RateLimiter::shared(per_minute, member.redis().clone()),
         None => RateLimiter::local(per_minute),
     });
-    let hub = Hub::with_cluster(
+    let (observations, observed) = tokio::sync::mpsc::unbounded_channel();
+    let hub = Hub::observed(
         panel.clone(),
         config.stream.clone(),
         Arc::clone(&metrics),
         cluster,
+        Some(observations),
     );
     let application = config
         .panel
@@ -169,6 +171,8 @@ fn build_state_clustered(
         Arc::clone(&store),
         Arc::clone(&metrics),
     ));
+    // What the feeds running here see goes to the detectors, in order.
+    tokio::spawn(crate::alerts::observe_feeds(Arc::clone(&alerts), observed));
     Ok(AppState {
         alerts,
         throttles: Arc::new(Throttles::new(&config.limits.throttle)),

@@ -13,8 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use common::*;
-use ptero_api::alerts::Observation;
-use ptero_api::{PowerState, ServerId};
+use ptero_api::PowerState;
 use ptero_sandbox::seed::servers::RUNNING;
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -111,28 +110,8 @@ targets = ["discord", "slack", "hook"]
 }
 
 async fn crash_now(harness: &Harness) {
-    let alerts = &harness.origin.state().alerts;
-    let server = ServerId::parse(RUNNING).expect("id");
-    let at = now() * 1000;
-    alerts
-        .observe(
-            &server,
-            "Survival",
-            at,
-            Observation::State(PowerState::Running),
-        )
-        .await;
-    alerts
-        .observe(&server, "Survival", at + 10, Observation::CrashNotice)
-        .await;
-    alerts
-        .observe(
-            &server,
-            "Survival",
-            at + 20,
-            Observation::State(PowerState::Offline),
-        )
-        .await;
+    wait_until_watched(harness).await;
+    assert!(harness.sandbox.crash(RUNNING), "the sandbox crashed the server");
 }
 
 async fn wait_for(receiver: &Receiver, count: usize, within: Duration) -> Vec<Received> {
@@ -157,12 +136,25 @@ fn verify(received: &Received) -> bool {
     signature == expected
 }
 
+/// Waits until the origin's feed of RUNNING is live on its Wings socket (the rule keeps
+/// it watched with no viewer).
+async fn wait_until_watched(harness: &Harness) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.sandbox.open_sockets(RUNNING) == 0 {
+        assert!(Instant::now() < deadline, "the rule's server is not watched");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Its first status has reached the detectors.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+}
+
 #[tokio::test]
-async fn a_crash_reaches_each_target_once_in_its_own_shape() {
+async fn a_crash_in_wings_yields_one_post_per_target_in_its_own_shape_with_no_viewer() {
     let (receiver, addr) = start_receiver().await;
     let harness = alert_harness(addr).await;
+    wait_until_watched(&harness).await;
     let started = Instant::now();
-    crash_now(&harness).await;
+    assert!(harness.sandbox.crash(RUNNING), "the sandbox crashed the server");
     let seen = wait_for(&receiver, 3, Duration::from_secs(5)).await;
     println!("a crash reached 3 targets in {:?}", started.elapsed());
     assert_eq!(seen.len(), 3, "{seen:?}");
@@ -299,16 +291,7 @@ async fn alerts_test_sends_a_sample_of_every_kind_to_every_target() {
 async fn a_stop_asked_for_through_a_card_is_no_crash() {
     let (receiver, addr) = start_receiver().await;
     let harness = alert_harness(addr).await;
-    let server = ServerId::parse(RUNNING).expect("id");
-    let alerts = &harness.origin.state().alerts;
-    alerts
-        .observe(
-            &server,
-            "Survival",
-            now() * 1000,
-            Observation::State(PowerState::Running),
-        )
-        .await;
+    wait_until_watched(&harness).await;
     let grant = harness.session(&[RUNNING], &["stop"]).await;
     let stop = harness
         .post(
@@ -320,15 +303,11 @@ async fn a_stop_asked_for_through_a_card_is_no_crash() {
         .await
         .expect("power");
     assert_eq!(stop.status(), 204);
-    // Running straight to offline would be a crash, had nobody asked for the stop.
-    alerts
-        .observe(
-            &server,
-            "Survival",
-            now() * 1000 + 50,
-            Observation::State(PowerState::Offline),
-        )
-        .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.sandbox.power_state(RUNNING) != Some(PowerState::Offline) {
+        assert!(Instant::now() < deadline, "the server did not stop");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(receiver.seen().is_empty(), "{:?}", receiver.seen());
     harness.stop().await;

@@ -36,6 +36,19 @@ pub fn keep_watched(hub: &crate::fanout::Hub, alerts: &Alerts) -> Vec<crate::fan
         .collect()
 }
 
+/// Feeds every observation of the feeds running here to `alerts`, one at a time (the order
+/// of a server's states matters), until the hub is gone.
+pub async fn observe_feeds(
+    alerts: Arc<Alerts>,
+    mut observed: tokio::sync::mpsc::UnboundedReceiver<crate::fanout::feed::Observed>,
+) {
+    while let Some(seen) = observed.recv().await {
+        alerts
+            .observe(&seen.server, &seen.name, seen.at_ms, seen.observation)
+            .await;
+    }
+}
+
 /// An alert as viewers of the server get it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewerAlert {
@@ -226,5 +239,58 @@ impl Alerts {
                 detail: format!("a test of the {kind} alert, sent by `ptero-origin alerts test`"),
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::alerts::{Rule, Target, TargetKind};
+    use crate::config::Secret;
+    use crate::store::MemoryStore;
+    use ptero_api::PowerState;
+
+    fn alerts() -> Alerts {
+        let server = ServerId::parse("1a7c3f02").expect("id");
+        let mut config = AlertsConfig::default();
+        config.targets.insert(
+            "ops".to_owned(),
+            Target {
+                name: "ops".to_owned(),
+                kind: TargetKind::Discord,
+                url: Secret::new("http://127.0.0.1:9/hook".to_owned()),
+            },
+        );
+        config.rules.push(Rule {
+            name: "all".to_owned(),
+            servers: vec![server],
+            kinds: AlertKind::ALL.to_vec(),
+            thresholds: Thresholds::default(),
+            targets: vec!["ops".to_owned()],
+        });
+        Alerts::new(config, Arc::new(MemoryStore::new()), Arc::new(Metrics::default()))
+    }
+
+    #[tokio::test]
+    async fn a_stop_noted_in_the_store_is_no_alert() {
+        let alerts = alerts();
+        let server = ServerId::parse("1a7c3f02").expect("id");
+        alerts.observe(&server, "Survival", 1_000, Observation::State(PowerState::Running)).await;
+        alerts.store.note_power("1a7c3f02", "stop", 2_000).await.expect("note");
+        alerts.observe(&server, "Survival", 2_100, Observation::State(PowerState::Stopping)).await;
+        alerts.observe(&server, "Survival", 2_500, Observation::State(PowerState::Offline)).await;
+        assert!(alerts.store.pending_deliveries(10).await.expect("outbox").is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_crash_is_queued_once_per_target() {
+        let alerts = alerts();
+        let server = ServerId::parse("1a7c3f02").expect("id");
+        alerts.observe(&server, "Survival", 1_000, Observation::State(PowerState::Running)).await;
+        alerts.observe(&server, "Survival", 2_000, Observation::CrashNotice).await;
+        alerts.observe(&server, "Survival", 2_100, Observation::State(PowerState::Offline)).await;
+        let pending = alerts.store.pending_deliveries(10).await.expect("outbox");
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].alert.kind, "crash");
     }
 }
