@@ -213,6 +213,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         header_read_timeout: limits.header_read_timeout,
         write_timeout: limits.write_timeout,
         max_connections: limits.max_connections,
+        max_per_ip: limits.max_connections_per_ip,
     };
     let shutdown = state.shutdown.clone();
     let (open, server) = listener::serve(

@@ -111,7 +111,10 @@ targets = ["discord", "slack", "hook"]
 
 async fn crash_now(harness: &Harness) {
     wait_until_watched(harness).await;
-    assert!(harness.sandbox.crash(RUNNING), "the sandbox crashed the server");
+    assert!(
+        harness.sandbox.crash(RUNNING),
+        "the sandbox crashed the server"
+    );
 }
 
 async fn wait_for(receiver: &Receiver, count: usize, within: Duration) -> Vec<Received> {
@@ -141,7 +144,10 @@ fn verify(received: &Received) -> bool {
 async fn wait_until_watched(harness: &Harness) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while harness.sandbox.open_sockets(RUNNING) == 0 {
-        assert!(Instant::now() < deadline, "the rule's server is not watched");
+        assert!(
+            Instant::now() < deadline,
+            "the rule's server is not watched"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // Its first status has reached the detectors.
@@ -154,7 +160,10 @@ async fn a_crash_in_wings_yields_one_post_per_target_in_its_own_shape_with_no_vi
     let harness = alert_harness(addr).await;
     wait_until_watched(&harness).await;
     let started = Instant::now();
-    assert!(harness.sandbox.crash(RUNNING), "the sandbox crashed the server");
+    assert!(
+        harness.sandbox.crash(RUNNING),
+        "the sandbox crashed the server"
+    );
     let seen = wait_for(&receiver, 3, Duration::from_secs(5)).await;
     println!("a crash reached 3 targets in {:?}", started.elapsed());
     assert_eq!(seen.len(), 3, "{seen:?}");

@@ -440,3 +440,40 @@ async fn every_kind_of_answer_carries_its_browser_hardening_headers() {
     assert_eq!(card.headers()["access-control-allow-origin"], "*");
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_made_up_uuid_around_a_granted_id_cannot_poison_other_viewers() {
+    let harness = Harness::start().await;
+    let fake = format!("{RUNNING}-0000-4000-8000-000000000000");
+    let attacker = harness.session(&[RUNNING, OFFLINE], &["start"]).await;
+    // Reads and a stream under the made-up spelling go to the real server...
+    let read = harness
+        .get(
+            &format!("/v1/servers/{OFFLINE}-0000-4000-8000-000000000000"),
+            &attacker.session,
+        )
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(read.status(), 200, "the real server's summary");
+    let mut poisoned = harness.stream(&attacker.session, &fake).await;
+    assert!(matches!(
+        poisoned.next(Duration::from_secs(5)).await,
+        Some(ptero_api::origin::StreamEvent::Summary(_))
+    ));
+    // ...and another viewer of the server still gets it.
+    let viewer = harness.session(&[RUNNING, OFFLINE], &["start"]).await;
+    let mut events = harness.stream(&viewer.session, RUNNING).await;
+    let first = events.next(Duration::from_secs(5)).await;
+    assert!(
+        matches!(first, Some(ptero_api::origin::StreamEvent::Summary(ref summary)) if summary.identifier == RUNNING),
+        "{first:?}"
+    );
+    let other = harness
+        .get(&format!("/v1/servers/{OFFLINE}"), &viewer.session)
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(other.status(), 200);
+    harness.stop().await;
+}

@@ -268,27 +268,77 @@ mod tests {
             thresholds: Thresholds::default(),
             targets: vec!["ops".to_owned()],
         });
-        Alerts::new(config, Arc::new(MemoryStore::new()), Arc::new(Metrics::default()))
+        Alerts::new(
+            config,
+            Arc::new(MemoryStore::new()),
+            Arc::new(Metrics::default()),
+        )
     }
 
     #[tokio::test]
     async fn a_stop_noted_in_the_store_is_no_alert() {
         let alerts = alerts();
         let server = ServerId::parse("1a7c3f02").expect("id");
-        alerts.observe(&server, "Survival", 1_000, Observation::State(PowerState::Running)).await;
-        alerts.store.note_power("1a7c3f02", "stop", 2_000).await.expect("note");
-        alerts.observe(&server, "Survival", 2_100, Observation::State(PowerState::Stopping)).await;
-        alerts.observe(&server, "Survival", 2_500, Observation::State(PowerState::Offline)).await;
-        assert!(alerts.store.pending_deliveries(10).await.expect("outbox").is_empty());
+        alerts
+            .observe(
+                &server,
+                "Survival",
+                1_000,
+                Observation::State(PowerState::Running),
+            )
+            .await;
+        alerts
+            .store
+            .note_power("1a7c3f02", "stop", 2_000)
+            .await
+            .expect("note");
+        alerts
+            .observe(
+                &server,
+                "Survival",
+                2_100,
+                Observation::State(PowerState::Stopping),
+            )
+            .await;
+        alerts
+            .observe(
+                &server,
+                "Survival",
+                2_500,
+                Observation::State(PowerState::Offline),
+            )
+            .await;
+        assert!(alerts
+            .store
+            .pending_deliveries(10)
+            .await
+            .expect("outbox")
+            .is_empty());
     }
 
     #[tokio::test]
     async fn a_crash_is_queued_once_per_target() {
         let alerts = alerts();
         let server = ServerId::parse("1a7c3f02").expect("id");
-        alerts.observe(&server, "Survival", 1_000, Observation::State(PowerState::Running)).await;
-        alerts.observe(&server, "Survival", 2_000, Observation::CrashNotice).await;
-        alerts.observe(&server, "Survival", 2_100, Observation::State(PowerState::Offline)).await;
+        alerts
+            .observe(
+                &server,
+                "Survival",
+                1_000,
+                Observation::State(PowerState::Running),
+            )
+            .await;
+        alerts
+            .observe(&server, "Survival", 2_000, Observation::CrashNotice)
+            .await;
+        alerts
+            .observe(
+                &server,
+                "Survival",
+                2_100,
+                Observation::State(PowerState::Offline),
+            )
+            .await;
         let pending = alerts.store.pending_deliveries(10).await.expect("outbox");
         assert_eq!(pending.len(), 1);
         assert_eq!(pending[0].alert.kind, "crash");

@@ -126,6 +126,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         header_read_timeout: Duration::from_secs(raw.limits.header_read_timeout_secs.clamp(1, 300)),
         write_timeout: Duration::from_secs(raw.limits.write_timeout_secs.clamp(1, 600)),
         max_connections: raw.limits.max_connections.clamp(16, 1_000_000),
+        max_connections_per_ip: raw.limits.max_connections_per_ip.clamp(1, 1_000_000),
         streams_per_session: raw.limits.streams_per_session.clamp(1, 1000),
         streams_per_ip: raw.limits.streams_per_ip.clamp(1, 100_000),
         throttle: ThrottleConfig {

@@ -153,7 +153,10 @@ impl Feed {
             const MIB: f64 = 1024.0 * 1024.0;
             self.observe(Observation::Usage {
                 cpu: fraction(resources.cpu_absolute, summary.limits.cpu_percent),
-                memory: fraction(resources.memory_bytes as f64 / MIB, summary.limits.memory_mib),
+                memory: fraction(
+                    resources.memory_bytes as f64 / MIB,
+                    summary.limits.memory_mib,
+                ),
                 disk: fraction(resources.disk_bytes as f64 / MIB, summary.limits.disk_mib),
             });
         }

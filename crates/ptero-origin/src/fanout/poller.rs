@@ -98,7 +98,9 @@ impl Poller {
                 let unreachable = matches!(
                     error,
                     AppError::Unreachable(_)
-                        | AppError::Panel(PanelError::Daemon { .. } | PanelError::Unavailable { .. })
+                        | AppError::Panel(
+                            PanelError::Daemon { .. } | PanelError::Unavailable { .. }
+                        )
                 );
                 Outcome {
                     summary: None,

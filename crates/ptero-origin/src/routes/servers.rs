@@ -23,7 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/servers/{id}/command", post(server_command))
 }
 
-/// The server named in the path, when the session covers it.
+/// The server named in the path, when the session covers it, as its 8-character short
+/// id, whatever spelling the request (or the grant) used. Everything upstream — the
+/// panel's URLs, the fan-out's and the read cache's keys — uses this one spelling: a
+/// UUID made up around a granted short id (`1a7c3f02-0000-…`) would otherwise be polled
+/// and cached under the real server's key, and answer 404 to every viewer of it.
 pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError> {
     let id = ServerId::parse(raw).map_err(|error| AppError::bad_request(error.to_string()))?;
     if !session.covers(&id) {
@@ -32,7 +36,7 @@ pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError
             format!("this session does not cover server {id}"),
         ));
     }
-    Ok(id)
+    ServerId::parse(id.short()).map_err(|error| AppError::Internal(error.to_string()))
 }
 
 pub fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
