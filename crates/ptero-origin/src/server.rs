@@ -149,11 +149,11 @@ fn build_state_clustered(
         cluster,
         Some(observations),
     );
-    let application = config
-        .panel
-        .application_key
-        .clone()
-        .map(|key| Application::new(panel.http().clone(), config.panel.url.clone(), key));
+    let application = config.panel.application_key.clone().map(|key| {
+        Application::new(panel.http().clone(), config.panel.url.clone(), key).under(Arc::new(
+            Ceiling::with_redis(None, panel.ceiling().redis().cloned()),
+        ))
+    });
     let user_cache = config
         .sso
         .as_ref()

@@ -477,3 +477,52 @@ async fn a_made_up_uuid_around_a_granted_id_cannot_poison_other_viewers() {
     assert_eq!(other.status(), 200);
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn replaying_a_token_costs_the_panel_nothing() {
+    let harness = Harness::with(Options {
+        site_extra: format!("owners = [{}]", users::ALICE_ID),
+        panel_extra: SSO_PANEL.to_owned(),
+        ..Options::default()
+    })
+    .await;
+    harness.sandbox.reset_requests();
+    let once = token(claims(&[RUNNING, OFFLINE], &["start"]));
+    assert_eq!(harness.exchange(&once, Some(SITE)).await.status(), 200);
+    for _ in 0..20 {
+        assert_eq!(harness.exchange(&once, Some(SITE)).await.status(), 401);
+    }
+    // A fresh token for the same servers: the owners are remembered.
+    let again = token(claims(&[RUNNING, OFFLINE], &["start"]));
+    assert_eq!(harness.exchange(&again, Some(SITE)).await.status(), 200);
+    let asked = harness.sandbox.request_count("/api/application");
+    assert!(
+        asked <= 2,
+        "{asked} application API requests for 22 exchanges"
+    );
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn a_site_names_only_the_external_ids_of_its_own_namespace() {
+    let harness = Harness::with(Options {
+        site_extra: "external_id_prefix = \"shop-\"".to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let foreign = claims_for(
+        &[RUNNING],
+        &["start"],
+        ("external_id", users::ALICE_EXTERNAL_ID),
+    );
+    let (status, code, message) =
+        error_of(harness.exchange(&token(foreign), Some(SITE)).await).await;
+    assert_eq!((status, code), (401, OriginErrorCode::InvalidToken));
+    assert!(message.contains("shop-"), "{message}");
+    let own = claims_for(&[RUNNING], &["start"], ("external_id", "shop-77"));
+    assert_eq!(
+        harness.exchange(&token(own), Some(SITE)).await.status(),
+        200
+    );
+    harness.stop().await;
+}

@@ -122,6 +122,9 @@ pub struct Site {
     /// Whether the site checks its customers' emails, so that an `email` claim may
     /// identify a panel user (SSO, per-user keys). Without it only `external_id` does.
     pub emails_verified: bool,
+    /// The `external_id`s its tokens may name start with this: the panel's external ids
+    /// are one namespace for every site, so each site gets its own part of it.
+    pub external_id_prefix: Option<String>,
     /// Whether SSO may sign into a panel root administrator (off: never).
     pub sso_admins: bool,
     /// Whether its back end may exchange tokens itself (`POST /v1/session` without an

@@ -162,6 +162,8 @@ pub struct RawSite {
     pub owners: Vec<u64>,
     #[serde(default)]
     pub emails_verified: bool,
+    /// The panel `external_id`s this site may name start with this (its namespace).
+    pub external_id_prefix: Option<String>,
     #[serde(default)]
     pub sso_admins: bool,
     #[serde(default)]

@@ -425,6 +425,7 @@ fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
         actions,
         scope,
         emails_verified: raw.emails_verified,
+        external_id_prefix: raw.external_id_prefix.filter(|prefix| !prefix.is_empty()),
         sso_admins: raw.sso_admins,
         backend_exchange: raw.backend_exchange,
     })

@@ -80,7 +80,11 @@ async fn server_show(
     if let Some(summary) = state.hub.cached(&id) {
         return Ok(AppJson(summary));
     }
-    state.reads.summary(&state.panel, &id).await.map(AppJson)
+    state
+        .reads
+        .summary(&state.panel.for_viewers(), &id)
+        .await
+        .map(AppJson)
 }
 
 async fn server_power(

@@ -49,11 +49,21 @@ async fn may_sign_in(
     user: &PanelUser,
     server: &ServerId,
 ) -> Result<(), AppError> {
-    let site_allows_admins = state
-        .sites
-        .current()
-        .get(&session.site)
-        .is_some_and(|site| site.sso_admins);
+    let sites = state.sites.current();
+    let site = sites.get(&session.site);
+    let site_allows_admins = site.is_some_and(|site| site.sso_admins);
+    if let Some(owners) = site
+        .map(|site| &site.scope.owners)
+        .filter(|owners| !owners.is_empty())
+    {
+        if !owners.contains(&user.id) {
+            state.metrics.reject("sso_user_out_of_scope");
+            return Err(AppError::refused(
+                OriginErrorCode::ServerNotAllowed,
+                "this viewer's panel account is not one of the panel users this site is limited to, so the panel cannot be opened for it",
+            ));
+        }
+    }
     if user.root_admin && !site_allows_admins {
         state.metrics.reject("sso_admin_refused");
         return Err(AppError::refused(
@@ -61,9 +71,9 @@ async fn may_sign_in(
             "this viewer's panel account is a panel administrator, and the origin never signs anyone into an administrator account from an embedding page (a site may allow it with `sso_admins = true`)",
         ));
     }
-    let application = state.panel_users.require_application()?;
-    let shared = application
-        .find_server(server)
+    let shared = state
+        .panel_users
+        .server(server)
         .await?
         .is_some_and(|found| found.is_shared_with(user.id));
     if !shared {
