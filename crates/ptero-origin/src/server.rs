@@ -302,18 +302,22 @@ fn modified(path: &PathBuf) -> Option<SystemTime> {
         .ok()
 }
 
-/// Re-reads the allow-list on SIGHUP or when the file's mtime changes; sessions of
-/// removed origins are revoked.
+/// Re-reads the allow-list and the sites on SIGHUP, and when the file's mtime changes
+/// (checked every `reload_interval`; never with 0); sessions of removed origins and sites
+/// are revoked.
 async fn reload_loop(state: AppState, path: PathBuf) {
-    let interval = state
-        .config
-        .reload_interval
-        .unwrap_or(Duration::from_secs(3600));
+    let interval = state.config.reload_interval;
     let mut seen = modified(&path);
     let mut hangup = hangup_signal();
     loop {
+        let poll = async {
+            match interval {
+                Some(interval) => tokio::time::sleep(interval).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
-            () = tokio::time::sleep(interval) => {
+            () = poll => {
                 let now = modified(&path);
                 if now == seen {
                     continue;

@@ -114,6 +114,10 @@ async fn server_power(
         Ok(panel) => panel.power(&id, &request).await,
         Err(error) => Err(error),
     };
+    if outcome.is_err() {
+        // Refused or failed: nothing was asked of the server after all.
+        let _ = state.store.note_power(id.short(), "none", 0).await;
+    }
     keys::forget_if_refused(&state, &session, &outcome).await;
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)

@@ -703,7 +703,8 @@ impl Store for SqliteStore {
                 .execute_batch(&format!(
                     "DELETE FROM sessions WHERE expires_at <= {now};
                      DELETE FROM used_jtis WHERE expires_at <= {now};
-                     DELETE FROM sso_tickets WHERE expires_at + {TICKET_MEMORY_SECS} <= {now};"
+                     DELETE FROM sso_tickets WHERE expires_at + {TICKET_MEMORY_SECS} <= {now};
+                     DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at + 604800 <= {now};"
                 ))
                 .map_err(failed("purging expired records"))
         })
