@@ -526,3 +526,30 @@ async fn a_site_names_only_the_external_ids_of_its_own_namespace() {
     );
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn narrowing_a_sites_actions_binds_its_open_sessions_at_once() {
+    let harness = Harness::start().await;
+    let grant = harness.session(&[RUNNING], &["start", "stop"]).await;
+    reload_with(&harness, |text| {
+        text.replace(
+            r#"actions = ["start", "stop", "restart", "console"]"#,
+            r#"actions = ["start"]"#,
+        )
+    })
+    .await;
+    let (status, code, _) = error_of(
+        harness
+            .post(
+                &format!("/v1/servers/{RUNNING}/power"),
+                &grant.session,
+                json!({"signal": "stop"}),
+            )
+            .send()
+            .await
+            .expect("power"),
+    )
+    .await;
+    assert_eq!((status, code), (403, OriginErrorCode::ActionNotAllowed));
+    harness.stop().await;
+}
