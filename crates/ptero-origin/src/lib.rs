@@ -27,6 +27,7 @@ pub mod listener;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
+pub mod players;
 pub mod rate_limit;
 pub mod reads;
 pub mod redis;
