@@ -49,6 +49,7 @@ impl FromJsonView for ServerSummary {
             node_under_maintenance: or_default(value, "node_under_maintenance")?,
             limits: required(value, "limits")?,
             resources: optional(value, "resources")?,
+            address: optional(value, "address")?,
         })
     }
 }
@@ -110,6 +111,11 @@ impl StreamEvent {
             },
             "error" => StreamEvent::Error {
                 server: optional(data, "server")?,
+                code: required(data, "code")?,
+                message: required(data, "message")?,
+            },
+            "refused" => StreamEvent::Refused {
+                session: required(data, "session")?,
                 code: required(data, "code")?,
                 message: required(data, "message")?,
             },

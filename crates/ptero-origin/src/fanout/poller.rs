@@ -219,6 +219,7 @@ mod tests {
                 memory_bytes: memory,
                 ..SummaryResources::default()
             }),
+            address: None,
         }
     }
 
