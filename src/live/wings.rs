@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::{backoff, sleep};
-use crate::api::PanelClient;
+use crate::api::{PanelClient, Scope};
 
 /// Console lines kept (older ones scroll away).
 pub const SCROLLBACK: usize = 1000;
@@ -99,14 +99,23 @@ pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
             }
         });
     });
-    leptos::task::spawn_local(run(live, client, server, disposed));
+    // The socket's teardown above ends `run` (its handlers must outlive the close), so
+    // the scope only aborts the token requests.
+    let scope = Scope::new();
+    leptos::task::spawn_local(scope.wrap(run(live, client, server, disposed, scope.clone())));
     live
 }
 
-async fn run(live: WingsLive, client: PanelClient, server: String, disposed: Rc<RefCell<bool>>) {
+async fn run(
+    live: WingsLive,
+    client: PanelClient,
+    server: String,
+    disposed: Rc<RefCell<bool>>,
+    scope: Scope,
+) {
     let mut attempt = 0u32;
     while !*disposed.borrow() {
-        let outcome = session(live, &client, &server, &disposed).await;
+        let outcome = session(live, &client, &server, &disposed, &scope).await;
         if *disposed.borrow() {
             return;
         }
@@ -127,13 +136,14 @@ async fn session(
     client: &PanelClient,
     server: &str,
     disposed: &Rc<RefCell<bool>>,
+    scope: &Scope,
 ) -> Result<(), String> {
     let credentials = client
         .websocket(server)
         .await
         .map_err(|e| format!("No websocket token: {e}"))?;
-    let ws = WebSocket::new(&credentials.socket)
-        .map_err(|_| format!("Invalid websocket address {}", credentials.socket))?;
+    let ws = crate::api::socket::open(&credentials.socket)
+        .ok_or_else(|| format!("Invalid websocket address {}", credentials.socket))?;
     let (done_tx, done_rx) = futures::channel::oneshot::channel::<Result<(), String>>();
     let done = Rc::new(RefCell::new(Some(done_tx)));
     let opened = Rc::new(RefCell::new(false));
@@ -145,11 +155,12 @@ async fn session(
         let ws = ws.clone();
         let opened = opened.clone();
         let auth = auth.clone();
+        let scope = scope.clone();
         Closure::<dyn FnMut()>::new(move || {
             *opened.borrow_mut() = true;
             let _ = ws.send_with_str(&Outbound::Auth(token.clone()).encode());
             let (ws, auth) = (ws.clone(), auth.clone());
-            leptos::task::spawn_local(async move {
+            scope.spawn(async move {
                 sleep(AUTH_DEADLINE).await;
                 if !auth.authenticated.get() && ws.ready_state() == WebSocket::OPEN {
                     auth.give_up(&ws);
@@ -162,6 +173,7 @@ async fn session(
         let client = client.clone();
         let server = server.to_string();
         let auth = auth.clone();
+        let scope = scope.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
@@ -174,6 +186,7 @@ async fn session(
                 auth: &auth,
                 client: &client,
                 server: &server,
+                scope: &scope,
             };
             handle(live, socket, inbound);
         })
@@ -226,6 +239,7 @@ struct Socket<'a> {
     auth: &'a SocketAuth,
     client: &'a PanelClient,
     server: &'a str,
+    scope: &'a Scope,
 }
 
 impl Socket<'_> {
@@ -239,7 +253,7 @@ impl Socket<'_> {
         }
         self.auth.renewals.set(renewals + 1);
         let (ws, client, server) = (self.ws.clone(), self.client.clone(), self.server.to_owned());
-        leptos::task::spawn_local(async move {
+        self.scope.spawn(async move {
             if let Ok(credentials) = client.websocket(&server).await {
                 let _ = ws.send_with_str(&Outbound::Auth(credentials.token).encode());
             }

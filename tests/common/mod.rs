@@ -217,10 +217,8 @@ pub async fn wait_until(
 /// Replaces the sandbox's faults (`/__sandbox/faults`, JSON `FaultSet`).
 pub async fn set_faults(json: &str) {
     let url = format!("{}/__sandbox/faults", sandbox());
-    let response = gloo_net::http::Request::put(&url)
-        .header("Content-Type", "application/json")
-        .body(json)
-        .unwrap()
+    let response = ptero_web::api::Request::new("PUT", url.as_str())
+        .json(json.to_string())
         .send()
         .await
         .unwrap_or_else(|e| panic!("PUT {url}: {e}"));
@@ -230,7 +228,7 @@ pub async fn set_faults(json: &str) {
 /// Turns every sandbox fault off.
 pub async fn clear_faults() {
     let url = format!("{}/__sandbox/faults", sandbox());
-    let response = gloo_net::http::Request::delete(&url)
+    let response = ptero_web::api::Request::new("DELETE", url.as_str())
         .send()
         .await
         .unwrap_or_else(|e| panic!("DELETE {url}: {e}"));

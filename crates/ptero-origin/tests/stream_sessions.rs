@@ -17,7 +17,11 @@ const SHARED: &str = ptero_sandbox::seed::servers::SHARED;
 const WAIT: Duration = Duration::from_secs(5);
 
 /// `POST /v1/stream` from `origin`'s page with `sessions` (bearer, servers).
-async fn open_many(harness: &Harness, origin: &str, sessions: &[(&str, &[&str])]) -> reqwest::Response {
+async fn open_many(
+    harness: &Harness,
+    origin: &str,
+    sessions: &[(&str, &[&str])],
+) -> reqwest::Response {
     let sessions: Vec<Value> = sessions
         .iter()
         .map(|(session, servers)| json!({ "session": session, "servers": servers }))
@@ -39,8 +43,15 @@ async fn stream_of(harness: &Harness, origin: &str, sessions: &[(&str, &[&str])]
 }
 
 /// A session exchanged from `origin`'s page.
-async fn session_at(harness: &Harness, origin: &str, servers: &[&str], actions: &[&str]) -> SessionGrant {
-    let response = harness.exchange(&token(claims(servers, actions)), Some(origin)).await;
+async fn session_at(
+    harness: &Harness,
+    origin: &str,
+    servers: &[&str],
+    actions: &[&str],
+) -> SessionGrant {
+    let response = harness
+        .exchange(&token(claims(servers, actions)), Some(origin))
+        .await;
     assert_eq!(response.status(), 200, "session exchange from {origin}");
     response.json().await.expect("grant")
 }
@@ -52,7 +63,13 @@ fn summary_of(event: &StreamEvent, server: &str) -> bool {
 async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.expect("error body");
-    (status, body["error"]["code"].as_str().unwrap_or_default().to_owned())
+    (
+        status,
+        body["error"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
 }
 
 #[tokio::test]
@@ -78,7 +95,11 @@ async fn one_stream_carries_the_servers_of_many_sessions() {
             None => panic!("the stream ended early; saw {seen:?}"),
         }
     }
-    assert_eq!(harness.origin.state().hub.watched(), 3, "one poller per server");
+    assert_eq!(
+        harness.origin.state().hub.watched(),
+        3,
+        "one poller per server"
+    );
     // No session token reaches the log.
     let logs = String::from_utf8_lossy(&common::logs().lock().unwrap()).into_owned();
     for grant in &grants {
@@ -92,9 +113,25 @@ async fn two_sessions_of_one_server_share_its_subscription() {
     let harness = Harness::start().await;
     let a = harness.session(&[RUNNING], &["start"]).await;
     let b = harness.session(&[RUNNING], &["stop"]).await;
-    let mut events = stream_of(&harness, SITE, &[(&a.session, &[RUNNING]), (&b.session, &[RUNNING])]).await;
-    assert!(events.until(WAIT, |e| summary_of(e, RUNNING)).await.is_some());
-    assert_eq!(harness.origin.state().metrics.viewers.load(std::sync::atomic::Ordering::Relaxed), 1);
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[(&a.session, &[RUNNING]), (&b.session, &[RUNNING])],
+    )
+    .await;
+    assert!(events
+        .until(WAIT, |e| summary_of(e, RUNNING))
+        .await
+        .is_some());
+    assert_eq!(
+        harness
+            .origin
+            .state()
+            .metrics
+            .viewers
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
     harness.stop().await;
 }
 
@@ -105,22 +142,43 @@ async fn each_session_must_come_from_the_page_it_was_minted_for() {
     let theirs = session_at(&harness, OTHER_SITE, &[OFFLINE], &["start"]).await;
     // The other site's session rides along on our page's stream: refused by index, and its
     // server is not carried.
-    let mut events = stream_of(&harness, SITE, &[(&ours.session, &[RUNNING]), (&theirs.session, &[OFFLINE])]).await;
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[(&ours.session, &[RUNNING]), (&theirs.session, &[OFFLINE])],
+    )
+    .await;
     let refused = events
         .until(WAIT, |e| matches!(e, StreamEvent::Refused { .. }))
         .await
         .expect("a refusal");
     assert!(
-        matches!(&refused, StreamEvent::Refused { session: 1, code: OriginErrorCode::OriginNotAllowed, .. }),
+        matches!(
+            &refused,
+            StreamEvent::Refused {
+                session: 1,
+                code: OriginErrorCode::OriginNotAllowed,
+                ..
+            }
+        ),
         "{refused:?}"
     );
-    assert!(events.until(WAIT, |e| summary_of(e, RUNNING)).await.is_some());
-    assert_eq!(harness.origin.state().hub.watched(), 1, "only our server is polled");
+    assert!(events
+        .until(WAIT, |e| summary_of(e, RUNNING))
+        .await
+        .is_some());
+    assert_eq!(
+        harness.origin.state().hub.watched(),
+        1,
+        "only our server is polled"
+    );
 
     // Alone, it is refused as a bearer would be; so are unknown and malformed sessions.
-    let (status, code) = error_code(open_many(&harness, SITE, &[(&theirs.session, &[OFFLINE])]).await).await;
+    let (status, code) =
+        error_code(open_many(&harness, SITE, &[(&theirs.session, &[OFFLINE])]).await).await;
     assert_eq!((status, code.as_str()), (403, "origin_not_allowed"));
-    let (status, code) = error_code(open_many(&harness, SITE, &[("not-a-session", &[RUNNING])]).await).await;
+    let (status, code) =
+        error_code(open_many(&harness, SITE, &[("not-a-session", &[RUNNING])]).await).await;
     assert_eq!((status, code.as_str()), (401, "session_expired"));
     let long = "x".repeat(200);
     let (status, code) = error_code(open_many(&harness, SITE, &[(&long, &[RUNNING])]).await).await;
@@ -133,7 +191,10 @@ async fn each_session_must_come_from_the_page_it_was_minted_for() {
         .send()
         .await
         .expect("request");
-    assert_eq!(error_code(response).await, (403, "origin_not_allowed".to_owned()));
+    assert_eq!(
+        error_code(response).await,
+        (403, "origin_not_allowed".to_owned())
+    );
     harness.stop().await;
 }
 
@@ -142,10 +203,24 @@ async fn a_session_is_carried_only_for_the_servers_it_covers() {
     let harness = Harness::start().await;
     let a = harness.session(&[RUNNING], &["start"]).await;
     let b = harness.session(&[SHARED], &["start"]).await;
-    let mut events = stream_of(&harness, SITE, &[(&a.session, &[RUNNING]), (&b.session, &[SHARED, OFFLINE])]).await;
-    let refused = events.until(WAIT, |e| matches!(e, StreamEvent::Refused { .. })).await;
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[(&a.session, &[RUNNING]), (&b.session, &[SHARED, OFFLINE])],
+    )
+    .await;
+    let refused = events
+        .until(WAIT, |e| matches!(e, StreamEvent::Refused { .. }))
+        .await;
     assert!(
-        matches!(&refused, Some(StreamEvent::Refused { session: 1, code: OriginErrorCode::ServerNotAllowed, .. })),
+        matches!(
+            &refused,
+            Some(StreamEvent::Refused {
+                session: 1,
+                code: OriginErrorCode::ServerNotAllowed,
+                ..
+            })
+        ),
         "{refused:?}"
     );
     assert_eq!(harness.origin.state().hub.watched(), 1);
@@ -156,7 +231,9 @@ async fn a_session_is_carried_only_for_the_servers_it_covers() {
 async fn a_stream_is_bounded_in_sessions_and_servers() {
     let harness = Harness::start().await;
     let grant = harness.session(&[RUNNING], &["start"]).await;
-    let too_many: Vec<(&str, &[&str])> = (0..51).map(|_| (grant.session.as_str(), &[RUNNING][..])).collect();
+    let too_many: Vec<(&str, &[&str])> = (0..51)
+        .map(|_| (grant.session.as_str(), &[RUNNING][..]))
+        .collect();
     assert_eq!(
         error_code(open_many(&harness, SITE, &too_many).await).await,
         (400, "bad_request".to_owned())
@@ -166,15 +243,29 @@ async fn a_stream_is_bounded_in_sessions_and_servers() {
         (400, "bad_request".to_owned())
     );
     // 60 distinct servers over two sessions: more than one stream carries.
-    let ids: Vec<String> = (0..60).map(|n| format!("{:08x}", 0xa000_0000u32 + n)).collect();
+    let ids: Vec<String> = (0..60)
+        .map(|n| format!("{:08x}", 0xa000_0000u32 + n))
+        .collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let first = harness.session(&ids[..30], &["start"]).await;
     let second = harness.session(&ids[30..], &["start"]).await;
     assert_eq!(
-        error_code(open_many(&harness, SITE, &[(&first.session, &ids[..30]), (&second.session, &ids[30..])]).await).await,
+        error_code(
+            open_many(
+                &harness,
+                SITE,
+                &[(&first.session, &ids[..30]), (&second.session, &ids[30..])]
+            )
+            .await
+        )
+        .await,
         (400, "bad_request".to_owned())
     );
-    assert_eq!(harness.origin.state().hub.watched(), 0, "nothing was subscribed");
+    assert_eq!(
+        harness.origin.state().hub.watched(),
+        0,
+        "nothing was subscribed"
+    );
     harness.stop().await;
 }
 
@@ -190,22 +281,48 @@ async fn an_expired_session_leaves_the_stream_with_its_servers_and_the_last_ends
     let early = harness.session(&[RUNNING], &["start"]).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let late = harness.session(&[OFFLINE], &["start"]).await;
-    let mut events = stream_of(&harness, SITE, &[(&early.session, &[RUNNING]), (&late.session, &[OFFLINE])]).await;
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[(&early.session, &[RUNNING]), (&late.session, &[OFFLINE])],
+    )
+    .await;
     assert_eq!(harness.origin.state().hub.watched(), 2);
 
-    let first = events.until(WAIT, |e| matches!(e, StreamEvent::Refused { .. })).await;
+    let first = events
+        .until(WAIT, |e| matches!(e, StreamEvent::Refused { .. }))
+        .await;
     assert!(
-        matches!(&first, Some(StreamEvent::Refused { session: 0, code: OriginErrorCode::SessionExpired, .. })),
+        matches!(
+            &first,
+            Some(StreamEvent::Refused {
+                session: 0,
+                code: OriginErrorCode::SessionExpired,
+                ..
+            })
+        ),
         "{first:?}"
     );
     // Its server left with it; the other session's stays until that one expires too.
     assert_eq!(harness.origin.state().hub.watched(), 1);
-    let second = events.until(WAIT, |e| matches!(e, StreamEvent::Refused { .. })).await;
+    let second = events
+        .until(WAIT, |e| matches!(e, StreamEvent::Refused { .. }))
+        .await;
     assert!(
-        matches!(&second, Some(StreamEvent::Refused { session: 1, code: OriginErrorCode::SessionExpired, .. })),
+        matches!(
+            &second,
+            Some(StreamEvent::Refused {
+                session: 1,
+                code: OriginErrorCode::SessionExpired,
+                ..
+            })
+        ),
         "{second:?}"
     );
-    assert!(events.next(WAIT).await.is_none(), "no session left: the stream ended");
+    assert!(
+        events.next(WAIT).await.is_none(),
+        "no session left: the stream ended"
+    );
     harness.stop().await;
 }
 
@@ -215,14 +332,31 @@ async fn a_revoked_session_leaves_open_streams_of_its_origin_only() {
     let ours = harness.session(&[RUNNING], &["start"]).await;
     let also_ours = harness.session(&[OFFLINE], &["start"]).await;
     let theirs = session_at(&harness, OTHER_SITE, &[SHARED], &["start"]).await;
-    let mut events = stream_of(&harness, SITE, &[(&ours.session, &[RUNNING]), (&also_ours.session, &[OFFLINE])]).await;
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[
+            (&ours.session, &[RUNNING]),
+            (&also_ours.session, &[OFFLINE]),
+        ],
+    )
+    .await;
     let mut single = harness.stream(&also_ours.session, OFFLINE).await;
     let mut other = stream_of(&harness, OTHER_SITE, &[(&theirs.session, &[SHARED])]).await;
-    assert!(events.until(WAIT, |e| summary_of(e, RUNNING)).await.is_some());
+    assert!(events
+        .until(WAIT, |e| summary_of(e, RUNNING))
+        .await
+        .is_some());
     assert!(other.until(WAIT, |e| summary_of(e, SHARED)).await.is_some());
 
     // What `origins remove` does: the origin's sessions are deleted from the store.
-    let revoked = harness.origin.state().store.revoke_origin(SITE).await.expect("revoke");
+    let revoked = harness
+        .origin
+        .state()
+        .store
+        .revoke_origin(SITE)
+        .await
+        .expect("revoke");
     assert_eq!(revoked, 2);
     let started = tokio::time::Instant::now();
     let mut refused = Vec::new();
@@ -233,14 +367,37 @@ async fn a_revoked_session_leaves_open_streams_of_its_origin_only() {
         }
     }
     refused.sort_unstable();
-    assert_eq!(refused, [0, 1], "both sessions were told, then the stream ended");
-    assert!(started.elapsed() < Duration::from_secs(3), "within the recheck interval");
+    assert_eq!(
+        refused,
+        [0, 1],
+        "both sessions were told, then the stream ended"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "within the recheck interval"
+    );
     // The one-session form ends the same way.
-    assert!(single.until(WAIT, |e| matches!(e, StreamEvent::Refused { session: 0, .. })).await.is_some());
+    assert!(single
+        .until(WAIT, |e| matches!(
+            e,
+            StreamEvent::Refused { session: 0, .. }
+        ))
+        .await
+        .is_some());
     assert!(single.next(WAIT).await.is_none());
     // Another site's stream carries on.
-    assert!(other.until(WAIT, |e| matches!(e, StreamEvent::Resources { .. } | StreamEvent::Summary(_))).await.is_some());
-    assert_eq!(harness.origin.state().hub.watched(), 1, "only the other site's server is still polled");
+    assert!(other
+        .until(WAIT, |e| matches!(
+            e,
+            StreamEvent::Resources { .. } | StreamEvent::Summary(_)
+        ))
+        .await
+        .is_some());
+    assert_eq!(
+        harness.origin.state().hub.watched(),
+        1,
+        "only the other site's server is still polled"
+    );
     harness.stop().await;
 }
 
@@ -254,14 +411,28 @@ async fn console_lines_follow_only_sessions_granted_console() {
     let console = harness.session(&[RUNNING], &["console"]).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let quiet = harness.session(&[RUNNING], &["start"]).await;
-    let mut events = stream_of(&harness, SITE, &[(&console.session, &[RUNNING]), (&quiet.session, &[RUNNING])]).await;
+    let mut events = stream_of(
+        &harness,
+        SITE,
+        &[(&console.session, &[RUNNING]), (&quiet.session, &[RUNNING])],
+    )
+    .await;
     // A console line reaches the stream while the console session is on it.
     assert!(
-        events.until(WAIT, |e| matches!(e, StreamEvent::Console { .. })).await.is_some(),
+        events
+            .until(WAIT, |e| matches!(e, StreamEvent::Console { .. }))
+            .await
+            .is_some(),
         "recent console lines arrive"
     );
     assert!(
-        events.until(WAIT, |e| matches!(e, StreamEvent::Refused { session: 0, .. })).await.is_some(),
+        events
+            .until(WAIT, |e| matches!(
+                e,
+                StreamEvent::Refused { session: 0, .. }
+            ))
+            .await
+            .is_some(),
         "the console session expired"
     );
     // From now on only the quiet session is carried: a command's output (sent through a
@@ -269,13 +440,20 @@ async fn console_lines_follow_only_sessions_granted_console() {
     let sender = harness.session(&[RUNNING], &["console"]).await;
     let mut witness = harness.stream(&sender.session, RUNNING).await;
     let sent = harness
-        .post(&format!("/v1/servers/{RUNNING}/command"), &sender.session, json!({ "command": "say still-private" }))
+        .post(
+            &format!("/v1/servers/{RUNNING}/command"),
+            &sender.session,
+            json!({ "command": "say still-private" }),
+        )
         .send()
         .await
         .expect("command");
     assert_eq!(sent.status(), 204);
     let reached = |e: &StreamEvent| matches!(e, StreamEvent::Console { line, .. } if line.contains("still-private"));
-    assert!(witness.until(WAIT, reached).await.is_some(), "the output reaches a console stream");
+    assert!(
+        witness.until(WAIT, reached).await.is_some(),
+        "the output reaches a console stream"
+    );
     let mut leaked = false;
     while let Some(event) = events.next(Duration::from_millis(1500)).await {
         leaked |= reached(&event);
@@ -283,6 +461,9 @@ async fn console_lines_follow_only_sessions_granted_console() {
             break;
         }
     }
-    assert!(!leaked, "console output reached a stream whose only console session expired");
+    assert!(
+        !leaked,
+        "console output reached a stream whose only console session expired"
+    );
     harness.stop().await;
 }

@@ -120,9 +120,10 @@ async fn stream_open_many(
     within_limits(&members)?;
     if members.is_empty() {
         // Nothing to carry: answer the (first) reason, as a one-session request would.
-        let (_, error) = refused.into_iter().next().ok_or_else(|| {
-            AppError::bad_request("name 1 or more sessions")
-        })?;
+        let (_, error) = refused
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::bad_request("name 1 or more sessions"))?;
         return Err(error);
     }
     Ok(sse(Carrier::open(state, origin, members, refused)))
@@ -167,7 +168,11 @@ pub(crate) async fn admit(
 /// `session` asking for `servers` (each one it covers, once; 1 to [`MAX_SERVERS`]).
 fn member_of(index: u32, session: Session, servers: &[String]) -> Result<Member, AppError> {
     let mut ids: Vec<ServerId> = Vec::new();
-    for raw in servers.iter().map(|raw| raw.trim()).filter(|raw| !raw.is_empty()) {
+    for raw in servers
+        .iter()
+        .map(|raw| raw.trim())
+        .filter(|raw| !raw.is_empty())
+    {
         let id = granted_server(&session, raw)?;
         if !ids.iter().any(|known| known.short() == id.short()) {
             ids.push(id);

@@ -106,10 +106,13 @@ impl Carrier {
 
     /// The SSE body: events until no session is left, shutdown, or a lagging viewer.
     pub fn into_events(self) -> impl Stream<Item = Result<Event, Infallible>> + Send + Unpin {
-        Box::pin(futures_util::stream::unfold(self, |mut carrier| async move {
-            let event = carrier.next().await?;
-            Some((Ok(to_sse(&event)), carrier))
-        }))
+        Box::pin(futures_util::stream::unfold(
+            self,
+            |mut carrier| async move {
+                let event = carrier.next().await?;
+                Some((Ok(to_sse(&event)), carrier))
+            },
+        ))
     }
 
     async fn next(&mut self) -> Option<StreamEvent> {
@@ -139,7 +142,9 @@ impl Carrier {
         let now = Instant::now();
         self.members
             .iter()
-            .map(|member| now + Duration::from_secs(member.session.expires_at.saturating_sub(now_secs)))
+            .map(|member| {
+                now + Duration::from_secs(member.session.expires_at.saturating_sub(now_secs))
+            })
             .fold(self.next_recheck, Instant::min)
     }
 
@@ -193,7 +198,10 @@ impl Carrier {
         for member in &self.members {
             let console = member.session.allows(Action::Console);
             for id in &member.servers {
-                match wanted.iter_mut().find(|(known, _)| known.short() == id.short()) {
+                match wanted
+                    .iter_mut()
+                    .find(|(known, _)| known.short() == id.short())
+                {
                     Some((_, seen)) => *seen |= console,
                     None => wanted.push((id.clone(), console)),
                 }
@@ -223,7 +231,8 @@ impl Carrier {
                 self.queue.push_back(StreamEvent::Summary(summary));
             }
             if let Some(receiver) = subscription.receiver.take() {
-                self.live.insert(key.clone(), BroadcastStream::new(receiver));
+                self.live
+                    .insert(key.clone(), BroadcastStream::new(receiver));
             }
             match subscription.console.take() {
                 Some((history, receiver)) => {

@@ -1,0 +1,138 @@
+//! One server's live data on the page, shared by every card showing it: the latest
+//! summary, console lines, the server's own error, and the histories its sparklines draw.
+//!
+//! Signals here are `ArcRwSignal`s: they belong to the page, not to any one card, so a
+//! card's removal cannot dispose data another card still shows.
+
+use std::collections::VecDeque;
+
+use leptos::prelude::*;
+use ptero_api::origin::{ServerSummary, StreamEvent};
+
+use crate::api::OriginFailure;
+use crate::components::History;
+
+/// Console lines a feed keeps.
+pub const CONSOLE_LINES: usize = 500;
+
+#[derive(Clone)]
+pub struct Feed {
+    pub summary: ArcRwSignal<Option<ServerSummary>>,
+    pub console: ArcRwSignal<VecDeque<String>>,
+    /// The origin could not poll this server (it keeps showing the last summary).
+    pub error: ArcRwSignal<Option<OriginFailure>>,
+    pub cpu: ArcRwSignal<History>,
+    pub memory: ArcRwSignal<History>,
+    /// Bytes per second received + sent.
+    pub network: ArcRwSignal<History>,
+    /// `Date.now()` when the page last knew this server's data to be current.
+    pub current_at: ArcRwSignal<f64>,
+}
+
+impl Feed {
+    pub fn new() -> Self {
+        Self {
+            summary: ArcRwSignal::new(None),
+            console: ArcRwSignal::new(VecDeque::new()),
+            error: ArcRwSignal::new(None),
+            cpu: ArcRwSignal::new(History::default()),
+            memory: ArcRwSignal::new(History::default()),
+            network: ArcRwSignal::new(History::default()),
+            current_at: ArcRwSignal::new(0.0),
+        }
+    }
+
+    /// Applies one stream event about this server. Returns true for the first summary
+    /// (the caller samples at once, so the sparklines draw from the first second).
+    pub fn apply(&self, event: StreamEvent, now: f64) -> bool {
+        self.current_at.set(now);
+        match event {
+            StreamEvent::Summary(summary) => {
+                let first = self.summary.with_untracked(Option::is_none);
+                self.error.set(None);
+                self.summary.set(Some(summary));
+                return first;
+            }
+            StreamEvent::State { state, .. } => self.summary.update(|s| {
+                if let Some(s) = s {
+                    s.state = state;
+                }
+            }),
+            StreamEvent::Resources { resources, .. } => {
+                self.error.set(None);
+                self.summary.update(|s| {
+                    if let Some(s) = s {
+                        s.resources = Some(resources);
+                    }
+                });
+            }
+            StreamEvent::Console { line, .. } => self.console.update(|lines| {
+                if lines.len() == CONSOLE_LINES {
+                    lines.pop_front();
+                }
+                lines.push_back(line);
+            }),
+            StreamEvent::Error { code, message, .. } => self
+                .error
+                .set(Some(OriginFailure::Refused { code, message })),
+            StreamEvent::Refused { .. } => {}
+        }
+        false
+    }
+}
+
+impl Default for Feed {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Turns summaries into history samples; keeps the last network counters for rates.
+#[derive(Default)]
+pub struct Sampler {
+    last_network: Option<(u64, f64)>,
+}
+
+impl Sampler {
+    /// Adds one sample of `feed` taken at `now` (ms).
+    pub fn sample(&mut self, feed: &Feed, now: f64) {
+        let Some(resources) = feed
+            .summary
+            .with_untracked(|s| s.as_ref().map(|s| s.resources.clone().unwrap_or_default()))
+        else {
+            return;
+        };
+        feed.cpu.update(|h| h.push(resources.cpu_absolute));
+        feed.memory
+            .update(|h| h.push(resources.memory_bytes as f64));
+        let total = resources
+            .network_rx_bytes
+            .saturating_add(resources.network_tx_bytes);
+        let rate = network_rate(self.last_network, (total, now));
+        self.last_network = Some((total, now));
+        feed.network.update(|h| h.push(rate));
+    }
+}
+
+/// Bytes per second between two `(bytes, ms)` readings; 0 for the first or a reset counter.
+pub fn network_rate(before: Option<(u64, f64)>, after: (u64, f64)) -> f64 {
+    match before {
+        Some((bytes, at)) if after.1 > at && after.0 >= bytes => {
+            (after.0 - bytes) as f64 * 1000.0 / (after.1 - at)
+        }
+        _ => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_rate_is_bytes_per_second_and_survives_counter_resets() {
+        assert_eq!(network_rate(None, (5_000, 1_000.0)), 0.0);
+        assert_eq!(network_rate(Some((1_000, 0.0)), (5_000, 2_000.0)), 2_000.0);
+        // A restarted container counts from zero again: no negative spike.
+        assert_eq!(network_rate(Some((9_000, 0.0)), (100, 2_000.0)), 0.0);
+    }
+}
