@@ -15,10 +15,38 @@ use crate::components::History;
 /// Console lines a feed keeps.
 pub const CONSOLE_LINES: usize = 500;
 
+/// The last [`CONSOLE_LINES`] console lines, and how many there ever were (so a view
+/// that showed some knows which are new).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ConsoleLog {
+    pub total: u64,
+    pub lines: VecDeque<String>,
+}
+
+impl ConsoleLog {
+    fn push(&mut self, line: String) {
+        if self.lines.len() == CONSOLE_LINES {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(line);
+        self.total += 1;
+    }
+
+    /// The count so far and the lines after the first `shown` (those still kept).
+    pub fn since(&self, shown: u64) -> (u64, Vec<String>) {
+        let new = self
+            .total
+            .saturating_sub(shown)
+            .min(self.lines.len() as u64) as usize;
+        let skip = self.lines.len() - new;
+        (self.total, self.lines.iter().skip(skip).cloned().collect())
+    }
+}
+
 #[derive(Clone)]
 pub struct Feed {
     pub summary: ArcRwSignal<Option<ServerSummary>>,
-    pub console: ArcRwSignal<VecDeque<String>>,
+    pub console: ArcRwSignal<ConsoleLog>,
     /// The origin could not poll this server (it keeps showing the last summary).
     pub error: ArcRwSignal<Option<OriginFailure>>,
     pub cpu: ArcRwSignal<History>,
@@ -33,7 +61,7 @@ impl Feed {
     pub fn new() -> Self {
         Self {
             summary: ArcRwSignal::new(None),
-            console: ArcRwSignal::new(VecDeque::new()),
+            console: ArcRwSignal::new(ConsoleLog::default()),
             error: ArcRwSignal::new(None),
             cpu: ArcRwSignal::new(History::default()),
             memory: ArcRwSignal::new(History::default()),
@@ -66,12 +94,7 @@ impl Feed {
                     }
                 });
             }
-            StreamEvent::Console { line, .. } => self.console.update(|lines| {
-                if lines.len() == CONSOLE_LINES {
-                    lines.pop_front();
-                }
-                lines.push_back(line);
-            }),
+            StreamEvent::Console { line, .. } => self.console.update(|log| log.push(line)),
             StreamEvent::Error { code, message, .. } => self
                 .error
                 .set(Some(OriginFailure::Refused { code, message })),
@@ -127,6 +150,26 @@ pub fn network_rate(before: Option<(u64, f64)>, after: (u64, f64)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_console_log_tells_which_lines_are_new() {
+        let mut log = ConsoleLog::default();
+        for n in 0..CONSOLE_LINES + 3 {
+            log.push(n.to_string());
+        }
+        assert_eq!(log.lines.len(), CONSOLE_LINES);
+        let (total, new) = log.since(CONSOLE_LINES as u64 + 1);
+        assert_eq!(
+            (total, new),
+            (
+                CONSOLE_LINES as u64 + 3,
+                vec!["501".to_string(), "502".into()]
+            )
+        );
+        // A view that showed nothing (or fell further behind than kept) gets all kept.
+        assert_eq!(log.since(0).1.len(), CONSOLE_LINES);
+        assert_eq!(log.since(total).1, Vec::<String>::new());
+    }
 
     #[test]
     fn network_rate_is_bytes_per_second_and_survives_counter_resets() {

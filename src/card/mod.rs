@@ -16,6 +16,7 @@ mod events;
 mod feed;
 pub mod hub;
 pub mod link;
+mod panel;
 mod power;
 mod slots;
 mod view;

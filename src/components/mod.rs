@@ -2,6 +2,7 @@
 
 mod ansi;
 mod console;
+pub mod dom;
 mod error_note;
 mod format;
 mod meter;

@@ -93,12 +93,10 @@ pub fn PowerButtons(
     view! {
         <div class="power-row" role="group" aria-label="Power">
             {move || control.get().allowed.into_iter().map(button).collect_view()}
-            <Show when=move || confirming_kill.get()>
-                <span class="confirm" role="alertdialog" aria-label="Confirm kill">
-                    "Kill stops the process without saving. Click Kill again to confirm. "
-                    <button type="button" class="link" on:click=move |_| confirming_kill.set(false)>"Cancel"</button>
-                </span>
-            </Show>
+            <span class="confirm" role="alertdialog" aria-label="Confirm kill" hidden=move || !confirming_kill.get()>
+                "Kill stops the process without saving. Click Kill again to confirm. "
+                <button type="button" class="link" on:click=move |_| confirming_kill.set(false)>"Cancel"</button>
+            </span>
         </div>
     }
 }
