@@ -226,8 +226,34 @@ pub fn session(origin: &str, token: &str, actions: Option<&[Action]>) -> Wait<Se
         slot.asked.add(actions, true);
         let wait = slot.pending.wait(wait_key);
         hub.sessions.insert(key, slot);
+        forget_idle(&mut hub.sessions);
         wait
     })
+}
+
+/// Sessions kept while no card uses them (a card given the same token again reuses its
+/// session; the token itself is spent). The oldest idle ones go past this.
+const IDLE_SESSIONS: usize = 16;
+
+fn forget_idle(sessions: &mut Slots<(String, String), SessionSlot>) {
+    let idle = |slot: &SessionSlot| slot.pending.waiting == 0 && slot.pending.done();
+    let mut extra = sessions
+        .values()
+        .filter(|slot| idle(slot))
+        .count()
+        .saturating_sub(IDLE_SESSIONS);
+    // Slots keep insertion order: the first idle one is the oldest.
+    while extra > 0 {
+        let Some(key) = sessions
+            .iter()
+            .find(|(_, slot)| idle(slot))
+            .map(|(key, _)| key.clone())
+        else {
+            break;
+        };
+        sessions.remove(&key);
+        extra -= 1;
+    }
 }
 
 fn exchange(origin: String, token: String, scope: Scope) -> LocalBoxFuture<'static, SessionResult> {

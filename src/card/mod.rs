@@ -11,6 +11,8 @@
 
 mod config;
 mod connection;
+#[cfg(test)]
+mod contract;
 mod error;
 mod events;
 mod feed;

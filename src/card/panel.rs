@@ -27,6 +27,7 @@ struct Nodes {
     uptime: Element,
     address_row: Element,
     address: Element,
+    copy: Element,
     spoken: Element,
     stale: Element,
 }
@@ -40,7 +41,7 @@ pub fn summary_panel(
     imperative("summary", move |panel| {
         let Some(nodes) = build(panel) else { return };
         meters_into(&nodes.meters_row, metrics(&feed));
-        copy_button(&nodes.copy, &nodes.nodes.address);
+        copy_button(&nodes.nodes.copy, &nodes.nodes.address);
         let nodes = SendWrapper::new(nodes.nodes);
         Effect::new(move |_| {
             feed.summary.with(|summary| show(&nodes, summary.as_ref()));
@@ -56,7 +57,6 @@ pub fn summary_panel(
 struct Built {
     nodes: Nodes,
     meters_row: Element,
-    copy: Element,
 }
 
 fn build(panel: &Element) -> Option<Built> {
@@ -66,11 +66,11 @@ fn build(panel: &Element) -> Option<Built> {
     attr(&name, "part", "name");
     let badge = child(&head, "span", "badge")?;
     attr(&badge, "part", "state");
-    let uptime = child(&head, "span", "uptime muted")?;
     let address_row = child(panel, "div", "address-row")?;
     let address = child(&address_row, "code", "address")?;
     attr(&address, "part", "address");
     let copy = child(&address_row, "button", "copy")?;
+    let uptime = child(&address_row, "span", "uptime muted")?;
     for (name, value) in [
         ("type", "button"),
         ("part", "copy-button"),
@@ -93,11 +93,11 @@ fn build(panel: &Element) -> Option<Built> {
             uptime,
             address_row,
             address,
+            copy,
             spoken,
             stale,
         },
         meters_row,
-        copy,
     })
 }
 
@@ -120,10 +120,12 @@ fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
         .and_then(|r| r.uptime_ms)
         .filter(|up| *up > 0 && summary.state == ptero_api::PowerState::Running)
         .map(|up| ["up ", &duration_ms(up)].concat());
-    nodes.uptime.set_text_content(up.as_deref());
     let address = summary.address.as_deref().unwrap_or_default();
     nodes.address.set_text_content(Some(address));
-    set_hidden(&nodes.address_row, address.is_empty());
+    set_hidden(&nodes.address, address.is_empty());
+    set_hidden(&nodes.copy, address.is_empty());
+    set_hidden(&nodes.address_row, address.is_empty() && up.is_none());
+    nodes.uptime.set_text_content(up.as_deref());
     let spoken = usable_state(summary).map(|s| ["Server is ", s.as_str()].concat());
     nodes.spoken.set_text_content(spoken.as_deref());
 }

@@ -1,4 +1,4 @@
-//! `Slots`: a small map on a `Vec`. A page holds a handful of cards, sessions and
+//! `Slots`: a small map on a `Vec`, in insertion order. A page holds a handful of cards, sessions and
 //! streams, so a linear scan is as fast as hashing, and it keeps hash-table and B-tree
 //! code (several KB per key/value type) out of the card's wasm.
 
@@ -61,7 +61,7 @@ impl<K: PartialEq, V> Slots<K, V> {
     where
         K: PartialEq<Q>,
     {
-        self.position(key).map(|i| self.0.swap_remove(i).1)
+        self.position(key).map(|i| self.0.remove(i).1)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {

@@ -83,9 +83,17 @@ pub fn ServerCard(
 
 #[component]
 fn CardMessage(error: CardError) -> impl IntoView {
+    // The origin's sentences start in lower case (they also go into logs); a card's do not.
+    let message = error.to_string();
+    let mut chars = message.chars();
+    let message: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
     view! {
         <div class="card card-error" part="base" role="alert" data-error-code=error.code().to_string()>
-            <p part="error">{error.to_string()}</p>
+            <p class="error-title">"This server can't be shown"</p>
+            <p part="error">{message}</p>
         </div>
     }
 }
@@ -124,12 +132,14 @@ fn LiveCard(
     view! {
         <article class=if compact { "card compact" } else { "card" } part="base" data-testid="card-ready" data-server=server.clone()>
             {summary_panel(feed.clone(), health, clock)}
-            <PowerButtons control state pending on_signal/>
-            <div aria-live="assertive">
-                <Problem text=problem.into() part=true/>
-                <Problem text=Signal::derive(move || error.with(|f| f.as_ref().map(ToString::to_string)).unwrap_or_default()) part=true/>
+            <div class="actions">
+                <PowerButtons control state pending on_signal/>
+                {sso.then(|| view! { <SsoButton client=client.clone() session server=server.clone()/> })}
             </div>
-            {sso.then(|| view! { <SsoButton client=client.clone() session server=server.clone()/> })}
+            <div aria-live="assertive">
+                <Problem text=problem.into()/>
+                <Problem text=Signal::derive(move || error.with(|f| f.as_ref().map(ToString::to_string)).unwrap_or_default())/>
+            </div>
             {(console && !compact).then(|| view! { <ConsolePane feed=feed.clone() client=client.clone() session server=server.clone()/> })}
         </article>
     }
@@ -137,8 +147,8 @@ fn LiveCard(
 
 /// An error line, there only while `text` is not empty.
 #[component]
-fn Problem(text: Signal<String>, part: bool) -> impl IntoView {
-    view! { <p class="error" part=part.then_some("error") hidden=move || text.with(String::is_empty)>{text}</p> }
+fn Problem(text: Signal<String>) -> impl IntoView {
+    view! { <p class="error" part="error" hidden=move || text.with(String::is_empty)>{text}</p> }
 }
 
 #[component]
@@ -175,7 +185,7 @@ fn SsoButton(client: OriginClient, session: Signal<String>, server: String) -> i
     view! {
         <div class="sso">
             <button type="button" part="sso-button" on:click=open>"Open in panel"</button>
-            <Problem text=problem.into() part=false/>
+            <Problem text=problem.into()/>
         </div>
     }
 }
@@ -220,7 +230,7 @@ fn ConsolePane(
                 <input type="text" aria-label="Command" placeholder="Type a command"/>
                 <button type="submit">"Send"</button>
             </form>
-            <Problem text=problem.into() part=false/>
+            <Problem text=problem.into()/>
         </details>
     }
 }
