@@ -123,3 +123,29 @@ test("compact cards, an error card and a 360 px wide page", async () => {
   assert.ok(overflow <= 0, `the page overflows 360 px by ${overflow} px`);
   await narrow.close();
 });
+
+test("when the origin cannot poll the server, the card says how old its data is", async () => {
+  const page = await cardsPage();
+  await liveCards(page, [RUNNING]);
+  const faults = `${stack.panel}/__sandbox/faults`;
+  await fetch(faults, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ daemon_down: true }) });
+  try {
+    const hint = await page.waitForFunction(
+      () => {
+        const stale = document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=stale]");
+        return stale && !stale.hidden && stale.textContent;
+      },
+      null,
+      { timeout: 30000 },
+    );
+    assert.match(await hint.jsonValue(), /^Showing data from \d+ s ago/);
+    const error = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=error]:not([hidden])")?.textContent);
+    assert.ok(error, "the reason is shown too");
+    await page.screenshot({ path: `${shots}card-stale.png` });
+  } finally {
+    await fetch(faults, { method: "DELETE" });
+  }
+  // Back to current once the origin polls again.
+  await page.waitForFunction(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=stale]").hidden, null, { timeout: 30000 });
+  await page.close();
+});

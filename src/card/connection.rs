@@ -29,7 +29,7 @@ use crate::live::sleep;
 #[derive(Clone)]
 pub enum Phase {
     Connecting,
-    Live(Live),
+    Live(Box<Live>),
     Failed(CardError),
 }
 
@@ -127,7 +127,7 @@ impl Card {
                 server: live.server.clone(),
                 allowed: live.allowed.clone(),
             });
-            self.phase.set(Phase::Live(live));
+            self.phase.set(Phase::Live(Box::new(live)));
 
             let renews = self.config.token_url.is_some();
             let next = if renews {

@@ -53,7 +53,8 @@ pub struct Feed {
     pub memory: ArcRwSignal<History>,
     /// Bytes per second received + sent.
     pub network: ArcRwSignal<History>,
-    /// `Date.now()` when the page last knew this server's data to be current.
+    /// `Date.now()` when the page last knew this server's numbers to be current (console
+    /// lines and errors do not count).
     pub current_at: ArcRwSignal<f64>,
 }
 
@@ -73,20 +74,24 @@ impl Feed {
     /// Applies one stream event about this server. Returns true for the first summary
     /// (the caller samples at once, so the sparklines draw from the first second).
     pub fn apply(&self, event: StreamEvent, now: f64) -> bool {
-        self.current_at.set(now);
         match event {
             StreamEvent::Summary(summary) => {
                 let first = self.summary.with_untracked(Option::is_none);
                 self.error.set(None);
                 self.summary.set(Some(summary));
+                self.current_at.set(now);
                 return first;
             }
-            StreamEvent::State { state, .. } => self.summary.update(|s| {
-                if let Some(s) = s {
-                    s.state = state;
-                }
-            }),
+            StreamEvent::State { state, .. } => {
+                self.current_at.set(now);
+                self.summary.update(|s| {
+                    if let Some(s) = s {
+                        s.state = state;
+                    }
+                });
+            }
             StreamEvent::Resources { resources, .. } => {
+                self.current_at.set(now);
                 self.error.set(None);
                 self.summary.update(|s| {
                     if let Some(s) = s {

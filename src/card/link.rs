@@ -388,8 +388,8 @@ fn sample(origin: &str, server: &str, now: f64) {
     });
 }
 
-/// The ticker: every feed sampled, the clock moved, and feeds of a healthy link marked
-/// current (no event only means nothing changed).
+/// The ticker: the clock moved, and while the link is healthy every feed without an error
+/// sampled and marked current (no event only means nothing changed).
 fn sample_all(origin: &str) {
     let now = now();
     let clock = LINKS.with(|links| {
@@ -397,8 +397,9 @@ fn sample_all(origin: &str) {
         let link = links.get_mut(origin)?;
         let live = link.health.with_untracked(|h| *h == Health::Live);
         for slot in link.feeds.values_mut() {
-            slot.sampler.sample(&slot.feed, now);
+            // A feed that is not current keeps its charts as they were (no made-up samples).
             if live && slot.feed.error.with_untracked(Option::is_none) {
+                slot.sampler.sample(&slot.feed, now);
                 slot.feed.current_at.set(now);
             }
         }

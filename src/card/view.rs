@@ -60,7 +60,7 @@ pub fn ServerCard(
             Kind::Failed(error) => view! { <CardMessage error/> }.into_any(),
             Kind::Live => {
                 let live = phase.with_untracked(|phase| match phase {
-                    Phase::Live(live) => Some(live.clone()),
+                    Phase::Live(live) => Some((**live).clone()),
                     _ => None,
                 });
                 // The session moves on renewal; the card stays.
@@ -83,13 +83,7 @@ pub fn ServerCard(
 
 #[component]
 fn CardMessage(error: CardError) -> impl IntoView {
-    // The origin's sentences start in lower case (they also go into logs); a card's do not.
     let message = error.to_string();
-    let mut chars = message.chars();
-    let message: String = chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
     view! {
         <div class="card card-error" part="base" role="alert" data-error-code=error.code().to_string()>
             <p class="error-title">"This server can't be shown"</p>

@@ -240,18 +240,6 @@ fn js_string(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn css_loses_comments_and_spacing_but_not_meaning() {
-        let css = "/* a */ .a , .b > p {\n  width: calc(1px + 2px);\n  /* b */ color : red ;\n}\n";
-        assert_eq!(
-            super::minify_css(css),
-            ".a,.b>p{width: calc(1px + 2px);color : red;}"
-        );
-    }
-}
-
 fn io(what: &'static str) -> impl Fn(std::io::Error) -> StepError {
     move |e| StepError(format!("{what}: {e}"))
 }
@@ -272,4 +260,16 @@ fn copy(from: &Path, to: &PathBuf) -> Result {
             to.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn css_loses_comments_and_spacing_but_not_meaning() {
+        let css = "/* a */ .a , .b > p {\n  width: calc(1px + 2px);\n  /* b */ color : red ;\n}\n";
+        assert_eq!(
+            super::minify_css(css),
+            ".a,.b>p{width: calc(1px + 2px);color : red;}"
+        );
+    }
 }
