@@ -76,6 +76,9 @@ test("30 cards with 30 tokens show live data within 2 s on one stream, and power
   assert.ok(elapsed < 2000, `all 30 cards live after ${elapsed.toFixed(0)} ms`);
   const paths = page.requestsSeen.map((r) => new URL(r.url()).pathname);
   assert.equal(paths.filter((p) => p === "/v1/session").length, 30, "one exchange per token");
+  // The stream opened once the exchanges were in, not once per card.
+  const streams = paths.filter((p) => p === "/v1/stream").length;
+  assert.ok(streams <= 2, `${streams} stream requests for one page load`);
   const s = await stats(page);
   assert.equal(s.streams, 1, "one live connection for every card and session");
   assert.equal(s.sessions, 30);
