@@ -1,8 +1,9 @@
-//! Views that update often, written straight on the DOM: a row of usage meters with
-//! sparklines, and console lines appended as they arrive. Leptos' typed views instantiate
-//! their build/rebuild code per shape; for the card (a 90 KB budget) these two were 16 KB
-//! of it, so they are built once here with `web_sys` and kept current by one effect each.
-//! Text goes in as text nodes (`textContent`), never as HTML: it is server data.
+//! Views that update often, written straight on the DOM: usage meters with sparklines,
+//! and console lines appended as they arrive (the power buttons in `power.rs` too). Leptos'
+//! typed views instantiate their build/rebuild code per shape; for the card (a 90 KB
+//! budget) these were about 20 KB of it, so they are built once here with `web_sys` and
+//! kept current by one effect each. Text goes in as text (`textContent`), never as HTML:
+//! it is server data.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -132,11 +133,6 @@ fn build(parent: &Element, metric: &Metric) -> Option<Built> {
         track,
         chart,
     })
-}
-
-/// The meters (`<div class="meters">`), each kept current by one effect.
-pub fn meter_row(metrics: Vec<Metric>) -> impl IntoView {
-    imperative("meters", move |row| meters_into(row, metrics))
 }
 
 /// The meters built into `row`, each kept current by an effect of the current owner.
