@@ -2,7 +2,7 @@
 //! `refused` session to the cards that watch under it, and the ticker's samples.
 
 use leptos::prelude::*;
-use ptero_api::origin::{StreamEvent, StreamSession};
+use ptero_api::origin::{OriginErrorCode, StreamEvent, StreamSession};
 
 use super::{now, Feed, Health, LINKS};
 use crate::api::{OriginClient, OriginFailure};
@@ -35,6 +35,27 @@ pub(super) async fn run(
                 // Every session of the request was refused: each card hears why.
                 for session in members {
                     end_session(origin, &session.session, failure.clone());
+                }
+                health.set(Health::Down(failure));
+                return;
+            }
+            // The request itself is refused (more servers or sessions on one page than a
+            // stream carries): retrying cannot help, so every card shows why.
+            Err(
+                failure @ OriginFailure::Refused {
+                    code: OriginErrorCode::BadRequest,
+                    ..
+                },
+            ) => {
+                let feeds: Vec<Feed> = LINKS.with(|links| {
+                    links
+                        .borrow()
+                        .get(origin)
+                        .map(|link| link.feeds.values().map(|slot| slot.feed.clone()).collect())
+                        .unwrap_or_default()
+                });
+                for feed in feeds {
+                    feed.error.set(Some(failure.clone()));
                 }
                 health.set(Health::Down(failure));
                 return;

@@ -7,8 +7,8 @@
 //! - `GET /v1/stream?servers=a,b` with `Authorization: Bearer`: the same for one session.
 //!
 //! Every session is admitted as the [`Viewer`] extractor admits a bearer (known, unexpired,
-//! minted for this request's `Origin`), and checked again while the stream is open: when
-//! it expires or is revoked (its origin removed from the allow-list) the viewer gets a
+//! minted for this request's `Origin`), and followed while the stream is open: when it
+//! expires or is revoked (its origin removed from the allow-list) the viewer gets a
 //! `refused` event naming it, and its servers leave the stream unless another session
 //! still asks for them. The stream ends when no session is left, on shutdown, or when
 //! the viewer falls behind (it reconnects and starts fresh rather than being buffered).
@@ -75,8 +75,7 @@ async fn stream_open(
     })?;
     let session = admit(&state, origin.as_deref(), token).await?;
     let servers: Vec<String> = query.servers.split(',').map(str::to_owned).collect();
-    let mut member = member_of(0, session, &servers)?;
-    member.token = token.to_owned();
+    let member = member_of(0, session, &servers)?;
     Ok(sse(Carrier::open(state, origin, vec![member], Vec::new())))
 }
 
@@ -108,10 +107,7 @@ async fn stream_open_many(
             .await
             .and_then(|session| member_of(index, session, &asked.servers));
         match admitted {
-            Ok(mut member) => {
-                member.token = asked.session;
-                members.push(member);
-            }
+            Ok(member) => members.push(member),
             // A store that does not answer decides nothing, for any session.
             Err(error @ AppError::StoreUnavailable(_)) => return Err(error),
             Err(error) => refused.push((index, error)),
@@ -137,11 +133,7 @@ fn sse(carrier: Carrier) -> EventStream {
 
 /// The session behind a bearer carried in a body, when it may be used from `origin`:
 /// the checks the [`Viewer`] extractor makes on an `Authorization` header.
-pub(crate) async fn admit(
-    state: &AppState,
-    origin: Option<&str>,
-    token: &str,
-) -> Result<Session, AppError> {
+async fn admit(state: &AppState, origin: Option<&str>, token: &str) -> Result<Session, AppError> {
     if token.is_empty() || token.len() > MAX_TOKEN_LEN {
         return Err(AppError::refused(
             OriginErrorCode::SessionExpired,
@@ -185,7 +177,6 @@ fn member_of(index: u32, session: Session, servers: &[String]) -> Result<Member,
     }
     Ok(Member {
         index,
-        token: String::new(),
         session,
         servers: ids,
     })

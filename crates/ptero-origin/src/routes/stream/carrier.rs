@@ -20,7 +20,6 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{StreamExt as _, StreamMap};
 
-use super::admit;
 use crate::auth::now;
 use crate::error::AppError;
 use crate::fanout::Subscription;
@@ -31,8 +30,6 @@ use crate::store::Session;
 pub struct Member {
     /// Its position in the request (named by `refused` events).
     pub index: u32,
-    /// The bearer, to look the session up again (revocation).
-    pub token: String,
     pub session: Session,
     pub servers: Vec<ServerId>,
 }
@@ -56,9 +53,9 @@ pub struct Carrier {
     next_recheck: Instant,
 }
 
-/// How often open streams look their sessions up again, so a revoked session (its
-/// origin removed from the allow-list) stops being served: five poll intervals,
-/// between 1 and 10 seconds. Expiry is exact (see [`Carrier::deadline`]).
+/// How often open streams check that their page's origin is still allowed, so a revoked
+/// session (its origin removed from the allow-list) stops being served: five poll
+/// intervals, between 1 and 10 seconds. Expiry is exact (see [`Carrier::deadline`]).
 fn recheck_every(state: &AppState) -> Duration {
     (state.config.stream.poll_interval * 5).clamp(Duration::from_secs(1), Duration::from_secs(10))
 }
@@ -148,16 +145,36 @@ impl Carrier {
             .fold(self.next_recheck, Instant::min)
     }
 
-    /// Ends the sessions that expired, and (when due) those the store no longer holds.
+    /// Ends the sessions that expired and, when due, those whose page's origin was taken
+    /// off the allow-list (which is how sessions are revoked: `origins remove` or an edited
+    /// file, on every instance that reads it).
+    ///
+    /// The store is not asked again: a shared Redis that restarted without persistence
+    /// answers "unknown" for every session, which cannot be told apart from a deletion,
+    /// and live viewers ride such a restart out (tests/cluster.rs).
     async fn check(&mut self) {
         let recheck = Instant::now() >= self.next_recheck;
         if recheck {
             self.next_recheck = Instant::now() + recheck_every(&self.state);
         }
         let now = now();
+        let removed = recheck
+            && self
+                .origin
+                .as_deref()
+                .is_some_and(|origin| !self.state.allow.allows(origin));
         let mut ended = Vec::new();
         for member in &self.members {
-            if member.session.expires_at <= now {
+            if removed {
+                self.state.metrics.reject("origin_not_allowed");
+                ended.push((
+                    member.index,
+                    AppError::refused(
+                        OriginErrorCode::OriginNotAllowed,
+                        "this site was removed from the origin's allowed embedding sites: its sessions are revoked",
+                    ),
+                ));
+            } else if member.session.expires_at <= now {
                 ended.push((
                     member.index,
                     AppError::refused(
@@ -165,18 +182,6 @@ impl Carrier {
                         "the session expired: ask the site to hand off again",
                     ),
                 ));
-                continue;
-            }
-            if !recheck {
-                continue;
-            }
-            match admit(&self.state, self.origin.as_deref(), &member.token).await {
-                Ok(_) => {}
-                // An unreachable store decides nothing: the session stays until it answers.
-                Err(AppError::StoreUnavailable(detail)) => {
-                    tracing::warn!(%detail, "stream: the store did not answer a session check");
-                }
-                Err(error) => ended.push((member.index, error)),
             }
         }
         if ended.is_empty() {
