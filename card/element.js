@@ -1,11 +1,47 @@
 // ---- <ptero-server-card>: the element class (appended to the card's module by xtask) ----
 // A custom element must be a JS class; its callbacks hand the work to the wasm exports.
 //
-// Attributes (reflected as properties): origin, server, token, token-url, actions,
-// compact, theme (light | dark | auto), locale.
-// Events (bubbles + composed): ptero-ready, ptero-state-change, ptero-power, ptero-error,
-// ptero-session-expired.  Methods: refresh(), power(signal).
-// Parts: base, header, name, state, meter, sparkline, power-button, sso-button, console, error.
+// The element's public contract (README.md lists the same; a test holds them in step):
+// @attribute origin - the ptero-origin to talk to (the only host the card contacts)
+// @attribute server - the server's 8-character identifier
+// @attribute token - the hand-off JWT from the hosting site
+// @attribute token-url - a URL of the hosting site answering {"token": …} or the bare token
+// @attribute actions - narrows what the token grants: start stop restart kill console sso
+// @attribute compact - a smaller card: no sparklines, no console
+// @attribute theme - light | dark | auto (default auto: prefers-color-scheme)
+// @attribute locale - the card's lang, for assistive technology
+// @attribute state - reflected, read-only: running, offline, starting, stopping, suspended, installing, maintenance, error
+// @event ptero-ready - first live data (detail: server, state)
+// @event ptero-state-change - the power state changed (detail: server, old, new)
+// @event ptero-power-request - a power signal is about to be sent (detail: signal); cancelable: preventDefault() stops it
+// @event ptero-power - the origin answered a power signal (detail: signal, outcome)
+// @event ptero-error - something failed (detail: code, message)
+// @event ptero-session-expired - the session ended: hand off a fresh token
+// @method refresh() - reconnects: a fresh session (when the token allows) and fresh data
+// @method power(signal) - sends start, stop, restart or kill; false (with ptero-error) when it cannot
+// @csspart base - the card
+// @csspart header - name, state and uptime
+// @csspart name - the server's name
+// @csspart state - the state badge
+// @csspart address - the primary address
+// @csspart copy-button - copies the address
+// @csspart meter - each usage meter
+// @csspart sparkline - each history chart
+// @csspart stale - the hint that data is old
+// @csspart power-button - each power button
+// @csspart sso-button - Open in panel
+// @csspart console - the console pane
+// @csspart error - each error message
+// @cssproperty --ptero-card-bg - background; the foreground tokens follow it unless set
+// @cssproperty --ptero-card-fg - text
+// @cssproperty --ptero-card-muted - secondary text
+// @cssproperty --ptero-card-border - borders and meter tracks
+// @cssproperty --ptero-accent - meters, charts, focus
+// @cssproperty --ptero-ok - running
+// @cssproperty --ptero-warn - transitions, high usage
+// @cssproperty --ptero-bad - errors, suspended, kill
+// @cssproperty --ptero-radius - corner radius
+// @cssproperty --ptero-font - font family
 const PTERO_CARD_TAG = "ptero-server-card";
 if (!customElements.get(PTERO_CARD_TAG)) {
   await __wbg_init({ module_or_path: new URL("ptero-server-card_bg.wasm", import.meta.url) });
@@ -25,7 +61,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
   const stop = (error) => {
     if (!(error instanceof WebAssembly.RuntimeError) || trapped) return;
     trapped = error;
-    for (const card of connected) card.showStopped();
+    for (const card of connected) stopCard(card);
   };
   addEventListener("error", (event) => stop(event.error));
   addEventListener("unhandledrejection", (event) => stop(event.reason));
@@ -37,6 +73,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
     }
   };
+  let stopCard;
   class PteroServerCard extends HTMLElement {
     static observedAttributes = ATTRIBUTES;
     #id = 0;
@@ -74,16 +111,29 @@ if (!customElements.get(PTERO_CARD_TAG)) {
         this.#mount();
       }
     }
-    /** Page-wide counters: mounted cards, open origin streams and sessions held (for tests and debugging). */
+    /** The reflected state (read-only). */
+    get state() {
+      return this.getAttribute("state");
+    }
+    /**
+     * Page-wide counters: mounted cards, open origin streams, sessions held, timers
+     * pending and requests in flight (for tests and debugging).
+     */
     static stats() {
-      return trapped ? { mounted: 0, streams: 0, sessions: 0, stopped: true } : { mounted: cardsMounted(), streams: openStreams(), sessions: cachedSessions() };
+      if (trapped) return { mounted: 0, streams: 0, sessions: 0, timers: 0, requests: 0, stopped: true };
+      const [mounted, streams, sessions, timers, requests] = cardStats();
+      return { mounted, streams, sessions, timers, requests };
     }
-    /** Sends a power signal the card's token grants; false when it cannot. */
+    /** Sends a power signal the card's token grants; false (and ptero-error) when it cannot. */
     power(signal) {
-      return this.#id && !trapped ? Boolean(guarded(() => cardPower(this.#id, String(signal)))) : false;
+      if (trapped) return false;
+      return Boolean(guarded(() => cardPower(this.#id, this, String(signal))));
     }
-    /** Replaces the card with the internal-error message (after a wasm trap). */
-    showStopped() {
+    static {
+      // Replaces a card with the internal-error message (after a wasm trap).
+      stopCard = (card) => card.#stopped();
+    }
+    #stopped() {
       const box = document.createElement("div");
       box.className = "card card-error";
       box.setAttribute("part", "base");
@@ -91,12 +141,13 @@ if (!customElements.get(PTERO_CARD_TAG)) {
       box.dataset.errorCode = "internal";
       box.textContent = STOPPED;
       this.#id = 0;
+      this.setAttribute("state", "error");
       this.shadowRoot.replaceChildren(box);
       this.dispatchEvent(new CustomEvent("ptero-error", { bubbles: true, composed: true, detail: { code: "internal", message: STOPPED } }));
     }
     #mount() {
       connected.add(this);
-      if (trapped) return this.showStopped();
+      if (trapped) return this.#stopped();
       this.#id = nextId++;
       // Mount inside a div, not on the shadow root itself (Leptos Suspense needs a parent element).
       const container = document.createElement("div");

@@ -39,7 +39,7 @@ test("cards with a token-url share one token fetch and renew their session befor
   const ready = (s) => `document.querySelector("ptero-server-card[server='${s}']")?.shadowRoot?.querySelector("[data-testid=card-ready] .name")?.textContent`;
   await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 15000 });
   assert.equal(stack.host.counters.tokens - before, 1, "two cards, one token fetch");
-  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1, sessions: 1 });
+  assert.deepEqual(await page.evaluate(() => { const { mounted, streams, sessions } = customElements.get("ptero-server-card").stats(); return { mounted, streams, sessions }; }), { mounted: 2, streams: 1, sessions: 1 });
 
   // Past the first session's lifetime: renewed once (3 s = ¾ of 4), still live, still one
   // stream, and the spent session let go (one held, not one per renewal).
@@ -48,7 +48,7 @@ test("cards with a token-url share one token fetch and renew their session befor
   await page.waitForFunction(`${ready(RUNNING)} && ${ready(OFFLINE)}`, null, { timeout: 5000 });
   const errors = await page.evaluate(() => window.events.filter((e) => e.name === "ptero-error" || e.name === "ptero-session-expired"));
   assert.deepEqual(errors, [], "no session expiry reached the page");
-  assert.deepEqual(await page.evaluate(() => customElements.get("ptero-server-card").stats()), { mounted: 2, streams: 1, sessions: 1 });
+  assert.deepEqual(await page.evaluate(() => { const { mounted, streams, sessions } = customElements.get("ptero-server-card").stats(); return { mounted, streams, sessions }; }), { mounted: 2, streams: 1, sessions: 1 });
 
   // And the renewed session works: a power signal is accepted.
   const outcome = await page.evaluate(async (s) => {
@@ -58,5 +58,34 @@ test("cards with a token-url share one token fetch and renew their session befor
     return done;
   }, OFFLINE);
   assert.equal(outcome, "accepted");
+  await page.close();
+});
+
+test("when a renewal fails the card says why, and power() answers false with ptero-error (no trap)", async () => {
+  const page = await problemPage(browser);
+  await page.goto(`${stack.host.url}/cards.html?origin=${encodeURIComponent(stack.origin)}`);
+  await page.waitForFunction(() => customElements.get("ptero-server-card"));
+  // The hosting site hands out one token, then refuses (its viewer signed out).
+  await page.evaluate(({ origin, server }) => {
+    const card = document.createElement("ptero-server-card");
+    card.setAttribute("origin", origin);
+    card.setAttribute("server", server);
+    card.setAttribute("token-url", `/token?servers=${server}&actions=start,stop&once=renewal-${Date.now()}`);
+    document.getElementById("cards").append(card);
+  }, { origin: stack.origin, server: OFFLINE });
+  await page.waitForSelector("ptero-server-card[state]:not([state=error])", { timeout: 15000 });
+  assert.equal(await page.evaluate(() => document.querySelector("ptero-server-card").power("stop")), true, "live: power goes");
+  await page.waitForFunction(() => window.events.some((e) => e.name === "ptero-error" && e.detail.code === "token_unavailable"), null, { timeout: (SESSION_SECS + 3) * 1000 });
+  const result = await page.evaluate(() => {
+    const card = document.querySelector("ptero-server-card");
+    const errors = [];
+    card.addEventListener("ptero-error", (e) => errors.push(e.detail.code));
+    const answer = card.power("start");
+    return { answer, errors, stats: customElements.get("ptero-server-card").stats(), text: card.shadowRoot.textContent };
+  });
+  assert.equal(result.answer, false);
+  assert.deepEqual(result.errors, ["not_connected"]);
+  assert.equal(result.stats.stopped, undefined, "the wasm did not trap");
+  assert.match(result.text, /token URL answered 403/);
   await page.close();
 });

@@ -41,11 +41,7 @@ fn sign_in_on_the_limited_sandbox() {
 /// Requests the limited sandbox's panel got whose path starts with `prefix`.
 async fn requests(prefix: &str) -> u64 {
     let url = format!("{}/__sandbox/requests", sandbox_limited());
-    let response = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let body = response.text().await.expect("counts");
+    let (_, body) = fetch_text("GET", &url, &[]).await;
     let counts: Vec<serde_json::Value> = serde_json::from_str(&body).expect("JSON counts");
     counts
         .iter()
@@ -174,13 +170,14 @@ async fn a_suspension_closes_the_link_with_the_reason_and_no_reconnect() {
     let before = requests(&token_path(&server)).await;
     // Bench 003 is the 11th server.
     let url = format!("{}/api/application/servers/11/suspend", sandbox_limited());
-    let response = gloo_net::http::Request::post(&url)
-        .header("Authorization", &format!("Bearer {}", keys::APPLICATION))
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("POST {url}: {e}"));
-    assert_eq!(response.status(), 204);
+    let bearer = format!("Bearer {}", keys::APPLICATION);
+    let (status, _) = fetch_text(
+        "POST",
+        &url,
+        &[("Authorization", &bearer), ("Accept", "application/json")],
+    )
+    .await;
+    assert_eq!(status, 204);
     wait_until(
         "the link to go down for the suspension",
         || problem(&root) == "suspended",

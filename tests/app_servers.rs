@@ -191,3 +191,83 @@ async fn power_buttons_show_pending_at_once_then_follow_the_real_state() {
     .await;
     Credentials::forget();
 }
+
+/// Records the `AbortSignal` of every fetch the page makes (`window.__fetches`).
+fn spy_on_fetch() {
+    let install = js_sys::Function::new_no_args(
+        "if (!window.__realFetch) { window.__realFetch = window.fetch; }
+         window.__fetches = [];
+         window.fetch = (url, init = {}) => {
+           window.__fetches.push({ url: String(url), signal: init.signal ?? null });
+           return window.__realFetch(url, init);
+         };",
+    );
+    install.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+}
+
+fn stop_spying() {
+    let restore = js_sys::Function::new_no_args("window.fetch = window.__realFetch;");
+    restore.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+}
+
+/// `(url, aborted)` of the fetches recorded so far.
+fn fetches() -> Vec<(String, Option<bool>)> {
+    let list = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__fetches".into()).unwrap();
+    js_sys::Array::from(&list)
+        .iter()
+        .map(|entry| {
+            let url = js_sys::Reflect::get(&entry, &"url".into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            let signal = js_sys::Reflect::get(&entry, &"signal".into()).unwrap();
+            let aborted = (!signal.is_null()).then(|| {
+                js_sys::Reflect::get(&signal, &"aborted".into())
+                    .unwrap()
+                    .as_bool()
+                    .unwrap()
+            });
+            (url, aborted)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn leaving_a_page_mid_request_aborts_its_request() {
+    set_faults(r#"{"latency_ms": 5000}"#).await;
+    spy_on_fetch();
+    sign_in_as_alice();
+    let (root, app) = mount_app("/");
+    let list_request = || {
+        fetches()
+            .into_iter()
+            .find(|(url, _)| url.contains("/api/client?page=1"))
+    };
+    wait_for("the server list's request", || {
+        list_request().ok_or_else(|| format!("{:?}", fetches()))
+    })
+    .await;
+    assert_eq!(
+        list_request().unwrap().1,
+        Some(false),
+        "sent with a signal, not aborted yet"
+    );
+    // Away to a server's page while the list is still loading.
+    go_to(&format!("/servers/{}", servers::OFFLINE));
+    let popstate = web_sys::Event::new("popstate").unwrap();
+    web_sys::window()
+        .unwrap()
+        .dispatch_event(&popstate)
+        .unwrap();
+    wait_for("the list page's request aborted", || match list_request() {
+        Some((_, Some(true))) => Ok(()),
+        other => Err(format!(
+            "{other:?} (root: {})",
+            root.text_content().unwrap_or_default()
+        )),
+    })
+    .await;
+    drop(app);
+    stop_spying();
+    clear_faults().await;
+}

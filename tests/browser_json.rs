@@ -69,3 +69,39 @@ fn numbers_keep_their_value_up_to_what_a_js_number_holds() {
         Err("it is not JSON".to_string())
     );
 }
+
+#[wasm_bindgen_test]
+fn the_cards_request_bodies_are_what_the_origin_reads_with_serde() {
+    use ptero_api::claims::Action;
+    use ptero_api::origin::{SessionRequest, StreamRequest, StreamSession};
+
+    let sessions = vec![
+        StreamSession {
+            session: "a\"b\\c".into(),
+            servers: vec!["1a7ce997".into(), "5b0a2e41".into()],
+        },
+        StreamSession {
+            session: "second".into(),
+            servers: vec![],
+        },
+    ];
+    let sent: StreamRequest =
+        serde_json::from_str(&browser_json::stream_request(&sessions)).unwrap();
+    assert_eq!(sent, StreamRequest { sessions });
+
+    let narrowed: SessionRequest = serde_json::from_str(&browser_json::session_request(
+        "t0k3n",
+        Some(&[Action::Start, Action::Console]),
+    ))
+    .unwrap();
+    assert_eq!(
+        narrowed,
+        SessionRequest {
+            token: "t0k3n".into(),
+            actions: Some(vec![Action::Start, Action::Console]),
+        }
+    );
+    let everything: SessionRequest =
+        serde_json::from_str(&browser_json::session_request("t0k3n", None)).unwrap();
+    assert_eq!(everything.actions, None);
+}

@@ -70,7 +70,46 @@ async fn malformed_attributes_fire_ptero_error_with_a_code() {
 }
 
 #[wasm_bindgen_test]
-fn power_on_an_unknown_card_or_signal_is_refused() {
-    assert!(!ptero_web::card::power(424242, "start"));
-    assert!(!ptero_web::card::power(424242, "explode"));
+fn power_on_a_card_not_on_the_page_is_refused_with_ptero_error() {
+    let host = element("x-card-host");
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let sink = seen.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let code = js_sys::Reflect::get(&event.detail(), &"code".into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            sink.borrow_mut().push(code);
+        });
+    host.add_event_listener_with_callback("ptero-error", listener.as_ref().unchecked_ref())
+        .unwrap();
+    assert!(!ptero_web::card::power(424242, &host, "start"));
+    assert!(!ptero_web::card::power(424242, &host, "explode"));
+    assert_eq!(*seen.borrow(), ["not_connected", "not_connected"]);
+}
+
+#[wasm_bindgen_test]
+async fn power_on_a_card_with_bad_attributes_is_refused_with_ptero_error() {
+    let host = element("x-card-host");
+    let container = element("div");
+    ptero_web::card::connect(9003, host.clone(), container);
+    leptos::task::tick().await;
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let sink = seen.clone();
+    let listener =
+        Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+            let message = js_sys::Reflect::get(&event.detail(), &"message".into())
+                .unwrap()
+                .as_string()
+                .unwrap();
+            sink.borrow_mut().push(message);
+        });
+    host.add_event_listener_with_callback("ptero-error", listener.as_ref().unchecked_ref())
+        .unwrap();
+    assert!(!ptero_web::card::power(9003, &host, "start"));
+    let messages = seen.borrow().clone();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].contains("origin attribute"), "{messages:?}");
+    ptero_web::card::disconnect(9003);
 }

@@ -15,10 +15,21 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 export async function startHost({ root, listen = 0, site, secret, audience, viewer = "demo-viewer", email = "alice@example.com" }) {
   const base = resolve(root);
   const counters = { tokens: 0 };
+  // `/token?once=KEY`: only the first request naming KEY gets a token; later ones are
+  // refused (a hosting site whose viewer signed out), for renewal failures.
+  const spent = new Set();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://host");
     if (url.pathname === "/token") {
       counters.tokens += 1;
+      const once = url.searchParams.get("once");
+      if (once && spent.has(once)) {
+        res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+        res.setHeader("access-control-allow-credentials", "true");
+        res.writeHead(403, { "content-type": "text/plain" }).end("signed out");
+        return;
+      }
+      if (once) spent.add(once);
       const servers = (url.searchParams.get("servers") ?? "").split(",").filter(Boolean);
       const actions = (url.searchParams.get("actions") ?? "start stop restart kill").split(/[ ,]+/).filter(Boolean);
       const lifetime = Number(url.searchParams.get("lifetime") ?? 300);

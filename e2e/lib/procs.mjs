@@ -7,6 +7,8 @@ const children = new Set();
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
+// A run stopped from outside (a timeout, ^C) takes its servers with it too.
+for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort() {

@@ -4,7 +4,9 @@
 //! brotli of the card's 90 KB budget, and more of the app's.
 
 use js_sys::{Array, Object, Reflect, JSON};
+use ptero_api::claims::Action;
 use ptero_api::json_view::{FromJsonView, JsonView, Malformed};
+use ptero_api::origin::StreamSession;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A value `JSON.parse` built.
@@ -30,13 +32,59 @@ pub fn read<T: FromJsonView>(text: &str) -> Result<T, String> {
 
 /// A JSON object of string members, such as `{"token":"…"}`.
 pub fn object(members: &[(&str, &str)]) -> String {
+    stringify(&strings(members))
+}
+
+fn strings(members: &[(&str, &str)]) -> Object {
     let object = Object::new();
     for (key, value) in members {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        set(&object, key, &JsValue::from_str(value));
     }
-    JSON::stringify(&object)
-        .map(String::from)
-        .unwrap_or_default()
+    object
+}
+
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &JsValue::from_str(key), value);
+}
+
+fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
+    items.into_iter().map(JsValue::from_str).collect()
+}
+
+fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value).map(String::from).unwrap_or_default()
+}
+
+/// `ptero_api::origin::SessionRequest`'s wire form: `{"token", "actions"?}`.
+pub fn session_request(token: &str, actions: Option<&[Action]>) -> String {
+    let object = strings(&[("token", token)]);
+    if let Some(actions) = actions {
+        set(
+            &object,
+            "actions",
+            &list(actions.iter().map(|a| a.as_str())),
+        );
+    }
+    stringify(&object)
+}
+
+/// `ptero_api::origin::StreamRequest`'s wire form: `{"sessions": [{"session", "servers"}]}`.
+pub fn stream_request(members: &[StreamSession]) -> String {
+    let sessions: Array = members
+        .iter()
+        .map(|member| {
+            let object = strings(&[("session", &member.session)]);
+            set(
+                &object,
+                "servers",
+                &list(member.servers.iter().map(String::as_str)),
+            );
+            JsValue::from(object)
+        })
+        .collect();
+    let object = Object::new();
+    set(&object, "sessions", &sessions);
+    stringify(&object)
 }
 
 impl JsonView for BrowserJson {

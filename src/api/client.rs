@@ -1,7 +1,6 @@
 //! `PanelClient`: typed Client API calls (`/api/client/...`), direct to the panel or
 //! through a ptero-origin's pass-through (`{origin}/panel/api/client/...`).
 
-use gloo_net::http::Method;
 use ptero_api::{
     Account, AccountItem, ApiKey, CommandRequest, FileList, FileObject, Item, PowerRequest,
     PowerSignal, Server, ServerDetail, ServerList, StartupList, Stats, UpdateVariableRequest,
@@ -37,17 +36,17 @@ impl PanelClient {
         format!("{}{path}", self.api_root)
     }
 
-    fn call(&self, method: Method, path: &str, body: Option<String>) -> Call<'_> {
+    fn call(&self, method: &'static str, path: &str, body: Option<String>) -> Call<'_> {
         Call {
             method,
             url: self.url(path),
             key: self.key.expose_secret(),
-            body: body.map(|b| b.to_string()),
+            body,
         }
     }
 
     pub async fn account(&self) -> Result<Account, ApiError> {
-        let item: AccountItem = fetch::json(self.call(Method::GET, "/account", None)).await?;
+        let item: AccountItem = fetch::json(self.call("GET", "/account", None)).await?;
         Ok(item.attributes)
     }
 
@@ -57,7 +56,7 @@ impl PanelClient {
         let mut page = 1u64;
         loop {
             let path = format!("?page={page}&per_page={PAGE_SIZE}");
-            let list: ServerList = fetch::json(self.call(Method::GET, &path, None)).await?;
+            let list: ServerList = fetch::json(self.call("GET", &path, None)).await?;
             let more = list
                 .pagination()
                 .is_some_and(|p| p.current_page < p.total_pages);
@@ -70,18 +69,18 @@ impl PanelClient {
     }
 
     pub async fn server(&self, id: &str) -> Result<ServerDetail, ApiError> {
-        fetch::json(self.call(Method::GET, &format!("/servers/{id}"), None)).await
+        fetch::json(self.call("GET", &format!("/servers/{id}"), None)).await
     }
 
     pub async fn resources(&self, id: &str) -> Result<Stats, ApiError> {
         let item: Item<Stats> =
-            fetch::json(self.call(Method::GET, &format!("/servers/{id}/resources"), None)).await?;
+            fetch::json(self.call("GET", &format!("/servers/{id}/resources"), None)).await?;
         Ok(item.attributes)
     }
 
     pub async fn power(&self, id: &str, signal: PowerSignal) -> Result<(), ApiError> {
         let body = to_json(&PowerRequest { signal });
-        fetch::send(self.call(Method::POST, &format!("/servers/{id}/power"), body))
+        fetch::send(self.call("POST", &format!("/servers/{id}/power"), body))
             .await
             .map(drop)
     }
@@ -90,21 +89,21 @@ impl PanelClient {
         let body = to_json(&CommandRequest {
             command: command.to_string(),
         });
-        fetch::send(self.call(Method::POST, &format!("/servers/{id}/command"), body))
+        fetch::send(self.call("POST", &format!("/servers/{id}/command"), body))
             .await
             .map(drop)
     }
 
     pub async fn websocket(&self, id: &str) -> Result<WebsocketCredentials, ApiError> {
         let answer: WebsocketToken =
-            fetch::json(self.call(Method::GET, &format!("/servers/{id}/websocket"), None)).await?;
+            fetch::json(self.call("GET", &format!("/servers/{id}/websocket"), None)).await?;
         Ok(answer.data)
     }
 
     /// A directory's entries, directories first then by name (as the panel's UI sorts).
     pub async fn files(&self, id: &str, directory: &str) -> Result<Vec<FileObject>, ApiError> {
         let path = format!("/servers/{id}/files/list?directory={}", encode(directory));
-        let list: FileList = fetch::json(self.call(Method::GET, &path, None)).await?;
+        let list: FileList = fetch::json(self.call("GET", &path, None)).await?;
         let mut files: Vec<FileObject> =
             list.data.into_iter().map(|item| item.attributes).collect();
         ptero_api::sort_like_panel(&mut files);
@@ -113,15 +112,12 @@ impl PanelClient {
 
     pub async fn file_contents(&self, id: &str, file: &str) -> Result<String, ApiError> {
         let path = format!("/servers/{id}/files/contents?file={}", encode(file));
-        let response = fetch::send(self.call(Method::GET, &path, None)).await?;
-        response
-            .text()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()))
+        let response = fetch::send(self.call("GET", &path, None)).await?;
+        fetch::text(&response).await
     }
 
     pub async fn startup(&self, id: &str) -> Result<StartupList, ApiError> {
-        fetch::json(self.call(Method::GET, &format!("/servers/{id}/startup"), None)).await
+        fetch::json(self.call("GET", &format!("/servers/{id}/startup"), None)).await
     }
 
     pub async fn set_variable(&self, id: &str, key: &str, value: &str) -> Result<(), ApiError> {
@@ -129,13 +125,9 @@ impl PanelClient {
             key: key.to_string(),
             value: Some(value.to_string()),
         });
-        fetch::send(self.call(
-            Method::PUT,
-            &format!("/servers/{id}/startup/variable"),
-            body,
-        ))
-        .await
-        .map(drop)
+        fetch::send(self.call("PUT", &format!("/servers/{id}/startup/variable"), body))
+            .await
+            .map(drop)
     }
 }
 

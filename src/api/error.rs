@@ -14,6 +14,8 @@ pub enum ApiError {
     Panel(PanelError),
     /// The panel answered 2xx with a body we could not read.
     Decode(String),
+    /// The view that asked is gone (its page was left), so the request was cancelled.
+    Aborted,
 }
 
 impl fmt::Display for ApiError {
@@ -30,6 +32,7 @@ impl fmt::Display for ApiError {
             ),
             ApiError::Panel(err) => write!(f, "{err}"),
             ApiError::Decode(why) => write!(f, "The panel's answer could not be read ({why}). Is this a Pterodactyl panel?"),
+            ApiError::Aborted => f.write_str("The request was cancelled: the page that asked was closed."),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! It does what the app used of Leptos' `LocalResource` + `<Transition>`, at a fraction of
 //! their code: until the first answer the view shows its "Loading…" line; while a reload
 //! runs it keeps showing the previous answer; an answer overtaken by a newer request is
-//! dropped.
+//! dropped, and aborted: each request runs in a [`Scope`] of the effect, which its next
+//! run or the view's disposal stops.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -12,7 +13,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::ApiError;
+use super::{ApiError, Scope};
 
 /// What a request for a `T` answered.
 pub type Answer<T> = Result<T, ApiError>;
@@ -49,12 +50,14 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
         let latest = Rc::new(Cell::new(0u64));
         Effect::new(move |_| {
             load.again.track();
+            // Registered with this run of the effect: stopped when it re-runs or the view goes.
+            let scope = Scope::new();
             let future = request();
             let this = latest.get() + 1;
             latest.set(this);
             load.loading.set(true);
             let latest = latest.clone();
-            leptos::task::spawn_local(async move {
+            scope.spawn(async move {
                 let answer = future.await;
                 if latest.get() == this {
                     load.answer.try_set(Some(answer));

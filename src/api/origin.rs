@@ -1,23 +1,24 @@
 //! `OriginClient`: the card's only connection, to a ptero-origin (`/v1/...`). It never
 //! sees a panel key: it trades the hosting site's hand-off token for a session and uses
-//! that. The live stream is a streaming `fetch` (not `EventSource`), so the session
-//! travels in the `Authorization` header and never in a URL.
+//! that. The live stream is a streaming `fetch` (not `EventSource`), so sessions travel
+//! in headers and bodies and never in a URL; one stream carries every session of the page.
 
 use std::fmt;
 
-use js_sys::Uint8Array;
+use ptero_api::claims::Action;
 use ptero_api::json_view::FromJsonView;
 use ptero_api::origin::{
-    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
+    OriginErrorBody, OriginErrorCode, SessionGrant, SsoTicket, StreamEvent, StreamSession,
 };
 use ptero_api::PowerSignal;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, ReadableStreamDefaultReader, Response, TextDecoder};
+use web_sys::{AbortSignal, TextDecodeOptions, TextDecoder};
 
-use super::browser::{self, Fetch};
 use super::browser_json::{self, BrowserJson};
+use super::request::{Request, Response, Transport};
 use super::sse::SseParser;
+
+/// One session of a stream and the servers it asks for.
+pub type StreamMember = StreamSession;
 
 /// Why a call to the origin failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,15 +30,29 @@ pub enum OriginFailure {
         code: OriginErrorCode,
         message: String,
     },
+    /// Cancelled: the card or stream that asked is gone.
+    Aborted,
 }
 
 impl OriginFailure {
-    /// A stable code for `ptero-error` events and styling.
-    pub fn code(&self) -> String {
+    /// The stable code of `ptero-error` events.
+    pub fn code(&self) -> &str {
         match self {
-            OriginFailure::Unreachable { .. } => "origin_unreachable".into(),
-            OriginFailure::Refused { code, .. } => code.as_str().to_string(),
+            OriginFailure::Unreachable { .. } => "origin_unreachable",
+            OriginFailure::Refused { code, .. } => code.as_str(),
+            OriginFailure::Aborted => "aborted",
         }
+    }
+
+    /// Whether the session behind the call is gone (expired, revoked, never known).
+    pub fn session_ended(&self) -> bool {
+        matches!(
+            self,
+            OriginFailure::Refused {
+                code: OriginErrorCode::SessionExpired | OriginErrorCode::TokenExpired,
+                ..
+            }
+        )
     }
 }
 
@@ -49,6 +64,7 @@ impl fmt::Display for OriginFailure {
                 "Can't reach {origin}. It may be down, or it does not list this site as an allowed embedding origin."
             ),
             OriginFailure::Refused { message, .. } => f.write_str(message),
+            OriginFailure::Aborted => f.write_str("The request was cancelled."),
         }
     }
 }
@@ -69,40 +85,31 @@ impl OriginClient {
         &self.base
     }
 
-    async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        session: Option<&str>,
-        body: Option<String>,
-        signal: Option<&AbortSignal>,
-    ) -> Result<Response, OriginFailure> {
-        let authorization = session.map(|session| format!("Bearer {session}"));
-        let mut headers = vec![("Accept", "application/json")];
-        if let Some(value) = &authorization {
-            headers.push(("Authorization", value));
+    fn unreachable(&self, failure: Transport) -> OriginFailure {
+        match failure {
+            Transport::Aborted => OriginFailure::Aborted,
+            Transport::Failed => OriginFailure::Unreachable {
+                origin: self.base.clone(),
+            },
         }
-        if body.is_some() {
-            headers.push(("Content-Type", "application/json"));
+    }
+
+    fn request(&self, method: &'static str, path: &str, session: Option<&str>) -> Request {
+        let request = Request::new(method, [self.base.as_str(), path].concat())
+            .header("Accept", "application/json");
+        match session {
+            Some(session) => request.bearer(session),
+            None => request,
         }
-        let response = Fetch {
-            method,
-            url: &format!("{}{path}", self.base),
-            headers: &headers,
-            body: body.as_deref(),
-            credentials: None,
-            signal,
-        }
-        .send()
-        .await
-        .map_err(|()| OriginFailure::Unreachable {
-            origin: self.base.clone(),
-        })?;
+    }
+
+    async fn send(&self, request: Request) -> Result<Response, OriginFailure> {
+        let response = request.send().await.map_err(|f| self.unreachable(f))?;
         if response.ok() {
             return Ok(response);
         }
         let status = response.status();
-        let text = browser::text(&response).await;
+        let text = response.text().await.unwrap_or_default();
         Err(match browser_json::read::<OriginErrorBody>(&text) {
             Ok(body) => OriginFailure::Refused {
                 code: body.error.code,
@@ -116,41 +123,27 @@ impl OriginClient {
     }
 
     async fn json<T: FromJsonView>(&self, response: Response) -> Result<T, OriginFailure> {
-        let text = browser::text(&response).await;
+        let text = response.text().await.map_err(|f| self.unreachable(f))?;
         browser_json::read(&text).map_err(|why| OriginFailure::Refused {
             code: OriginErrorCode::Other("bad_answer".into()),
             message: format!("The origin's answer could not be read: {why}."),
         })
     }
 
-    /// Trades a hand-off token (single use) for a session.
-    pub async fn exchange(&self, token: &str) -> Result<SessionGrant, OriginFailure> {
-        let response = self
-            .send(
-                "POST",
-                "/v1/session",
-                None,
-                Some(browser_json::object(&[("token", token)])),
-                None,
-            )
-            .await?;
-        self.json(response).await
-    }
-
-    pub async fn summary(
+    /// Trades a hand-off token (single use) for a session granting at most `actions`
+    /// (`None`: whatever the token grants).
+    pub async fn exchange(
         &self,
-        session: &str,
-        server: &str,
-    ) -> Result<ServerSummary, OriginFailure> {
-        let response = self
-            .send(
-                "GET",
-                &format!("/v1/servers/{server}"),
-                Some(session),
-                None,
-                None,
-            )
-            .await?;
+        token: &str,
+        actions: Option<&[Action]>,
+        signal: &AbortSignal,
+    ) -> Result<SessionGrant, OriginFailure> {
+        let body = browser_json::session_request(token, actions);
+        let request = self
+            .request("POST", "/v1/session", None)
+            .json(body)
+            .signal(signal);
+        let response = self.send(request).await?;
         self.json(response).await
     }
 
@@ -160,16 +153,11 @@ impl OriginClient {
         server: &str,
         signal: PowerSignal,
     ) -> Result<(), OriginFailure> {
-        let body = Some(browser_json::object(&[("signal", signal.as_str())]));
-        self.send(
-            "POST",
-            &format!("/v1/servers/{server}/power"),
-            Some(session),
-            body,
-            None,
-        )
-        .await
-        .map(drop)
+        let body = browser_json::object(&[("signal", signal.as_str())]);
+        let path = ["/v1/servers/", server, "/power"].concat();
+        self.send(self.request("POST", &path, Some(session)).json(body))
+            .await
+            .map(drop)
     }
 
     pub async fn command(
@@ -178,68 +166,41 @@ impl OriginClient {
         server: &str,
         command: &str,
     ) -> Result<(), OriginFailure> {
-        let body = Some(browser_json::object(&[("command", command)]));
-        self.send(
-            "POST",
-            &format!("/v1/servers/{server}/command"),
-            Some(session),
-            body,
-            None,
-        )
-        .await
-        .map(drop)
+        let body = browser_json::object(&[("command", command)]);
+        let path = ["/v1/servers/", server, "/command"].concat();
+        self.send(self.request("POST", &path, Some(session)).json(body))
+            .await
+            .map(drop)
     }
 
     pub async fn sso(&self, session: &str, server: &str) -> Result<SsoTicket, OriginFailure> {
+        let path = ["/v1/servers/", server, "/sso"].concat();
         let response = self
-            .send(
-                "POST",
-                &format!("/v1/servers/{server}/sso"),
-                Some(session),
-                None,
-                None,
-            )
+            .send(self.request("POST", &path, Some(session)))
             .await?;
         self.json(response).await
     }
 
-    /// Reads the live stream for `servers` until it ends, calling `on_event` per event.
-    /// Returns `Ok` when the origin closed the stream, so the caller reconnects.
+    /// Reads the page's live stream for `members` until it ends, calling `on_event` per
+    /// event. Returns `Ok` when the origin closed the stream, so the caller reconnects.
     pub async fn stream(
         &self,
-        session: &str,
-        servers: &[String],
+        members: &[StreamMember],
         signal: &AbortSignal,
         mut on_event: impl FnMut(StreamEvent),
     ) -> Result<(), OriginFailure> {
-        let path = format!("/v1/stream?servers={}", servers.join(","));
-        let response = self
-            .send("GET", &path, Some(session), None, Some(signal))
-            .await?;
-        let unreachable = || OriginFailure::Unreachable {
-            origin: self.base.clone(),
-        };
-        let body = response.body().ok_or_else(unreachable)?;
-        let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-        let decoder = TextDecoder::new().map_err(|_| unreachable())?;
-        let options = web_sys::TextDecodeOptions::new();
+        let body = browser_json::stream_request(members);
+        let request = self
+            .request("POST", "/v1/stream", None)
+            .json(body)
+            .signal(signal);
+        let response = self.send(request).await?;
+        let chunks = response.chunks().map_err(|f| self.unreachable(f))?;
+        let decoder = TextDecoder::new().map_err(|_| self.unreachable(Transport::Failed))?;
+        let options = TextDecodeOptions::new();
         options.set_stream(true);
         let mut parser = SseParser::default();
-        loop {
-            let chunk = JsFuture::from(reader.read())
-                .await
-                .map_err(|_| unreachable())?;
-            let done = js_sys::Reflect::get(&chunk, &"done".into())
-                .ok()
-                .and_then(|v| v.as_bool())
-                .unwrap_or(true);
-            if done {
-                return Ok(());
-            }
-            let Ok(value) = js_sys::Reflect::get(&chunk, &"value".into()) else {
-                continue;
-            };
-            let bytes: Uint8Array = value.unchecked_into();
+        while let Some(bytes) = chunks.next().await.map_err(|f| self.unreachable(f))? {
             let text = decoder
                 .decode_with_js_u8_array_and_options(&bytes, &options)
                 .unwrap_or_default();
@@ -251,5 +212,6 @@ impl OriginClient {
                 }
             }
         }
+        Ok(())
     }
 }

@@ -19,21 +19,20 @@ pub fn card_disconnected(id: u32) {
 }
 
 #[wasm_bindgen(js_name = cardPower)]
-pub fn card_power(id: u32, signal: &str) -> bool {
-    ptero_web::card::power(id, signal)
+pub fn card_power(id: u32, host: &HtmlElement, signal: &str) -> bool {
+    ptero_web::card::power(id, host, signal)
 }
 
-#[wasm_bindgen(js_name = cardsMounted)]
-pub fn cards_mounted() -> usize {
-    ptero_web::card::mounted_count()
-}
-
-#[wasm_bindgen(js_name = cachedSessions)]
-pub fn cached_sessions() -> usize {
-    ptero_web::card::hub::cached_sessions()
-}
-
-#[wasm_bindgen(js_name = openStreams)]
-pub fn open_streams() -> usize {
-    ptero_web::card::hub::open_streams()
+/// Page-wide counters for `PteroServerCard.stats()`: mounted cards, open streams, sessions
+/// held, timers pending, requests in flight (tests and the soak benchmark read them).
+#[wasm_bindgen(js_name = cardStats)]
+pub fn card_stats() -> Vec<u32> {
+    let n = |count: usize| u32::try_from(count).unwrap_or(u32::MAX);
+    vec![
+        n(ptero_web::card::mounted_count()),
+        n(ptero_web::card::link::open_streams()),
+        n(ptero_web::card::hub::cached_sessions()),
+        n(ptero_web::live::pending_timers()),
+        n(ptero_web::api::requests_in_flight()),
+    ]
 }

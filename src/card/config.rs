@@ -3,6 +3,15 @@
 use ptero_api::claims::Action;
 use web_sys::Element;
 
+use super::error::CardError;
+
+fn bad(attribute: &'static str, problem: impl Into<String>) -> CardError {
+    CardError::BadAttribute {
+        attribute,
+        problem: problem.into(),
+    }
+}
+
 /// What one `<ptero-server-card>` was asked to show.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CardConfig {
@@ -17,32 +26,36 @@ pub struct CardConfig {
 
 impl CardConfig {
     /// Reads the attributes; the error says which one is wrong and how.
-    pub fn from_element(host: &Element) -> Result<Self, String> {
+    pub fn from_element(host: &Element) -> Result<Self, CardError> {
         let attr = |name: &str| {
             host.get_attribute(name)
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
-        let origin = attr("origin").ok_or(
-            "The card needs an origin=\"https://…\" attribute: the ptero-origin it talks to.",
-        )?;
+        let origin = attr("origin").ok_or_else(|| {
+            bad("origin", "it is missing. The card needs an origin=\"https://…\" attribute: the ptero-origin it talks to.")
+        })?;
         let origin = browser_origin(&origin)?;
-        let server = attr("server")
-            .ok_or("The card needs a server=\"…\" attribute: the server's identifier.")?;
+        let server = attr("server").ok_or_else(|| {
+            bad(
+                "server",
+                "it is missing. The card needs a server=\"…\" attribute: the server's identifier.",
+            )
+        })?;
         ptero_api::ServerId::parse(&server)
-            .map_err(|e| format!("The server attribute is not a server identifier: {e}"))?;
+            .map_err(|e| bad("server", format!("it is not a server identifier: {e}")))?;
         let token = attr("token");
         let token_url = attr("token-url");
         if token.is_none() && token_url.is_none() {
-            return Err(
-                "The card needs a token=\"…\" or token-url=\"…\" attribute from the hosting site."
-                    .into(),
-            );
+            return Err(bad(
+                "token",
+                "it is missing. The card needs a token=\"…\" or token-url=\"…\" attribute from the hosting site.",
+            ));
         }
         let actions = match attr("actions") {
             None => None,
             Some(list) => {
-                Some(Action::parse_list(&list).map_err(|e| format!("The actions attribute: {e}"))?)
+                Some(Action::parse_list(&list).map_err(|e| bad("actions", e.to_string()))?)
             }
         };
         Ok(Self {
@@ -59,9 +72,12 @@ impl CardConfig {
 /// Normalises `text` to `scheme://host[:port]` with the browser's own URL parser (already
 /// in every page, so the card ships no parser of its own); anything beyond an origin is
 /// refused rather than silently dropped.
-fn browser_origin(text: &str) -> Result<String, String> {
+fn browser_origin(text: &str) -> Result<String, CardError> {
     let bad = |why: &str| {
-        format!("The origin attribute \"{text}\" is not an origin: {why}. Use the form https://origin.example.com")
+        bad(
+            "origin",
+            format!("\"{text}\" is not an origin: {why}. Use the form https://origin.example.com"),
+        )
     };
     let url = web_sys::Url::new(text).map_err(|_| bad("it is not a URL"))?;
     if !matches!(url.protocol().as_str(), "https:" | "http:") {

@@ -1,179 +1,301 @@
-//! What every card on a page shares: one session per hand-off token (a token's `jti` is
-//! single-use, so it is exchanged once), one live stream per session carrying all of
-//! that session's servers, and one feed of signals per server.
+//! What every card on a page shares: hand-off tokens fetched from a `token-url` (once for
+//! every card naming it) and one session per hand-off token (a token's `jti` is single
+//! use, so it is exchanged once). The live stream is `link.rs`'s.
 //!
-//! Signals here are `ArcRwSignal`s: they belong to the page, not to any one card, so a
-//! card's removal cannot dispose data another card still shows.
+//! The exchange waits for the end of the current task, so every card upgraded together
+//! (one `customElements.define`, one loop of appends) has said which actions it wants:
+//! the session asks for their union (a card without `actions` asks for everything), and
+//! each card then shows and allows only what its own attribute names. A card added after
+//! its token was exchanged gets at most what that exchange asked for.
+//!
+//! A request still in flight when the last card waiting for it is removed is aborted.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
+use std::time::Duration;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use leptos::prelude::*;
-use ptero_api::origin::{OriginErrorCode, ServerSummary, SessionGrant, StreamEvent};
-use web_sys::AbortController;
+use ptero_api::claims::Action;
+use ptero_api::origin::SessionGrant;
 
 use super::slots::Slots;
-use super::token::fetch_token;
-use crate::api::{OriginClient, OriginFailure};
-use crate::live::{backoff, sleep};
-
-/// Console lines a feed keeps.
-pub const CONSOLE_LINES: usize = 500;
+use crate::api::{fetch_token, OriginClient, OriginFailure, Scope, TokenError};
+use crate::live::sleep;
 
 pub type SessionResult = Result<Rc<SessionGrant>, OriginFailure>;
-type SharedSession = Shared<LocalBoxFuture<'static, SessionResult>>;
-type SharedToken = Shared<LocalBoxFuture<'static, Result<String, String>>>;
+type TokenResult = Result<String, TokenError>;
 
-/// One server's live data, shared by every card showing it under one session.
-#[derive(Clone)]
-pub struct Feed {
-    pub summary: ArcRwSignal<Option<ServerSummary>>,
-    pub console: ArcRwSignal<VecDeque<String>>,
-    pub error: ArcRwSignal<Option<OriginFailure>>,
+/// A request shared by the cards waiting for it.
+struct Pending<T: Clone + 'static> {
+    future: Shared<LocalBoxFuture<'static, T>>,
+    /// Tells it apart from a later request under the same key.
+    id: u64,
+    /// Cards holding a [`Wait`] for it.
+    waiting: usize,
+    scope: Scope,
 }
 
-impl Feed {
-    fn new() -> Self {
+thread_local! {
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+impl<T: Clone + 'static> Pending<T> {
+    fn start(run: impl FnOnce(Scope) -> LocalBoxFuture<'static, T>) -> Self {
+        let scope = Scope::detached();
         Self {
-            summary: ArcRwSignal::new(None),
-            console: ArcRwSignal::new(VecDeque::new()),
-            error: ArcRwSignal::new(None),
+            future: run(scope.clone()).shared(),
+            id: NEXT_ID.with(|next| next.replace(next.get() + 1)),
+            waiting: 0,
+            scope,
+        }
+    }
+
+    fn wait(&mut self, key: Key) -> Wait<T> {
+        self.waiting += 1;
+        Wait {
+            future: self.future.clone(),
+            key,
+            id: self.id,
+        }
+    }
+
+    fn done(&self) -> bool {
+        self.future.peek().is_some()
+    }
+}
+
+/// What a session asks for: the union of its cards' `actions` (`None`: everything).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Asked(Option<Vec<Action>>);
+
+impl Asked {
+    fn add(&mut self, card: Option<&[Action]>, first: bool) {
+        match (card, &mut self.0) {
+            (None, _) => self.0 = None,
+            (Some(actions), _) if first => self.0 = Some(actions.to_vec()),
+            (Some(actions), Some(union)) => {
+                for action in actions {
+                    if !union.contains(action) {
+                        union.push(*action);
+                    }
+                }
+            }
+            (Some(_), None) => {}
         }
     }
 }
 
-/// (origin, session)
-type StreamKey = (String, String);
-
-#[derive(Default)]
-struct Stream {
-    /// server → number of cards watching it.
-    watchers: Slots<String, usize>,
-    feeds: Slots<String, Feed>,
-    abort: Option<AbortController>,
-    restart_scheduled: bool,
-    generation: u64,
+struct SessionSlot {
+    pending: Pending<SessionResult>,
+    asked: Asked,
 }
 
 #[derive(Default)]
 struct Hub {
-    /// Hand-off tokens fetched from a `token-url`, by URL.
-    tokens: Slots<String, SharedToken>,
-    sessions: Slots<(String, String), SharedSession>,
-    streams: Slots<StreamKey, Stream>,
+    tokens: Slots<String, Pending<TokenResult>>,
+    sessions: Slots<(String, String), SessionSlot>,
 }
 
 thread_local! {
     static HUB: RefCell<Hub> = RefCell::new(Hub::default());
 }
 
+/// Which registry a [`Wait`] counts in.
+enum Key {
+    Token(String),
+    Session(String, String),
+}
+
+/// A card's wait for a shared request. Dropping it (the card removed) before the answer
+/// aborts the request when no other card waits for it.
+pub struct Wait<T: Clone + 'static> {
+    future: Shared<LocalBoxFuture<'static, T>>,
+    key: Key,
+    id: u64,
+}
+
+impl<T: Clone + 'static> Wait<T> {
+    pub async fn answer(&self) -> T {
+        self.future.clone().await
+    }
+}
+
+impl<T: Clone + 'static> Drop for Wait<T> {
+    fn drop(&mut self) {
+        let id = self.id;
+        // What is removed is dropped after the hub is released.
+        let abandoned: Option<Box<dyn std::any::Any>> = HUB.with(|hub| {
+            let mut hub = hub.borrow_mut();
+            match &self.key {
+                Key::Token(url) => release(&mut hub.tokens, url.as_str(), id, |p| p)
+                    .map(|p| Box::new(p) as Box<dyn std::any::Any>),
+                Key::Session(origin, token) => release(
+                    &mut hub.sessions,
+                    &(origin.clone(), token.clone()),
+                    id,
+                    |slot| &mut slot.pending,
+                )
+                .map(|s| Box::new(s) as Box<dyn std::any::Any>),
+            }
+        });
+        drop(abandoned);
+    }
+}
+
+/// One card fewer waits; a request nobody waits for any more is stopped and forgotten.
+fn release<K: PartialEq + PartialEq<Q>, Q: ?Sized, V, T: Clone + 'static>(
+    slots: &mut Slots<K, V>,
+    key: &Q,
+    id: u64,
+    pending: impl Fn(&mut V) -> &mut Pending<T>,
+) -> Option<V> {
+    let slot = slots.get_mut(key)?;
+    let entry = pending(slot);
+    if entry.id != id {
+        return None; // a later request under the same key
+    }
+    entry.waiting = entry.waiting.saturating_sub(1);
+    if entry.waiting > 0 || entry.done() {
+        return None;
+    }
+    entry.scope.stop();
+    slots.remove(key)
+}
+
 /// A hand-off token from the hosting site's `url`, fetched once for every card that names
-/// it (so they share one session and one stream). `stale` is the token a card wants
-/// replaced: a new one is fetched unless another card already did.
-pub fn token(url: &str, stale: Option<&str>) -> SharedToken {
+/// it (so they share one session). `stale` is the token a card wants replaced: a new one
+/// is fetched unless another card already did.
+pub fn token(url: &str, stale: Option<&str>) -> Wait<TokenResult> {
     HUB.with(|hub| {
         let mut hub = hub.borrow_mut();
-        let usable = hub.tokens.get(url).filter(|cached| match cached.peek() {
-            None => true,
-            Some(Ok(token)) => stale != Some(token.as_str()),
-            Some(Err(_)) => false,
-        });
-        if let Some(cached) = usable {
-            return cached.clone();
+        let usable = hub
+            .tokens
+            .get(url)
+            .is_some_and(|cached| match cached.future.peek() {
+                None => true,
+                Some(Ok(token)) => stale != Some(token.as_str()),
+                Some(Err(_)) => false,
+            });
+        let key = Key::Token(url.to_string());
+        if let (true, Some(pending)) = (usable, hub.tokens.get_mut(url)) {
+            return pending.wait(key);
         }
         let owned = url.to_string();
-        let fetch = async move { fetch_token(&owned).await }
+        let mut pending = Pending::start(move |scope| {
+            async move {
+                let signal = scope.signal().ok_or(TokenError::Aborted)?;
+                fetch_token(&owned, &signal).await
+            }
             .boxed_local()
-            .shared();
-        hub.tokens.insert(url.to_string(), fetch.clone());
-        fetch
+        });
+        let wait = pending.wait(key);
+        hub.tokens.insert(url.to_string(), pending);
+        wait
     })
 }
 
 /// When a session of `lifetime_secs` should be renewed: a minute before it ends, or at
 /// three quarters of it for short sessions.
-pub fn renew_after(lifetime_secs: u64) -> std::time::Duration {
+pub fn renew_after(lifetime_secs: u64) -> Duration {
     let secs = if lifetime_secs > 240 {
         lifetime_secs - 60
     } else {
         lifetime_secs * 3 / 4
     };
-    std::time::Duration::from_millis(secs.max(1) * 1000)
+    Duration::from_millis(secs.max(1) * 1000)
 }
 
-/// The session for `token` at `origin`, exchanged at most once per page.
-pub fn session(origin: &str, token: &str) -> SharedSession {
+/// The session for `token` at `origin`, exchanged at most once per page, for a card
+/// asking for `actions` (`None`: everything the token grants).
+pub fn session(origin: &str, token: &str, actions: Option<&[Action]>) -> Wait<SessionResult> {
     let key = (origin.to_string(), token.to_string());
     HUB.with(|hub| {
-        hub.borrow_mut()
-            .sessions
-            .get_or_insert_with(key, || {
-                let client = OriginClient::new(origin);
-                let token = token.to_string();
-                async move { client.exchange(&token).await.map(Rc::new) }
-                    .boxed_local()
-                    .shared()
-            })
-            .clone()
+        let mut hub = hub.borrow_mut();
+        let wait_key = Key::Session(key.0.clone(), key.1.clone());
+        if let Some(slot) = hub.sessions.get_mut(&key) {
+            if !slot.pending.done() {
+                slot.asked.add(actions, false);
+            }
+            return slot.pending.wait(wait_key);
+        }
+        let (origin, token) = key.clone();
+        let mut slot = SessionSlot {
+            pending: Pending::start(move |scope| exchange(origin, token, scope)),
+            asked: Asked::default(),
+        };
+        slot.asked.add(actions, true);
+        let wait = slot.pending.wait(wait_key);
+        hub.sessions.insert(key, slot);
+        forget_idle(&mut hub.sessions);
+        wait
     })
 }
 
-/// Forgets a session (expired or refused) so the next card exchanges afresh.
+/// Sessions kept while no card uses them (a card given the same token again reuses its
+/// session; the token itself is spent). The oldest idle ones go past this.
+const IDLE_SESSIONS: usize = 16;
+
+fn forget_idle(sessions: &mut Slots<(String, String), SessionSlot>) {
+    let idle = |slot: &SessionSlot| slot.pending.waiting == 0 && slot.pending.done();
+    let mut extra = sessions
+        .values()
+        .filter(|slot| idle(slot))
+        .count()
+        .saturating_sub(IDLE_SESSIONS);
+    // Slots keep insertion order: the first idle one is the oldest.
+    while extra > 0 {
+        let Some(key) = sessions
+            .iter()
+            .find(|(_, slot)| idle(slot))
+            .map(|(key, _)| key.clone())
+        else {
+            break;
+        };
+        sessions.remove(&key);
+        extra -= 1;
+    }
+}
+
+fn exchange(origin: String, token: String, scope: Scope) -> LocalBoxFuture<'static, SessionResult> {
+    async move {
+        // The other cards upgraded in this task say what they want first.
+        sleep(Duration::ZERO).await;
+        let asked = HUB.with(|hub| {
+            let hub = hub.borrow();
+            hub.sessions
+                .get(&(origin.clone(), token.clone()))
+                .map(|slot| slot.asked.clone())
+                .unwrap_or_default()
+        });
+        let signal = scope.signal().ok_or(OriginFailure::Aborted)?;
+        OriginClient::new(&origin)
+            .exchange(&token, asked.0.as_deref(), &signal)
+            .await
+            .map(Rc::new)
+    }
+    .boxed_local()
+}
+
+/// Forgets a session (expired, refused, or spent by a renewal) so the next card
+/// exchanges afresh.
 pub fn forget_session(origin: &str, token: &str) {
-    HUB.with(|hub| {
+    let removed = HUB.with(|hub| {
         hub.borrow_mut()
             .sessions
             .remove(&(origin.to_string(), token.to_string()))
     });
+    drop(removed);
 }
 
-/// Starts watching `server`; the page's stream for this session is (re)opened with it.
-pub fn subscribe(origin: &str, session: &str, server: &str) -> Feed {
-    let key = (origin.to_string(), session.to_string());
-    let (feed, changed) = HUB.with(|hub| {
-        let mut hub = hub.borrow_mut();
-        let stream = hub.streams.get_or_insert_with(key.clone(), Stream::default);
-        let count = stream.watchers.get_or_insert_with(server.to_string(), || 0);
-        *count += 1;
-        let first = *count == 1;
-        let feed = stream
-            .feeds
-            .get_or_insert_with(server.to_string(), Feed::new)
-            .clone();
-        (feed, first)
-    });
-    if changed {
-        schedule_restart(key);
-    }
-    feed
-}
-
-/// Stops watching `server`; the last watcher of a session's last server closes its stream.
-pub fn unsubscribe(origin: &str, session: &str, server: &str) {
-    let key = (origin.to_string(), session.to_string());
-    let changed = HUB.with(|hub| {
-        let mut hub = hub.borrow_mut();
-        let Some(stream) = hub.streams.get_mut(&key) else {
-            return false;
-        };
-        match stream.watchers.get_mut(server) {
-            Some(count) if *count > 1 => {
-                *count -= 1;
-                false
-            }
-            Some(_) => {
-                stream.watchers.remove(server);
-                stream.feeds.remove(server);
-                true
-            }
-            None => false,
-        }
-    });
-    if changed {
-        schedule_restart(key);
-    }
+/// Exchanges still in flight at `origin` (the stream waits for them, see `link.rs`).
+pub fn exchanging(origin: &str) -> usize {
+    HUB.with(|hub| {
+        hub.borrow()
+            .sessions
+            .iter()
+            .filter(|((o, _), slot)| o == origin && !slot.pending.done())
+            .count()
+    })
 }
 
 /// How many sessions the page holds (tests check a renewal lets go of the old one).
@@ -181,178 +303,27 @@ pub fn cached_sessions() -> usize {
     HUB.with(|hub| hub.borrow().sessions.len())
 }
 
-/// How many streams are open right now (tests check removal closes them).
-pub fn open_streams() -> usize {
-    HUB.with(|hub| {
-        hub.borrow()
-            .streams
-            .values()
-            .filter(|s| s.abort.is_some())
-            .count()
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Restarts the stream after the current task: cards upgraded together (one
-/// `customElements.define`) then share one connection instead of opening one each.
-fn schedule_restart(key: StreamKey) {
-    let first = HUB.with(|hub| {
-        let mut hub = hub.borrow_mut();
-        let stream = hub.streams.get_or_insert_with(key.clone(), Stream::default);
-        !std::mem::replace(&mut stream.restart_scheduled, true)
-    });
-    if first {
-        leptos::task::spawn_local(async move {
-            sleep(std::time::Duration::ZERO).await;
-            restart(key);
-        });
+    #[test]
+    fn a_session_asks_for_the_union_of_its_cards_actions() {
+        let mut asked = Asked::default();
+        asked.add(Some(&[Action::Start]), true);
+        asked.add(Some(&[Action::Stop, Action::Start]), false);
+        assert_eq!(asked, Asked(Some(vec![Action::Start, Action::Stop])));
+        // A card without the attribute asks for everything, whenever it comes.
+        asked.add(None, false);
+        assert_eq!(asked, Asked(None));
+        asked.add(Some(&[Action::Kill]), false);
+        assert_eq!(asked, Asked(None));
     }
-}
 
-fn restart(key: StreamKey) {
-    let plan = HUB.with(|hub| {
-        let mut hub = hub.borrow_mut();
-        let stream = hub.streams.get_mut(&key)?;
-        stream.restart_scheduled = false;
-        if let Some(old) = stream.abort.take() {
-            old.abort();
-        }
-        if stream.watchers.is_empty() {
-            hub.streams.remove(&key);
-            return None;
-        }
-        let abort = AbortController::new().ok()?;
-        stream.abort = Some(abort.clone());
-        stream.generation += 1;
-        Some((
-            stream.watchers.keys().cloned().collect::<Vec<_>>(),
-            abort,
-            stream.generation,
-        ))
-    });
-    if let Some((servers, abort, generation)) = plan {
-        leptos::task::spawn_local(run(key, servers, abort, generation));
-    }
-}
-
-fn current(key: &StreamKey, generation: u64) -> bool {
-    HUB.with(|hub| {
-        hub.borrow()
-            .streams
-            .get(key)
-            .is_some_and(|s| s.generation == generation)
-    })
-}
-
-async fn run(key: StreamKey, servers: Vec<String>, abort: AbortController, generation: u64) {
-    let client = OriginClient::new(&key.0);
-    let signal = abort.signal();
-    let mut attempt = 0;
-    while current(&key, generation) && !signal.aborted() {
-        let result = client
-            .stream(&key.1, &servers, &signal, |event| deliver(&key, event))
-            .await;
-        if signal.aborted() {
-            return;
-        }
-        match result {
-            Ok(()) => attempt = 0,
-            Err(failure) => {
-                let fatal = matches!(
-                    &failure,
-                    OriginFailure::Refused {
-                        code: OriginErrorCode::SessionExpired,
-                        ..
-                    }
-                );
-                set_error(&key, &failure);
-                if fatal {
-                    return;
-                }
-                attempt += 1;
-            }
-        }
-        sleep(backoff(attempt)).await;
-    }
-}
-
-fn feed(key: &StreamKey, server: &str) -> Option<Feed> {
-    HUB.with(|hub| {
-        hub.borrow()
-            .streams
-            .get(key)
-            .and_then(|s| s.feeds.get(server).cloned())
-    })
-}
-
-fn set_error(key: &StreamKey, failure: &OriginFailure) {
-    let feeds: Vec<Feed> = HUB.with(|hub| {
-        hub.borrow()
-            .streams
-            .get(key)
-            .map(|s| s.feeds.values().cloned().collect())
-            .unwrap_or_default()
-    });
-    for feed in feeds {
-        feed.error.set(Some(failure.clone()));
-    }
-}
-
-fn deliver(key: &StreamKey, event: StreamEvent) {
-    match event {
-        StreamEvent::Summary(summary) => {
-            if let Some(feed) = feed(key, &summary.identifier) {
-                feed.error.set(None);
-                feed.summary.set(Some(summary));
-            }
-        }
-        StreamEvent::State { server, state } => {
-            if let Some(feed) = feed(key, &server) {
-                feed.summary.update(|s| {
-                    if let Some(s) = s {
-                        s.state = state;
-                    }
-                });
-            }
-        }
-        StreamEvent::Resources { server, resources } => {
-            if let Some(feed) = feed(key, &server) {
-                feed.summary.update(|s| {
-                    if let Some(s) = s {
-                        s.resources = Some(resources);
-                    }
-                });
-            }
-        }
-        StreamEvent::Console { server, line } => {
-            if let Some(feed) = feed(key, &server) {
-                feed.console.update(|lines| {
-                    if lines.len() == CONSOLE_LINES {
-                        lines.pop_front();
-                    }
-                    lines.push_back(line);
-                });
-            }
-        }
-        // Whether Wings' socket feeds the numbers (the summary's `live`).
-        StreamEvent::Link { server, live, .. } => {
-            if let Some(feed) = feed(key, &server) {
-                feed.summary.update(|s| {
-                    if let Some(s) = s {
-                        s.live = live;
-                    }
-                });
-            }
-        }
-        StreamEvent::Error {
-            server,
-            code,
-            message,
-        } => {
-            let failure = OriginFailure::Refused { code, message };
-            match server.and_then(|s| feed(key, &s)) {
-                Some(feed) => feed.error.set(Some(failure)),
-                None => set_error(key, &failure),
-            }
-        }
+    #[test]
+    fn renewal_comes_a_minute_early_or_at_three_quarters() {
+        assert_eq!(renew_after(900), Duration::from_secs(840));
+        assert_eq!(renew_after(4), Duration::from_secs(3));
+        assert_eq!(renew_after(0), Duration::from_secs(1));
     }
 }

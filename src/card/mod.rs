@@ -3,48 +3,58 @@
 //! The element class itself is a few lines of JS (`card/element.js`, appended to the
 //! card's module script at build time) because a custom element must be a JS class;
 //! its lifecycle callbacks call the card bin's exports, which call these functions.
+//!
+//! Controllers apart from views: `connection` (token → session → renewal), `power` (the
+//! one power sender), `events` (`CardEvent`) and `error` (`CardError`) are plain Rust
+//! state; `hub` (sessions and tokens) and `link` (the one stream per origin) are shared
+//! by the page's cards; `view` renders.
 
 mod config;
+mod connection;
+#[cfg(test)]
+mod contract;
+mod error;
 mod events;
+mod feed;
 pub mod hub;
+pub mod link;
+mod panel;
+mod power;
 mod slots;
-mod token;
 mod view;
 
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex};
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use ptero_api::PowerSignal;
 use send_wrapper::SendWrapper;
 use web_sys::HtmlElement;
 
 use slots::Slots;
 
 pub use config::CardConfig;
+pub use error::CardError;
+pub use events::CardEvent;
 pub use view::ServerCard;
 
-/// Entry points a mounted card exposes to its element's methods (`power()`).
-#[derive(Clone, Default)]
-pub struct Controls(Arc<Mutex<Option<Callback<PowerSignal, bool>>>>);
+use crate::api::Scope;
+use power::PowerSender;
 
-impl Controls {
-    fn set_power(&self, callback: Callback<PowerSignal, bool>) {
-        if let Ok(mut slot) = self.0.lock() {
-            *slot = Some(callback);
-        }
-    }
-
-    fn power(&self, signal: PowerSignal) -> bool {
-        let callback = self.0.lock().ok().and_then(|slot| *slot);
-        callback.is_some_and(|c| c.run(signal))
-    }
-}
-
+/// A card on the page: its view, its scope (every task and request it started) and its
+/// power sender. Dropping it unmounts the view, stops the scope and clears the host.
 struct Mounted {
     _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
-    controls: Controls,
+    host: HtmlElement,
+    scope: Scope,
+    power: PowerSender,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.scope.stop();
+        self.power.disarm(None);
+        connection::clear_host(&self.host);
+    }
 }
 
 thread_local! {
@@ -56,21 +66,25 @@ thread_local! {
 /// Called from `connectedCallback`: render the card for `host` into `container` (a
 /// `<div>` inside the shadow root; Suspense content is lost when mounting on the root).
 pub fn connect(id: u32, host: HtmlElement, container: HtmlElement) {
-    let controls = Controls::default();
-    let for_view = controls.clone();
-    let host = SendWrapper::new(host);
+    let scope = Scope::detached();
+    let power = PowerSender::new(host.clone(), scope.clone());
+    let props = (
+        SendWrapper::new(host.clone()),
+        SendWrapper::new(scope.clone()),
+        SendWrapper::new(power.clone()),
+    );
     let handle = mount_to(container, move || {
-        view! { <ServerCard host=host.clone() controls=for_view.clone()/> }.into_any()
+        let (host, scope, power) = props;
+        view! { <ServerCard host scope power/> }.into_any()
     });
-    MOUNTED.with(|m| {
-        m.borrow_mut().insert(
-            id,
-            Mounted {
-                _handle: handle,
-                controls,
-            },
-        )
-    });
+    let card = Mounted {
+        _handle: handle,
+        host,
+        scope,
+        power,
+    };
+    let replaced = MOUNTED.with(|m| m.borrow_mut().insert(id, card));
+    drop(replaced);
 }
 
 /// Called from `disconnectedCallback`: unmount and release everything the card owns.
@@ -79,13 +93,14 @@ pub fn disconnect(id: u32) {
     drop(mounted);
 }
 
-/// `element.power(signal)`: `false` when the signal is unknown or not granted yet.
-pub fn power(id: u32, signal: &str) -> bool {
-    let Ok(signal) = signal.parse::<PowerSignal>() else {
-        return false;
-    };
-    let controls = MOUNTED.with(|m| m.borrow().get(&id).map(|m| m.controls.clone()));
-    controls.is_some_and(|c| c.power(signal))
+/// `element.power(signal)`: false (with a `ptero-error`) when the card cannot send it,
+/// false without one when the page cancelled `ptero-power-request`.
+pub fn power(id: u32, host: &HtmlElement, signal: &str) -> bool {
+    let sender = MOUNTED.with(|m| m.borrow().get(&id).map(|m| m.power.clone()));
+    match sender {
+        Some(sender) => sender.send(signal),
+        None => power::refuse_unmounted(host),
+    }
 }
 
 /// How many cards are mounted right now (tests check that removal releases them).

@@ -1,4 +1,4 @@
-//! `Slots`: a small map on a `Vec`. A page holds a handful of cards, sessions and
+//! `Slots`: a small map on a `Vec`, in insertion order. A page holds a handful of cards, sessions and
 //! streams, so a linear scan is as fast as hashing, and it keeps hash-table and B-tree
 //! code (several KB per key/value type) out of the card's wasm.
 
@@ -45,10 +45,15 @@ impl<K: PartialEq, V> Slots<K, V> {
         &mut self.0[index].1
     }
 
-    pub fn insert(&mut self, key: K, value: V) {
+    /// Puts `value` under `key`; the value it replaces is returned (to drop it outside
+    /// any borrow of the registry holding these slots).
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         match self.position(&key) {
-            Some(index) => self.0[index].1 = value,
-            None => self.0.push((key, value)),
+            Some(index) => Some(std::mem::replace(&mut self.0[index].1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
         }
     }
 
@@ -56,11 +61,19 @@ impl<K: PartialEq, V> Slots<K, V> {
     where
         K: PartialEq<Q>,
     {
-        self.position(key).map(|i| self.0.swap_remove(i).1)
+        self.position(key).map(|i| self.0.remove(i).1)
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(K, V)> {
+        self.0.iter()
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.0.iter_mut().map(|(_, v)| v)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &V> {

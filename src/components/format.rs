@@ -26,18 +26,60 @@ pub fn fixed(value: f64, decimals: u32) -> String {
 
 /// `1536` → `"1.5 KiB"`.
 pub fn bytes(n: u64) -> String {
+    match scaled(n as f64) {
+        (_, "B") => format!("{n} B"),
+        (value, unit) => format!("{} {unit}", fixed(value, 1)),
+    }
+}
+
+/// `used` of `limit` bytes in the unit of the larger: `"2.5 / 4 GiB"`; a `limit` of 0 is
+/// unlimited: `"2.5 GiB / ∞"`.
+pub fn usage_bytes(used: u64, limit: u64) -> String {
+    if limit == 0 {
+        return format!("{} / ∞", bytes(used));
+    }
+    let (value, unit) = scaled(used.max(limit) as f64);
+    let divisor = used.max(limit) as f64 / value;
+    let trim = |n: f64| {
+        let text = fixed(n, 1);
+        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+    };
+    format!(
+        "{} / {} {unit}",
+        trim(used as f64 / divisor),
+        trim(limit as f64 / divisor)
+    )
+}
+
+/// `used` of `limit` percent of a core: `"42.3% / 200%"`; 0 is unlimited (`"42.3% / ∞"`).
+pub fn usage_percent(used: f64, limit: u64) -> String {
+    if limit == 0 {
+        format!("{} / ∞", percent(used))
+    } else {
+        format!("{} / {limit}%", percent(used))
+    }
+}
+
+/// A byte rate: `"1.5 KiB/s"`.
+pub fn rate(bytes_per_second: f64) -> String {
+    let whole = if bytes_per_second.is_finite() {
+        bytes_per_second.max(0.0) as u64
+    } else {
+        0
+    };
+    format!("{}/s", bytes(whole))
+}
+
+/// `n` bytes as a value and binary unit (`1536.0` → `(1.5, "KiB")`).
+fn scaled(n: f64) -> (f64, &'static str) {
     const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-    let mut value = n as f64;
+    let mut value = n;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{} {}", fixed(value, 1), UNITS[unit])
-    }
+    (value, UNITS[unit])
 }
 
 /// `42.345` → `"42.3%"`.
@@ -84,6 +126,19 @@ mod tests {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(1536), "1.5 KiB");
         assert_eq!(bytes(21_256_741_698), "19.8 GiB");
+    }
+
+    #[test]
+    fn usage_is_shown_against_the_limit_in_one_unit() {
+        const GIB: u64 = 1 << 30;
+        assert_eq!(usage_bytes(5 * GIB / 2, 4 * GIB), "2.5 / 4 GiB");
+        assert_eq!(usage_bytes(300 << 20, 4 * GIB), "0.3 / 4 GiB");
+        assert_eq!(usage_bytes(5 * GIB, 4 * GIB), "5 / 4 GiB");
+        assert_eq!(usage_bytes(512 << 20, 0), "512.0 MiB / ∞");
+        assert_eq!(usage_percent(42.34, 200), "42.3% / 200%");
+        assert_eq!(usage_percent(7.0, 0), "7.0% / ∞");
+        assert_eq!(rate(1536.0), "1.5 KiB/s");
+        assert_eq!(rate(f64::NAN), "0 B/s");
     }
 
     #[test]

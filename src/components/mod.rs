@@ -2,6 +2,7 @@
 
 mod ansi;
 mod console;
+pub mod dom;
 mod error_note;
 mod format;
 mod meter;
@@ -13,7 +14,7 @@ mod state_badge;
 pub use ansi::AnsiLine;
 pub use console::Console;
 pub use error_note::ErrorNote;
-pub use format::{bytes, duration_ms, fixed, percent};
+pub use format::{bytes, duration_ms, fixed, percent, rate, usage_bytes, usage_percent};
 pub use meter::Meter;
 pub use power::{PowerButtons, PowerControl};
 pub use require_sign_in::RequireSignIn;

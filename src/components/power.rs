@@ -1,8 +1,16 @@
 //! Start / stop / restart / kill, enabled per state and permission, with an optimistic
 //! pending state and a confirmation step for kill.
 
+use std::cell::RefCell;
+
 use leptos::prelude::*;
 use ptero_api::{PowerSignal, PowerState};
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::dom;
 
 /// Which buttons a viewer has and which the current state enables.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,6 +60,9 @@ fn label(signal: PowerSignal) -> &'static str {
 
 /// The button row. `pending` is the signal in flight (shown at once, cleared by the
 /// caller when the real state arrives); kill needs a second, explicit click.
+///
+/// Built on the DOM (see `dom.rs` for why): one delegated click listener on the row, and
+/// one effect that keeps each button's enabled state, text and `aria-busy` current.
 #[component]
 pub fn PowerButtons(
     #[prop(into)] control: Signal<PowerControl>,
@@ -59,48 +70,108 @@ pub fn PowerButtons(
     #[prop(into)] pending: Signal<Option<PowerSignal>>,
     on_signal: Callback<PowerSignal>,
 ) -> impl IntoView {
-    let confirming_kill = RwSignal::new(false);
-    let button = move |signal: PowerSignal| {
-        let disabled = move || {
-            pending.get().is_some()
-                || state
-                    .get()
-                    .is_none_or(|s| !PowerControl::enabled(signal, s))
-        };
-        let text = move || {
-            if pending.get() == Some(signal) {
-                format!("{}…", label(signal))
-            } else {
-                label(signal).to_string()
+    dom::imperative("power-row", move |row| {
+        dom::attr(row, "role", "group");
+        dom::attr(row, "aria-label", "Power");
+        let row = SendWrapper::new(row.clone());
+        let buttons: SendWrapper<RefCell<Vec<(PowerSignal, Element)>>> =
+            SendWrapper::new(RefCell::default());
+        let clicks = row.clone();
+        listen(&row, move |target: Element| {
+            click(&clicks, &target, on_signal)
+        });
+        Effect::new(move |_| {
+            let allowed = control.with(|c| c.allowed.clone());
+            let mut buttons = buttons.borrow_mut();
+            if buttons.iter().map(|(s, _)| *s).ne(allowed.iter().copied()) {
+                for (_, button) in buttons.drain(..) {
+                    button.remove();
+                }
+                for signal in allowed {
+                    if let Some(button) = power_button(&row, signal) {
+                        buttons.push((signal, button));
+                    }
+                }
             }
-        };
-        let click = move |_| {
-            if signal == PowerSignal::Kill && !confirming_kill.get_untracked() {
-                confirming_kill.set(true);
-                return;
+            let (state, pending) = (state.get(), pending.get());
+            for (signal, button) in buttons.iter() {
+                let busy = pending == Some(*signal);
+                let disabled =
+                    pending.is_some() || state.is_none_or(|s| !PowerControl::enabled(*signal, s));
+                let _ = button.toggle_attribute_with_force("disabled", disabled);
+                dom::attr(button, "aria-busy", if busy { "true" } else { "false" });
+                let text = label(*signal);
+                button.set_text_content(Some(&if busy {
+                    [text, "…"].concat()
+                } else {
+                    text.to_owned()
+                }));
             }
-            confirming_kill.set(false);
-            on_signal.run(signal);
-        };
-        view! {
-            <button type="button" class=format!("power power-{}", signal.as_str()) part="power-button"
-                data-signal=signal.as_str() disabled=disabled aria-busy=move || (pending.get() == Some(signal)).to_string()
-                on:click=click>
-                {text}
-            </button>
+        });
+    })
+}
+
+fn power_button(row: &Element, signal: PowerSignal) -> Option<Element> {
+    let button = dom::child(row, "button", &["power power-", signal.as_str()].concat())?;
+    dom::attr(&button, "type", "button");
+    dom::attr(&button, "part", "power-button");
+    dom::attr(&button, "data-signal", signal.as_str());
+    Some(button)
+}
+
+/// A click in the row: a power button (kill asks first) or the confirmation's Cancel.
+fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>) {
+    let confirm = row.query_selector(".confirm").ok().flatten();
+    if target.class_name() == "link" {
+        if let Some(confirm) = confirm {
+            confirm.remove();
         }
-    };
-    view! {
-        <div class="power-row" role="group" aria-label="Power">
-            {move || control.get().allowed.into_iter().map(button).collect_view()}
-            <Show when=move || confirming_kill.get()>
-                <span class="confirm" role="alertdialog" aria-label="Confirm kill">
-                    "Kill stops the process without saving. Click Kill again to confirm. "
-                    <button type="button" class="link" on:click=move |_| confirming_kill.set(false)>"Cancel"</button>
-                </span>
-            </Show>
-        </div>
+        return;
     }
+    let Some(signal) = target
+        .get_attribute("data-signal")
+        .and_then(|word| word.parse::<PowerSignal>().ok())
+    else {
+        return;
+    };
+    if signal == PowerSignal::Kill && confirm.is_none() {
+        if let Some(confirm) = dom::child(row, "span", "confirm") {
+            dom::attr(&confirm, "role", "alertdialog");
+            dom::attr(&confirm, "aria-label", "Confirm kill");
+            confirm.set_text_content(Some(
+                "Kill stops the process without saving. Click Kill again to confirm. ",
+            ));
+            if let Some(cancel) = dom::child(&confirm, "button", "link") {
+                dom::attr(&cancel, "type", "button");
+                cancel.set_text_content(Some("Cancel"));
+            }
+        }
+        return;
+    }
+    if let Some(confirm) = confirm {
+        confirm.remove();
+    }
+    // `try_run`: a click that lands as the owner goes must not reach a disposed callback.
+    let _ = on_signal.try_run(signal);
+}
+
+/// Calls `on_click` with the clicked button of `row`; the listener goes with the owner.
+fn listen(row: &Element, on_click: impl Fn(Element) + 'static) {
+    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+        let button = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button").ok().flatten());
+        if let Some(button) = button.filter(|b| !b.has_attribute("disabled")) {
+            on_click(button);
+        }
+    });
+    let _ = row.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
+    let held = SendWrapper::new((row.clone(), listener));
+    on_cleanup(move || {
+        let (row, listener) = held.take();
+        let _ = row.remove_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
+    });
 }
 
 #[cfg(test)]

@@ -1,4 +1,6 @@
-//! A tiny SVG time series (last 60 points) with no chart library.
+//! A tiny SVG time series (last 60 points) with no chart library. It always spans the
+//! whole width: one sample draws a level line, none a baseline, so a new chart is never
+//! an empty gap.
 
 use std::collections::VecDeque;
 
@@ -31,26 +33,33 @@ impl History {
         self.0.is_empty()
     }
 
-    /// SVG `points` in a 60×20 box, scaled to `max` (or to the largest sample when 0).
+    /// The latest sample.
+    pub fn last(&self) -> Option<f64> {
+        self.0.back().copied()
+    }
+
+    /// SVG `points` across a 60×20 box, scaled to `max` (or to the largest sample when
+    /// 0), the samples spread over the whole width.
     pub fn points(&self, max: f64) -> String {
         let top = if max > 0.0 {
             max
         } else {
             self.0.iter().copied().fold(0.0, f64::max).max(1.0)
         };
-        let offset = HISTORY_LEN - self.0.len();
-        self.0
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                format!(
-                    "{},{}",
-                    i + offset,
-                    super::fixed(20.0 - (v / top).min(1.0) * 20.0, 2)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        let y = |v: f64| super::fixed(20.0 - (v / top).min(1.0) * 20.0, 2);
+        match self.0.len() {
+            0 => "0,20 60,20".to_string(),
+            1 => format!("0,{0} 60,{0}", y(self.0[0])),
+            n => {
+                let step = 60.0 / (n - 1) as f64;
+                self.0
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| format!("{},{}", super::fixed(i as f64 * step, 2), y(*v)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        }
     }
 }
 
@@ -61,10 +70,12 @@ pub fn Sparkline(
     #[prop(into)] history: Signal<History>,
     #[prop(into, optional)] max: Signal<f64>,
 ) -> impl IntoView {
+    let points = Memo::new(move |_| history.with(|h| h.points(max.get())));
     view! {
         <svg class="sparkline" part="sparkline" viewBox="0 0 60 20" preserveAspectRatio="none" role="img" aria-label=label>
-            <polyline fill="none" stroke="currentColor" stroke-width="1" vector-effect="non-scaling-stroke"
-                points=move || history.with(|h| h.points(max.get()))/>
+            <polygon class="sparkline-area" points=move || ["0,20 ", &points.get(), " 60,20"].concat()/>
+            <polyline fill="none" stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke"
+                stroke-linejoin="round" points=move || points.get()/>
         </svg>
     }
 }
@@ -82,19 +93,29 @@ mod tests {
         assert_eq!(h.len(), HISTORY_LEN);
         // 40..=99 remain; auto-scaled to the largest (99), the oldest point sits at 40/99.
         assert!(
-            h.points(0.0).starts_with("0,11.92 1,11.72"),
+            h.points(0.0).starts_with("0.00,11.92 1.02,11.72"),
             "{}",
             h.points(0.0)
         );
-        assert!(h.points(0.0).ends_with("59,0.00"));
+        assert!(h.points(0.0).ends_with("60.00,0.00"));
     }
 
     #[test]
-    fn points_are_right_aligned_and_clamped_to_max() {
+    fn a_chart_spans_the_width_from_its_first_sample_and_clamps_to_max() {
         let mut h = History::default();
+        assert_eq!(
+            h.points(100.0),
+            "0,20 60,20",
+            "a baseline before any sample"
+        );
         h.push(50.0);
+        assert_eq!(
+            h.points(100.0),
+            "0,10.00 60,10.00",
+            "one sample: a level line"
+        );
         h.push(500.0);
-        assert_eq!(h.points(100.0), "58,10.00 59,0.00");
+        assert_eq!(h.points(100.0), "0.00,10.00 60.00,0.00");
     }
 
     #[test]
@@ -102,6 +123,6 @@ mod tests {
         let mut h = History::default();
         h.push(f64::NAN);
         h.push(-3.0);
-        assert_eq!(h.points(10.0), "58,20.00 59,20.00");
+        assert_eq!(h.points(10.0), "0.00,20.00 60.00,20.00");
     }
 }

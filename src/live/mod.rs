@@ -7,6 +7,6 @@ mod visibility;
 mod wings;
 
 pub use interval::use_polling;
-pub use sleep::{backoff, sleep};
+pub use sleep::{backoff, pending_timers, sleep, Sleep, Ticker};
 pub use visibility::use_page_visible;
 pub use wings::{use_wings, Link, WingsLive, SCROLLBACK};

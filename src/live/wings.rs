@@ -25,7 +25,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::sleep;
-use crate::api::{ApiError, PanelClient};
+use crate::api::{ApiError, PanelClient, Scope};
 
 /// Console lines kept (older ones scroll away).
 pub const SCROLLBACK: usize = 1000;
@@ -157,14 +157,23 @@ pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
             }
         });
     });
-    leptos::task::spawn_local(run(live, client, server, disposed));
+    // The socket's teardown above ends `run` (its handlers must outlive the close), so
+    // the scope only aborts the token requests.
+    let scope = Scope::new();
+    leptos::task::spawn_local(scope.wrap(run(live, client, server, disposed, scope.clone())));
     live
 }
 
-async fn run(live: WingsLive, client: PanelClient, server: String, disposed: Rc<RefCell<bool>>) {
+async fn run(
+    live: WingsLive,
+    client: PanelClient,
+    server: String,
+    disposed: Rc<RefCell<bool>>,
+    scope: Scope,
+) {
     let mut failures = 0u32;
     while !*disposed.borrow() {
-        let outcome = session(live, &client, &server, &disposed).await;
+        let outcome = session(live, &client, &server, &disposed, &scope).await;
         if *disposed.borrow() {
             return;
         }
@@ -199,9 +208,10 @@ async fn session(
     client: &PanelClient,
     server: &str,
     disposed: &Rc<RefCell<bool>>,
+    scope: &Scope,
 ) -> Result<(), LinkProblem> {
     let credentials = client.websocket(server).await.map_err(token_problem)?;
-    let ws = WebSocket::new(&credentials.socket).map_err(|_| LinkProblem::Refused {
+    let ws = crate::api::socket::open(&credentials.socket).ok_or_else(|| LinkProblem::Refused {
         socket: credentials.socket.clone(),
     })?;
     let (done_tx, done_rx) = futures::channel::oneshot::channel::<Result<(), LinkProblem>>();
@@ -215,11 +225,12 @@ async fn session(
         let ws = ws.clone();
         let opened = opened.clone();
         let auth = auth.clone();
+        let scope = scope.clone();
         Closure::<dyn FnMut()>::new(move || {
             *opened.borrow_mut() = true;
             let _ = ws.send_with_str(&Outbound::Auth(token.clone()).encode());
             let (ws, auth) = (ws.clone(), auth.clone());
-            leptos::task::spawn_local(async move {
+            scope.spawn(async move {
                 sleep(AUTH_DEADLINE).await;
                 if !auth.authenticated.get() && ws.ready_state() == WebSocket::OPEN {
                     auth.give_up(&ws);
@@ -232,6 +243,7 @@ async fn session(
         let client = client.clone();
         let server = server.to_string();
         let auth = auth.clone();
+        let scope = scope.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let Some(text) = event.data().as_string() else {
                 return;
@@ -244,6 +256,7 @@ async fn session(
                 auth: &auth,
                 client: &client,
                 server: &server,
+                scope: &scope,
             };
             handle(live, socket, inbound);
         })
@@ -292,6 +305,7 @@ struct Socket<'a> {
     auth: &'a SocketAuth,
     client: &'a PanelClient,
     server: &'a str,
+    scope: &'a Scope,
 }
 
 impl Socket<'_> {
@@ -305,7 +319,7 @@ impl Socket<'_> {
         }
         self.auth.renewals.set(renewals + 1);
         let (ws, client, server) = (self.ws.clone(), self.client.clone(), self.server.to_owned());
-        leptos::task::spawn_local(async move {
+        self.scope.spawn(async move {
             if let Ok(credentials) = client.websocket(&server).await {
                 let _ = ws.send_with_str(&Outbound::Auth(credentials.token).encode());
             }

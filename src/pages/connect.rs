@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use ptero_api::{ApiKey, PanelUrl};
 
-use crate::api::{Credentials, PanelClient, Persistence};
+use crate::api::{Credentials, PanelClient, Persistence, Scope};
 use crate::router::use_router;
 use crate::session::use_session;
 
@@ -58,10 +58,11 @@ pub fn ConnectPage() -> impl IntoView {
         }
     };
 
-    let test = Action::new_local(|credentials: &Credentials| {
+    let scope = Scope::new();
+    let test = Action::new_local(move |credentials: &Credentials| {
         let client = PanelClient::new(credentials);
         let credentials = credentials.clone();
-        async move { client.account().await.map(|account| (credentials, account)) }
+        scope.wrap(async move { client.account().await.map(|account| (credentials, account)) })
     });
     Effect::new(move |_| {
         if let Some(Ok((credentials, _))) = test.value().get() {
@@ -145,6 +146,7 @@ fn error_class(error: &crate::api::ApiError) -> &'static str {
         Unreachable { .. } => "unreachable",
         CorsBlocked { .. } => "cors",
         Decode(_) => "decode",
+        Aborted => "aborted",
         Panel(PanelError::Unauthenticated) => "unauthenticated",
         Panel(PanelError::Forbidden(_)) => "forbidden",
         Panel(PanelError::RateLimited { .. }) => "rate-limited",

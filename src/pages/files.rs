@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use ptero_api::FileObject;
 
-use crate::api::{ApiError, Load, PanelClient};
+use crate::api::{ApiError, Load, PanelClient, Scope};
 use crate::components::{bytes, ErrorNote};
 
 /// The panel refuses to open files over this in its editor (PTERODACTYL_FILES_MAX_EDIT_SIZE).
@@ -52,15 +52,16 @@ pub fn Files(client: PanelClient, server: String) -> impl IntoView {
         let (client, server, dir) = (list_client.clone(), list_server.clone(), directory.get());
         async move { client.files(&server, &dir).await }
     });
+    let scope = Scope::new();
     let view_file = Action::new_local(move |path: &String| {
         let (client, server, path) = (client.clone(), server.clone(), path.clone());
-        async move {
+        scope.wrap(async move {
             let text = client
                 .file_contents(&server, &path)
                 .await
                 .map_err(|e: ApiError| e.to_string());
             (path, text)
-        }
+        })
     });
     Effect::new(move |_| {
         if let Some(result) = view_file.value().get() {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
 
-use crate::api::{ApiError, Load, PanelClient};
+use crate::api::{ApiError, Load, PanelClient, Scope};
 use crate::components::{
     bytes, duration_ms, percent, Console, ErrorNote, History, Meter, PowerButtons, PowerControl,
     RequireSignIn, Sparkline, StateBadge,
@@ -65,13 +65,15 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let live = use_wings(client.clone(), id.clone());
     let poll_client = client.clone();
     let poll_id = id.clone();
+    let scope = Scope::new();
+    let poll_scope = scope.clone();
     use_polling(POLL, move || {
         // The websocket's per-second stats make polling redundant while it is up.
         if live.link.get_untracked() == Link::Live {
             return;
         }
         let (client, id) = (poll_client.clone(), poll_id.clone());
-        leptos::task::spawn_local(async move {
+        poll_scope.spawn(async move {
             match client.resources(&id).await {
                 Ok(fresh) => {
                     let r = &fresh.resources;
@@ -103,7 +105,7 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let power_id = id.clone();
     let power = Action::new_local(move |signal: &PowerSignal| {
         let (client, id, signal) = (power_client.clone(), power_id.clone(), *signal);
-        async move { client.power(&id, signal).await }
+        scope.wrap(async move { client.power(&id, signal).await })
     });
     let on_signal = Callback::new(move |signal: PowerSignal| {
         power_error.set(None);

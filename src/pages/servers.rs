@@ -6,7 +6,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use ptero_api::{Server, Stats};
 
-use crate::api::{Load, PanelClient};
+use crate::api::{Load, PanelClient, Scope};
 use crate::components::{bytes, percent, Meter, StateBadge};
 use crate::components::{ErrorNote, RequireSignIn};
 use crate::live::use_polling;
@@ -70,9 +70,10 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
     let blocked = server.is_blocked();
     if let (Some(client), false) = (client, blocked) {
         let id = server.identifier.clone();
+        let scope = Scope::new();
         use_polling(ROW_POLL, move || {
             let (client, id) = (client.clone(), id.clone());
-            leptos::task::spawn_local(async move {
+            scope.spawn(async move {
                 if let Ok(fresh) = client.resources(&id).await {
                     stats.set(Some(fresh));
                 }

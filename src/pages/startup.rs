@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use ptero_api::{EggVariable, PanelError};
 
-use crate::api::{ApiError, Load, PanelClient};
+use crate::api::{ApiError, Load, PanelClient, Scope};
 use crate::components::ErrorNote;
 
 #[component]
@@ -41,6 +41,7 @@ pub fn Startup(client: PanelClient, server: String) -> impl IntoView {
 fn Variable(variable: EggVariable, client: PanelClient, server: String) -> impl IntoView {
     let value = RwSignal::new(variable.effective_value().to_string());
     let key = variable.env_variable.clone();
+    let scope = Scope::new();
     let save = Action::new_local(move |new_value: &String| {
         let (client, server, key, new_value) = (
             client.clone(),
@@ -48,7 +49,7 @@ fn Variable(variable: EggVariable, client: PanelClient, server: String) -> impl 
             key.clone(),
             new_value.clone(),
         );
-        async move { client.set_variable(&server, &key, &new_value).await }
+        scope.wrap(async move { client.set_variable(&server, &key, &new_value).await })
     });
     let message = move || match save.value().get() {
         Some(Ok(())) => Some(("ok", "Saved. It applies at the next start.".to_string())),

@@ -231,10 +231,8 @@ pub async fn wait_until(
 /// Replaces the sandbox's faults (`/__sandbox/faults`, JSON `FaultSet`).
 pub async fn set_faults(json: &str) {
     let url = format!("{}/__sandbox/faults", sandbox());
-    let response = gloo_net::http::Request::put(&url)
-        .header("Content-Type", "application/json")
-        .body(json)
-        .unwrap()
+    let response = ptero_web::api::Request::new("PUT", url.as_str())
+        .json(json.to_string())
         .send()
         .await
         .unwrap_or_else(|e| panic!("PUT {url}: {e}"));
@@ -244,7 +242,7 @@ pub async fn set_faults(json: &str) {
 /// Turns every sandbox fault off.
 pub async fn clear_faults() {
     let url = format!("{}/__sandbox/faults", sandbox());
-    let response = gloo_net::http::Request::delete(&url)
+    let response = ptero_web::api::Request::new("DELETE", url.as_str())
         .send()
         .await
         .unwrap_or_else(|e| panic!("DELETE {url}: {e}"));
@@ -256,4 +254,29 @@ pub async fn settle() {
     for _ in 0..3 {
         leptos::task::tick().await;
     }
+}
+
+/// `method url` with `headers` through the browser's own `fetch` (test set-up: the
+/// sandbox's control endpoints), answering the status and the body's text.
+pub async fn fetch_text(method: &str, url: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let sent = web_sys::Headers::new().expect("headers");
+    for (name, value) in headers {
+        sent.append(name, value).expect("a header");
+    }
+    init.set_headers(&sent);
+    let window = web_sys::window().expect("a window");
+    let response: web_sys::Response =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(url, &init))
+            .await
+            .unwrap_or_else(|error| panic!("{method} {url}: {error:?}"))
+            .dyn_into()
+            .expect("a response");
+    let text = wasm_bindgen_futures::JsFuture::from(response.text().expect("a body"))
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default();
+    (response.status(), text)
 }

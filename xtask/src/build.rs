@@ -150,7 +150,7 @@ fn card(out: &Path) -> Result {
     // initialises the wasm and defines <ptero-server-card>.
     let module = format!(
         "{glue}\nconst PTERO_CARD_CSS = {};\n{element}",
-        js_string(&css)
+        js_string(&minify_css(&css))
     );
     let module_path = out.join("ptero-server-card.js");
     write(&module_path, &module)?;
@@ -193,6 +193,35 @@ fn servers(out: &Path) -> Result {
     Ok(())
 }
 
+/// `css` without comments and with whitespace collapsed (around `{};,>` removed): the
+/// sheet ships inside the card's module, where terser does not reach it. Spaces inside
+/// values stay (`calc(1px + 2px)` needs them).
+fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .find("*/")
+            .map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    out.push_str(rest);
+    let collapsed = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut tight = String::with_capacity(collapsed.len());
+    let bytes: Vec<char> = collapsed.chars().collect();
+    for (i, c) in bytes.iter().enumerate() {
+        let around = |j: Option<usize>| {
+            j.and_then(|j| bytes.get(j))
+                .is_some_and(|c| "{};,>".contains(*c))
+        };
+        if *c == ' ' && (around(i.checked_sub(1)) || around(Some(i + 1))) {
+            continue;
+        }
+        tight.push(*c);
+    }
+    tight
+}
+
 /// A JS string literal for `text` (JSON strings are valid JS string literals).
 fn js_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -231,4 +260,16 @@ fn copy(from: &Path, to: &PathBuf) -> Result {
             to.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn css_loses_comments_and_spacing_but_not_meaning() {
+        let css = "/* a */ .a , .b > p {\n  width: calc(1px + 2px);\n  /* b */ color : red ;\n}\n";
+        assert_eq!(
+            super::minify_css(css),
+            ".a,.b>p{width: calc(1px + 2px);color : red;}"
+        );
+    }
 }

@@ -6,7 +6,7 @@
 //! - `demo`:  sandbox panel + origin serving the app, and a sample hosting page
 //! - `dist`:  release artefacts in `dist/` (app, card, server binaries)
 //! - `size`:  brotli sizes of the app and card bundles
-//! - `bench`: sizes, first paint, origin fan-out numbers
+//! - `bench`: sizes, first paint, origin fan-out numbers (`--soak`: the 10-minute soak)
 //! - `fuzz`:  the origin's HTTP surface under random requests (`fuzz [SECONDS]`, 300 s)
 
 mod bench;
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&args[1..]),
         Some("dist") => tools::setup().and_then(|t| build::dist(&t)),
         Some("size") => size::report(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => {
             let seconds = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(300);
             test::fuzz(seconds)

@@ -2,6 +2,15 @@
 //! (server): session exchange, server summaries, the SSE stream, power/command bodies, the
 //! SSO ticket and the error body.
 //!
+//! The stream: `POST /v1/stream` with a [`StreamRequest`] body carries the servers of
+//! several sessions on one connection (a page holds one per origin, however many cards
+//! and tokens it shows; the browser's six HTTP/1.1 connections per host stay free for
+//! session exchanges and power). Each session is checked as every other call checks its
+//! bearer (known, unexpired, minted for the request's `Origin`); one that fails, expires
+//! or is revoked while the stream is open gets a [`StreamEvent::Refused`] naming its index
+//! in the request, and its servers leave the stream unless another session still asks for
+//! them. `GET /v1/stream?servers=…` with `Authorization: Bearer` is the one-session form.
+//!
 //! Error codes ([`OriginErrorCode`], `error.code` on the wire, snake_case):
 //!
 //! | code | HTTP | meaning |
@@ -83,6 +92,36 @@ impl fmt::Debug for SessionGrant {
     }
 }
 
+/// `POST /v1/stream`: the sessions whose servers one stream carries. Sessions travel in
+/// this body, never in a URL.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamRequest {
+    pub sessions: Vec<StreamSession>,
+}
+
+/// One session of a [`StreamRequest`] and the servers it asks for.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamSession {
+    /// Bearer value from [`SessionGrant::session`]. Never log it.
+    pub session: String,
+    pub servers: Vec<String>,
+}
+
+impl fmt::Debug for StreamRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.sessions).finish()
+    }
+}
+
+impl fmt::Debug for StreamSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamSession")
+            .field("session", &"<redacted>")
+            .field("servers", &self.servers)
+            .finish()
+    }
+}
+
 /// What the card may show about one server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServerSummary {
@@ -104,6 +143,10 @@ pub struct ServerSummary {
     /// polled from the panel, which caches them for 20 s.
     #[serde(default)]
     pub live: bool,
+    /// The primary allocation as players type it (`play.example.com:25565`, the alias
+    /// when the panel has one); `None` when the key cannot see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// Limits; 0 means unlimited.
@@ -160,6 +203,19 @@ impl ServerSummary {
             },
             resources: stats.map(|stats| SummaryResources::from(&stats.resources)),
             live: false,
+            address: server.default_allocation().map(|allocation| {
+                let host = allocation
+                    .ip_alias
+                    .as_deref()
+                    .filter(|alias| !alias.is_empty())
+                    .unwrap_or(&allocation.ip);
+                // An IPv6 address needs brackets before its port.
+                if host.contains(':') {
+                    format!("[{host}]:{}", allocation.port)
+                } else {
+                    format!("{host}:{}", allocation.port)
+                }
+            }),
         }
     }
 }
@@ -196,6 +252,14 @@ pub enum StreamEvent {
         #[serde(default)]
         reason: Option<String>,
     },
+    /// The stream no longer carries the servers of the [`StreamRequest`]'s session at
+    /// index `session` (0 for the one-session `GET`): refused when the stream opened,
+    /// expired or revoked since. Servers another session asks for stay.
+    Refused {
+        session: u32,
+        code: OriginErrorCode,
+        message: String,
+    },
 }
 
 impl StreamEvent {
@@ -208,6 +272,7 @@ impl StreamEvent {
             StreamEvent::Console { .. } => "console",
             StreamEvent::Error { .. } => "error",
             StreamEvent::Link { .. } => "link",
+            StreamEvent::Refused { .. } => "refused",
         }
     }
 

@@ -48,6 +48,7 @@ fn panel_summary(with_stats: bool) -> ServerSummary {
 fn summaries_from_the_panel_fixtures_read_the_same() {
     for with_stats in [true, false] {
         let summary = panel_summary(with_stats);
+        assert_eq!(summary.address.as_deref(), Some("203.0.113.10:25565"));
         let wire = serde_json::to_value(&summary).unwrap();
         assert_eq!(agree::<ServerSummary>(wire), summary);
     }
@@ -100,6 +101,11 @@ fn every_stream_event_reads_the_same() {
             server: Some("1a7ce997".into()),
             code: OriginErrorCode::Other("from_the_future".into()),
             message: "?".into(),
+        },
+        StreamEvent::Refused {
+            session: 3,
+            code: OriginErrorCode::SessionExpired,
+            message: "the session expired".into(),
         },
     ];
     for event in events {

@@ -28,7 +28,8 @@ pub enum Ended {
 }
 
 impl Ended {
-    fn covers(&self, key: &str, session: &Session) -> bool {
+    /// Whether this ends the session stored under `key`.
+    pub fn covers(&self, key: &str, session: &Session) -> bool {
         match self {
             Ended::Session(ended) => ended == key,
             Ended::Origin(origin) => session.origin.as_deref() == Some(origin.as_str()),
@@ -55,6 +56,11 @@ impl Revocations {
     pub fn announce(&self, ended: Ended) {
         // Nobody listening is fine: no stream is open.
         let _ = self.sender.send(ended);
+    }
+
+    /// The announcements from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Ended> {
+        self.sender.subscribe()
     }
 }
 

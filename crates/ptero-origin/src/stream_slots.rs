@@ -40,20 +40,30 @@ impl StreamSlots {
         }
     }
 
-    /// A slot for a stream of the session stored under `session_key` from `ip`.
-    pub fn acquire(&self, session_key: &str, ip: Option<IpAddr>) -> Result<StreamSlot, AppError> {
+    /// A slot for a stream carrying the sessions stored under `session_keys`, from `ip`.
+    pub fn acquire_many(
+        &self,
+        session_keys: &[&str],
+        ip: Option<IpAddr>,
+    ) -> Result<StreamSlot, AppError> {
         let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let session = Holder::Session(session_key.to_owned());
-        if open.get(&session).copied().unwrap_or(0) >= self.per_session {
-            return Err(AppError::refused(
-                OriginErrorCode::TooManyStreams,
-                format!(
-                    "this session already has {} open streams, the most allowed: close another page or tab that shows these cards",
-                    self.per_session
-                ),
-            ));
+        let mut holders: Vec<Holder> = Vec::new();
+        for key in session_keys {
+            let holder = Holder::Session((*key).to_owned());
+            if holders.contains(&holder) {
+                continue;
+            }
+            if open.get(&holder).copied().unwrap_or(0) >= self.per_session {
+                return Err(AppError::refused(
+                    OriginErrorCode::TooManyStreams,
+                    format!(
+                        "this session already has {} open streams, the most allowed: close another page or tab that shows these cards",
+                        self.per_session
+                    ),
+                ));
+            }
+            holders.push(holder);
         }
-        let mut holders = vec![session];
         if let Some(ip) = ip {
             let holder = Holder::Ip(ip);
             if open.get(&holder).copied().unwrap_or(0) >= self.per_ip {
@@ -74,6 +84,11 @@ impl StreamSlots {
             open: Arc::clone(&self.open),
             holders,
         })
+    }
+
+    /// A slot for a stream of the session stored under `session_key` from `ip`.
+    pub fn acquire(&self, session_key: &str, ip: Option<IpAddr>) -> Result<StreamSlot, AppError> {
+        self.acquire_many(&[session_key], ip)
     }
 
     /// Streams open under `session_key` (tests, metrics).

@@ -50,6 +50,7 @@ impl FromJsonView for ServerSummary {
             limits: required(value, "limits")?,
             resources: optional(value, "resources")?,
             live: or_default(value, "live")?,
+            address: optional(value, "address")?,
         })
     }
 }
@@ -118,6 +119,11 @@ impl StreamEvent {
                 server: server()?,
                 live: required(data, "live")?,
                 reason: optional(data, "reason")?,
+            },
+            "refused" => StreamEvent::Refused {
+                session: required(data, "session")?,
+                code: required(data, "code")?,
+                message: required(data, "message")?,
             },
             _ => return Err(Malformed("event")),
         })

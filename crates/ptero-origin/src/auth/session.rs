@@ -54,7 +54,8 @@ pub fn request_origin(parts: &Parts) -> Result<Option<String>, AppError> {
         })
 }
 
-fn bearer(parts: &Parts) -> Option<&str> {
+/// The `Authorization: Bearer` value.
+pub fn bearer(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
@@ -112,6 +113,42 @@ impl<S: Send + Sync> FromRequestParts<S> for SessionKey {
     }
 }
 
+/// The longest bearer a session can be (minted ones are 43 characters).
+const MAX_TOKEN_LEN: usize = 128;
+
+/// The session behind bearer `token`, when it may be used from `origin`, bounded by what
+/// its site grants now; with the key it is stored under. Every way a session is presented
+/// (the `Authorization` header, a stream request's body) is admitted here.
+pub async fn admit(
+    state: &AppState,
+    origin: Option<&str>,
+    token: &str,
+) -> Result<(Session, String), AppError> {
+    if token.is_empty() || token.len() > MAX_TOKEN_LEN {
+        return Err(AppError::refused(
+            OriginErrorCode::SessionExpired,
+            "that is not a session token",
+        ));
+    }
+    let key = token_key(token);
+    let session = state.store.session(&key, now()).await?.ok_or_else(|| {
+        state.metrics.reject("session_expired");
+        AppError::refused(
+            OriginErrorCode::SessionExpired,
+            "the session is unknown or expired: ask the site to hand off again",
+        )
+    })?;
+    let session = current_grant(state, session)?;
+    if session.origin.as_deref() != origin {
+        state.metrics.reject("session_origin_mismatch");
+        return Err(AppError::refused(
+            OriginErrorCode::OriginNotAllowed,
+            "this session was created for another site's page",
+        ));
+    }
+    Ok((session, key))
+}
+
 impl FromRequestParts<AppState> for Viewer {
     type Rejection = AppError;
 
@@ -127,31 +164,8 @@ impl FromRequestParts<AppState> for Viewer {
                     "no session: send Authorization: Bearer <session> from POST /v1/session",
                 )
             })?;
-        if token.len() > 128 {
-            return Err(AppError::refused(
-                OriginErrorCode::SessionExpired,
-                "that is not a session token",
-            ));
-        }
-        let session = state
-            .store
-            .session(&token_key(token), now())
-            .await?
-            .ok_or_else(|| {
-                state.metrics.reject("session_expired");
-                AppError::refused(
-                    OriginErrorCode::SessionExpired,
-                    "the session is unknown or expired: ask the site to hand off again",
-                )
-            })?;
-        let session = current_grant(state, session)?;
-        if request_origin(parts)? != session.origin {
-            state.metrics.reject("session_origin_mismatch");
-            return Err(AppError::refused(
-                OriginErrorCode::OriginNotAllowed,
-                "this session was created for another site's page",
-            ));
-        }
+        let origin = request_origin(parts)?;
+        let (session, _) = admit(state, origin.as_deref(), token).await?;
         Ok(Viewer(session))
     }
 }

@@ -215,6 +215,7 @@ mod tests {
                 ..SummaryResources::default()
             }),
             live: false,
+            address: None,
         }
     }
 

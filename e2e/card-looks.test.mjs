@@ -1,0 +1,151 @@
+// How <ptero-server-card> looks, for people: screenshots of light, dark, compact, error
+// and 360 px wide cards saved under e2e/artefacts/screenshots/ (gitignored; CI keeps them
+// as artefacts), and axe-core over light and dark cards, also when the host sets only the
+// background (the foregrounds must follow it).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { launch, problemPage } from "./lib/browser.mjs";
+import { startStack } from "./lib/stack.mjs";
+
+const RUNNING = "1a7c3f02";
+const OFFLINE = "2b8d4e13";
+const SHARED = "70d2d368";
+const SUSPENDED = "4dafa035";
+const pages = new URL("./fixtures/host/", import.meta.url).pathname;
+const shots = new URL("./artefacts/screenshots/", import.meta.url).pathname;
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+let stack, browser;
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  stack = await startStack({ pages });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function cardsPage({ scheme = "light", width = 1000, hostCss = "" } = {}) {
+  const page = await problemPage(browser);
+  await page.setViewportSize({ width, height: 800 });
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+  await page.goto(`${stack.host.url}/cards.html?origin=${encodeURIComponent(stack.origin)}`);
+  await page.addStyleTag({
+    content: `body { margin: 0; padding: 24px; font-family: system-ui, sans-serif; background: ${scheme === "dark" ? "#0e1116" : "#f3f5f8"}; }
+      #cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; max-width: 980px; } ${hostCss}`,
+  });
+  await page.waitForFunction(() => customElements.get("ptero-server-card") && window.addCards);
+  return page;
+}
+
+/** Adds live cards and waits until each shows data and has drawn a few samples. */
+async function liveCards(page, servers, attrs = {}) {
+  await page.evaluate(({ servers, attrs }) => window.addCards(servers, { attrs }), { servers, attrs });
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll("ptero-server-card")].filter((c) => c.shadowRoot?.querySelector("[data-testid=card-ready] .name")?.textContent).length === n,
+    servers.length,
+    { timeout: 15000 },
+  );
+  await page.waitForTimeout(4500); // three sparkline samples
+}
+
+async function axe(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    // WCAG 2.1 A/AA over the cards (landmarks and headings are the hosting page's to give).
+    const { violations, incomplete } = await window.axe.run(
+      { include: [["ptero-server-card"]] },
+      { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations", "incomplete"] },
+    );
+    const flat = (list) => list.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} ${n.failureSummary ?? ""}`.trim()));
+    return { violations: flat(violations), contrastUnsure: flat(incomplete.filter((v) => v.id === "color-contrast")) };
+  });
+  return result;
+}
+
+for (const scheme of ["light", "dark"]) {
+  test(`${scheme}: cards look alive and pass axe-core`, async () => {
+    const page = await cardsPage({ scheme });
+    await liveCards(page, [RUNNING, OFFLINE, SHARED, SUSPENDED]);
+    await page.screenshot({ path: `${shots}card-${scheme}.png`, fullPage: true });
+    // Sparklines span the whole width from the first samples (no empty gap).
+    const spans = await page.evaluate(() => [...document.querySelector("ptero-server-card").shadowRoot.querySelectorAll("polyline")].map((l) => l.getAttribute("points")));
+    assert.equal(spans.length, 3, "CPU, memory and network");
+    for (const points of spans) assert.match(points, /^0(\.00)?,[\d.]+ .*60(\.00)?,[\d.]+$/, points);
+    const text = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.textContent);
+    assert.match(text, /\/ (\d+(\.\d)? [KMG]iB|∞)/, "memory against its limit");
+    assert.match(text, /\d+\.\d+\.\d+\.\d+:\d+/, "the address");
+    const { violations } = await axe(page);
+    assert.deepEqual(violations, []);
+    await page.close();
+  });
+
+  test(`${scheme}: a host that sets only the background still gets readable text (axe-core)`, async () => {
+    // The issue's case: a light background on a dark-theme card (and the reverse).
+    const bg = scheme === "dark" ? "#fdf6e3" : "#1d2a3a";
+    const page = await cardsPage({ scheme, hostCss: `ptero-server-card { --ptero-card-bg: ${bg}; }` });
+    await liveCards(page, [RUNNING, SUSPENDED]);
+    await page.screenshot({ path: `${shots}card-${scheme}-host-background.png`, fullPage: true });
+    const { violations, contrastUnsure } = await axe(page);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(contrastUnsure, [], "axe could decide every contrast");
+    await page.close();
+  });
+}
+
+test("compact cards, an error card and a 360 px wide page", async () => {
+  const page = await cardsPage();
+  await liveCards(page, [RUNNING, OFFLINE], { compact: "" });
+  await page.screenshot({ path: `${shots}card-compact.png`, fullPage: true });
+  await page.evaluate(() => document.getElementById("cards").replaceChildren());
+  await page.evaluate((s) => window.addCards(s, { lifetime: -120 }), [RUNNING]);
+  await page.waitForSelector("ptero-server-card[state=error]");
+  await page.evaluate((origin) => {
+    const bad = document.createElement("ptero-server-card");
+    bad.setAttribute("origin", `${origin}/not-an-origin`);
+    bad.setAttribute("server", "1a7c3f02");
+    bad.setAttribute("token", "x");
+    document.getElementById("cards").append(bad);
+  }, stack.origin);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${shots}card-error.png`, fullPage: true });
+  await page.close();
+
+  const narrow = await cardsPage({ width: 360 });
+  await liveCards(narrow, [RUNNING]);
+  await narrow.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("details")?.setAttribute("open", ""));
+  await narrow.waitForTimeout(500);
+  await narrow.screenshot({ path: `${shots}card-360px.png`, fullPage: true });
+  const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  assert.ok(overflow <= 0, `the page overflows 360 px by ${overflow} px`);
+  await narrow.close();
+});
+
+test("when the origin cannot poll the server, the card says how old its data is", async () => {
+  const page = await cardsPage();
+  await liveCards(page, [RUNNING]);
+  const faults = `${stack.panel}/__sandbox/faults`;
+  await fetch(faults, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ daemon_down: true }) });
+  try {
+    const hint = await page.waitForFunction(
+      () => {
+        const stale = document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=stale]");
+        return stale && !stale.hidden && stale.textContent;
+      },
+      null,
+      { timeout: 30000 },
+    );
+    assert.match(await hint.jsonValue(), /^Showing data from \d+ s ago/);
+    const error = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=error]:not([hidden])")?.textContent);
+    assert.ok(error, "the reason is shown too");
+    await page.screenshot({ path: `${shots}card-stale.png` });
+  } finally {
+    await fetch(faults, { method: "DELETE" });
+  }
+  // Back to current once the origin polls again.
+  await page.waitForFunction(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=stale]").hidden, null, { timeout: 30000 });
+  await page.close();
+});

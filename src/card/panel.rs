@@ -1,0 +1,269 @@
+//! The live part of a card that changes with every event (name, state badge, uptime,
+//! address, the screen-reader state line, the meters with their sparklines, and the
+//! stale-data hint), built on the DOM once and kept current by effects (see
+//! `components::dom` for why: Leptos' typed views of this much cost the card a budget it
+//! does not have). Text goes in as text, never as HTML.
+
+use leptos::prelude::*;
+use ptero_api::origin::ServerSummary;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::connection::{badge, usable_state};
+use super::feed::Feed;
+use super::link::Health;
+use crate::components::dom::{attr, child, imperative, meters_into, Metric, Reading};
+use crate::components::{duration_ms, rate, usage_bytes, usage_percent, History};
+
+/// Data older than this gets a hint (the stream is down, or the origin cannot poll).
+const STALE_MS: f64 = 10_000.0;
+
+/// What the panel's effect writes.
+struct Nodes {
+    name: Element,
+    badge: Element,
+    uptime: Element,
+    address_row: Element,
+    address: Element,
+    copy: Element,
+    spoken: Element,
+    stale: Element,
+}
+
+/// The panel of `feed`'s server.
+pub fn summary_panel(
+    feed: Feed,
+    health: ArcRwSignal<Health>,
+    clock: ArcRwSignal<f64>,
+) -> impl IntoView {
+    imperative("summary", move |panel| {
+        let Some(nodes) = build(panel) else { return };
+        meters_into(&nodes.meters_row, metrics(&feed));
+        copy_button(&nodes.nodes.copy, &nodes.nodes.address);
+        let nodes = SendWrapper::new(nodes.nodes);
+        Effect::new(move |_| {
+            feed.summary.with(|summary| show(&nodes, summary.as_ref()));
+            let age = clock.get() - feed.current_at.get();
+            let stale = feed.current_at.get_untracked() > 0.0 && age >= STALE_MS;
+            let why = health.with(|h| *h != Health::Live);
+            nodes.stale.set_text_content(Some(&stale_hint(age, why)));
+            set_hidden(&nodes.stale, !stale);
+        });
+    })
+}
+
+struct Built {
+    nodes: Nodes,
+    meters_row: Element,
+}
+
+fn build(panel: &Element) -> Option<Built> {
+    let head = child(panel, "header", "card-head")?;
+    attr(&head, "part", "header");
+    let name = child(&head, "h3", "name")?;
+    attr(&name, "part", "name");
+    let badge = child(&head, "span", "badge")?;
+    attr(&badge, "part", "state");
+    let address_row = child(panel, "div", "address-row")?;
+    let address = child(&address_row, "code", "address")?;
+    attr(&address, "part", "address");
+    let copy = child(&address_row, "button", "copy")?;
+    let uptime = child(&address_row, "span", "uptime muted")?;
+    for (name, value) in [
+        ("type", "button"),
+        ("part", "copy-button"),
+        ("aria-label", "Copy the address"),
+    ] {
+        attr(&copy, name, value);
+    }
+    copy.set_text_content(Some("Copy"));
+    let spoken = child(panel, "p", "sr-only")?;
+    attr(&spoken, "aria-live", "polite");
+    let meters_row = child(panel, "div", "meters")?;
+    let stale = child(panel, "p", "stale")?;
+    for (name, value) in [("part", "stale"), ("role", "status")] {
+        attr(&stale, name, value);
+    }
+    Some(Built {
+        nodes: Nodes {
+            name,
+            badge,
+            uptime,
+            address_row,
+            address,
+            copy,
+            spoken,
+            stale,
+        },
+        meters_row,
+    })
+}
+
+fn set_hidden(el: &Element, hidden: bool) {
+    let _ = el.toggle_attribute_with_force("hidden", hidden);
+}
+
+fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
+    let state = summary.map_or_else(|| "unknown".to_string(), badge);
+    nodes
+        .badge
+        .set_class_name(&["badge badge-", &state].concat());
+    attr(&nodes.badge, "data-state", &state);
+    nodes.badge.set_text_content(Some(&state));
+    let Some(summary) = summary else { return };
+    nodes.name.set_text_content(Some(&summary.name));
+    let up = summary
+        .resources
+        .as_ref()
+        .and_then(|r| r.uptime_ms)
+        .filter(|up| *up > 0 && summary.state == ptero_api::PowerState::Running)
+        .map(|up| ["up ", &duration_ms(up)].concat());
+    let address = summary.address.as_deref().unwrap_or_default();
+    nodes.address.set_text_content(Some(address));
+    set_hidden(&nodes.address, address.is_empty());
+    set_hidden(&nodes.copy, address.is_empty());
+    set_hidden(&nodes.address_row, address.is_empty() && up.is_none());
+    nodes.uptime.set_text_content(up.as_deref());
+    let spoken = usable_state(summary).map(|s| ["Server is ", s.as_str()].concat());
+    nodes.spoken.set_text_content(spoken.as_deref());
+}
+
+/// "Showing data from 25 s ago", and why when the link is down.
+fn stale_hint(age_ms: f64, reconnecting: bool) -> String {
+    let secs = (age_ms.max(0.0) / 1000.0) as u64;
+    let ago = if secs < 120 {
+        [&secs.to_string(), " s"].concat()
+    } else {
+        duration_ms(secs * 1000)
+    };
+    let why = if reconnecting {
+        " — reconnecting…"
+    } else {
+        ""
+    };
+    ["Showing data from ", &ago, " ago", why].concat()
+}
+
+/// Copies the address on click ("Copied", or how to copy by hand), back to "Copy" on blur.
+/// The listeners go with the panel's owner.
+fn copy_button(button: &Element, address: &Element) {
+    let (target, source) = (button.clone(), address.clone());
+    let on_click = Closure::<dyn FnMut()>::new(move || {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let text = source.text_content().unwrap_or_default();
+        let written =
+            wasm_bindgen_futures::JsFuture::from(window.navigator().clipboard().write_text(&text));
+        let button = target.clone();
+        leptos::task::spawn_local(async move {
+            let said = if written.await.is_ok() {
+                "Copied"
+            } else {
+                "Select and copy"
+            };
+            button.set_text_content(Some(said));
+        });
+    });
+    let target = button.clone();
+    let on_blur = Closure::<dyn FnMut()>::new(move || target.set_text_content(Some("Copy")));
+    let listeners = [("click", on_click), ("blur", on_blur)];
+    for (event, listener) in &listeners {
+        let _ = button.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    }
+    let held = SendWrapper::new((button.clone(), listeners));
+    on_cleanup(move || {
+        let (button, listeners) = held.take();
+        for (event, listener) in &listeners {
+            let _ = button
+                .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        }
+    });
+}
+
+/// CPU, memory, network and disk: usage against limits, three with a sparkline.
+fn metrics(feed: &Feed) -> Vec<Metric> {
+    let reading = |read: fn(&ServerSummary) -> Reading| {
+        let summary = feed.summary.clone();
+        Box::new(move || summary.with(|s| s.as_ref().map(read).unwrap_or_default()))
+            as Box<dyn Fn() -> Reading>
+    };
+    let history = |history: &ArcRwSignal<History>| {
+        let history = history.clone();
+        Some((
+            Box::new(move || history.get()) as Box<dyn Fn() -> History>,
+            0.0,
+        ))
+    };
+    let network = feed.network.clone();
+    vec![
+        Metric {
+            label: "CPU",
+            reading: reading(|s| {
+                let used = s.resources.as_ref().map_or(0.0, |r| r.cpu_absolute);
+                Reading {
+                    used,
+                    limit: s.limits.cpu_percent as f64,
+                    text: usage_percent(used, s.limits.cpu_percent),
+                }
+            }),
+            history: history(&feed.cpu),
+            bar: true,
+        },
+        Metric {
+            label: "Memory",
+            reading: reading(|s| {
+                bytes(
+                    s.resources.as_ref().map_or(0, |r| r.memory_bytes),
+                    s.limits.memory_mib,
+                )
+            }),
+            history: history(&feed.memory),
+            bar: true,
+        },
+        Metric {
+            label: "Network",
+            reading: Box::new(move || Reading {
+                text: rate(network.with(|h| h.last().unwrap_or(0.0))),
+                ..Reading::default()
+            }),
+            history: history(&feed.network),
+            bar: false,
+        },
+        Metric {
+            label: "Disk",
+            reading: reading(|s| {
+                bytes(
+                    s.resources.as_ref().map_or(0, |r| r.disk_bytes),
+                    s.limits.disk_mib,
+                )
+            }),
+            history: None,
+            bar: true,
+        },
+    ]
+}
+
+fn bytes(used: u64, limit_mib: u64) -> Reading {
+    Reading {
+        used: used as f64,
+        limit: (limit_mib << 20) as f64,
+        text: usage_bytes(used, limit_mib << 20),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stale_hint;
+
+    #[test]
+    fn the_stale_hint_says_how_old_and_why() {
+        assert_eq!(stale_hint(12_400.0, false), "Showing data from 12 s ago");
+        assert_eq!(
+            stale_hint(7_500_000.0, true),
+            "Showing data from 2h 5m ago — reconnecting…"
+        );
+    }
+}
