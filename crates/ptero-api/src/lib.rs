@@ -56,24 +56,24 @@ pub use application::{
     CreateApiKeyRequest, CreatedApiKey, FreeAllocation, FreeAllocationList, PterocaVersion,
     SecretTokenMeta, UserApiKey, UserApiKeyList,
 };
+pub use backups::{
+    Backup, BackupItem, BackupList, BackupListMeta, BackupState, RestoreBackupRequest,
+    StoreBackupRequest,
+};
 pub use claims::{
     check_times, Action, Audience, HandoffClaims, SsoClaims, SsoUser, TimeError, UnknownActions,
-    WingsTokenClaims,
+    WingsTokenClaims, WingsUrlClaims,
 };
 pub use envelope::{Item, List, ListMeta, PageLinks, Pagination, Relation, NULL_RESOURCE};
 pub use error::{
     ConflictReason, ErrorEntry, ErrorEnvelope, ErrorMeta, FieldError, ForbiddenReason, PanelError,
-};
-pub use backups::{
-    Backup, BackupItem, BackupList, BackupListMeta, BackupState, RestoreBackupRequest,
-    StoreBackupRequest,
 };
 pub use files::{
     join_path, sort_like_panel, valid_mode, ChmodFile, ChmodRequest, CopyFileRequest,
     CreateFolderRequest, DecompressRequest, FileItem, FileList, FileObject, FilesRequest,
     PullFileRequest, RenameFile, RenameFilesRequest, SignedUrl, SignedUrlItem,
 };
-pub use flavor::{Family, Flavor, KeyUse, UnknownFlavor};
+pub use flavor::{ActionLimit, Family, Flavor, KeyUse, LimitScope, UnknownFlavor};
 pub use identifier::{ServerId, ServerIdError};
 pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
 pub use origin_parse::{Host, HostError, Origin, OriginError, Scheme};

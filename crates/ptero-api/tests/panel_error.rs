@@ -324,7 +324,10 @@ fn a_per_action_throttle_keeps_the_panels_sentence() {
         }
     );
     let shown = error.to_string();
-    assert!(shown.contains(detail) && shown.contains("412 seconds"), "{shown}");
+    assert!(
+        shown.contains(detail) && shown.contains("412 seconds"),
+        "{shown}"
+    );
     assert!(error.is_retryable());
     // The request-rate limit's generic sentence stays a rate limit.
     let generic = ErrorEnvelope::throttled().to_json();
