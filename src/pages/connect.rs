@@ -147,6 +147,7 @@ fn error_class(error: &crate::api::ApiError) -> &'static str {
         CorsBlocked { .. } => "cors",
         Decode(_) => "decode",
         Aborted => "aborted",
+        Wings { .. } | WingsUnreachable { .. } => "wings",
         Panel(PanelError::Unauthenticated) => "unauthenticated",
         Panel(PanelError::Forbidden(_)) => "forbidden",
         Panel(PanelError::RateLimited { .. }) => "rate-limited",

@@ -1,12 +1,9 @@
-//! The app's routes: one file per page.
+//! The app's first-load routes: one file per page. The server page is `manager/`.
 
-mod account;
 mod connect;
-mod files;
-mod server;
+mod loader;
 mod servers;
-mod startup;
 
 pub use connect::ConnectPage;
-pub use server::ServerPage;
+pub use loader::lazy_server_page;
 pub use servers::ServersPage;

@@ -1,0 +1,32 @@
+//! The server page's bundle (built by trunk from `manager.html`, loaded on demand by the
+//! app's first load): the wasm exports that `manager/element.js`'s
+//! `<ptero-server-manager>` calls when it is connected and disconnected.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlElement;
+
+thread_local! {
+    static MOUNTED: RefCell<HashMap<u32, Box<dyn std::any::Any>>> = RefCell::new(HashMap::new());
+}
+
+fn main() {
+    ptero_web::crash::install_hook();
+}
+
+/// Mounts the page of `server` into `host` (the element, light DOM: the app's sheet
+/// styles it).
+#[wasm_bindgen(js_name = managerConnected)]
+pub fn manager_connected(id: u32, host: HtmlElement, server: String) {
+    let handle = ptero_web::manager::mount(host, server);
+    MOUNTED.with(|mounted| mounted.borrow_mut().insert(id, handle));
+}
+
+/// Unmounts it: its sockets, timers and requests go with it.
+#[wasm_bindgen(js_name = managerDisconnected)]
+pub fn manager_disconnected(id: u32) {
+    let handle = MOUNTED.with(|mounted| mounted.borrow_mut().remove(&id));
+    drop(handle);
+}
