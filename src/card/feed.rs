@@ -100,6 +100,11 @@ impl Feed {
                 });
             }
             StreamEvent::Console { line, .. } => self.console.update(|log| log.push(line)),
+            StreamEvent::Players { players, .. } => self.summary.update(|s| {
+                if let Some(s) = s {
+                    s.players = Some(players);
+                }
+            }),
             // Whether Wings' socket feeds the numbers (the summary's `live`).
             StreamEvent::Link { live, .. } => self.summary.update(|s| {
                 if let Some(s) = s {

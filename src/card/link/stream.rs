@@ -115,7 +115,8 @@ fn deliver(origin: &str, generation: u64, event: StreamEvent) {
         StreamEvent::State { server, .. }
         | StreamEvent::Resources { server, .. }
         | StreamEvent::Console { server, .. }
-        | StreamEvent::Link { server, .. } => Some(server.clone()),
+        | StreamEvent::Link { server, .. }
+        | StreamEvent::Players { server, .. } => Some(server.clone()),
         StreamEvent::Error { server, .. } => server.clone(),
         StreamEvent::Refused { .. } => None,
     };
