@@ -16,8 +16,11 @@ export const APPLICATION_KEY = flavorKey("ptla_SbxApplic01ApplicSecret123456789A
 export const SSO_SECRET = "sandbox-pteroca-sso-secret-0123456789abcdef";
 const repo = new URL("../../", import.meta.url).pathname;
 
-/** Starts sandbox + origin + host; `pages` is the folder the host serves. */
-export async function startStack({ pages, sandboxArgs = [], originEnv = {} }) {
+/**
+ * Starts sandbox + origin + host; `pages` is the folder the host serves. `extraOrigins`
+ * are more embedding pages the origin allows (other hosting sites under test).
+ */
+export async function startStack({ pages, sandboxArgs = [], originEnv = {}, extraOrigins = [] }) {
   const panelPort = await freePort();
   const originPort = await freePort();
   const panel = `http://127.0.0.1:${panelPort}`;
@@ -34,7 +37,7 @@ public_url = "${origin}"
 [panel]
 url = "${panel}"
 [origins]
-allowed = ["${host.url}"]
+allowed = ${JSON.stringify([host.url, ...extraOrigins])}
 reload_interval_secs = 1
 [sites.e2e]
 issuer = "e2e"

@@ -1,7 +1,7 @@
 //! Installs what the build and tests need, each only when missing: the wasm target and
 //! rust-src,
 //! trunk 0.21, wasm-bindgen-cli matching Cargo.lock, npm's binaryen, terser and playwright-core,
-//! and Debian's chromium, chromium-driver and redis-server.
+//! and Debian's chromium, chromium-driver, redis-server and php-cli.
 
 use crate::cmd::{self, command, output, run, step, Result, StepError};
 use std::path::Path;
@@ -15,6 +15,8 @@ const APT_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "/usr/bin/chromium"),
     ("chromium-driver", "/usr/bin/chromedriver"),
     ("redis-server", "/usr/bin/redis-server"),
+    // The embedding kit's PHP example runs as a hosting site in the end-to-end tests.
+    ("php-cli", "/usr/bin/php"),
 ];
 
 pub fn setup() -> Result<Tools> {

@@ -43,7 +43,11 @@ pub fn app(state: AppState) -> Router {
         ))
         // Answers carry sessions, keys' data and errors: never cached, never sniffed,
         // never rendered as a document, never framed.
-        .layer(set_if_absent(CACHE_CONTROL, "no-store"))
+        // Overriding: streams come with `no-cache`, and they carry sessions' data too.
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(set_if_absent(
             CONTENT_SECURITY_POLICY,
             "default-src 'none'; frame-ancestors 'none'",
@@ -84,7 +88,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(guarded)
         .merge(ops::public_routes())
-        .merge(routes::sso::page_routes())
+        .merge(
+            routes::sso::page_routes().layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::throttle::throttle,
+            )),
+        )
         .nest_service("/card", card)
         .fallback_service(spa)
         // Each `.layer` wraps the ones above it, so the last listed sees the request first.

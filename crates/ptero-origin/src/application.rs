@@ -101,6 +101,9 @@ pub struct Application {
     http: reqwest::Client,
     url: PanelUrl,
     key: ApiKey,
+    /// Like the client key's: at most half the application API's announced limit, so no
+    /// stream of scope checks or lookups can lock the application key out.
+    ceiling: std::sync::Arc<crate::panel::Ceiling>,
 }
 
 impl std::fmt::Debug for Application {
@@ -122,7 +125,18 @@ pub fn is_exactly(user: &AppUser, identity: &PanelIdentity) -> bool {
 
 impl Application {
     pub fn new(http: reqwest::Client, url: PanelUrl, key: ApiKey) -> Self {
-        Self { http, url, key }
+        Self {
+            http,
+            url,
+            key,
+            ceiling: std::sync::Arc::new(crate::panel::Ceiling::new(None)),
+        }
+    }
+
+    /// The same client under `ceiling` (a cluster's, shared through Redis).
+    pub fn under(mut self, ceiling: std::sync::Arc<crate::panel::Ceiling>) -> Self {
+        self.ceiling = ceiling;
+        self
     }
 
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
@@ -132,11 +146,31 @@ impl Application {
             .header(AUTHORIZATION, self.key.bearer())
     }
 
-    async fn send(builder: RequestBuilder) -> Result<reqwest::Response, ApplicationError> {
+    async fn send(&self, builder: RequestBuilder) -> Result<reqwest::Response, ApplicationError> {
+        self.ceiling
+            .acquire(
+                self.key.identifier(),
+                std::time::Duration::from_secs(5),
+                crate::panel::Priority::Viewer,
+            )
+            .await
+            .map_err(|_| {
+                ApplicationError::Unreachable(
+                    "the origin is holding its application API requests under the panel's rate limit: try again shortly".to_owned(),
+                )
+            })?;
         let response = builder
             .send()
             .await
             .map_err(|error| ApplicationError::Unreachable(describe_transport(&error)))?;
+        if let Some(limit) = response
+            .headers()
+            .get("x-ratelimit-limit")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse().ok())
+        {
+            self.ceiling.learn(limit);
+        }
         let status = response.status();
         if status.is_success() {
             return Ok(response);
@@ -151,8 +185,12 @@ impl Application {
         })
     }
 
-    async fn json<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApplicationError> {
-        let bytes = Self::send(builder)
+    async fn json<T: DeserializeOwned>(
+        &self,
+        builder: RequestBuilder,
+    ) -> Result<T, ApplicationError> {
+        let bytes = self
+            .send(builder)
             .await?
             .bytes()
             .await
@@ -171,11 +209,12 @@ impl Application {
             PanelIdentity::Email(email) => ("filter[email]", email),
         };
         let per_page = LOOKUP_PAGE.to_string();
-        let list: AppUserList = Self::json(
-            self.request(Method::GET, "/users")
-                .query(&[(filter, value.as_str()), ("per_page", per_page.as_str())]),
-        )
-        .await?;
+        let list: AppUserList = self
+            .json(
+                self.request(Method::GET, "/users")
+                    .query(&[(filter, value.as_str()), ("per_page", per_page.as_str())]),
+            )
+            .await?;
         Ok(list
             .data
             .into_iter()
@@ -194,12 +233,13 @@ impl Application {
         };
         let wanted = id.to_string();
         let per_page = LOOKUP_PAGE.to_string();
-        let list: AppServerList = Self::json(self.request(Method::GET, "/servers").query(&[
-            (filter, wanted.as_str()),
-            ("include", "subusers"),
-            ("per_page", per_page.as_str()),
-        ]))
-        .await?;
+        let list: AppServerList = self
+            .json(self.request(Method::GET, "/servers").query(&[
+                (filter, wanted.as_str()),
+                ("include", "subusers"),
+                ("per_page", per_page.as_str()),
+            ]))
+            .await?;
         Ok(list
             .data
             .into_iter()
@@ -209,17 +249,19 @@ impl Application {
 
     /// Whether the key may list users (one is enough to know).
     pub async fn can_read_users(&self) -> Result<Option<AppUser>, ApplicationError> {
-        let list: AppUserList = Self::json(
-            self.request(Method::GET, "/users")
-                .query(&[("per_page", "1")]),
-        )
-        .await?;
+        let list: AppUserList = self
+            .json(
+                self.request(Method::GET, "/users")
+                    .query(&[("per_page", "1")]),
+            )
+            .await?;
         Ok(list.data.into_iter().next().map(|item| item.attributes))
     }
 
     pub async fn api_keys(&self, user_id: u64) -> Result<Vec<UserApiKey>, ApplicationError> {
-        let list: UserApiKeyList =
-            Self::json(self.request(Method::GET, &format!("/users/{user_id}/api-keys"))).await?;
+        let list: UserApiKeyList = self
+            .json(self.request(Method::GET, &format!("/users/{user_id}/api-keys")))
+            .await?;
         Ok(list.data.into_iter().map(|item| item.attributes).collect())
     }
 
@@ -229,11 +271,12 @@ impl Application {
             description: KEY_DESCRIPTION.to_owned(),
             allowed_ips: Vec::new(),
         };
-        let answer = Self::json::<CreatedApiKey>(
-            self.request(Method::POST, &format!("/users/{user_id}/api-keys"))
-                .json(&body),
-        )
-        .await;
+        let answer = self
+            .json::<CreatedApiKey>(
+                self.request(Method::POST, &format!("/users/{user_id}/api-keys"))
+                    .json(&body),
+            )
+            .await;
         match answer {
             Err(ApplicationError::Panel(PanelError::Validation { errors })) => {
                 Err(classify_refusal(errors))
@@ -247,7 +290,7 @@ impl Application {
         user_id: u64,
         identifier: &str,
     ) -> Result<(), ApplicationError> {
-        Self::send(self.request(
+        self.send(self.request(
             Method::DELETE,
             &format!("/users/{user_id}/api-keys/{identifier}"),
         ))
@@ -257,7 +300,10 @@ impl Application {
 
     /// The PteroCA addon's version; [`ApplicationError::AddonMissing`] on a 404.
     pub async fn pteroca_version(&self) -> Result<PterocaVersion, ApplicationError> {
-        match Self::json(self.request(Method::GET, "/pteroca/version")).await {
+        match self
+            .json(self.request(Method::GET, "/pteroca/version"))
+            .await
+        {
             Err(ApplicationError::Panel(PanelError::NotFound)) => {
                 Err(ApplicationError::AddonMissing)
             }

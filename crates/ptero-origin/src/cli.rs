@@ -63,12 +63,25 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
-    /// Print the latest audit log entries.
+    /// Alert targets: send samples, see what waits in the outbox.
+    Alerts {
+        #[command(subcommand)]
+        action: AlertsCommand,
+    },
+    /// Print the latest audit log entries (power, commands, SSO, keys, alert deliveries).
     Audit {
         /// How many, newest first.
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Send a sample of every alert kind to every target, now.
+    Test,
+    /// Alerts not yet delivered, with their attempts and last error.
+    Pending,
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,6 +125,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             action: KeysCommand::Revoke { user },
         } => revoke_key(&cli.config, user, &mut std::io::stdout()).await,
         Command::Audit { limit } => audit(&cli.config, limit, &mut std::io::stdout()).await,
+        Command::Alerts {
+            action: AlertsCommand::Test,
+        } => crate::alerts::cli::test(&cli.config, &mut std::io::stdout()).await,
+        Command::Alerts {
+            action: AlertsCommand::Pending,
+        } => crate::alerts::cli::pending(&cli.config, &mut std::io::stdout()).await,
     }
 }
 
@@ -432,8 +451,10 @@ pub async fn check(path: &Path, out: &mut dyn Write) -> ExitCode {
                 account.username,
                 account.email
             );
-            if !account.admin {
-                say!(out, "! the key's user is not an administrator: cards can show only that user's servers");
+            if account.admin {
+                say!(out, "! the key belongs to a panel administrator: it can act on every server of the panel. Use a dedicated panel user that is a subuser of exactly the servers the sites may show (SECURITY.md)");
+            } else {
+                say!(out, "✓ the key's user is not an administrator: cards can show only the servers it owns or shares");
             }
             let flavor_fine = crate::flavor_report::report(&config, &panel, out).await;
             if check_application(&config, out).await && flavor_fine {

@@ -93,7 +93,7 @@ pub fn layer(allow: AllowList) -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
             origin.to_str().is_ok_and(|origin| allow.allows(origin))
         }))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([AUTHORIZATION, CONTENT_TYPE])
         .expose_headers([RETRY_AFTER])
         .max_age(Duration::from_secs(600))

@@ -12,6 +12,7 @@
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
 pub mod access;
+pub mod alerts;
 pub mod app;
 pub mod application;
 pub mod audit;
@@ -27,6 +28,7 @@ pub mod listener;
 pub mod metrics;
 pub mod panel;
 pub mod panel_users;
+pub mod players;
 pub mod rate_limit;
 pub mod reads;
 pub mod redis;

@@ -1,13 +1,14 @@
 //! Accepting connections with limits that a router layer cannot set: at most
-//! `max_connections` at once (more wait in the kernel's backlog), a deadline for each
-//! request head (hyper's header-read timeout), a deadline for a connection's first bytes
-//! (hyper's protocol detection waits for them without one, so a connection that sends
-//! nothing would stay), a write deadline (a peer that stops reading is cut once its socket
-//! stays full for `write_timeout`, so a stalled stream frees its memory), and TCP
+//! `max_connections` at once (more wait in the kernel's backlog) and `max_per_ip` from one
+//! client address (IPv6 by its /64; more are closed at once), HTTP/1.1 only (the TLS proxy
+//! in front speaks HTTP/2 to browsers; hyper's deadlines do not hold an idle HTTP/2
+//! connection), a deadline for each request head (hyper's header-read timeout) and for a
+//! connection's first bytes, a write deadline (a peer that stops reading is cut once its
+//! socket stays full for `write_timeout`, so a stalled stream frees its memory), and TCP
 //! keep-alive so a vanished peer is noticed. Every request carries its peer address as
 //! `ConnectInfo`.
 //!
-//! axum's own `serve` exposes none of these, hence this loop over hyper-util's builder.
+//! axum's own `serve` exposes none of these, hence this loop over hyper's builder.
 
 use std::future::Future as _;
 use std::io;
@@ -20,8 +21,8 @@ use std::time::Duration;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::Request;
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-use hyper_util::server::conn::auto::Builder;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -37,6 +38,23 @@ pub struct ConnectionLimits {
     pub header_read_timeout: Duration,
     pub write_timeout: Duration,
     pub max_connections: usize,
+    /// Connections one client address may hold (IPv6 by its /64); more are closed at once.
+    pub max_per_ip: usize,
+}
+
+/// The address a client is counted under: IPv4 as it is, IPv6 by its /64 (one host gets
+/// a whole /64).
+pub fn client_key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => std::net::IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                std::net::IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 /// Open connections of a listener, for metrics and tests.
@@ -62,15 +80,15 @@ pub async fn serve(
     let open = Open(Arc::clone(&slots), limits.max_connections);
     let task = tokio::spawn(async move {
         let graceful = GracefulShutdown::new();
-        let mut builder = Builder::new(TokioExecutor::new());
+        // HTTP/1.1 only: the TLS proxy in front speaks HTTP/2 to browsers, and hyper's
+        // header-read deadline does not hold HTTP/2 connections (one idle h2c client
+        // would keep its slot).
+        let mut builder = http1::Builder::new();
         builder
-            .http1()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .keep_alive_interval(Some(Duration::from_secs(20)));
+        let per_ip: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>> =
+            Arc::default();
         loop {
             let permit = tokio::select! {
                 permit = Arc::clone(&slots).acquire_owned() => match permit {
@@ -91,6 +109,28 @@ pub async fn serve(
                 },
                 () = shutdown.cancelled() => break,
             };
+            let client = client_key(peer.ip());
+            let held = {
+                let mut counts = per_ip
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let count = counts.entry(client).or_default();
+                if *count >= limits.max_per_ip {
+                    None
+                } else {
+                    *count += 1;
+                    Some(ClientSlot {
+                        counts: Arc::clone(&per_ip),
+                        client,
+                    })
+                }
+            };
+            let Some(held) = held else {
+                tracing::debug!(%peer, "too many connections from one address: closed");
+                drop(stream);
+                drop(permit);
+                continue;
+            };
             tune(&stream);
             let service =
                 router
@@ -104,15 +144,15 @@ pub async fn serve(
                 limits.header_read_timeout,
                 limits.write_timeout,
             ));
-            let connection = builder
-                .serve_connection_with_upgrades(io, TowerToHyperService::new(service))
-                .into_owned();
+            // The origin upgrades nothing (no websocket is served), so no upgrades.
+            let connection = builder.serve_connection(io, TowerToHyperService::new(service));
             let connection = graceful.watch(connection);
             tokio::spawn(async move {
                 if let Err(error) = connection.await {
                     tracing::debug!(%peer, error = %error, "connection ended with an error");
                 }
                 drop(permit);
+                drop(held);
             });
         }
         drop(listener);
@@ -124,6 +164,27 @@ pub async fn serve(
         }
     });
     (open, task)
+}
+
+/// One connection counted under its client's address; dropping it counts it out.
+struct ClientSlot {
+    counts: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    client: std::net::IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut counts = self
+            .counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = counts.get_mut(&self.client) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                counts.remove(&self.client);
+            }
+        }
+    }
 }
 
 fn tune(stream: &TcpStream) {

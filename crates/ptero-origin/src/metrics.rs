@@ -10,6 +10,8 @@ use std::sync::{Mutex, PoisonError};
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, u16), u64>>,
     rejections: Mutex<BTreeMap<String, u64>>,
+    /// Labelled counters by (metric, label value): alerts by kind, deliveries by outcome.
+    labelled: Mutex<BTreeMap<(&'static str, String), u64>>,
     pub upstream_polls: AtomicU64,
     pub upstream_errors: AtomicU64,
     pub sessions_created: AtomicU64,
@@ -42,6 +44,26 @@ impl Metrics {
             .unwrap_or_else(PoisonError::into_inner)
             .entry(reason.to_owned())
             .or_default() += 1;
+    }
+
+    /// Counts one under `metric` (`alerts_total` by kind, `alert_deliveries_total` by
+    /// outcome).
+    pub fn count(&self, metric: &'static str, label: &str) {
+        *self
+            .labelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry((metric, label.to_owned()))
+            .or_default() += 1;
+    }
+
+    pub fn counted(&self, metric: &'static str, label: &str) -> u64 {
+        self.labelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(metric, label.to_owned()))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn rejections(&self, reason: &str) -> u64 {
@@ -82,6 +104,24 @@ impl Metrics {
                 out,
                 "ptero_origin_rejections_total{{reason=\"{}\"}} {count}",
                 escape(reason)
+            );
+        }
+        out.push_str("# HELP ptero_origin_alerts_total Alerts detected, by kind.\n# TYPE ptero_origin_alerts_total counter\n# HELP ptero_origin_alert_deliveries_total Alert deliveries, by outcome.\n# TYPE ptero_origin_alert_deliveries_total counter\n");
+        for ((metric, label), count) in self
+            .labelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+        {
+            let name = if *metric == "alerts_total" {
+                "kind"
+            } else {
+                "outcome"
+            };
+            let _ = writeln!(
+                out,
+                "ptero_origin_{metric}{{{name}=\"{}\"}} {count}",
+                escape(label)
             );
         }
         let scalars = [

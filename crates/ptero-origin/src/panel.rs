@@ -50,8 +50,40 @@ pub struct Ceiling {
 #[derive(Debug)]
 struct CeilingState {
     per_minute: u32,
-    limiters: HashMap<String, Arc<DefaultDirectRateLimiter>>,
-    shared: HashMap<String, Arc<SharedWindow>>,
+    limiters: HashMap<(String, Share), Arc<DefaultDirectRateLimiter>>,
+    shared: HashMap<(String, Share), Arc<SharedWindow>>,
+}
+
+/// Who a request is for: the fan-out's feeds (polls, websocket tokens, for every viewer
+/// at once) or one viewer's action or read. Viewers' requests may spend at most half of
+/// the ceiling, so however many sessions send commands or reads, the feeds keep half
+/// of it and every card stays fresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Priority {
+    Feed,
+    Viewer,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Share {
+    All,
+    Viewers,
+}
+
+impl Share {
+    fn of(self, per_minute: u32) -> u32 {
+        match self {
+            Share::All => per_minute,
+            Share::Viewers => (per_minute / 2).max(1),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Share::All => "ceiling",
+            Share::Viewers => "ceiling-viewers",
+        }
+    }
 }
 
 impl Ceiling {
@@ -73,6 +105,11 @@ impl Ceiling {
         }
     }
 
+    /// The Redis this ceiling counts in, in a cluster.
+    pub fn redis(&self) -> Option<&Redis> {
+        self.redis.as_ref()
+    }
+
     /// The requests per minute each key may send now.
     pub fn per_minute(&self) -> u32 {
         self.state
@@ -81,55 +118,74 @@ impl Ceiling {
             .per_minute
     }
 
-    fn limiter(&self, key: &str) -> Arc<DefaultDirectRateLimiter> {
+    fn limiter(&self, key: &str, share: Share) -> Arc<DefaultDirectRateLimiter> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let per_minute = state.per_minute;
-        Arc::clone(state.limiters.entry(key.to_owned()).or_insert_with(|| {
-            let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-            // Ten seconds' worth at once, then the steady rate.
-            let burst = NonZeroU32::new((per_minute / 6).max(1)).unwrap_or(NonZeroU32::MIN);
-            Arc::new(RateLimiter::direct(
-                Quota::per_minute(rate).allow_burst(burst),
-            ))
-        }))
+        let per_minute = share.of(state.per_minute);
+        Arc::clone(
+            state
+                .limiters
+                .entry((key.to_owned(), share))
+                .or_insert_with(|| {
+                    let rate = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+                    // Ten seconds' worth at once, then the steady rate.
+                    let burst = NonZeroU32::new((per_minute / 6).max(1)).unwrap_or(NonZeroU32::MIN);
+                    Arc::new(RateLimiter::direct(
+                        Quota::per_minute(rate).allow_burst(burst),
+                    ))
+                }),
+        )
     }
 
-    fn shared(&self, key: &str) -> Option<Arc<SharedWindow>> {
+    fn shared(&self, key: &str, share: Share) -> Option<Arc<SharedWindow>> {
         let redis = self.redis.as_ref()?;
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let per_minute = state.per_minute;
+        let per_minute = share.of(state.per_minute);
         Some(Arc::clone(
-            state.shared.entry(key.to_owned()).or_insert_with(|| {
-                Arc::new(SharedWindow::shared_as(
-                    &format!("ceiling:{key}"),
-                    per_minute,
-                    redis.clone(),
-                ))
-            }),
+            state
+                .shared
+                .entry((key.to_owned(), share))
+                .or_insert_with(|| {
+                    Arc::new(SharedWindow::shared_as(
+                        &format!("{}:{key}", share.name()),
+                        per_minute,
+                        redis.clone(),
+                    ))
+                }),
         ))
     }
 
-    /// Waits for `key`'s turn, at most `wait`.
-    pub async fn acquire(&self, key: &str, wait: Duration) -> Result<(), AppError> {
-        let shared = self.shared(key);
-        let turn = async {
-            // One instance smooths its own requests; a cluster counts the minute in Redis
-            // for all instances together (the panel counts per minute too).
-            let Some(shared) = shared else {
-                self.limiter(key).until_ready().await;
-                return Ok(());
-            };
-            loop {
-                match shared.check().await {
-                    Ok(()) => return Ok(()),
-                    Err(Refusal::Wait(seconds)) => {
-                        tokio::time::sleep(Duration::from_secs(seconds.min(5))).await;
-                    }
-                    Err(Refusal::Unavailable(problem)) => {
-                        return Err(AppError::StoreUnavailable(problem))
-                    }
+    /// One share's turn: smoothed in this instance, or counted for the minute in Redis
+    /// for all instances together (the panel counts per minute too).
+    async fn turn(&self, key: &str, share: Share) -> Result<(), AppError> {
+        let Some(shared) = self.shared(key, share) else {
+            self.limiter(key, share).until_ready().await;
+            return Ok(());
+        };
+        loop {
+            match shared.check().await {
+                Ok(()) => return Ok(()),
+                Err(Refusal::Wait(seconds)) => {
+                    tokio::time::sleep(Duration::from_secs(seconds.min(5))).await;
+                }
+                Err(Refusal::Unavailable(problem)) => {
+                    return Err(AppError::StoreUnavailable(problem))
                 }
             }
+        }
+    }
+
+    /// Waits for `key`'s turn for `priority`, at most `wait`.
+    pub async fn acquire(
+        &self,
+        key: &str,
+        wait: Duration,
+        priority: Priority,
+    ) -> Result<(), AppError> {
+        let turn = async {
+            if priority == Priority::Viewer {
+                self.turn(key, Share::Viewers).await?;
+            }
+            self.turn(key, Share::All).await
         };
         match tokio::time::timeout(wait, turn).await {
             Ok(Ok(())) => {
@@ -174,6 +230,7 @@ pub struct Panel {
     /// How long the panel (and its Wings) may take to answer.
     timeout: Duration,
     ceiling: Arc<Ceiling>,
+    priority: Priority,
 }
 
 impl std::fmt::Debug for Panel {
@@ -233,7 +290,17 @@ impl Panel {
             key,
             timeout,
             ceiling,
+            priority: Priority::Feed,
         })
+    }
+
+    /// The same client spending the viewers' share of the ceiling (actions and reads one
+    /// viewer asks for).
+    pub fn for_viewers(&self) -> Self {
+        Self {
+            priority: Priority::Viewer,
+            ..self.clone()
+        }
     }
 
     pub fn ceiling(&self) -> &Arc<Ceiling> {
@@ -248,6 +315,7 @@ impl Panel {
             key,
             timeout: self.timeout,
             ceiling: Arc::clone(&self.ceiling),
+            priority: self.priority,
         }
     }
 
@@ -271,8 +339,10 @@ impl Panel {
     }
 
     async fn send(&self, builder: RequestBuilder) -> Result<Response, AppError> {
+        // Half the request's time at most in the queue: a request starved by the ceiling
+        // answers 429 with Retry-After, not the layer stack's 408.
         self.ceiling
-            .acquire(self.key.identifier(), self.timeout)
+            .acquire(self.key.identifier(), self.timeout / 2, self.priority)
             .await?;
         let response = builder
             .send()
@@ -356,4 +426,26 @@ pub async fn read_error(response: Response) -> PanelError {
         .and_then(|value| value.trim().parse().ok());
     let body = response.text().await.unwrap_or_default();
     PanelError::from_response(status, &body, retry_after)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn viewers_cannot_starve_the_feeds() {
+        // 60 a minute: the feeds' burst is 10, the viewers' 5.
+        let ceiling = Ceiling::new(Some(60));
+        let short = Duration::from_millis(100);
+        let mut viewers = 0;
+        while ceiling.acquire("k", short, Priority::Viewer).await.is_ok() {
+            viewers += 1;
+            assert!(viewers < 100, "viewers were never held back");
+        }
+        assert!(viewers <= 6, "viewers took {viewers}");
+        ceiling
+            .acquire("k", short, Priority::Feed)
+            .await
+            .expect("a feed still gets its turn");
+    }
 }

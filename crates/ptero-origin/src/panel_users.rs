@@ -21,12 +21,15 @@ pub struct PanelUser {
     pub root_admin: bool,
 }
 
-/// Panel users by (site, viewer identity), with the application client that finds them.
+/// Panel users by (site, viewer identity), with the application client that finds them,
+/// and who owns and shares each server (asked once per cache lifetime: scope and SSO checks
+/// must not cost the application key a request each).
 #[derive(Debug)]
 pub struct PanelUsers {
     application: Option<Application>,
     ttl: Duration,
     cache: Mutex<HashMap<(String, PanelIdentity), (PanelUser, Instant)>>,
+    servers: Mutex<HashMap<String, (Option<ptero_api::AppServer>, Instant)>>,
 }
 
 impl PanelUsers {
@@ -35,7 +38,30 @@ impl PanelUsers {
             application,
             ttl,
             cache: Mutex::new(HashMap::new()),
+            servers: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Who owns and shares `server` (the application API's `server` with its subusers),
+    /// remembered for the cache lifetime.
+    pub async fn server(
+        &self,
+        server: &ptero_api::ServerId,
+    ) -> Result<Option<ptero_api::AppServer>, AppError> {
+        let key = server.short().to_owned();
+        {
+            let servers = self.servers.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((found, at)) = servers.get(&key) {
+                if at.elapsed() < self.ttl {
+                    return Ok(found.clone());
+                }
+            }
+        }
+        let found = self.require_application()?.find_server(server).await?;
+        let mut servers = self.servers.lock().unwrap_or_else(PoisonError::into_inner);
+        servers.retain(|_, (_, at)| at.elapsed() < self.ttl);
+        servers.insert(key, (found.clone(), Instant::now()));
+        Ok(found)
     }
 
     pub fn application(&self) -> Option<&Application> {

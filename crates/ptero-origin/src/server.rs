@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::access::Access;
+use crate::alerts::Alerts;
 use crate::app::{app, ops_app};
 use crate::application::Application;
 use crate::auth::now;
@@ -140,17 +141,19 @@ fn build_state_clustered(
         Some(member) => RateLimiter::shared(per_minute, member.redis().clone()),
         None => RateLimiter::local(per_minute),
     });
-    let hub = Hub::with_cluster(
+    let (observations, observed) = tokio::sync::mpsc::unbounded_channel();
+    let hub = Hub::observed(
         panel.clone(),
         config.stream.clone(),
         Arc::clone(&metrics),
         cluster,
+        Some(observations),
     );
-    let application = config
-        .panel
-        .application_key
-        .clone()
-        .map(|key| Application::new(panel.http().clone(), config.panel.url.clone(), key));
+    let application = config.panel.application_key.clone().map(|key| {
+        Application::new(panel.http().clone(), config.panel.url.clone(), key).under(Arc::new(
+            Ceiling::with_redis(None, panel.ceiling().redis().cloned()),
+        ))
+    });
     let user_cache = config
         .sso
         .as_ref()
@@ -163,7 +166,15 @@ fn build_state_clustered(
         _ => None,
     };
     let panel_users = Arc::new(PanelUsers::new(application, user_cache));
+    let alerts = Arc::new(Alerts::new(
+        config.alerts.clone(),
+        Arc::clone(&store),
+        Arc::clone(&metrics),
+    ));
+    // What the feeds running here see goes to the detectors, in order.
+    tokio::spawn(crate::alerts::observe_feeds(Arc::clone(&alerts), observed));
     Ok(AppState {
+        alerts,
         throttles: Arc::new(Throttles::new(&config.limits.throttle)),
         reads: Arc::new(Reads::new(config.stream.poll_interval)),
         access: Arc::new(Access::default()),
@@ -202,6 +213,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
         header_read_timeout: limits.header_read_timeout,
         write_timeout: limits.write_timeout,
         max_connections: limits.max_connections,
+        max_per_ip: limits.max_connections_per_ip,
     };
     let shutdown = state.shutdown.clone();
     let (open, server) = listener::serve(
@@ -224,6 +236,25 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     )
     .await;
     let mut background = vec![tokio::spawn(purge_loop(state.clone()))];
+    if !state.config.alerts.targets.is_empty() {
+        background.push(tokio::spawn(crate::alerts::deliver::run(
+            Arc::clone(&state.alerts),
+            state.panel.http().clone(),
+            Duration::from_secs(1),
+        )));
+    }
+    // Servers the alert rules name stay watched with no viewer, for the origin's life.
+    let ruled = crate::alerts::keep_watched(&state.hub, &state.alerts);
+    if !ruled.is_empty() {
+        tracing::info!(
+            servers = ruled.len(),
+            "watching the servers alert rules name"
+        );
+        background.push(tokio::spawn(async move {
+            let _held = ruled;
+            std::future::pending::<()>().await;
+        }));
+    }
     if let Some(path) = state.config.path.clone() {
         background.push(tokio::spawn(reload_loop(state.clone(), path)));
     }
@@ -271,18 +302,22 @@ fn modified(path: &PathBuf) -> Option<SystemTime> {
         .ok()
 }
 
-/// Re-reads the allow-list on SIGHUP or when the file's mtime changes; sessions of
-/// removed origins are revoked.
+/// Re-reads the allow-list and the sites on SIGHUP, and when the file's mtime changes
+/// (checked every `reload_interval`; never with 0); sessions of removed origins and sites
+/// are revoked.
 async fn reload_loop(state: AppState, path: PathBuf) {
-    let interval = state
-        .config
-        .reload_interval
-        .unwrap_or(Duration::from_secs(3600));
+    let interval = state.config.reload_interval;
     let mut seen = modified(&path);
     let mut hangup = hangup_signal();
     loop {
+        let poll = async {
+            match interval {
+                Some(interval) => tokio::time::sleep(interval).await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
-            () = tokio::time::sleep(interval) => {
+            () = poll => {
                 let now = modified(&path);
                 if now == seen {
                     continue;

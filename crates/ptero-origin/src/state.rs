@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use tokio_util::sync::CancellationToken;
 
 use crate::access::Access;
+use crate::alerts::Alerts;
 use crate::config::Config;
 use crate::cors::AllowList;
 use crate::fanout::Hub;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub revocations: Revocations,
     /// Open streams per session and per client IP.
     pub stream_slots: Arc<StreamSlots>,
+    /// Crash and high-use detection, and the rules that send alerts on.
+    pub alerts: Arc<Alerts>,
 }
 
 impl FromRef<AppState> for Arc<Metrics> {

@@ -117,8 +117,13 @@ impl Throttles {
     }
 
     /// The client's address: the peer's, or with `trust_forwarded_for` the last entry of
-    /// `X-Forwarded-For` (the one the proxy in front of the origin added).
+    /// `X-Forwarded-For` (the one the proxy in front of the origin added); IPv6 by its /64.
     pub fn client_ip(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        self.client_address(peer, headers)
+            .map(crate::listener::client_key)
+    }
+
+    fn client_address(&self, peer: Option<SocketAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         if self.trust_forwarded_for {
             // The rightmost entry is the one the proxy added; those left of it are the
             // client's to write, so they are never read.

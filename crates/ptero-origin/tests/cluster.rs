@@ -734,7 +734,13 @@ async fn a_crashed_lease_holder_is_replaced_once_its_lease_expires() {
 
 #[tokio::test]
 async fn redis_down_fails_readiness_and_session_exchange_instead_of_using_local_state() {
-    let mut cluster = Cluster::start().await;
+    // With a pass-through budget, which only Redis can count for the cluster.
+    let mut cluster = Cluster::start_with(Options {
+        poll_interval_ms: INTERVAL_MS,
+        limits: "proxy_per_minute = 100".into(),
+        ..Options::default()
+    })
+    .await;
     let session = cluster.session(0).await;
     let ready = cluster
         .http

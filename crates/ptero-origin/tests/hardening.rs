@@ -440,3 +440,116 @@ async fn every_kind_of_answer_carries_its_browser_hardening_headers() {
     assert_eq!(card.headers()["access-control-allow-origin"], "*");
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn a_made_up_uuid_around_a_granted_id_cannot_poison_other_viewers() {
+    let harness = Harness::start().await;
+    let fake = format!("{RUNNING}-0000-4000-8000-000000000000");
+    let attacker = harness.session(&[RUNNING, OFFLINE], &["start"]).await;
+    // Reads and a stream under the made-up spelling go to the real server...
+    let read = harness
+        .get(
+            &format!("/v1/servers/{OFFLINE}-0000-4000-8000-000000000000"),
+            &attacker.session,
+        )
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(read.status(), 200, "the real server's summary");
+    let mut poisoned = harness.stream(&attacker.session, &fake).await;
+    assert!(matches!(
+        poisoned.next(Duration::from_secs(5)).await,
+        Some(ptero_api::origin::StreamEvent::Summary(_))
+    ));
+    // ...and another viewer of the server still gets it.
+    let viewer = harness.session(&[RUNNING, OFFLINE], &["start"]).await;
+    let mut events = harness.stream(&viewer.session, RUNNING).await;
+    let first = events.next(Duration::from_secs(5)).await;
+    assert!(
+        matches!(first, Some(ptero_api::origin::StreamEvent::Summary(ref summary)) if summary.identifier == RUNNING),
+        "{first:?}"
+    );
+    let other = harness
+        .get(&format!("/v1/servers/{OFFLINE}"), &viewer.session)
+        .send()
+        .await
+        .expect("read");
+    assert_eq!(other.status(), 200);
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn replaying_a_token_costs_the_panel_nothing() {
+    let harness = Harness::with(Options {
+        site_extra: format!("owners = [{}]", users::ALICE_ID),
+        panel_extra: SSO_PANEL.to_owned(),
+        ..Options::default()
+    })
+    .await;
+    harness.sandbox.reset_requests();
+    let once = token(claims(&[RUNNING, OFFLINE], &["start"]));
+    assert_eq!(harness.exchange(&once, Some(SITE)).await.status(), 200);
+    for _ in 0..20 {
+        assert_eq!(harness.exchange(&once, Some(SITE)).await.status(), 401);
+    }
+    // A fresh token for the same servers: the owners are remembered.
+    let again = token(claims(&[RUNNING, OFFLINE], &["start"]));
+    assert_eq!(harness.exchange(&again, Some(SITE)).await.status(), 200);
+    let asked = harness.sandbox.request_count("/api/application");
+    assert!(
+        asked <= 2,
+        "{asked} application API requests for 22 exchanges"
+    );
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn a_site_names_only_the_external_ids_of_its_own_namespace() {
+    let harness = Harness::with(Options {
+        site_extra: "external_id_prefix = \"shop-\"".to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let foreign = claims_for(
+        &[RUNNING],
+        &["start"],
+        ("external_id", users::ALICE_EXTERNAL_ID),
+    );
+    let (status, code, message) =
+        error_of(harness.exchange(&token(foreign), Some(SITE)).await).await;
+    assert_eq!((status, code), (401, OriginErrorCode::InvalidToken));
+    assert!(message.contains("shop-"), "{message}");
+    let own = claims_for(&[RUNNING], &["start"], ("external_id", "shop-77"));
+    assert_eq!(
+        harness.exchange(&token(own), Some(SITE)).await.status(),
+        200
+    );
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn narrowing_a_sites_actions_binds_its_open_sessions_at_once() {
+    let harness = Harness::start().await;
+    let grant = harness.session(&[RUNNING], &["start", "stop"]).await;
+    reload_with(&harness, |text| {
+        text.replace(
+            r#"actions = ["start", "stop", "restart", "console"]"#,
+            r#"actions = ["start"]"#,
+        )
+    })
+    .await;
+    let (status, code, _) = error_of(
+        harness
+            .post(
+                &format!("/v1/servers/{RUNNING}/power"),
+                &grant.session,
+                json!({"signal": "stop"}),
+            )
+            .send()
+            .await
+            .expect("power"),
+    )
+    .await;
+    assert_eq!((status, code), (403, OriginErrorCode::ActionNotAllowed));
+    harness.stop().await;
+}

@@ -265,7 +265,7 @@ fn rss_kib() -> u64 {
 #[tokio::test]
 async fn two_thousand_idle_connections_keep_memory_bounded() {
     let harness = Harness::with(Options {
-        limits: "header_read_timeout_secs = 30".to_owned(),
+        limits: "header_read_timeout_secs = 30\nmax_connections_per_ip = 100000".to_owned(),
         ..Options::default()
     })
     .await;
@@ -326,5 +326,68 @@ async fn a_stream_over_the_per_session_cap_is_refused_with_a_clear_error() {
     // Another session is not affected.
     let other = harness.session(&[RUNNING], &["start"]).await;
     let _fine = harness.stream(&other.session, RUNNING).await;
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn one_address_cannot_hold_more_than_its_share_of_connections() {
+    let harness = Harness::with(Options {
+        limits: "max_connections_per_ip = 4".to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(
+            TcpStream::connect(harness.origin.addr())
+                .await
+                .expect("connect"),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut fifth = TcpStream::connect(harness.origin.addr())
+        .await
+        .expect("connect");
+    let mut buffer = [0u8; 16];
+    let read = tokio::time::timeout(Duration::from_secs(2), fifth.read(&mut buffer)).await;
+    assert!(
+        matches!(read, Ok(Ok(0) | Err(_))),
+        "the fifth connection from one address was kept: {read:?}"
+    );
+    drop(held);
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn an_http2_client_cannot_hold_a_connection_past_the_deadlines() {
+    let harness = Harness::with(Options {
+        limits: "header_read_timeout_secs = 1".to_owned(),
+        ..Options::default()
+    })
+    .await;
+    let mut stream = TcpStream::connect(harness.origin.addr())
+        .await
+        .expect("connect");
+    // The HTTP/2 connection preface and an empty SETTINGS frame, then silence.
+    stream
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .expect("write");
+    let started = Instant::now();
+    let mut buffer = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "an HTTP/2 client held its connection for 5 s"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
     harness.stop().await;
 }

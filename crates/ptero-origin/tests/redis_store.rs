@@ -309,7 +309,7 @@ async fn sign_out_site_revocation_peeks_and_audit_retention_work_across_instance
 
 #[tokio::test]
 async fn instances_sharing_redis_share_one_upstream_ceiling() {
-    use ptero_origin::panel::Ceiling;
+    use ptero_origin::panel::{Ceiling, Priority};
     use std::time::Duration;
     let server = RedisServer::start();
     let connect = || async {
@@ -321,19 +321,22 @@ async fn instances_sharing_redis_share_one_upstream_ceiling() {
     for turn in 0..10 {
         let ceiling = if turn % 2 == 0 { &a } else { &b };
         ceiling
-            .acquire("ptlc_SbxAdmin001", short)
+            .acquire("ptlc_SbxAdmin001", short, Priority::Feed)
             .await
             .expect("within the ceiling");
     }
     // The minute's 10 are spent between the two: neither may send an eleventh.
     for ceiling in [&a, &b] {
         assert!(
-            ceiling.acquire("ptlc_SbxAdmin001", short).await.is_err(),
+            ceiling
+                .acquire("ptlc_SbxAdmin001", short, Priority::Feed)
+                .await
+                .is_err(),
             "an instance spent the ceiling again on its own"
         );
     }
     // Another key has its own.
-    a.acquire("ptlc_SbxAlice001", short)
+    a.acquire("ptlc_SbxAlice001", short, Priority::Feed)
         .await
         .expect("another key");
 }
@@ -385,4 +388,27 @@ async fn the_outbox_is_shared_by_instances() {
         !b.enqueue_delivery(delivery("d1", 10)).await.expect("queue"),
         "never again"
     );
+}
+
+#[tokio::test]
+async fn viewers_may_spend_only_half_of_the_shared_ceiling() {
+    use ptero_origin::panel::{Ceiling, Priority};
+    use std::time::Duration;
+    let server = RedisServer::start();
+    let (redis, _pushes) = Redis::connect(&server.address()).await.expect("redis");
+    let ceiling = Ceiling::with_redis(Some(10), Some(redis));
+    let short = Duration::from_millis(300);
+    for _ in 0..5 {
+        ceiling
+            .acquire("k", short, Priority::Viewer)
+            .await
+            .expect("the viewers' half");
+    }
+    assert!(ceiling.acquire("k", short, Priority::Viewer).await.is_err());
+    for _ in 0..5 {
+        ceiling
+            .acquire("k", short, Priority::Feed)
+            .await
+            .expect("the feeds' half is kept");
+    }
 }

@@ -49,6 +49,9 @@ pub struct SandboxConfig {
     /// Servers seeded beside the fixed world (Alice's, running, on FRA), for dashboard
     /// benchmarks: `Bench 001`, `Bench 002`, …
     pub extra_servers: usize,
+    /// Answer the games' status queries (Minecraft Java and Bedrock, Source A2S) on each
+    /// server's primary allocation, moved to a free loopback port ([`crate::games`]).
+    pub games: bool,
 }
 
 impl Default for SandboxConfig {
@@ -76,6 +79,7 @@ impl SandboxConfig {
             resources_cache_ttl: Duration::from_secs(20),
             max_keys_per_user: crate::seed::MAX_KEYS_PER_USER,
             extra_servers: 0,
+            games: false,
         }
     }
 

@@ -48,6 +48,9 @@ pub struct FaultSet {
     pub pteroca_missing: bool,
     /// When set, the HTTP faults above apply only to paths starting with this.
     pub path_prefix: Option<String>,
+    /// Servers (identifiers) whose game ignores status queries while it runs (with
+    /// `SandboxConfig::games`).
+    pub silent_games: Vec<String>,
 }
 
 impl FaultSet {

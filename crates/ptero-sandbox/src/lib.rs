@@ -25,6 +25,7 @@ mod config;
 mod cors;
 mod error;
 mod faults;
+pub mod games;
 mod html;
 mod input;
 mod negotiate;

@@ -36,6 +36,8 @@ Control (no auth):
   POST /__sandbox/servers/{id}/crash        the server's process crashes
   POST /__sandbox/servers/{id}/backup       emits Wings' `backup completed`
   GET /__sandbox/audit, /__sandbox/nodes    the key addon's audit log; the nodes' Wings URLs
+With --games each running server answers Minecraft (Java, Bedrock) and Source status
+queries on its primary allocation (a free port; the fault silent_games mutes servers).
 The seeded keys, users and servers are printed at start (see also ptero_sandbox::seed).";
 
 /// An emulator of the Pterodactyl panel (Client API, application API slice, PteroCA SSO)
@@ -85,6 +87,10 @@ struct Args {
     /// dashboard benchmarks.
     #[arg(long, default_value_t = 0)]
     extra_servers: usize,
+    /// Answer the games' status queries (Minecraft Java and Bedrock, Source A2S) on each
+    /// server's primary allocation, moved to a free port on the listen IP.
+    #[arg(long)]
+    games: bool,
     /// An origin allowed by CORS on /api/client (APP_CORS_ALLOWED_ORIGINS), exactly as
     /// the browser sends it, e.g. https://shop.example.com. Repeat for more; none = no
     /// CORS headers (the panel's default).
@@ -123,6 +129,7 @@ impl Args {
                 None => flavored.websocket_tokens_per_minute,
             },
             extra_servers: self.extra_servers,
+            games: self.games,
             cors_origins: self.cors_origins,
             node_allowed_origins: self.node_allowed_origins,
             stats_interval: Duration::from_millis(self.stats_interval_ms.max(10)),

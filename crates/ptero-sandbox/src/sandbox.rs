@@ -150,6 +150,15 @@ impl Sandbox {
             let router = wings::app(state.clone(), node_id);
             tasks.push(serve(listener, router, shutdown_rx.clone()));
         }
+        if state.config.games {
+            let games = crate::games::start(&state, public_ip, shutdown_rx.clone())
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: SocketAddr::new(public_ip, 0),
+                    source,
+                })?;
+            tasks.extend(games);
+        }
         tasks.push(tokio::spawn(tick_stats(state.clone(), shutdown_rx)));
         Ok(Self {
             state,
@@ -199,6 +208,21 @@ impl Sandbox {
     /// The nextscale addon's audit log.
     pub fn audit_log(&self) -> Vec<AuditEntry> {
         lock(&self.state.world).audit.clone()
+    }
+
+    /// Where a server's game answers status queries: its primary allocation (with
+    /// `SandboxConfig::games`, a free loopback port).
+    pub fn game_address(&self, server: &str) -> Option<SocketAddr> {
+        let world = lock(&self.state.world);
+        let record = world.server(server)?;
+        let allocation = world
+            .allocations_of(record)
+            .into_iter()
+            .find(|a| a.primary)?;
+        Some(SocketAddr::new(
+            allocation.ip.parse().ok()?,
+            allocation.port,
+        ))
     }
 
     /// A server's power state (identifier or uuid).

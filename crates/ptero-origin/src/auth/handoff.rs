@@ -275,6 +275,13 @@ pub fn verify(
     // site that vouches for its customers' emails (anyone can type an admin's address
     // into a shop's sign-up form).
     let non_empty = |value: Option<String>| value.filter(|value| !value.trim().is_empty());
+    if let (Some(prefix), Some(external_id)) = (&site.external_id_prefix, &claims.external_id) {
+        if !external_id.starts_with(prefix.as_str()) {
+            return Err(Rejection::BadClaims(format!(
+                "`external_id` must start with {prefix:?}: this site names only its own panel users"
+            )));
+        }
+    }
     let email = claims.email.filter(|_| site.emails_verified);
     let panel_identity = non_empty(claims.external_id)
         .map(PanelIdentity::ExternalId)

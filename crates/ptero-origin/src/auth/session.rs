@@ -60,6 +60,32 @@ fn bearer(parts: &Parts) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// `session` as its site allows it now: the site's `[sites]` entry may have changed since
+/// the session was minted (actions narrowed, servers removed, the site removed), and a
+/// session never outlives what its site may grant.
+pub fn current_grant(state: &AppState, mut session: Session) -> Result<Session, AppError> {
+    let sites = state.sites.current();
+    let Some(site) = sites.get(&session.site) else {
+        state.metrics.reject("session_site_removed");
+        return Err(AppError::refused(
+            OriginErrorCode::SessionExpired,
+            "the site this session came from is no longer configured on this origin",
+        ));
+    };
+    session
+        .actions
+        .retain(|action| site.actions.contains(action));
+    if !site.scope.servers.is_empty() {
+        session.servers.retain(|server| {
+            site.scope
+                .servers
+                .iter()
+                .any(|allowed| allowed.matches(server))
+        });
+    }
+    Ok(session)
+}
+
 /// The caller's live session.
 #[derive(Debug, Clone)]
 pub struct Viewer(pub Session);
@@ -118,6 +144,7 @@ impl FromRequestParts<AppState> for Viewer {
                     "the session is unknown or expired: ask the site to hand off again",
                 )
             })?;
+        let session = current_grant(state, session)?;
         if request_origin(parts)? != session.origin {
             state.metrics.reject("session_origin_mismatch");
             return Err(AppError::refused(

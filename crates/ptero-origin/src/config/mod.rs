@@ -5,6 +5,7 @@
 //! secrets and lays environment variables over it), deserialize the raw shape
 //! ([`raw`]), then resolve files and keys into the checked [`Config`] ([`resolve`]).
 
+pub mod alerts;
 pub mod edit;
 mod overlay;
 mod raw;
@@ -55,6 +56,8 @@ pub struct Config {
     /// Where `/metrics`, `/readyz` and `/healthz` are served: never on the public
     /// listener (only `/healthz` is there too).
     pub ops_listen: SocketAddr,
+    /// Alert targets and rules (`[alerts]`).
+    pub alerts: alerts::AlertsConfig,
 }
 
 /// The panel and the origin's keys there.
@@ -119,6 +122,9 @@ pub struct Site {
     /// Whether the site checks its customers' emails, so that an `email` claim may
     /// identify a panel user (SSO, per-user keys). Without it only `external_id` does.
     pub emails_verified: bool,
+    /// The `external_id`s its tokens may name start with this: the panel's external ids
+    /// are one namespace for every site, so each site gets its own part of it.
+    pub external_id_prefix: Option<String>,
     /// Whether SSO may sign into a panel root administrator (off: never).
     pub sso_admins: bool,
     /// Whether its back end may exchange tokens itself (`POST /v1/session` without an
@@ -160,6 +166,7 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     pub write_timeout: Duration,
     pub max_connections: usize,
+    pub max_connections_per_ip: usize,
     pub streams_per_session: usize,
     pub streams_per_ip: usize,
     pub throttle: ThrottleConfig,
@@ -193,7 +200,7 @@ impl Default for ThrottleConfig {
             ip_per_minute: 600,
             exchange_per_minute: 120,
             power_per_minute: 10,
-            command_per_minute: 60,
+            command_per_minute: 20,
             sso_per_minute: 6,
             proxy_ip_per_minute: 300,
             proxy_key_per_minute: 240,

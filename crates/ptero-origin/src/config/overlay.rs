@@ -19,6 +19,8 @@ fn is_secret(path: &[String]) -> bool {
             | ["sites", _, "secret"]
             | ["sso", "secret"]
             | ["keys", "encryption_key"]
+            | ["alerts", "targets", _, "url"]
+            | ["alerts", "targets", _, "secret"]
     )
 }
 

@@ -33,6 +33,7 @@ pub struct RawConfig {
     pub keys: Option<RawKeys>,
     #[serde(default)]
     pub ops: RawOps,
+    pub alerts: Option<super::alerts::RawAlerts>,
 }
 
 /// The operations listener: `/metrics`, `/readyz`, `/healthz`.
@@ -161,6 +162,8 @@ pub struct RawSite {
     pub owners: Vec<u64>,
     #[serde(default)]
     pub emails_verified: bool,
+    /// The panel `external_id`s this site may name start with this (its namespace).
+    pub external_id_prefix: Option<String>,
     #[serde(default)]
     pub sso_admins: bool,
     #[serde(default)]
@@ -213,6 +216,7 @@ pub struct RawLimits {
     /// A peer whose socket stays full this long (it stopped reading) is cut.
     pub write_timeout_secs: u64,
     pub max_connections: usize,
+    pub max_connections_per_ip: usize,
     pub streams_per_session: usize,
     pub streams_per_ip: usize,
     pub session_per_minute: u32,
@@ -235,18 +239,19 @@ impl Default for RawLimits {
         Self {
             request_timeout_secs: 15,
             body_bytes: 64 * 1024,
-            proxy_per_minute: 600,
+            proxy_per_minute: 0,
             command_chars: 512,
             header_read_timeout_secs: 10,
             write_timeout_secs: 30,
             max_connections: 10_000,
+            max_connections_per_ip: 256,
             streams_per_session: 4,
             streams_per_ip: 64,
             session_per_minute: 120,
             ip_per_minute: 600,
             exchange_per_minute: 120,
             power_per_minute: 10,
-            command_per_minute: 60,
+            command_per_minute: 20,
             sso_per_minute: 6,
             proxy_ip_per_minute: 300,
             proxy_key_per_minute: 240,

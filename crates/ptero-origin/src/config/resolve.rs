@@ -116,6 +116,8 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         sites.insert(site.issuer.clone(), site);
     }
 
+    let alerts = super::alerts::resolve(raw.alerts, &sites)?;
+
     let limits = Limits {
         request_timeout: Duration::from_secs(raw.limits.request_timeout_secs.max(1)),
         body_bytes: raw.limits.body_bytes.max(1024),
@@ -124,6 +126,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         header_read_timeout: Duration::from_secs(raw.limits.header_read_timeout_secs.clamp(1, 300)),
         write_timeout: Duration::from_secs(raw.limits.write_timeout_secs.clamp(1, 600)),
         max_connections: raw.limits.max_connections.clamp(16, 1_000_000),
+        max_connections_per_ip: raw.limits.max_connections_per_ip.clamp(1, 1_000_000),
         streams_per_session: raw.limits.streams_per_session.clamp(1, 1000),
         streams_per_ip: raw.limits.streams_per_ip.clamp(1, 100_000),
         throttle: ThrottleConfig {
@@ -181,6 +184,7 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         sso,
         encryption_key,
         ops_listen,
+        alerts,
     })
 }
 
@@ -421,6 +425,7 @@ fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
         actions,
         scope,
         emails_verified: raw.emails_verified,
+        external_id_prefix: raw.external_id_prefix.filter(|prefix| !prefix.is_empty()),
         sso_admins: raw.sso_admins,
         backend_exchange: raw.backend_exchange,
     })

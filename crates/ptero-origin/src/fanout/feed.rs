@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use ptero_api::alerts::{Observation, WINGS_CRASH_NOTICE};
 use ptero_api::origin::{ServerSummary, StreamEvent, SummaryResources};
 use ptero_api::{PowerState, ServerId, WingsStats};
 use tokio::sync::mpsc;
@@ -24,6 +25,17 @@ use crate::panel::Panel;
 /// While the socket is live, the details (name, limits, suspension) are re-read this often.
 const DETAILS_WHILE_LIVE: Duration = Duration::from_secs(300);
 
+/// What a feed saw of its server, for the alerts' detectors
+/// ([`ptero_api::alerts::Detector`]). Only the instance that runs a server's feed sends
+/// these, so a cluster notices each crash once.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub server: ServerId,
+    pub name: String,
+    pub at_ms: u64,
+    pub observation: Observation,
+}
+
 /// What a feed needs from the instance that runs it.
 #[derive(Clone)]
 pub struct Upstream {
@@ -31,6 +43,8 @@ pub struct Upstream {
     pub config: StreamConfig,
     pub metrics: Arc<Metrics>,
     pub tokens: Tokens,
+    /// Where observations go (the alerts), when anything listens.
+    pub observations: Option<mpsc::UnboundedSender<Observed>>,
 }
 
 /// Runs the feed of `server` until dropped, handing every step to `out`.
@@ -40,10 +54,13 @@ pub async fn run(server: ServerId, upstream: Upstream, out: mpsc::UnboundedSende
         config,
         metrics,
         tokens,
+        observations,
     } = upstream;
     let mut feed = Feed {
+        server: server.clone(),
         id: server.short().to_owned(),
         out,
+        observations,
         last: None,
         live: false,
         announced: None,
@@ -91,8 +108,10 @@ fn wings_can_show(summary: &ServerSummary) -> bool {
 }
 
 struct Feed {
+    server: ServerId,
     id: String,
     out: mpsc::UnboundedSender<Update>,
+    observations: Option<mpsc::UnboundedSender<Observed>>,
     /// What viewers last saw.
     last: Option<ServerSummary>,
     /// Whether the socket feeds the numbers now.
@@ -112,18 +131,56 @@ impl Feed {
         let _ = self.out.send(Update::Console(update));
     }
 
+    fn observe(&self, observation: Observation) {
+        if let Some(observations) = &self.observations {
+            let _ = observations.send(Observed {
+                server: self.server.clone(),
+                name: self
+                    .last
+                    .as_ref()
+                    .map_or_else(|| self.id.clone(), |last| last.name.clone()),
+                at_ms: crate::auth::now_ms(),
+                observation,
+            });
+        }
+    }
+
+    /// The state and use of `summary`, for the detectors.
+    fn observe_summary(&self, summary: &ServerSummary) {
+        self.observe(Observation::State(summary.state));
+        if let Some(resources) = &summary.resources {
+            let fraction = |used: f64, limit: u64| (limit > 0).then(|| used / limit as f64);
+            const MIB: f64 = 1024.0 * 1024.0;
+            self.observe(Observation::Usage {
+                cpu: fraction(resources.cpu_absolute, summary.limits.cpu_percent),
+                memory: fraction(
+                    resources.memory_bytes as f64 / MIB,
+                    summary.limits.memory_mib,
+                ),
+                disk: fraction(resources.disk_bytes as f64 / MIB, summary.limits.disk_mib),
+            });
+        }
+    }
+
     /// A poll's answer: as it is while polling stands in; while live only its details
     /// (the socket's numbers are fresher than the panel's 20 s cache).
     fn on_poll(&mut self, outcome: Outcome) {
         let Some(mut summary) = outcome.summary else {
+            if outcome.unreachable && !self.live {
+                self.observe(Observation::Unreachable);
+            }
             self.send(None, outcome.event);
             return;
         };
+        self.observe(Observation::Reachable);
         if let (true, Some(last)) = (self.live, &self.last) {
             summary.state = last.state;
             summary.resources.clone_from(&last.resources);
         }
         summary.live = self.live;
+        if !self.live {
+            self.observe_summary(&summary);
+        }
         let event = change_event(self.last.as_ref(), &summary);
         self.last = Some(summary.clone());
         self.send(Some(summary), event);
@@ -149,11 +206,17 @@ impl Feed {
     fn on_wings(&mut self, event: WingsEvent, next_poll: &mut Instant) {
         match event {
             WingsEvent::Live => {
+                self.observe(Observation::Reachable);
                 self.announced = None;
                 self.console(ConsoleUpdate::Reset);
                 self.set_live(true, None);
             }
-            WingsEvent::Line(line) => self.console(ConsoleUpdate::Line(line)),
+            WingsEvent::Line(line) => {
+                if line.contains(WINGS_CRASH_NOTICE) {
+                    self.observe(Observation::CrashNotice);
+                }
+                self.console(ConsoleUpdate::Line(line));
+            }
             WingsEvent::Status(state) => self.on_state(state),
             WingsEvent::Stats(stats) => self.on_stats(&stats),
             WingsEvent::Down { problem, retry } => {
@@ -182,6 +245,7 @@ impl Feed {
             server: self.id.clone(),
             state,
         };
+        self.observe(Observation::State(state));
         self.send(Some(summary), Some(event));
     }
 
@@ -196,6 +260,7 @@ impl Feed {
         }
         last.resources = Some(resources.clone());
         let summary = last.clone();
+        self.observe_summary(&summary);
         let event = StreamEvent::Resources {
             server: self.id.clone(),
             resources,

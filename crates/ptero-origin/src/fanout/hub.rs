@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex};
 
 use ptero_api::origin::{ServerSummary, StreamEvent};
 use ptero_api::ServerId;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
 use super::channel::{lock, Channels};
 use super::cluster::{self, Cluster};
-use super::feed::Upstream;
+use super::feed::{Observed, Upstream};
 use super::local;
 use super::wings::Tokens;
 use crate::config::StreamConfig;
@@ -45,6 +45,8 @@ struct Inner {
     config: StreamConfig,
     metrics: Arc<Metrics>,
     upstreams: Upstreams,
+    /// Where feeds running here send what they see (the alerts).
+    observations: Option<mpsc::UnboundedSender<Observed>>,
 }
 
 /// Shared handle; clones see the same servers.
@@ -75,6 +77,17 @@ impl Hub {
         metrics: Arc<Metrics>,
         cluster: Option<Cluster>,
     ) -> Self {
+        Self::observed(panel, config, metrics, cluster, None)
+    }
+
+    /// A hub whose feeds also send what they see to `observations`.
+    pub fn observed(
+        panel: Panel,
+        config: StreamConfig,
+        metrics: Arc<Metrics>,
+        cluster: Option<Cluster>,
+        observations: Option<mpsc::UnboundedSender<Observed>>,
+    ) -> Self {
         Self {
             inner: Arc::new(Inner {
                 entries: Mutex::new(HashMap::new()),
@@ -83,6 +96,7 @@ impl Hub {
                 config,
                 metrics,
                 upstreams: cluster.map_or(Upstreams::Local, Upstreams::Cluster),
+                observations,
             }),
         }
     }
@@ -117,6 +131,7 @@ impl Hub {
             config: inner.config.clone(),
             metrics: Arc::clone(&inner.metrics),
             tokens,
+            observations: inner.observations.clone(),
         }
     }
 

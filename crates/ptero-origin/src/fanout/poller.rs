@@ -24,6 +24,8 @@ pub struct Outcome {
     pub summary: Option<ServerSummary>,
     pub event: Option<StreamEvent>,
     pub delay: Duration,
+    /// The poll failed because nothing answered: the panel, or its Wings behind it.
+    pub unreachable: bool,
 }
 
 /// The polling state of one server: cached details, failure count, last error shown.
@@ -76,6 +78,7 @@ impl Poller {
                     event: change_event(previous, &summary),
                     summary: Some(summary),
                     delay: self.config.poll_interval,
+                    unreachable: false,
                 }
             }
             Err(error) => {
@@ -92,10 +95,18 @@ impl Poller {
                         message: body.error.message,
                     });
                 }
+                let unreachable = matches!(
+                    error,
+                    AppError::Unreachable(_)
+                        | AppError::Panel(
+                            PanelError::Daemon { .. } | PanelError::Unavailable { .. }
+                        )
+                );
                 Outcome {
                     summary: None,
                     event,
                     delay: backoff(&self.config, self.failures, &error),
+                    unreachable,
                 }
             }
         }

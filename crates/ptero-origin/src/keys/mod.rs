@@ -148,7 +148,7 @@ impl UserKeys {
 /// per-user mode the viewer's panel user's key.
 pub async fn panel_for(state: &AppState, session: &Session) -> Result<Panel, AppError> {
     if state.config.panel.key_mode == KeyMode::Shared {
-        return Ok(state.panel.clone());
+        return Ok(state.panel.for_viewers());
     }
     let keys = state.user_keys.as_ref().ok_or_else(|| {
         AppError::refused(
@@ -158,7 +158,7 @@ pub async fn panel_for(state: &AppState, session: &Session) -> Result<Panel, App
     })?;
     let user_id = state.panel_users.resolve(session).await?;
     let key = keys.key_for(state.store.as_ref(), user_id, session).await?;
-    Ok(state.panel.with_key(key))
+    Ok(state.panel.for_viewers().with_key(key))
 }
 
 /// After the panel refused a viewer's key (401: deleted or expired on the panel), drops

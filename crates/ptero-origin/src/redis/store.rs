@@ -11,6 +11,8 @@
 //!   `tickets`: a sorted set of tickets by when they are forgotten, for `purge`.
 //! - `audit`: a stream (`XADD … MAXLEN ~`), one JSON entry per item.
 //! - `sealed-key:{panel user id}`: a hash of the sealed key's fields (bytes as they are).
+//! - `power:{server}`: the last power signal sent through any instance and its time (two
+//!   minutes), so the instance that watches the server knows a stop was asked for.
 //! - `outbox:{id}`: a delivery as JSON; `outbox-due`: a sorted set of undelivered ids by
 //!   their next attempt (claims move them forward); `outbox-seen:{id}`: that the id was
 //!   queued once (kept a week), so the same alert is never queued twice.
@@ -548,6 +550,41 @@ impl Store for RedisStore {
                 .await
                 .map_err(|error| self.fail(&error))?;
             Ok(deleted > 0)
+        })
+    }
+
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        Box::pin(async move {
+            self.connection()
+                .set_ex::<_, _, ()>(
+                    format!("{PREFIX}power:{server}"),
+                    format!("{signal} {at_ms}"),
+                    120,
+                )
+                .await
+                .map_err(|error| self.fail(&error))
+        })
+    }
+
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>> {
+        Box::pin(async move {
+            let value: Option<String> = self
+                .connection()
+                .get(format!("{PREFIX}power:{server}"))
+                .await
+                .map_err(|error| self.fail(&error))?;
+            Ok(value.and_then(|value| {
+                let (signal, at) = value.split_once(' ')?;
+                Some((signal.to_owned(), at.parse().ok()?))
+            }))
         })
     }
 

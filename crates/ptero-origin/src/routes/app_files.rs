@@ -24,23 +24,27 @@ use tower_http::services::ServeFile;
 
 use crate::state::AppState;
 
-/// Extensions of the files the app's build writes.
-const APP_FILES: [&str; 10] = [
+/// Extensions of the files the app's build writes (`index.html` is served apart, with
+/// its CSP; no other page is).
+const APP_FILES: &[&str] = &[
     "js",
     "wasm",
     "css",
-    "html",
     "ico",
     "png",
     "svg",
     "webmanifest",
     "json",
-    "txt",
 ];
+/// The card's folder: its module, its wasm, its stylesheet, its locales.
+const CARD_FILES: &[&str] = &["js", "wasm", "css", "json"];
 
-/// The file `path` names in `dir`, when it is one of the app's (the card's folder is
-/// served by the same rule).
+/// The file `path` names in `dir`, when it is one of the app's.
 pub fn app_file(dir: &Path, path: &str) -> Option<PathBuf> {
+    file_of(dir, path, APP_FILES)
+}
+
+fn file_of(dir: &Path, path: &str, kinds: &[&str]) -> Option<PathBuf> {
     let name = path.strip_prefix('/')?;
     let extension = name.rsplit_once('.')?.1;
     let plain = !name.is_empty()
@@ -48,17 +52,29 @@ pub fn app_file(dir: &Path, path: &str) -> Option<PathBuf> {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !plain || !APP_FILES.contains(&extension) {
+    if !plain || !kinds.contains(&extension) {
         return None;
     }
     let file = dir.join(name);
     file.is_file().then_some(file)
 }
 
-/// `'sha256-…'` of every inline `<script>` of `html`.
+/// `'sha256-…'` of every inline `<script>` of `html`, hashed as browsers hash it: over
+/// the element's text after the parser turned CR LF into LF, and not for scripts inside
+/// comments.
 fn inline_script_hashes(html: &str) -> Vec<String> {
     let mut hashes = Vec::new();
-    let mut rest = html;
+    let normalised = html.replace("\r\n", "\n").replace('\r', "\n");
+    let mut uncommented = String::with_capacity(normalised.len());
+    let mut remaining = normalised.as_str();
+    while let Some(start) = remaining.find("<!--") {
+        uncommented.push_str(&remaining[..start]);
+        remaining = remaining[start..]
+            .find("-->")
+            .map_or("", |end| &remaining[start + end + 3..]);
+    }
+    uncommented.push_str(remaining);
+    let mut rest = uncommented.as_str();
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
         let Some(open_end) = after.find('>') else {
@@ -118,7 +134,7 @@ pub async fn card(State(state): State<AppState>, request: Request) -> Response {
     let dir = &state.config.static_files.card_dir;
     // `nest_service` hands the path on without its `/card` prefix.
     let path = request.uri().path().to_owned();
-    match app_file(dir, &path) {
+    match file_of(dir, &path, CARD_FILES) {
         Some(file) => match ServeFile::new(file).oneshot(request).await {
             Ok(response) => response.map(Body::new),
             Err(never) => match never {},

@@ -23,7 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/servers/{id}/command", post(server_command))
 }
 
-/// The server named in the path, when the session covers it.
+/// The server named in the path, when the session covers it, as its 8-character short
+/// id, whatever spelling the request (or the grant) used. Everything upstream — the
+/// panel's URLs, the fan-out's and the read cache's keys — uses this one spelling: a
+/// UUID made up around a granted short id (`1a7c3f02-0000-…`) would otherwise be polled
+/// and cached under the real server's key, and answer 404 to every viewer of it.
 pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError> {
     let id = ServerId::parse(raw).map_err(|error| AppError::bad_request(error.to_string()))?;
     if !session.covers(&id) {
@@ -32,7 +36,7 @@ pub fn granted_server(session: &Session, raw: &str) -> Result<ServerId, AppError
             format!("this session does not cover server {id}"),
         ));
     }
-    Ok(id)
+    ServerId::parse(id.short()).map_err(|error| AppError::Internal(error.to_string()))
 }
 
 pub fn require(state: &AppState, session: &Session, action: Action) -> Result<(), AppError> {
@@ -76,7 +80,11 @@ async fn server_show(
     if let Some(summary) = state.hub.cached(&id) {
         return Ok(AppJson(summary));
     }
-    state.reads.summary(&state.panel, &id).await.map(AppJson)
+    state
+        .reads
+        .summary(&state.panel.for_viewers(), &id)
+        .await
+        .map(AppJson)
 }
 
 async fn server_power(
@@ -94,10 +102,22 @@ async fn server_power(
         AuditAction::Power,
         request.signal.to_string(),
     );
+    // Noted first: the stop must not look like a crash to whichever instance watches it.
+    if let Err(error) = state
+        .store
+        .note_power(id.short(), request.signal.as_str(), crate::auth::now_ms())
+        .await
+    {
+        tracing::warn!(%error, "noting a power signal failed");
+    }
     let outcome = match keys::panel_for(&state, &session).await {
         Ok(panel) => panel.power(&id, &request).await,
         Err(error) => Err(error),
     };
+    if outcome.is_err() {
+        // Refused or failed: nothing was asked of the server after all.
+        let _ = state.store.note_power(id.short(), "none", 0).await;
+    }
     keys::forget_if_refused(&state, &session, &outcome).await;
     audit::record(state.store.as_ref(), &attempt, &outcome).await;
     outcome.map(|()| StatusCode::NO_CONTENT)

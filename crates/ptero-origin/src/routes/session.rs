@@ -41,12 +41,17 @@ async fn check_owners(state: &AppState, site: &Site, servers: &[ServerId]) -> Re
     if site.scope.owners.is_empty() {
         return Ok(());
     }
-    let application = state.panel_users.require_application()?;
     for server in servers {
-        let owned = application
-            .find_server(server)
+        let owned = state
+            .panel_users
+            .server(server)
             .await?
-            .is_some_and(|found| site.scope.owners.contains(&found.user));
+            .is_some_and(|found| {
+                site.scope
+                    .owners
+                    .iter()
+                    .any(|owner| found.is_shared_with(*owner))
+            });
         if !owned {
             return Err(refuse(state, &Rejection::OutOfScope(server.to_string())));
         }
@@ -75,7 +80,8 @@ async fn session_create(
             "a session is exchanged from the embedding page, which sends its Origin: this request has none (a site whose back end exchanges tokens itself needs `backend_exchange = true`)",
         ));
     }
-    check_owners(&state, site, &grant.servers).await?;
+    // The jti is spent before anything that costs the panel a request: a replayed token
+    // is refused for free.
     if !state
         .store
         .claim_jti(
@@ -88,6 +94,7 @@ async fn session_create(
     {
         return Err(refuse(&state, &Rejection::Replayed));
     }
+    check_owners(&state, site, &grant.servers).await?;
     let ttl = state.config.session_ttl.as_secs();
     let token = mint_token()?;
     let session = Session {

@@ -49,11 +49,21 @@ async fn may_sign_in(
     user: &PanelUser,
     server: &ServerId,
 ) -> Result<(), AppError> {
-    let site_allows_admins = state
-        .sites
-        .current()
-        .get(&session.site)
-        .is_some_and(|site| site.sso_admins);
+    let sites = state.sites.current();
+    let site = sites.get(&session.site);
+    let site_allows_admins = site.is_some_and(|site| site.sso_admins);
+    if let Some(owners) = site
+        .map(|site| &site.scope.owners)
+        .filter(|owners| !owners.is_empty())
+    {
+        if !owners.contains(&user.id) {
+            state.metrics.reject("sso_user_out_of_scope");
+            return Err(AppError::refused(
+                OriginErrorCode::ServerNotAllowed,
+                "this viewer's panel account is not one of the panel users this site is limited to, so the panel cannot be opened for it",
+            ));
+        }
+    }
     if user.root_admin && !site_allows_admins {
         state.metrics.reject("sso_admin_refused");
         return Err(AppError::refused(
@@ -61,9 +71,9 @@ async fn may_sign_in(
             "this viewer's panel account is a panel administrator, and the origin never signs anyone into an administrator account from an embedding page (a site may allow it with `sso_admins = true`)",
         ));
     }
-    let application = state.panel_users.require_application()?;
-    let shared = application
-        .find_server(server)
+    let shared = state
+        .panel_users
+        .server(server)
         .await?
         .is_some_and(|found| found.is_shared_with(user.id));
     if !shared {
@@ -135,8 +145,10 @@ struct Confirmation {
 
 /// The cookie that pairs a confirmation page with its form (one per ticket, so two open
 /// tabs do not spoil each other).
-fn cookie_name(ticket: &str) -> String {
-    format!("ptero-sso-{}", &token_key(ticket)[..12])
+fn cookie_name(ticket: &str, secure: bool) -> String {
+    // On https the `__Host-` prefix: no sibling subdomain can plant it.
+    let prefix = if secure { "__Host-" } else { "" };
+    format!("{prefix}ptero-sso-{}", &token_key(ticket)[..12])
 }
 
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -148,6 +160,10 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
+}
+
+fn is_https(state: &AppState) -> bool {
+    state.config.public_url.to_string().starts_with("https://")
 }
 
 /// Equal without telling, by timing, how much of it was right.
@@ -211,14 +227,12 @@ async fn ticket_confirm(
             );
         }
     };
-    let secure = if state.config.public_url.to_string().starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = is_https(&state);
     let cookie = format!(
-        "{}={confirm}; Path=/sso/; Max-Age={SSO_TICKET_LIFETIME_SECS}; HttpOnly; SameSite=Strict{secure}",
-        cookie_name(&ticket)
+        "{}={confirm}; Path={}; Max-Age={SSO_TICKET_LIFETIME_SECS}; HttpOnly; SameSite=Strict{}",
+        cookie_name(&ticket, secure),
+        if secure { "/" } else { "/sso/" },
+        if secure { "; Secure" } else { "" },
     );
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(SET_COOKIE, cookie);
@@ -260,12 +274,21 @@ async fn ticket_redeem(
     if ticket.len() > 128 {
         return page::refusal(StatusCode::NOT_FOUND, "This sign-in link is not valid.");
     }
+    // Browsers send the confirmation's own Origin (its page's referrer policy is
+    // same-origin, so not `null`), and `Sec-Fetch-Site: same-origin` where they send that.
     let own = state.config.public_url.to_string();
     let from_elsewhere = headers
         .get(ORIGIN)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|origin| origin != own && origin != "null");
-    let paired = match (&form, cookie_value(&headers, &cookie_name(&ticket))) {
+        .is_none_or(|origin| origin != own)
+        || headers
+            .get("sec-fetch-site")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|site| site != "same-origin");
+    let paired = match (
+        &form,
+        cookie_value(&headers, &cookie_name(&ticket, is_https(&state))),
+    ) {
         (Ok(Form(form)), Some(cookie)) => same(&form.confirm, cookie),
         _ => false,
     };
@@ -294,6 +317,19 @@ async fn ticket_redeem(
         TicketTake::Taken(record) => record,
         other => return not_usable(&state, &other),
     };
+    // The site may have been removed, or lost `sso`, since the ticket was issued.
+    let still_granted = state
+        .sites
+        .current()
+        .get(&record.site)
+        .is_some_and(|site| site.actions.contains(&Action::Sso));
+    if !still_granted {
+        state.metrics.reject("sso_site_withdrawn");
+        return page::refusal(
+            StatusCode::FORBIDDEN,
+            "The site you came from may no longer open the panel: sign in to the panel directly.",
+        );
+    }
     let attempt = Attempt {
         site: &record.site,
         viewer: &record.viewer,

@@ -119,7 +119,7 @@ pub fn confirm(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>Sign in to the panel?</title>
 <style nonce="{style_nonce}">{STYLE}</style>
 </head>
@@ -140,13 +140,19 @@ pub fn confirm(
         action = escape(action),
         confirm = escape(confirm),
     );
-    Ok(with_headers(
+    let mut response = with_headers(
         StatusCode::OK,
         html,
         &format!(
             "default-src 'none'; style-src 'nonce-{style_nonce}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         ),
-    ))
+    );
+    // Same-origin, not no-referrer: the confirmation's POST must carry its own Origin
+    // (no-referrer makes it `null`); nothing leaves for other origins still.
+    response
+        .headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    Ok(response)
 }
 
 /// A page that says why the panel cannot be opened (no script, no form).

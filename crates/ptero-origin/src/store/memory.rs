@@ -21,6 +21,8 @@ pub struct MemoryStore {
     tickets: Mutex<HashMap<String, (SsoTicketRecord, bool)>>,
     audit: Mutex<VecDeque<AuditEntry>>,
     keys: Mutex<HashMap<u64, SealedKey>>,
+    /// The last power signal per server, with its time (unix ms).
+    power: Mutex<HashMap<String, (String, u64)>>,
     /// Queued deliveries by id, and the ids ever queued.
     outbox: Mutex<(HashMap<String, Delivery>, std::collections::HashSet<String>)>,
 }
@@ -194,6 +196,23 @@ impl Store for MemoryStore {
 
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>> {
         ready(lock(&self.keys).remove(&panel_user_id).is_some())
+    }
+
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        lock(&self.power).insert(server.to_owned(), (signal.to_owned(), at_ms));
+        ready(())
+    }
+
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>> {
+        ready(lock(&self.power).get(server).cloned())
     }
 
     fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {

@@ -97,6 +97,10 @@ pub enum AuditAction {
     Sso,
     KeyProvisioned,
     KeyRevoked,
+    /// An alert reached its target.
+    AlertDelivered,
+    /// An alert's delivery failed (it is retried) or was given up.
+    AlertFailed,
 }
 
 impl AuditAction {
@@ -107,6 +111,8 @@ impl AuditAction {
             AuditAction::Sso => "sso",
             AuditAction::KeyProvisioned => "key_provisioned",
             AuditAction::KeyRevoked => "key_revoked",
+            AuditAction::AlertDelivered => "alert_delivered",
+            AuditAction::AlertFailed => "alert_failed",
         }
     }
 
@@ -117,6 +123,8 @@ impl AuditAction {
             AuditAction::Sso,
             AuditAction::KeyProvisioned,
             AuditAction::KeyRevoked,
+            AuditAction::AlertDelivered,
+            AuditAction::AlertFailed,
         ]
         .into_iter()
         .find(|action| action.as_str() == text)
@@ -298,6 +306,21 @@ pub trait Store: Send + Sync + 'static {
 
     /// `true` when there was one.
     fn delete_key(&self, panel_user_id: u64) -> BoxFuture<'_, StoreResult<bool>>;
+
+    /// Notes that a power signal was sent to `server` at `at` (unix milliseconds), so the
+    /// instance watching it does not take the stop that follows for a crash.
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>>;
+
+    /// The last power signal noted for `server` and when, if within the last two minutes.
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>>;
 
     /// Queues `delivery` unless one with its id was ever queued; `false` for a duplicate.
     fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>>;

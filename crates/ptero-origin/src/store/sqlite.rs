@@ -83,6 +83,9 @@ CREATE TABLE sealed_keys (
 
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// The last power signal per server: only this instance sends them, and they matter
+    /// for two minutes, so memory is the place.
+    power: Mutex<std::collections::HashMap<String, (String, u64)>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -144,6 +147,7 @@ impl SqliteStore {
         migrate(&mut connection)?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
+            power: Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -563,6 +567,32 @@ impl Store for SqliteStore {
         })
     }
 
+    fn note_power<'a>(
+        &'a self,
+        server: &'a str,
+        signal: &'a str,
+        at_ms: u64,
+    ) -> BoxFuture<'a, StoreResult<()>> {
+        self.power
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(server.to_owned(), (signal.to_owned(), at_ms));
+        Box::pin(async { Ok(()) })
+    }
+
+    fn last_power<'a>(
+        &'a self,
+        server: &'a str,
+    ) -> BoxFuture<'a, StoreResult<Option<(String, u64)>>> {
+        let last = self
+            .power
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(server)
+            .cloned();
+        Box::pin(async move { Ok(last) })
+    }
+
     fn enqueue_delivery(&self, delivery: Delivery) -> BoxFuture<'_, StoreResult<bool>> {
         self.run(move |connection| {
             let body = encode("a delivery", &delivery)?;
@@ -673,7 +703,8 @@ impl Store for SqliteStore {
                 .execute_batch(&format!(
                     "DELETE FROM sessions WHERE expires_at <= {now};
                      DELETE FROM used_jtis WHERE expires_at <= {now};
-                     DELETE FROM sso_tickets WHERE expires_at + {TICKET_MEMORY_SECS} <= {now};"
+                     DELETE FROM sso_tickets WHERE expires_at + {TICKET_MEMORY_SECS} <= {now};
+                     DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at + 604800 <= {now};"
                 ))
                 .map_err(failed("purging expired records"))
         })

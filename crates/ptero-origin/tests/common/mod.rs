@@ -72,6 +72,9 @@ pub struct Harness {
     pub config_path: PathBuf,
 }
 
+/// Writes files into a test's folder.
+pub type Prepare = Box<dyn Fn(&std::path::Path) + Send + Sync>;
+
 pub struct Options {
     pub poll_interval_ms: u64,
     pub session_ttl_secs: u64,
@@ -95,6 +98,8 @@ pub struct Options {
     pub limits: String,
     /// Streams one session may hold open (tests open several per session).
     pub streams_per_session: usize,
+    /// Writes more files into the test's folder before the origin starts.
+    pub before_start: Option<Prepare>,
 }
 
 impl Default for Options {
@@ -113,6 +118,7 @@ impl Default for Options {
             sandbox: SandboxConfig::fast(),
             limits: String::new(),
             streams_per_session: 64,
+            before_start: None,
         }
     }
 }
@@ -231,6 +237,9 @@ impl Harness {
         )
         .expect("index");
         std::fs::write(dir.join("dist/card/ptero-server-card.js"), "export {};").expect("card");
+        if let Some(prepare) = &options.before_start {
+            prepare(&dir);
+        }
         let config_path = dir.join("ptero-origin.toml");
         let text = config_text(&dir, &sandbox.panel_url(), &[SITE, OTHER_SITE], &options);
         std::fs::write(&config_path, text).expect("config");

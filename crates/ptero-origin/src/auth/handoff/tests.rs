@@ -19,6 +19,7 @@ fn sites() -> BTreeMap<String, Site> {
         actions: vec![Action::Start, Action::Stop],
         scope: crate::config::SiteScope::default(),
         emails_verified: true,
+        external_id_prefix: None,
         sso_admins: false,
         backend_exchange: false,
     };
