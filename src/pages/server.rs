@@ -1,6 +1,7 @@
 //! `/server/:id`: live state and resources with charts, power, limits and SFTP details.
-//! Resources are polled here; the Wings websocket (console, per-second stats) layers on
-//! top of the same signals.
+//! Everything live comes from the Wings websocket (console, per-second stats, state);
+//! `/resources` is polled only while the socket is down, and the page then says how old
+//! the numbers are once they are over 30 s.
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use crate::components::{
     bytes, duration_ms, percent, Console, ErrorNote, History, Meter, PowerButtons, PowerControl,
     RequireSignIn, Sparkline, StateBadge,
 };
-use crate::live::{use_polling, use_wings, Link, WingsLive};
+use crate::live::{use_polling, use_wings, Link, WingsLive, STALE_AFTER_MS};
 use crate::session::use_session;
 
 /// While the socket is down the page polls `/resources`: never faster than the panel
@@ -55,6 +56,11 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let id = server.identifier.clone();
 
     let stats = RwSignal::new(None::<Stats>);
+    let polled_at = RwSignal::new(None::<f64>);
+    let now = RwSignal::new(js_sys::Date::now());
+    use_polling(Duration::from_secs(5), move || {
+        now.try_set(js_sys::Date::now());
+    });
     let poll_error = RwSignal::new(None::<ApiError>);
     let cpu = RwSignal::new(History::default());
     let memory = RwSignal::new(History::default());
@@ -93,6 +99,7 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                         pending.set(None);
                     }
                     stats.set(Some(fresh));
+                    polled_at.set(Some(js_sys::Date::now()));
                     poll_error.set(None);
                 }
                 Err(error) => poll_error.set(Some(error)),
@@ -175,7 +182,13 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             <PowerButtons control=control state pending on_signal/>
             <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
                 data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
+                {move || (live.link.get() == Link::Live).then(|| view! { <span class="live-dot" aria-hidden="true"></span> })}
                 {move || live.link.get().describe()}
+                {move || {
+                    let age = polled_at.get().map(|at| now.get() - at)?;
+                    (live.link.get() != Link::Live && age > STALE_AFTER_MS)
+                        .then(|| view! { <span class="age" data-age=(age / 1000.0) as u64>{format!(" Numbers from {} s ago.", (age / 1000.0) as u64)}</span> })
+                }}
             </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}
