@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::notices::{NoticeArea, Notices, NotifySwitch};
 use crate::pages::{ConnectPage, ServerPage, ServersPage};
 use crate::router::{Link, Route, Router};
 use crate::session::{use_session, Session};
@@ -9,9 +10,11 @@ use crate::session::{use_session, Session};
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    let notices = Notices::provide();
     let router = Router::provide();
     view! {
-        <Nav/>
+        <Nav notices/>
+        <NoticeArea notices/>
         <main class="app" data-testid="app-ready">
             {move || match router.route() {
                 Route::Servers => view! { <ServersPage/> }.into_any(),
@@ -26,12 +29,13 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Nav() -> impl IntoView {
+fn Nav(notices: Notices) -> impl IntoView {
     let session = use_session();
     view! {
         <header class="topbar">
             <Link href="/" attr:class="brand">"ptero-web"</Link>
             <Show when=move || session.is_signed_in()>
+                <NotifySwitch notices/>
                 <button type="button" class="link" on:click=move |_| session.sign_out()>"Sign out"</button>
             </Show>
         </header>

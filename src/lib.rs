@@ -11,6 +11,7 @@ pub mod card;
 pub mod components;
 pub mod crash;
 pub mod live;
+pub mod notices;
 pub mod pages;
 pub mod router;
 pub mod session;

@@ -14,6 +14,7 @@ use crate::components::{
     RequireSignIn, Sparkline, StateBadge,
 };
 use crate::live::{use_polling, use_wings, Link, WingsLive, STALE_AFTER_MS};
+use crate::notices::{use_notices, watch_wings};
 use crate::session::use_session;
 
 /// While the socket is down the page polls `/resources`: never faster than the panel
@@ -69,6 +70,8 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let pending = RwSignal::new(None::<PowerSignal>);
 
     let live = use_wings(client.clone(), id.clone());
+    watch_wings(live, id.clone(), server.name.clone(), server.limits.clone());
+    let notices = use_notices();
     let poll_client = client.clone();
     let poll_id = id.clone();
     let scope = Scope::new();
@@ -114,7 +117,11 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
         let (client, id, signal) = (power_client.clone(), power_id.clone(), *signal);
         scope.wrap(async move { client.power(&id, signal).await })
     });
+    let signal_id = id.clone();
     let on_signal = Callback::new(move |signal: PowerSignal| {
+        if let Some(notices) = notices {
+            notices.power_sent(&signal_id, signal);
+        }
         power_error.set(None);
         pending.set(Some(signal));
         power.dispatch(signal);

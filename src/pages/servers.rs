@@ -56,7 +56,10 @@ fn ServerList() -> impl IntoView {
 fn Rows(list: Vec<Server>, client: PanelClient, filter: RwSignal<String>) -> impl IntoView {
     let order = list
         .iter()
-        .map(|server| (server.identifier.clone(), !server.is_blocked()))
+        .map(|server| {
+            let refreshable = !server.is_blocked();
+            (server.identifier.clone(), server.name.clone(), refreshable)
+        })
         .collect();
     let dashboard = use_dashboard(client, order);
     view! {
