@@ -17,7 +17,7 @@
 // @event ptero-power - the origin answered a power signal (detail: signal, outcome)
 // @event ptero-error - something failed (detail: code, message)
 // @event ptero-session-expired - the session ended: hand off a fresh token
-// @event ptero-alert - the origin noticed a crash, an unexpected stop, recovery, high use or an unreachable node (detail: kind, server, at, message)
+// @event ptero-alert - the origin noticed a crash, an unexpected stop, recovery, high use or an unreachable node (detail: kind, server, at)
 // @method refresh() - reconnects: a fresh session (when the token allows) and fresh data
 // @method power(signal) - sends start, stop, restart or kill; false (with ptero-error) when it cannot
 // @csspart base - the card

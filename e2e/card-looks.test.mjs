@@ -188,7 +188,6 @@ test("a crash: every card of the server fires ptero-alert once and shows a banne
   for (const alert of alerts) {
     assert.equal(alert.kind, "crash");
     assert.equal(alert.server, RUNNING);
-    assert.equal(alert.message, "The server crashed");
     assert.ok(Math.abs(Date.parse(alert.at) - Date.now()) < 60_000, `a recent ISO time: ${alert.at}`);
   }
   await page.waitForFunction(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=alert]:not([hidden])"));

@@ -2,7 +2,7 @@
 //! crashed · 14:03"), with a button that dismisses it; a newer alert (a recovery after the
 //! crash) replaces it and shows again. The time is the browser's (`Intl`, the card's
 //! `lang`). Built on the DOM like the rest of the live panel (see `panel.rs`): a typed
-//! Leptos view of it cost the card 2 KB.
+//! Leptos view of it cost the card about 1.5 KB brotli.
 
 use std::cell::Cell;
 use std::rc::Rc;

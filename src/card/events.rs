@@ -33,7 +33,7 @@ pub enum CardEvent<'a> {
     /// The session ended: the host may hand off a fresh token.
     SessionExpired,
     /// The origin noticed something about the server (detail: `kind`, `server`, `at` as
-    /// an ISO 8601 time, `message` for people).
+    /// an ISO 8601 time).
     Alert {
         server: &'a str,
         kind: AlertKind,
@@ -97,7 +97,6 @@ impl CardEvent<'_> {
                 ("kind", kind.as_str().into()),
                 ("server", (*server).into()),
                 ("at", iso_time(*at_ms)),
-                ("message", super::alert::sentence(*kind)),
             ],
         }
     }

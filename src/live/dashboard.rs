@@ -77,7 +77,7 @@ impl Dashboard {
 /// order. What the refreshes show goes to the alerts too ([`Watcher`]).
 pub fn use_dashboard(client: PanelClient, servers: Vec<(String, String, bool)>) -> Dashboard {
     let watcher = Watcher::new();
-    let names: HashMap<String, String> = servers
+    let names: Vec<(String, String)> = servers
         .iter()
         .map(|(id, name, _)| (id.clone(), name.clone()))
         .collect();
@@ -173,7 +173,7 @@ async fn refresh(
     refreshable: Vec<String>,
     page_visible: ReadSignal<bool>,
     disposed: Rc<Cell<bool>>,
-    alerts: Option<(Watcher, HashMap<String, String>)>,
+    alerts: Option<(Watcher, Vec<(String, String)>)>,
 ) {
     let mut budget = Budget::new(client.preflights());
     while !disposed.get() {
@@ -217,7 +217,10 @@ async fn refresh(
             Ok((stats, limit, remaining)) => {
                 budget.observe(limit, remaining);
                 if let Some((watcher, names)) = &alerts {
-                    let name = names.get(id).map_or(id.as_str(), String::as_str);
+                    let name = names
+                        .iter()
+                        .find(|(known, _)| known == id)
+                        .map_or(id.as_str(), |(_, name)| name.as_str());
                     watcher.observe(id, name, Observation::State(stats.state()));
                 }
                 row.stats.try_set(Some(stats));

@@ -10,8 +10,6 @@ mod browser;
 mod view;
 mod watcher;
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use ptero_api::alerts::{Alert, AlertKind};
 use ptero_api::PowerSignal;
@@ -46,10 +44,11 @@ impl Notice {
 #[derive(Clone, Copy)]
 pub struct Notices {
     list: RwSignal<Vec<Notice>>,
-    /// The last power signal sent from this page per server, and when (unix ms).
-    power: StoredValue<HashMap<String, (PowerSignal, u64)>>,
-    /// When each (server, kind) was last told.
-    told: StoredValue<HashMap<(String, AlertKind), u64>>,
+    /// The last power signal sent from this page per server, and when (unix ms). (Small
+    /// vectors, searched: a map per value type would cost the bundle more than it saves.)
+    power: StoredValue<Vec<(String, PowerSignal, u64)>>,
+    /// What was told within [`REPEAT_WINDOW_MS`]: server, kind, when.
+    told: StoredValue<Vec<(String, AlertKind, u64)>>,
     next_id: StoredValue<u64>,
     pub permission: RwSignal<Permission>,
 }
@@ -59,8 +58,8 @@ impl Notices {
     pub fn provide() -> Self {
         let notices = Self {
             list: RwSignal::new(Vec::new()),
-            power: StoredValue::new(HashMap::new()),
-            told: StoredValue::new(HashMap::new()),
+            power: StoredValue::new(Vec::new()),
+            told: StoredValue::new(Vec::new()),
             next_id: StoredValue::new(1),
             permission: RwSignal::new(browser::permission()),
         };
@@ -81,12 +80,18 @@ impl Notices {
     pub fn power_sent(&self, server: &str, signal: PowerSignal) {
         let now = js_sys::Date::now() as u64;
         self.power.update_value(|power| {
-            power.insert(server.to_owned(), (signal, now));
+            power.retain(|(known, ..)| known != server);
+            power.push((server.to_owned(), signal, now));
         });
     }
 
     fn last_power(&self, server: &str) -> Option<(PowerSignal, u64)> {
-        self.power.with_value(|power| power.get(server).copied())
+        self.power.with_value(|power| {
+            power
+                .iter()
+                .find(|(known, ..)| known == server)
+                .map(|(_, signal, at)| (*signal, *at))
+        })
     }
 
     /// Asks the browser for notifications (from a click: browsers ignore it otherwise).
@@ -99,13 +104,13 @@ impl Notices {
 
     /// Shows `alert` about `name`, unless told already within [`REPEAT_WINDOW_MS`].
     fn raise(&self, alert: Alert, name: &str) {
-        let key = (alert.server.clone(), alert.kind);
         let fresh = self.told.try_update_value(|told| {
+            told.retain(|(.., at)| alert.at_ms.saturating_sub(*at) < REPEAT_WINDOW_MS);
             let repeat = told
-                .get(&key)
-                .is_some_and(|at| alert.at_ms.saturating_sub(*at) < REPEAT_WINDOW_MS);
+                .iter()
+                .any(|(server, kind, _)| *server == alert.server && *kind == alert.kind);
             if !repeat {
-                told.insert(key, alert.at_ms);
+                told.push((alert.server.clone(), alert.kind, alert.at_ms));
             }
             !repeat
         });

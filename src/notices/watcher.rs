@@ -2,8 +2,6 @@
 //! in the source's owner and gone with it, so a source that comes back starts from what it
 //! sees then (no stale state taken for a change).
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use ptero_api::alerts::{Detector, Observation, Thresholds};
 use ptero_api::Limits;
@@ -15,9 +13,9 @@ use crate::live::WingsLive;
 #[derive(Clone, Copy)]
 pub struct Watcher {
     notices: Notices,
-    detectors: StoredValue<HashMap<String, Detector>>,
-    /// The power signal time (unix ms) each detector was last given.
-    fed_power: StoredValue<HashMap<String, u64>>,
+    /// Each server's detector, and the time (unix ms) of the last power signal it was
+    /// given. (A searched vector: see `Notices::power`.)
+    detectors: StoredValue<Vec<(String, Detector, u64)>>,
 }
 
 impl Watcher {
@@ -26,40 +24,37 @@ impl Watcher {
         let notices = use_notices()?;
         Some(Self {
             notices,
-            detectors: StoredValue::new(HashMap::new()),
-            fed_power: StoredValue::new(HashMap::new()),
+            detectors: StoredValue::new(Vec::new()),
         })
     }
 
     /// What `server` (named `name`) showed now.
     pub fn observe(&self, server: &str, name: &str, observation: Observation) {
         let now = js_sys::Date::now() as u64;
-        let mut seen = Vec::with_capacity(2);
-        // A power signal sent since this source last looked comes first: the stop it
-        // asked for is expected.
-        if matches!(observation, Observation::State(_)) {
-            if let Some((signal, at)) = self.notices.last_power(server) {
-                let fresh = self.fed_power.try_update_value(|fed| {
-                    let known = fed.entry(server.to_owned()).or_insert(0);
-                    let fresh = at > *known;
-                    *known = (*known).max(at);
-                    fresh
-                });
-                if fresh == Some(true) {
-                    seen.push((at, Observation::PowerSent(signal)));
-                }
-            }
-        }
-        seen.push((now, observation));
+        let power = matches!(observation, Observation::State(_))
+            .then(|| self.notices.last_power(server))
+            .flatten();
         let alerts = self
             .detectors
             .try_update_value(|detectors| {
-                let detector = detectors
-                    .entry(server.to_owned())
-                    .or_insert_with(|| Detector::new(server, Thresholds::default()));
-                seen.into_iter()
-                    .flat_map(|(at, observation)| detector.observe(at, observation))
-                    .collect::<Vec<_>>()
+                let at = match detectors.iter().position(|(known, ..)| known == server) {
+                    Some(at) => at,
+                    None => {
+                        let detector = Detector::new(server, Thresholds::default());
+                        detectors.push((server.to_owned(), detector, 0));
+                        detectors.len() - 1
+                    }
+                };
+                let (_, detector, fed) = &mut detectors[at];
+                let mut alerts = Vec::new();
+                // A power signal sent since this source last looked comes first: the
+                // stop it asked for is expected.
+                if let Some((signal, sent)) = power.filter(|(_, sent)| *sent > *fed) {
+                    *fed = sent;
+                    alerts.extend(detector.observe(sent, Observation::PowerSent(signal)));
+                }
+                alerts.extend(detector.observe(now, observation));
+                alerts
             })
             .unwrap_or_default();
         for alert in alerts {
