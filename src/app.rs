@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use crate::notices::{NoticeArea, Notices, NotifySwitch};
 use crate::pages::{ConnectPage, ServersPage};
 use crate::router::{Link, Route, Router};
 use crate::session::{use_session, Session};
@@ -30,9 +31,11 @@ pub fn LazyApp() -> impl IntoView {
 #[component]
 pub fn Shell(server_page: ServerPageView) -> impl IntoView {
     Session::provide();
+    let notices = Notices::provide();
     let router = Router::provide();
     view! {
-        <Nav/>
+        <Nav notices/>
+        <NoticeArea notices/>
         <main class="app" data-testid="app-ready">
             {move || match router.route() {
                 Route::Servers => view! { <ServersPage/> }.into_any(),
@@ -47,12 +50,13 @@ pub fn Shell(server_page: ServerPageView) -> impl IntoView {
 }
 
 #[component]
-fn Nav() -> impl IntoView {
+fn Nav(notices: Notices) -> impl IntoView {
     let session = use_session();
     view! {
         <header class="topbar">
             <Link href="/" attr:class="brand">"ptero-web"</Link>
             <Show when=move || session.is_signed_in()>
+                <NotifySwitch notices/>
                 <button type="button" class="link" on:click=move |_| session.sign_out()>"Sign out"</button>
             </Show>
         </header>

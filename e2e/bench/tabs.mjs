@@ -128,7 +128,7 @@ while (Date.now() < Math.max(viewerEnd, tabEnd)) {
 
 clearInterval(watchTokens);
 const open = (await sockets())[RUNNING] ?? 0;
-const window9 = tokenTimes.filter((t) => t <= tokenTimes[0] + 540).length;
+const window9 = tokenTimes.filter((t) => t < tokenTimes[0] + 540).length;
 console.log(
   `40 card viewers through the origin over ${viewerMinutes} min: ${open} Wings socket(s) for ${RUNNING}; ` +
     `token requests at ${tokenTimes.map((t) => `${t} s`).join(", ") || "none"} ` +

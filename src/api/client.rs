@@ -115,6 +115,31 @@ impl PanelClient {
         fetch::json(self.call("GET", &format!("/servers/{id}"), None)).await
     }
 
+    /// Whether each request is preceded by a CORS preflight: straight on the panel it is
+    /// (the panel's CORS `max_age` is 0); through an origin's pass-through it is not.
+    pub fn preflights(&self) -> bool {
+        !self.api_root.contains("/panel/api/client")
+    }
+
+    /// `/resources`, and the panel's `X-RateLimit-Limit` / `-Remaining` when the browser
+    /// may read them (same origin: through an origin's pass-through).
+    pub async fn resources_and_limit(
+        &self,
+        id: &str,
+    ) -> Result<(Stats, Option<u32>, Option<u32>), ApiError> {
+        let call = self.call("GET", &format!("/servers/{id}/resources"), None);
+        let response = fetch::send(call).await?;
+        let header = |name: &str| {
+            response
+                .header(name)
+                .and_then(|value| value.trim().parse().ok())
+        };
+        let (limit, remaining) = (header("x-ratelimit-limit"), header("x-ratelimit-remaining"));
+        let text = fetch::text(&response).await?;
+        let item: Item<Stats> = super::browser_json::read(&text).map_err(ApiError::Decode)?;
+        Ok((item.attributes, limit, remaining))
+    }
+
     pub async fn resources(&self, id: &str) -> Result<Stats, ApiError> {
         let item: Item<Stats> =
             fetch::json(self.call("GET", &format!("/servers/{id}/resources"), None)).await?;

@@ -9,6 +9,7 @@
 //! state; `hub` (sessions and tokens) and `link` (the one stream per origin) are shared
 //! by the page's cards; `view` renders.
 
+mod alert;
 mod config;
 mod connection;
 #[cfg(test)]

@@ -43,6 +43,7 @@ pub fn ServerCard(
         }
     };
     let compact = config.compact;
+    let lang = config.lang.clone();
     let phase = connection::start(config, (*host).clone(), &scope, (*power).clone());
     let watched = phase.clone();
     let kind = Memo::new(move |_| {
@@ -72,7 +73,7 @@ pub fn ServerCard(
                     })
                 });
                 live.map(|live| view! {
-                    <LiveCard live host=host.clone() power=power.clone() session compact/>
+                    <LiveCard live host=host.clone() power=power.clone() session compact lang=lang.clone()/>
                 })
                 .into_any()
             }
@@ -99,6 +100,7 @@ fn LiveCard(
     power: SendWrapper<PowerSender>,
     session: Signal<String>,
     compact: bool,
+    lang: String,
 ) -> impl IntoView {
     connection::follow(&live, &host, &power);
     let Live {
@@ -125,7 +127,7 @@ fn LiveCard(
 
     view! {
         <article class=if compact { "card compact" } else { "card" } part="base" data-testid="card-ready" data-server=server.clone()>
-            {summary_panel(feed.clone(), health, clock)}
+            {summary_panel(feed.clone(), health, clock, lang)}
             <div class="actions">
                 <PowerButtons control state pending on_signal/>
                 {sso.then(|| view! { <SsoButton client=client.clone() session server=server.clone()/> })}

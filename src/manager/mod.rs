@@ -22,6 +22,7 @@ use leptos::prelude::*;
 
 use crate::api::{ApiError, Load};
 use crate::components::{ErrorNote, RequireSignIn};
+use crate::notices::{NoticeArea, Notices};
 use crate::router::Router;
 use crate::session::{use_session, Session};
 
@@ -35,12 +36,15 @@ pub fn server_page(id: String) -> AnyView {
 
 /// The server page as the manager bundle mounts it into `<ptero-server-manager>`: with
 /// the session and router of its own (read from the same storage and location as the
-/// shell's). Dropping the handle unmounts it.
+/// shell's) and its own alert notices (the shell's are in the other wasm). Dropping the
+/// handle unmounts it.
 pub fn mount(host: web_sys::HtmlElement, id: String) -> Box<dyn std::any::Any> {
     Box::new(leptos::mount::mount_to(host, move || {
         Session::provide();
         Router::provide();
-        view! { <ServerPage id=id.clone()/> }.into_any()
+        // The shell's notices live in the other bundle: the page shows its own.
+        let notices = Notices::provide();
+        view! { <NoticeArea notices/> <ServerPage id=id.clone()/> }.into_any()
     }))
 }
 

@@ -11,7 +11,8 @@ use super::permissions::Permissions;
 use super::series::use_series;
 use crate::api::{ApiError, PanelClient, Scope};
 use crate::components::{ErrorNote, PowerButtons, PowerControl, StateBadge, Terminal};
-use crate::live::{use_polling, use_wings, Link, WingsLive};
+use crate::live::{use_polling, use_wings, Link, WingsLive, STALE_AFTER_MS};
+use crate::notices::{use_notices, watch_wings};
 use crate::router::Link as RouteLink;
 
 /// While the socket is down the page polls `/resources`: never faster than the panel
@@ -26,9 +27,16 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let id = server.identifier.clone();
 
     let stats = RwSignal::new(None::<Stats>);
+    let polled_at = RwSignal::new(None::<f64>);
+    let now = RwSignal::new(js_sys::Date::now());
+    use_polling(Duration::from_secs(5), move || {
+        now.try_set(js_sys::Date::now());
+    });
     let poll_error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(None::<PowerSignal>);
     let live = use_wings(client.clone(), id.clone());
+    watch_wings(live, id.clone(), server.name.clone(), server.limits.clone());
+    let notices = use_notices();
     let scope = Scope::new();
     {
         let (client, id, scope) = (client.clone(), id.clone(), scope.clone());
@@ -42,6 +50,7 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 match client.resources(&id).await {
                     Ok(fresh) => {
                         stats.set(Some(fresh));
+                        polled_at.set(Some(js_sys::Date::now()));
                         poll_error.set(None);
                     }
                     Err(error) => poll_error.set(Some(error)),
@@ -58,7 +67,11 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             scope.wrap(async move { client.power(&id, signal).await })
         })
     };
+    let signal_id = id.clone();
     let on_signal = Callback::new(move |signal: PowerSignal| {
+        if let Some(notices) = notices {
+            notices.power_sent(&signal_id, signal);
+        }
         power_error.set(None);
         pending.set(Some(signal));
         power.dispatch(signal);
@@ -122,7 +135,13 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             <PowerButtons control=control state pending on_signal/>
             <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
                 data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
+                {move || (live.link.get() == Link::Live).then(|| view! { <span class="live-dot" aria-hidden="true"></span> })}
                 {move || live.link.get().describe()}
+                {move || {
+                    let age = polled_at.get().map(|at| now.get() - at)?;
+                    (live.link.get() != Link::Live && age > STALE_AFTER_MS)
+                        .then(|| view! { <span class="age" data-age=(age / 1000.0) as u64>{format!(" Numbers from {} s ago.", (age / 1000.0) as u64)}</span> })
+                }}
             </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}

@@ -1,20 +1,17 @@
-//! The server list: every server of the account, filterable, each row polling its own
-//! resources (paused while the tab is hidden).
+//! The server list: every server of the account, filterable. Rows on screen are kept
+//! fresh by the list's [`Dashboard`] within the panel's rate limit (paused while the tab
+//! is hidden); a row says how old its numbers are once they are over 30 s.
 
-use std::time::Duration;
-
+use leptos::html::Li;
 use leptos::prelude::*;
 use ptero_api::{Server, Stats};
 
-use crate::api::{Load, PanelClient, Scope};
+use crate::api::{Load, PanelClient};
 use crate::components::{bytes, percent, Meter, StateBadge};
 use crate::components::{ErrorNote, RequireSignIn};
-use crate::live::use_polling;
+use crate::live::{use_dashboard, Dashboard};
 use crate::router::Link;
 use crate::session::use_session;
-
-/// The panel caches `/resources` for ~20 s; polling faster only spends rate limit.
-const ROW_POLL: Duration = Duration::from_secs(20);
 
 #[component]
 pub fn ServersPage() -> impl IntoView {
@@ -46,40 +43,54 @@ fn ServerList() -> impl IntoView {
                 Some(Ok(list)) if list.is_empty() => view! {
                     <p class="empty">"This key sees no servers. Subuser access and type filters decide what a key can see."</p>
                 }.into_any(),
-                Some(Ok(list)) => {
-                    let client = session.client();
-                    view! {
-                        <ul class="server-list" data-testid="server-list">
-                            {list.into_iter().map(|server| {
-                                let client = client.clone();
-                                let name = server.name.to_lowercase();
-                                let shown = move || name.contains(&filter.get().trim().to_lowercase());
-                                view! { <Show when=shown><ServerRow server=server.clone() client=client.clone()/></Show> }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
+                Some(Ok(list)) => match session.client() {
+                    Some(client) => view! { <Rows list client filter/> }.into_any(),
+                    None => ().into_any(),
+                },
             }}
         </section>
     }
 }
 
 #[component]
-fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
-    let stats = RwSignal::new(None::<Stats>);
-    let blocked = server.is_blocked();
-    if let (Some(client), false) = (client, blocked) {
-        let id = server.identifier.clone();
-        let scope = Scope::new();
-        use_polling(ROW_POLL, move || {
-            let (client, id) = (client.clone(), id.clone());
-            scope.spawn(async move {
-                if let Ok(fresh) = client.resources(&id).await {
-                    stats.set(Some(fresh));
-                }
-            });
-        });
+fn Rows(list: Vec<Server>, client: PanelClient, filter: RwSignal<String>) -> impl IntoView {
+    let order = list
+        .iter()
+        .map(|server| {
+            let refreshable = !server.is_blocked();
+            (server.identifier.clone(), server.name.clone(), refreshable)
+        })
+        .collect();
+    let dashboard = use_dashboard(client, order);
+    view! {
+        <ul class="server-list" data-testid="server-list">
+            {list.into_iter().map(|server| {
+                let name = server.name.to_lowercase();
+                let shown = move || name.contains(&filter.get().trim().to_lowercase());
+                view! { <Show when=shown><ServerRow server=server.clone() dashboard/></Show> }
+            }).collect_view()}
+        </ul>
     }
+}
+
+#[component]
+fn ServerRow(server: Server, dashboard: Dashboard) -> impl IntoView {
+    let Some(live) = dashboard.row(&server.identifier) else {
+        return ().into_any();
+    };
+    let stats = live.stats;
+    let element = NodeRef::<Li>::new();
+    Effect::new(move |_| {
+        if let Some(li) = element.get() {
+            dashboard.observe(&li);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(li) = element.get_untracked() {
+            dashboard.unobserve(&li);
+        }
+    });
+    let age = move || dashboard.age_secs(live);
     let status_badge = if server.is_node_under_maintenance {
         Some("maintenance".to_string())
     } else {
@@ -87,7 +98,7 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
     };
     let state = Signal::derive(move || {
         status_badge.clone().unwrap_or_else(|| {
-            stats.with(|s| {
+            stats.with(|s: &Option<Stats>| {
                 s.as_ref()
                     .map_or("unknown".into(), |s| s.state().as_str().into())
             })
@@ -99,11 +110,12 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
     let cpu_limit = limits.cpu as f64;
     let res = move || stats.with(|s| s.as_ref().map(|s| s.resources.clone()).unwrap_or_default());
     view! {
-        <li class="server-row" data-identifier=server.identifier.clone()>
+        <li class="server-row" data-identifier=server.identifier.clone() node_ref=element>
             <div class="row-head">
                 <Link href=format!("/server/{}", server.identifier)>{server.name.clone()}</Link>
                 <StateBadge state/>
                 <span class="node">{server.node.clone()}</span>
+                {move || age().map(|secs| view! { <span class="age muted" data-age=secs>{format!("updated {secs} s ago")}</span> })}
             </div>
             <div class="row-meters">
                 <Meter label="CPU" used=Signal::derive(move || res().cpu_absolute) limit=cpu_limit
@@ -114,5 +126,5 @@ fn ServerRow(server: Server, client: Option<PanelClient>) -> impl IntoView {
                     text=Signal::derive(move || bytes(res().disk_bytes))/>
             </div>
         </li>
-    }
+    }.into_any()
 }

@@ -71,6 +71,33 @@ pub fn run(what: &str, cmd: &mut Command) -> Result {
     }
 }
 
+/// Runs every command at once (their output interleaves, line by line) and waits for
+/// all; the first failure is reported after all have ended.
+pub fn run_parallel(cmds: &mut [(&str, &mut Command)]) -> Result {
+    let mut children = Vec::new();
+    for (what, cmd) in cmds.iter_mut() {
+        let child = cmd.spawn().map_err(|e| {
+            StepError(format!(
+                "{what} failed: could not start `{}`: {e}",
+                describe(cmd)
+            ))
+        })?;
+        children.push((*what, child));
+    }
+    let mut failure = None;
+    for (what, mut child) in children {
+        match child.wait() {
+            Ok(status) if status.success() => {}
+            Ok(status) => failure = failure.or(Some(format!("{what} failed ({status})"))),
+            Err(e) => failure = failure.or(Some(format!("{what} failed: {e}"))),
+        }
+    }
+    match failure {
+        Some(message) => Err(StepError(message)),
+        None => Ok(()),
+    }
+}
+
 /// Runs `cmd` quietly and returns its trimmed stdout, or `None` if it cannot run or fails.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.stderr(Stdio::null()).output().ok()?;

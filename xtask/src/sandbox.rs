@@ -1,4 +1,4 @@
-//! The servers the wasm tests talk to: two `ptero-sandbox` instances on free loopback
+//! The servers the wasm tests talk to: three `ptero-sandbox` instances on free loopback
 //! ports, and the fixed address of wasm-bindgen-test's page so the sandboxes can allow
 //! its origin in advance.
 //!
@@ -9,7 +9,8 @@
 //!   the browser refuses to show the answer to the page).
 //! - `PTERO_TEST_SANDBOX_LIMITED`: Pterodactyl 1.12's websocket limits as they are (5
 //!   tokens per server per minute, 30 sockets, throttling, 4 KiB frames), the test page
-//!   allowed, and six extra running servers so each limit test has a server of its own.
+//!   allowed, and 200 extra running servers: each limit test has a server of its own, and
+//!   the server list has 206 rows for the request-budget test.
 //! - `PTERO_TEST_CLOSED`: a loopback port nothing listens on.
 //!
 //! The tests read these at compile time (`option_env!`) and fail without them.
@@ -85,7 +86,7 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .args(["--listen", &limited_addr, "--flavor", "pterodactyl-1.12"])
             .args(["--cors-origin", &page_origin])
             .args(["--node-allowed-origin", &page_origin])
-            .args(["--extra-servers", "6", "--power-delay-ms", "500"])
+            .args(["--extra-servers", "200", "--power-delay-ms", "500"])
             .args(["--stats-interval-ms", "200", "--resources-cache-secs", "0"])
             .env("RUST_LOG", "ptero_sandbox=info")
             .stdin(Stdio::null())

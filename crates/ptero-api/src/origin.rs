@@ -147,6 +147,25 @@ pub struct ServerSummary {
     /// when the panel has one); `None` when the key cannot see it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// The egg's name (`Paper`, `Vanilla Bedrock`, …), when the panel said it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egg: Option<String>,
+    /// Players as the game itself reports them, where the site shows them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub players: Option<PlayerCount>,
+}
+
+/// Players of a running game, from its own status query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerCount {
+    pub online: u32,
+    pub max: u32,
+    /// The message of the day, where the site shows details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motd: Option<String>,
+    /// The game's version, where the site shows details.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// Limits; 0 means unlimited.
@@ -203,6 +222,13 @@ impl ServerSummary {
             },
             resources: stats.map(|stats| SummaryResources::from(&stats.resources)),
             live: false,
+            egg: server
+                .relationships
+                .as_ref()
+                .and_then(|relationships| relationships.egg.as_ref())
+                .and_then(|egg| egg.items().first())
+                .map(|egg| egg.attributes.name.clone()),
+            players: None,
             address: server.default_allocation().map(|allocation| {
                 let host = allocation
                     .ip_alias
@@ -252,6 +278,23 @@ pub enum StreamEvent {
         #[serde(default)]
         reason: Option<String>,
     },
+    /// Players of a running server, asked of the game (at most every 15 s).
+    Players {
+        server: String,
+        players: PlayerCount,
+    },
+    /// Something a person wants to be told about the server happened
+    /// ([`crate::alerts::Detector`] on the origin): a crash, an unexpected stop, recovery,
+    /// sustained high use, its node unreachable, or online after a start.
+    Alert {
+        server: String,
+        kind: crate::alerts::AlertKind,
+        /// When it was noticed, unix ms.
+        at_ms: u64,
+        /// What the detector saw, for people (English).
+        #[serde(default)]
+        detail: String,
+    },
     /// The stream no longer carries the servers of the [`StreamRequest`]'s session at
     /// index `session` (0 for the one-session `GET`): refused when the stream opened,
     /// expired or revoked since. Servers another session asks for stay.
@@ -272,6 +315,8 @@ impl StreamEvent {
             StreamEvent::Console { .. } => "console",
             StreamEvent::Error { .. } => "error",
             StreamEvent::Link { .. } => "link",
+            StreamEvent::Players { .. } => "players",
+            StreamEvent::Alert { .. } => "alert",
             StreamEvent::Refused { .. } => "refused",
         }
     }

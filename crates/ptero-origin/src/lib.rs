@@ -1,13 +1,14 @@
 //! ptero-origin: the thin origin server that hosting sites' embedded
 //! `<ptero-server-card>` elements talk to. It keeps the panel key server-side, admits only
 //! listed embedding origins, exchanges hosting sites' hand-off tokens for short sessions,
-//! and fans one upstream poll per server out to every viewer.
+//! and fans one upstream Wings socket per server out to every viewer.
 //!
 //! Layout: [`config`] (the TOML file and env), [`auth`] (hand-off JWTs, sessions),
 //! [`store`] (sessions, used jti, SSO tickets, audit log, sealed keys), [`sso`] (PteroCA
 //! SSO), [`application`] and [`panel_users`] (the application API, viewers' panel users),
 //! [`audit`], [`cors`] (the allow-list), [`routes`], [`fanout`]
-//! (hub and pollers, one poller per server cluster-wide with [`redis`]), [`panel`] (the panel client), [`error`], [`app`] (router and
+//! (hub, feeds: a Wings socket per server with polling standing in, one per server
+//! cluster-wide with [`redis`]), [`panel`] (the panel client), [`error`], [`app`] (router and
 //! layers), [`server`] (running, reload, shutdown), [`cli`].
 
 pub mod access;

@@ -388,7 +388,8 @@ impl Panel {
 
     /// The server with `meta`: whether this key's user owns it, and its permissions.
     pub async fn server_detail(&self, id: &ServerId) -> Result<ServerDetail, AppError> {
-        self.get_json(&format!("/servers/{id}")).await
+        // The egg names the game, whose status query tells its players.
+        self.get_json(&format!("/servers/{id}?include=egg")).await
     }
 
     pub async fn resources(&self, id: &ServerId) -> Result<Stats, AppError> {

@@ -70,6 +70,21 @@ pub fn game_of(egg: &str) -> Option<Game> {
     }
 }
 
+/// `players` as a site may show them: the count with `count`, the MOTD and version only
+/// with `details`; `None` without `count`.
+pub fn as_shown(
+    players: Option<ptero_api::origin::PlayerCount>,
+    count: bool,
+    details: bool,
+) -> Option<ptero_api::origin::PlayerCount> {
+    let mut players = players.filter(|_| count)?;
+    if !details {
+        players.motd = None;
+        players.version = None;
+    }
+    Some(players)
+}
+
 /// What the game said.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Players {
@@ -82,6 +97,9 @@ pub struct Players {
 /// Why a query found nothing (shown as "players unknown", logged at debug).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryFailed(pub String);
+
+/// How often a running server's game is asked (the "at most every 15 s").
+pub const EVERY: Duration = Duration::from_secs(15);
 
 /// How long one query may take.
 pub const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -196,6 +214,20 @@ pub async fn query(game: Game, address: SocketAddr) -> Result<Players, QueryFail
     tokio::task::spawn_blocking(move || query_blocking(game, address))
         .await
         .map_err(|error| QueryFailed(format!("the query task failed: {error}")))?
+}
+
+/// Asks `game` at `host:port` (resolved on the blocking pool too).
+pub async fn query_at(game: Game, host_port: String) -> Result<Players, QueryFailed> {
+    tokio::task::spawn_blocking(move || {
+        let address = host_port
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addresses| addresses.next())
+            .ok_or_else(|| QueryFailed(format!("{host_port} does not resolve")))?;
+        query_blocking(game, address)
+    })
+    .await
+    .map_err(|error| QueryFailed(format!("the query task failed: {error}")))?
 }
 
 #[cfg(test)]

@@ -321,3 +321,64 @@ async fn a_stop_asked_for_through_a_card_is_no_crash() {
     assert!(receiver.seen().is_empty(), "{:?}", receiver.seen());
     harness.stop().await;
 }
+
+#[tokio::test]
+async fn viewers_of_a_crashed_server_get_one_alert_event_and_its_recovery() {
+    // No rule, no target: viewers are told whatever the rules say.
+    let harness = Harness::start().await;
+    let grant = harness.session(&[RUNNING], &["start"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    wait_until_watched(&harness).await;
+    let started = Instant::now();
+    assert!(
+        harness.sandbox.crash(RUNNING),
+        "the sandbox crashed the server"
+    );
+    let alert = events
+        .until(Duration::from_secs(5), |event| {
+            matches!(event, ptero_api::origin::StreamEvent::Alert { .. })
+        })
+        .await
+        .expect("an alert event within 5 s");
+    println!("a crash reached a viewer in {:?}", started.elapsed());
+    let ptero_api::origin::StreamEvent::Alert {
+        server,
+        kind,
+        at_ms,
+        ..
+    } = alert
+    else {
+        unreachable!()
+    };
+    assert_eq!(server, RUNNING);
+    assert_eq!(kind, ptero_api::alerts::AlertKind::Crash);
+    assert!(at_ms > 1_700_000_000_000, "unix ms: {at_ms}");
+    // Started again through the origin: the recovery, and no second crash alert.
+    let start = harness
+        .post(
+            &format!("/v1/servers/{RUNNING}/power"),
+            &grant.session,
+            serde_json::json!({"signal": "start"}),
+        )
+        .send()
+        .await
+        .expect("power");
+    assert_eq!(start.status(), 204);
+    let next = events
+        .until(Duration::from_secs(10), |event| {
+            matches!(event, ptero_api::origin::StreamEvent::Alert { .. })
+        })
+        .await
+        .expect("the recovery");
+    assert!(
+        matches!(
+            next,
+            ptero_api::origin::StreamEvent::Alert {
+                kind: ptero_api::alerts::AlertKind::Recovered,
+                ..
+            }
+        ),
+        "{next:?}"
+    );
+    harness.stop().await;
+}

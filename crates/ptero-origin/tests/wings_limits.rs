@@ -288,3 +288,27 @@ async fn the_console_relays_on_pelican_and_on_1_11() {
         harness.stop().await;
     }
 }
+
+/// The last viewer leaves and another comes within the minute: the socket is opened
+/// again with the token held, not a new one.
+#[tokio::test]
+async fn a_viewer_back_within_the_minute_reuses_the_token() {
+    let harness = Harness::start().await;
+    harness.sandbox.reset_requests();
+    let grant = harness.session(&[RUNNING], &["console"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    assert!(a_line(&mut events, Duration::from_secs(10)).await);
+    drop(events);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while harness.sandbox.open_sockets(RUNNING) != 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the socket closes with the last viewer"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut again = harness.stream(&grant.session, RUNNING).await;
+    assert!(a_line(&mut again, Duration::from_secs(10)).await);
+    assert_eq!(token_requests(&harness.sandbox), 1);
+    harness.stop().await;
+}

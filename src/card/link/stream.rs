@@ -115,8 +115,10 @@ fn deliver(origin: &str, generation: u64, event: StreamEvent) {
         StreamEvent::State { server, .. }
         | StreamEvent::Resources { server, .. }
         | StreamEvent::Console { server, .. }
-        | StreamEvent::Link { server, .. } => Some(server.clone()),
+        | StreamEvent::Link { server, .. }
+        | StreamEvent::Players { server, .. } => Some(server.clone()),
         StreamEvent::Error { server, .. } => server.clone(),
+        StreamEvent::Alert { server, .. } => Some(server.clone()),
         StreamEvent::Refused { .. } => None,
     };
     let feeds: Vec<(String, Feed)> = LINKS.with(|links| {

@@ -2,8 +2,8 @@
 
 use super::{optional, or_default, required, FromJsonView, JsonView, Malformed};
 use crate::origin::{
-    OriginError, OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket,
-    StreamEvent, SummaryLimits, SummaryResources,
+    OriginError, OriginErrorBody, OriginErrorCode, PlayerCount, ServerSummary, SessionGrant,
+    SsoTicket, StreamEvent, SummaryLimits, SummaryResources,
 };
 
 impl FromJsonView for OriginErrorCode {
@@ -51,6 +51,19 @@ impl FromJsonView for ServerSummary {
             resources: optional(value, "resources")?,
             live: or_default(value, "live")?,
             address: optional(value, "address")?,
+            egg: optional(value, "egg")?,
+            players: optional(value, "players")?,
+        })
+    }
+}
+
+impl FromJsonView for PlayerCount {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        Ok(Self {
+            online: required(value, "online")?,
+            max: required(value, "max")?,
+            motd: optional(value, "motd")?,
+            version: optional(value, "version")?,
         })
     }
 }
@@ -119,6 +132,16 @@ impl StreamEvent {
                 server: server()?,
                 live: required(data, "live")?,
                 reason: optional(data, "reason")?,
+            },
+            "players" => StreamEvent::Players {
+                server: server()?,
+                players: required(data, "players")?,
+            },
+            "alert" => StreamEvent::Alert {
+                server: server()?,
+                kind: required(data, "kind")?,
+                at_ms: required(data, "at_ms")?,
+                detail: optional(data, "detail")?.unwrap_or_default(),
             },
             "refused" => StreamEvent::Refused {
                 session: required(data, "session")?,

@@ -130,6 +130,10 @@ pub struct Site {
     /// Whether its back end may exchange tokens itself (`POST /v1/session` without an
     /// `Origin`); sessions without an origin then work from no browser page.
     pub backend_exchange: bool,
+    /// Show its viewers how many players a running server has (asked of the game).
+    pub players: bool,
+    /// With `players`, the game's MOTD and version too.
+    pub player_details: bool,
 }
 
 /// The servers a site's tokens may grant.
@@ -219,6 +223,9 @@ pub struct StreamConfig {
     /// Websocket token requests per watched server are at least this far apart
     /// (Pterodactyl 1.12 hands out 5 a minute per server to everyone together).
     pub token_interval: Duration,
+    /// How often a running server's game is asked for its players (`None`: never; set
+    /// when some site shows player counts).
+    pub players_every: Option<Duration>,
 }
 
 /// A checked `redis://` address. It may carry a password, so `Debug` shows only

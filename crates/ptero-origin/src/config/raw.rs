@@ -168,6 +168,12 @@ pub struct RawSite {
     pub sso_admins: bool,
     #[serde(default)]
     pub backend_exchange: bool,
+    /// Player counts on its cards (off by default).
+    #[serde(default)]
+    pub players: bool,
+    /// The game's MOTD and version beside them.
+    #[serde(default)]
+    pub player_details: bool,
 }
 
 fn default_algorithm() -> String {

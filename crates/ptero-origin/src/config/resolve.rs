@@ -157,6 +157,11 @@ pub fn resolve(raw: RawConfig) -> Result<Config, ConfigError> {
         viewer_buffer: raw.stream.viewer_buffer.clamp(4, 4096),
         max_backoff: Duration::from_secs(raw.stream.max_backoff_secs.max(1)),
         token_interval: Duration::from_millis(raw.stream.token_interval_ms.max(100)),
+        // Players are asked of the games only where some site shows them.
+        players_every: sites
+            .values()
+            .any(|site: &Site| site.players)
+            .then_some(crate::players::EVERY),
     };
     Ok(Config {
         listen,
@@ -428,5 +433,7 @@ fn resolve_site(name: &str, raw: RawSite) -> Result<Site, ConfigError> {
         external_id_prefix: raw.external_id_prefix.filter(|prefix| !prefix.is_empty()),
         sso_admins: raw.sso_admins,
         backend_exchange: raw.backend_exchange,
+        players: raw.players,
+        player_details: raw.players && raw.player_details,
     })
 }

@@ -10,12 +10,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ptero_api::alerts::{Observation, WINGS_CRASH_NOTICE};
-use ptero_api::origin::{ServerSummary, StreamEvent, SummaryResources};
+use ptero_api::origin::{PlayerCount, ServerSummary, StreamEvent, SummaryResources};
 use ptero_api::{PowerState, ServerId, WingsStats};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::channel::{ConsoleUpdate, Update};
+use super::players::PlayerSource;
 use super::poller::{change_event, Outcome, Poller};
 use super::wings::{self, Socket, Tokens, WingsEvent};
 use crate::config::StreamConfig;
@@ -65,6 +66,7 @@ pub async fn run(server: ServerId, upstream: Upstream, out: mpsc::UnboundedSende
         live: false,
         announced: None,
     };
+    let mut players = config.players_every.map(PlayerSource::start);
     let mut poller = Poller::new(server.clone(), panel.clone(), config, metrics);
     let mut socket: Option<(Socket, mpsc::UnboundedReceiver<WingsEvent>)> = None;
     let mut next_poll = Instant::now();
@@ -86,14 +88,24 @@ pub async fn run(server: ServerId, upstream: Upstream, out: mpsc::UnboundedSende
                 None => std::future::pending().await,
             }
         };
+        let answer = async {
+            match players.as_mut() {
+                Some(source) => source.next().await,
+                None => std::future::pending().await,
+            }
+        };
         tokio::select! {
             Some(event) = event => feed.on_wings(event, &mut next_poll),
+            Some(answer) = answer => feed.on_players(answer),
             () = tokio::time::sleep_until(next_poll) => {
                 let outcome = poller.poll(feed.last.as_ref()).await;
                 let delay = outcome.delay;
                 feed.on_poll(outcome);
                 next_poll = Instant::now() + if feed.live { DETAILS_WHILE_LIVE } else { delay };
             }
+        }
+        if let (Some(source), Some(last)) = (&players, &feed.last) {
+            source.follow(last);
         }
     }
 }
@@ -173,9 +185,13 @@ impl Feed {
             return;
         };
         self.observe(Observation::Reachable);
-        if let (true, Some(last)) = (self.live, &self.last) {
-            summary.state = last.state;
-            summary.resources.clone_from(&last.resources);
+        if let Some(last) = &self.last {
+            if self.live {
+                summary.state = last.state;
+                summary.resources.clone_from(&last.resources);
+            }
+            // The panel knows nothing of players: they stay what the game said.
+            summary.players.clone_from(&last.players);
         }
         summary.live = self.live;
         if !self.live {
@@ -184,6 +200,27 @@ impl Feed {
         let event = change_event(self.last.as_ref(), &summary);
         self.last = Some(summary.clone());
         self.send(Some(summary), event);
+    }
+
+    /// What the game said of its players (`None`: not known now).
+    fn on_players(&mut self, players: Option<PlayerCount>) {
+        let Some(last) = self.last.as_mut() else {
+            return;
+        };
+        if last.players == players {
+            return;
+        }
+        last.players.clone_from(&players);
+        let summary = last.clone();
+        let event = match players {
+            Some(players) => StreamEvent::Players {
+                server: self.id.clone(),
+                players,
+            },
+            // Gone (stopped, no answer): the whole summary, without them.
+            None => StreamEvent::Summary(summary.clone()),
+        };
+        self.send(Some(summary), Some(event));
     }
 
     fn set_live(&mut self, live: bool, reason: Option<String>) {

@@ -38,6 +38,9 @@ struct Entry {
 
 struct Inner {
     entries: Mutex<HashMap<String, Entry>>,
+    /// Each server's websocket tokens, kept when its last viewer leaves: a viewer who
+    /// comes back within the minute reuses the token instead of asking again.
+    tokens: Mutex<HashMap<String, Tokens>>,
     panel: Panel,
     config: StreamConfig,
     metrics: Arc<Metrics>,
@@ -88,6 +91,7 @@ impl Hub {
         Self {
             inner: Arc::new(Inner {
                 entries: Mutex::new(HashMap::new()),
+                tokens: Mutex::new(HashMap::new()),
                 panel,
                 config,
                 metrics,
@@ -107,15 +111,21 @@ impl Hub {
 
     fn upstream(&self, server: &ServerId) -> Upstream {
         let inner = &self.inner;
-        let mut tokens = Tokens::new(
-            server.clone(),
-            inner.panel.clone(),
-            inner.config.token_interval,
-            Arc::clone(&inner.metrics),
-        );
-        if let Upstreams::Cluster(cluster) = &inner.upstreams {
-            tokens = tokens.shared(cluster.tokens_of(server.short()));
-        }
+        let tokens = lock(&inner.tokens)
+            .entry(server.short().to_owned())
+            .or_insert_with(|| {
+                let tokens = Tokens::new(
+                    server.clone(),
+                    inner.panel.clone(),
+                    inner.config.token_interval,
+                    Arc::clone(&inner.metrics),
+                );
+                match &inner.upstreams {
+                    Upstreams::Cluster(cluster) => tokens.shared(cluster.tokens_of(server.short())),
+                    Upstreams::Local => tokens,
+                }
+            })
+            .clone();
         Upstream {
             panel: inner.panel.clone(),
             config: inner.config.clone(),
@@ -160,6 +170,28 @@ impl Hub {
             snapshot,
             receiver: Some(receiver),
             console: console.then(|| entry.channels.console.join()),
+        }
+    }
+
+    /// Tells the viewers of `server` (a short id) `event` beside what its feed says: here
+    /// straight to its channels, in a cluster through Redis to every instance's viewers.
+    /// Only the instance that feeds a server observes it, so one announcement reaches
+    /// each viewer once. Nobody watching: nobody told.
+    pub async fn announce(&self, server: &str, event: StreamEvent) {
+        match &self.inner.upstreams {
+            Upstreams::Local => {
+                let channels = lock(&self.inner.entries)
+                    .get(server)
+                    .map(|entry| Arc::clone(&entry.channels));
+                if let Some(channels) = channels {
+                    channels.status.publish(None, Some(event));
+                }
+            }
+            Upstreams::Cluster(cluster) => {
+                if let Err(error) = cluster.announce(server, &event).await {
+                    tracing::warn!(%server, %error, "telling viewers through Redis failed");
+                }
+            }
         }
     }
 

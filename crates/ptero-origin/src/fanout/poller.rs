@@ -216,6 +216,8 @@ mod tests {
             }),
             live: false,
             address: None,
+            egg: None,
+            players: None,
         }
     }
 
@@ -256,6 +258,7 @@ mod tests {
     #[test]
     fn backoff_grows_to_the_cap_and_honours_retry_after() {
         let config = StreamConfig {
+            players_every: None,
             poll_interval: Duration::from_secs(5),
             viewer_buffer: 16,
             max_backoff: Duration::from_secs(60),

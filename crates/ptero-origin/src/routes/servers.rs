@@ -77,14 +77,18 @@ async fn server_show(
 ) -> Result<AppJson<ServerSummary>, AppError> {
     let id = granted_server(&session, &id)?;
     access::require_status(&state, &session, &key, &id).await?;
-    if let Some(summary) = state.hub.cached(&id) {
-        return Ok(AppJson(summary));
-    }
-    state
-        .reads
-        .summary(&state.panel.for_viewers(), &id)
-        .await
-        .map(AppJson)
+    let mut summary = match state.hub.cached(&id) {
+        Some(summary) => summary,
+        None => state.reads.summary(&state.panel.for_viewers(), &id).await?,
+    };
+    let sites = state.sites.current();
+    let site = sites.get(&session.site);
+    summary.players = crate::players::as_shown(
+        summary.players.take(),
+        site.is_some_and(|site| site.players),
+        site.is_some_and(|site| site.player_details),
+    );
+    Ok(AppJson(summary))
 }
 
 async fn server_power(

@@ -22,6 +22,8 @@ fn sites() -> BTreeMap<String, Site> {
         external_id_prefix: None,
         sso_admins: false,
         backend_exchange: false,
+        players: false,
+        player_details: false,
     };
     BTreeMap::from([(ISS.to_owned(), site)])
 }

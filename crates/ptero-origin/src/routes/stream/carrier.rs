@@ -45,6 +45,10 @@ struct Watch {
     /// Held, not read: dropping it leaves the server's viewers.
     _subscription: Subscription,
     console: bool,
+    /// What of the game's players this stream may show of the server: the count when a
+    /// session asking for it is from a site that shows players, the MOTD and version when
+    /// one's site shows details.
+    players: (bool, bool),
 }
 
 type Live = StreamMap<String, BroadcastStream<StreamEvent>>;
@@ -136,6 +140,7 @@ impl Carrier {
                 return None;
             }
             let deadline = self.deadline();
+            let players = |carrier: &Self, event: StreamEvent| carrier.players_shown(event);
             tokio::select! {
                 () = self.state.shutdown.cancelled() => return None,
                 () = tokio::time::sleep_until(deadline) => self.check().await,
@@ -148,12 +153,30 @@ impl Carrier {
                     Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
                 },
                 live = next_live(&mut self.live) => match live {
-                    Ok(event) => return Some(event),
+                    Ok(event) => match players(self, event) {
+                        Some(event) => return Some(event),
+                        None => continue,
+                    },
                     // Behind by more than the hub buffers: the viewer reconnects fresh.
                     Err(BroadcastStreamRecvError::Lagged(_)) => return None,
                 },
             }
         }
+    }
+
+    /// `event` as this stream may show it: players only where a session's site shows
+    /// them, details only where one's site shows details.
+    fn players_shown(&self, event: StreamEvent) -> Option<StreamEvent> {
+        let server = match &event {
+            StreamEvent::Players { server, .. } => server.clone(),
+            StreamEvent::Summary(summary) => summary.identifier.clone(),
+            _ => return Some(event),
+        };
+        let shows = self
+            .watches
+            .get(&server)
+            .map_or((false, false), |watch| watch.players);
+        with_players(event, shows)
     }
 
     /// Ends the members an announcement names (signed out, origin or site removed).
@@ -255,6 +278,18 @@ impl Carrier {
     /// Subscribes to what the members ask for now (with console lines where one of the
     /// sessions asking may see them) and lets go of the rest.
     fn rewatch(&mut self) {
+        let sites = self.state.sites.current();
+        let mut shows: HashMap<String, (bool, bool)> = HashMap::new();
+        for member in &self.members {
+            let site = sites.get(&member.session.site);
+            let count = site.is_some_and(|site| site.players);
+            let details = site.is_some_and(|site| site.player_details);
+            for id in &member.servers {
+                let entry = shows.entry(id.short().to_owned()).or_default();
+                entry.0 |= count;
+                entry.1 |= details;
+            }
+        }
         let mut wanted: Vec<(ServerId, bool)> = Vec::new();
         for member in &self.members {
             let granted = member.session.allows(Action::Console);
@@ -279,18 +314,22 @@ impl Carrier {
         });
         for (id, console) in wanted {
             let key = id.short().to_owned();
-            if self
-                .watches
-                .get(&key)
-                .is_some_and(|watch| watch.console == console)
-            {
-                continue;
+            let players = shows.get(&key).copied().unwrap_or_default();
+            if let Some(watch) = self.watches.get_mut(&key) {
+                watch.players = players;
+                if watch.console == console {
+                    continue;
+                }
             }
             // Subscribed again before the old subscription is dropped, so the server's
             // poller never sees zero viewers in between.
             let mut subscription = self.state.hub.subscribe(&id, console);
-            if let Some(summary) = subscription.snapshot.take() {
-                self.queue.push_back(StreamEvent::Summary(summary));
+            if let Some(summary) = subscription
+                .snapshot
+                .take()
+                .and_then(|summary| with_players(StreamEvent::Summary(summary), players))
+            {
+                self.queue.push_back(summary);
             }
             if let Some(receiver) = subscription.receiver.take() {
                 self.live
@@ -315,9 +354,38 @@ impl Carrier {
                 Watch {
                     _subscription: subscription,
                     console,
+                    players,
                 },
             );
         }
+    }
+}
+
+/// `event` with the game's players as `(count, details)` allow: a `players` event only
+/// with the count, a summary without them otherwise, MOTD and version only with details.
+fn with_players(event: StreamEvent, (count, details): (bool, bool)) -> Option<StreamEvent> {
+    let trim = |players: &mut ptero_api::origin::PlayerCount| {
+        if !details {
+            players.motd = None;
+            players.version = None;
+        }
+    };
+    match event {
+        StreamEvent::Players {
+            server,
+            mut players,
+        } => {
+            trim(&mut players);
+            count.then_some(StreamEvent::Players { server, players })
+        }
+        StreamEvent::Summary(mut summary) => {
+            match (count, summary.players.as_mut()) {
+                (true, Some(players)) => trim(players),
+                _ => summary.players = None,
+            }
+            Some(StreamEvent::Summary(summary))
+        }
+        other => Some(other),
     }
 }
 
