@@ -3,8 +3,21 @@
 //! settings. It is its own bundle in release builds (`src/bin/manager.rs`, loaded when a
 //! server page opens); the wasm tests render it in the app's bundle.
 //!
-//! Each tab is a view over a controller of its own (`files::controller`,
-//! `backups::Backups`…); every request goes through `api::PanelClient`.
+//! Layout of the bundle (issue #18 adds its sections here the same way):
+//!
+//! - `mod.rs`: the entry points — [`mount`] (what `src/bin/manager.rs` calls for each
+//!   `<ptero-server-manager>`) and [`server_page`] (the one-bundle app of the wasm tests)
+//! - `overview.rs`: the page's frame (state, power, socket status, dashboard, tabs);
+//!   `glance.rs`, `series.rs`, `charts.rs`: the dashboard
+//! - `tabs.rs`: the sections and which permission opens each (how to add one is there)
+//! - one module per section: `files/` (controller, rows, toolbar, editor, highlight),
+//!   `backups.rs`, `startup.rs`, `settings.rs` (+ `sftp.rs`)
+//! - `permissions.rs`, `unsaved.rs`: shared by the sections
+//!
+//! Views render, controllers decide (`files::controller::Files` holds the file manager's
+//! state and actions); every request goes through `api::PanelClient` (`api/manage.rs`),
+//! uploads and downloads through `api/transfer.rs`. Only `src/bin/manager.rs` and the
+//! wasm tests reach this module, so nothing here is in the first load.
 
 mod backups;
 mod charts;
@@ -16,6 +29,7 @@ mod series;
 mod settings;
 mod sftp;
 mod startup;
+mod tabs;
 pub mod unsaved;
 
 use leptos::prelude::*;

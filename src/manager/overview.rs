@@ -10,8 +10,8 @@ use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
 use super::permissions::Permissions;
 use super::series::use_series;
 use crate::api::{ApiError, PanelClient, Scope};
-use crate::components::{ErrorNote, PowerButtons, PowerControl, StateBadge, Terminal};
-use crate::live::{use_polling, use_wings, Link, WingsLive, STALE_AFTER_MS};
+use crate::components::{ErrorNote, PowerButtons, PowerControl, StateBadge};
+use crate::live::{use_polling, use_wings, Link, STALE_AFTER_MS};
 use crate::notices::{use_notices, watch_wings};
 use crate::router::Link as RouteLink;
 
@@ -151,95 +151,8 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 <super::glance::Glance server=server.clone() resources series/>
                 <super::charts::Charts series limits=server.limits.clone() memory_limit/>
             </div>
-            <Tabs client=client.clone() server=server.clone() live permissions/>
+            <super::tabs::Tabs client=client.clone() server=server.clone() live permissions/>
         </article>
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tab {
-    Console,
-    Files,
-    Backups,
-    Startup,
-    Settings,
-}
-
-impl Tab {
-    fn label(self) -> &'static str {
-        match self {
-            Tab::Console => "Console",
-            Tab::Files => "Files",
-            Tab::Backups => "Backups",
-            Tab::Startup => "Startup",
-            Tab::Settings => "Settings",
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Tab::Console => "console",
-            Tab::Files => "files",
-            Tab::Backups => "backups",
-            Tab::Startup => "startup",
-            Tab::Settings => "settings",
-        }
-    }
-}
-
-/// The sections the viewer's permissions open, one at a time (each loads when opened).
-#[component]
-fn Tabs(
-    client: PanelClient,
-    server: ptero_api::Server,
-    live: WingsLive,
-    permissions: Permissions,
-) -> impl IntoView {
-    let tabs: Vec<Tab> = [
-        (Tab::Console, permissions.can("control.console")),
-        (Tab::Files, permissions.can("file.read")),
-        (Tab::Backups, permissions.can("backup.read")),
-        (Tab::Startup, permissions.can("startup.read")),
-        (Tab::Settings, true),
-    ]
-    .into_iter()
-    .filter_map(|(tab, shown)| shown.then_some(tab))
-    .collect();
-    let tab = RwSignal::new(tabs.first().copied().unwrap_or(Tab::Settings));
-    let on_command = Callback::new(move |command: String| live.send_command(&command));
-    let buttons = tabs
-        .iter()
-        .map(|&which| {
-            view! {
-                <button type="button" role="tab" class="tab" id=format!("tab-{}", which.key())
-                    aria-controls="tab-panel" data-tab=which.key()
-                    aria-selected=move || (tab.get() == which).to_string()
-                    on:click=move |_| {
-                        if tab.get_untracked() != which && super::unsaved::may_leave() {
-                            tab.set(which);
-                        }
-                    }>{which.label()}</button>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="tabs" role="tablist" aria-label="Server sections">{buttons}</div>
-        <div role="tabpanel" id="tab-panel" class="tab-panel" aria-labelledby=move || format!("tab-{}", tab.get().key())>
-            {move || {
-                let (client, server, permissions) = (client.clone(), server.clone(), permissions.clone());
-                let id = server.identifier.clone();
-                match tab.get() {
-                    Tab::Console => view! {
-                        <Terminal lines=live.lines total=live.total on_command
-                            enabled=Signal::derive(move || live.link.get() == Link::Live)/>
-                    }.into_any(),
-                    Tab::Files => view! { <super::files::FileManager client server=id permissions/> }.into_any(),
-                    Tab::Backups => view! { <super::backups::BackupsTab client server live permissions/> }.into_any(),
-                    Tab::Startup => view! { <super::startup::Startup client server=id/> }.into_any(),
-                    Tab::Settings => view! { <super::settings::SettingsTab client server live permissions/> }.into_any(),
-                }
-            }}
-        </div>
     }
 }
 
