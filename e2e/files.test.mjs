@@ -109,7 +109,20 @@ test("uploads (several, with progress) go to Wings' signed URL; downloads come b
   assert.equal(wings.length, 2, "one signed URL per file");
   assert.ok(wings.every((url) => url.includes("token=")), wings.join(" "));
   await page.waitForSelector(".file-row[data-name='b.txt']");
+  assert.equal(await page.getAttribute(".upload[data-upload='b.txt'] progress", "value"), "100");
   assert.equal((await fileText(sandbox.url, RUNNING, "/a.txt")).text, "first upload\n");
+  // Dropped files upload the same way.
+  const dropped = await page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(["dropped\n"], "dropped.txt", { type: "text/plain" }));
+    return transfer;
+  });
+  await page.dispatchEvent("[data-testid=files]", "dragenter", { dataTransfer: dropped });
+  await page.waitForSelector(".drop-hint");
+  await page.dispatchEvent("[data-testid=files]", "drop", { dataTransfer: dropped });
+  await page.waitForSelector(".upload[data-upload='dropped.txt'].done");
+  assert.equal(await page.locator(".drop-hint").count(), 0);
+  assert.equal((await fileText(sandbox.url, RUNNING, "/dropped.txt")).text, "dropped\n");
   // Download through the menu: the browser's own download of the signed URL.
   const [download] = await Promise.all([page.waitForEvent("download"), menu(page, "eula.txt", "Download")]);
   assert.equal(await readFile(await download.path(), "utf8"), "eula=true\n");

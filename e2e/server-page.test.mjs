@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch } from "./lib/browser.mjs";
-import { ALICE, RUNNING, openServer, openTab, serveApp, startSandbox } from "./lib/manager.mjs";
+import { ALICE, ALICE_PTERODACTYL, RUNNING, openServer, openTab, serveApp, startSandbox } from "./lib/manager.mjs";
 
 let browser, app, sandbox;
 
@@ -66,6 +66,8 @@ test("charts: CPU, memory and network fill each second from the socket, with a t
   assert.match(network, /In: now .*; Out: now /);
   const described = await page.getAttribute(".chart[data-chart=cpu]", "aria-describedby");
   assert.equal(await page.locator(`#${described}`).count(), 1);
+  // Empty charts (before the first second) draw nothing rather than bad SVG.
+  assert.deepEqual(page.problems, []);
 });
 
 test("at a glance: address with copy, uptime, CPU / memory / disk against limits, network in and out", async () => {
@@ -164,4 +166,30 @@ test("terminal: scrolled up it stays put and offers the newest line; search and 
   assert.match(copied, /fill-9/);
   assert.ok(!copied.includes("\u001b"), "no escape codes");
   await context.close();
+});
+
+test("terminal: the scrollback is bounded (1,000 lines): the oldest go, the pane keeps its size", async () => {
+  // Pterodactyl 1.11's Wings does not throttle commands, so 1,100 arrive in seconds.
+  const own = await startSandbox(app, ["--flavor", "pterodactyl-1.11"], "sandbox (1.11)");
+  try {
+    const page = await openServer(browser, { app: app.url, panel: own.url, key: ALICE_PTERODACTYL });
+    await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
+    const height = await page.locator("[data-testid=term-pane]").evaluate((el) => el.clientHeight);
+    await page.evaluate(() => {
+      const input = document.querySelector("#console-command");
+      for (let n = 0; n < 1100; n++) {
+        input.value = `say bounded-${n}`;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.form.requestSubmit();
+      }
+    });
+    await page.waitForSelector(".term-line:has-text('bounded-1099')", { timeout: 30000 });
+    const lines = await page.locator(".term-line").count();
+    assert.ok(lines <= 1000 && lines >= 990, `${lines} lines kept`);
+    const oldest = await page.$$eval(".term-line", (rows) => rows.some((r) => / bounded-0$/.test(r.textContent)));
+    assert.equal(oldest, false, "the oldest lines are gone");
+    assert.equal(await page.locator("[data-testid=term-pane]").evaluate((el) => el.clientHeight), height);
+  } finally {
+    own.close();
+  }
 });

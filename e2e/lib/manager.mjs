@@ -6,6 +6,8 @@ import { serveStatic } from "./serve.mjs";
 import { FLAVOR, flavorKey } from "./flavor.mjs";
 import { freePort, startProcess, stop } from "./procs.mjs";
 
+/** Alice's key as Pterodactyl issues it (for a 1.11 sandbox whatever the suite's flavour). */
+export const ALICE_PTERODACTYL = "ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK";
 export const ALICE = flavorKey("ptlc_SbxAlice001AliceSecret0123456789ABCDEFGHIJK");
 export const BOB = flavorKey("ptlc_SbxBob00001BobSecret000123456789ABCDEFGHIJK");
 /** Alice's running server on FRA (owner: every permission). */
@@ -28,7 +30,8 @@ export async function startSandbox(app, args = [], name = "sandbox") {
   const url = `http://127.0.0.1:${port}`;
   const child = await startProcess(name, bin("ptero-sandbox"), [
     "--listen", `127.0.0.1:${port}`, "--cors-origin", app.url, "--node-allowed-origin", app.url,
-    "--resources-cache-secs", "0", "--power-delay-ms", "1000", "--flavor", FLAVOR,
+    "--resources-cache-secs", "0", "--power-delay-ms", "1000",
+    ...(args.includes("--flavor") ? [] : ["--flavor", FLAVOR]),
     "--websocket-token-limit", "0", ...args,
   ], { readyUrl: `${url}/api/client` });
   return { url, close: () => stop(child) };
