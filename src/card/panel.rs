@@ -15,7 +15,7 @@ use super::alert::banner_into;
 use super::connection::{badge, usable_state};
 use super::feed::Feed;
 use super::link::Health;
-use crate::components::dom::{attr, child, imperative, meters_into, Metric, Reading};
+use crate::components::dom::{attr, child, meters_into, Metric, Reading};
 use crate::components::{duration_ms, rate, usage_bytes, usage_percent, History};
 
 /// Data older than this gets a hint (the stream is down, or the origin cannot poll).
@@ -37,14 +37,20 @@ struct Nodes {
     stale: Element,
 }
 
-/// The panel of `feed`'s server.
-pub fn summary_panel(
+/// The panel of `feed`'s server, appended to `parent` and kept current by effects of the
+/// current owner.
+pub fn summary_into(
+    parent: &Element,
     feed: Feed,
     health: ArcRwSignal<Health>,
     clock: ArcRwSignal<f64>,
     lang: String,
-) -> impl IntoView {
-    imperative("summary", move |panel| {
+) {
+    let Some(panel) = child(parent, "div", "summary") else {
+        return;
+    };
+    {
+        let panel = &panel;
         banner_into(panel, feed.alert.clone(), lang);
         let Some(nodes) = build(panel) else { return };
         meters_into(&nodes.meters_row, metrics(&feed));
@@ -64,7 +70,7 @@ pub fn summary_panel(
             nodes.stale.set_text_content(Some(&stale_hint(age, why)));
             set_hidden(&nodes.stale, !stale);
         });
-    })
+    }
 }
 
 struct Built {

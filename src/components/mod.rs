@@ -20,7 +20,7 @@ pub use format::{
     usage_percent,
 };
 pub use meter::Meter;
-pub use power::{PowerButtons, PowerControl};
+pub use power::{power_row_into, PowerButtons, PowerControl};
 pub use require_sign_in::RequireSignIn;
 pub use sparkline::{History, Sparkline};
 pub use state_badge::StateBadge;

@@ -3,76 +3,18 @@
 //! a restart in between, and `ptero-origin alerts test`.
 
 mod common;
+#[path = "support/hooks.rs"]
+mod hooks;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use common::*;
+use hooks::{start_receiver, Received, Receiver};
 use ptero_api::PowerState;
 use ptero_sandbox::seed::servers::RUNNING;
-use serde_json::Value;
-use tokio::net::TcpListener;
 
 const HOOK_SECRET: &str = "alert-hook-secret-0123456789abcdef0123456789";
-
-#[derive(Debug, Clone)]
-struct Received {
-    endpoint: String,
-    body: Value,
-    raw: String,
-    headers: HeaderMap,
-}
-
-#[derive(Clone, Default)]
-struct Receiver {
-    seen: Arc<Mutex<Vec<Received>>>,
-    down: Arc<Mutex<bool>>,
-}
-
-impl Receiver {
-    fn seen(&self) -> Vec<Received> {
-        self.seen.lock().expect("seen").clone()
-    }
-
-    fn set_down(&self, down: bool) {
-        *self.down.lock().expect("down") = down;
-    }
-}
-
-async fn receive(
-    State(receiver): State<Receiver>,
-    Path(endpoint): Path<String>,
-    headers: HeaderMap,
-    raw: String,
-) -> StatusCode {
-    if *receiver.down.lock().expect("down") {
-        return StatusCode::SERVICE_UNAVAILABLE;
-    }
-    let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
-    receiver.seen.lock().expect("seen").push(Received {
-        endpoint,
-        body,
-        raw,
-        headers,
-    });
-    StatusCode::NO_CONTENT
-}
-
-async fn start_receiver() -> (Receiver, SocketAddr) {
-    let receiver = Receiver::default();
-    let app = Router::new()
-        .route("/hooks/{endpoint}", post(receive))
-        .with_state(receiver.clone());
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (receiver, addr)
-}
 
 /// A harness with three targets on the receiver and one rule on RUNNING.
 async fn alert_harness(addr: SocketAddr) -> Harness {
