@@ -42,7 +42,8 @@ async function signedIn(scheme, width = 1280) {
   await page.goto(`${app.url}/connect`);
   await page.fill("#panel-url", panel);
   await page.fill("#api-key", ALICE);
-  await page.screenshot({ path: `${shots}app-connect-${scheme}.png` });
+  const size = width === 1280 ? "" : `-${width}px`;
+  await page.screenshot({ path: `${shots}app-connect-${scheme}${size}.png` });
   await page.click("button[type=submit]");
   await page.waitForSelector(`.server-row[data-identifier='${RUNNING}']`, { timeout: 15000 });
   return page;
