@@ -10,12 +10,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use ptero_api::alerts::AlertKind;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::feed::FeedAlert;
-use crate::components::dom::{attr, child};
+use crate::components::dom::{attr, child, on};
 use crate::components::{clock_time, severity_class};
 use crate::i18n::Texts;
 
@@ -49,11 +47,10 @@ pub fn banner_into(panel: &Element, alert: ArcRwSignal<Option<FeedAlert>>, texts
     let dismissed = Rc::new(Cell::new(None::<u64>));
     let (shown, hide) = (alert.clone(), banner.clone());
     let gone = dismissed.clone();
-    let on_click = Closure::<dyn FnMut()>::new(move || {
+    on(&dismiss, "click", move |_| {
         gone.set(shown.with_untracked(|a| a.as_ref().map(|a| a.at_ms)));
         let _ = hide.toggle_attribute_with_force("hidden", true);
     });
-    let _ = dismiss.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     let nodes = SendWrapper::new((banner, text, dismissed, texts));
     Effect::new(move |_| {
         let (banner, text, dismissed, texts) = &*nodes;
@@ -65,12 +62,6 @@ pub fn banner_into(panel: &Element, alert: ArcRwSignal<Option<FeedAlert>>, texts
             let when = clock_time(at_ms as f64, texts.lang());
             text.set_text_content(Some(&[sentence(kind, texts), " · ", &when].concat()));
         }
-    });
-    let held = SendWrapper::new((dismiss, on_click));
-    on_cleanup(move || {
-        let (dismiss, on_click) = held.take();
-        let _ =
-            dismiss.remove_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     });
 }
 

@@ -9,15 +9,13 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use ptero_api::origin::{PlayerCount, ServerSummary};
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::alert::banner_into;
 use super::connection::{badge, usable_state};
 use super::feed::Feed;
 use super::link::Health;
-use crate::components::dom::{attr, child, meters_into, Metric, Reading};
+use crate::components::dom::{attr, child, meters_into, on, Metric, Reading};
 use crate::components::{rate_in, usage_bytes_in, usage_percent_in, Digits, History};
 use crate::i18n::Texts;
 
@@ -231,13 +229,13 @@ fn stale_hint(age_ms: f64, reconnecting: bool, t: &Texts) -> String {
 /// Copies the address on click ("Copied", or how to copy by hand), back to "Copy" on blur.
 /// The listeners go with the panel's owner.
 fn copy_button(button: &Element, address: &Element, t: &Texts) {
-    let (target, source) = (button.clone(), address.clone());
     let (copied, by_hand, copy) = (
         t.get("card.copied"),
         t.get("card.copy_by_hand"),
         t.get("card.copy"),
     );
-    let on_click = Closure::<dyn FnMut()>::new(move || {
+    let (target, source) = (button.clone(), address.clone());
+    on(button, "click", move |_| {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -255,19 +253,7 @@ fn copy_button(button: &Element, address: &Element, t: &Texts) {
         });
     });
     let target = button.clone();
-    let on_blur = Closure::<dyn FnMut()>::new(move || target.set_text_content(Some(copy)));
-    let listeners = [("click", on_click), ("blur", on_blur)];
-    for (event, listener) in &listeners {
-        let _ = button.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    let held = SendWrapper::new((button.clone(), listeners));
-    on_cleanup(move || {
-        let (button, listeners) = held.take();
-        for (event, listener) in &listeners {
-            let _ = button
-                .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-        }
-    });
+    on(button, "blur", move |_| target.set_text_content(Some(copy)));
 }
 
 /// CPU, memory, network and disk: usage against limits, three with a sparkline.

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use ptero_api::{PowerSignal, PowerState};
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -185,9 +184,10 @@ fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>, text
     let _ = on_signal.try_run(signal);
 }
 
-/// Calls `on_click` with the clicked button of `row`; the listener goes with the owner.
+/// Calls `on_click` with the clicked (enabled) button of `row`; the listener goes with the
+/// owner.
 fn listen(row: &Element, on_click: impl Fn(Element) + 'static) {
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+    dom::on(row, "click", move |event: web_sys::Event| {
         let button = event
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
@@ -195,12 +195,6 @@ fn listen(row: &Element, on_click: impl Fn(Element) + 'static) {
         if let Some(button) = button.filter(|b| !b.has_attribute("disabled")) {
             on_click(button);
         }
-    });
-    let _ = row.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
-    let held = SendWrapper::new((row.clone(), listener));
-    on_cleanup(move || {
-        let (row, listener) = held.take();
-        let _ = row.remove_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
     });
 }
 
