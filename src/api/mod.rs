@@ -22,7 +22,7 @@ pub mod transfer;
 pub use client::PanelClient;
 pub use credentials::{Credentials, Persistence};
 pub use error::ApiError;
-pub use host::{fetch_token, TokenError};
+pub use host::{fetch_locale, fetch_token, TokenError};
 pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure, StreamMember};
 pub use request::{requests_in_flight, Request, Response, Transport, Uploaded};
