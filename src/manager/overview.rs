@@ -113,7 +113,10 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             .map(|w| w.resources())
             .or_else(|| stats.with(|s| s.as_ref().map(|s| s.resources.clone())))
     });
-    let series = use_series(reading);
+    let series = use_series(
+        reading,
+        Signal::derive(move || live.stats.with(Option::is_some)),
+    );
     let resources = Signal::derive(move || reading.get().unwrap_or_default());
     let memory_limit = Signal::derive(move || {
         live.stats

@@ -20,11 +20,14 @@ pub struct Sample {
     pub tx_bytes: u64,
     /// When it was read, in milliseconds (any monotonic clock).
     pub at_ms: f64,
+    /// From Wings' socket (live counters), not the panel's `/resources` (cached up to 20 s).
+    pub from_socket: bool,
 }
 
 impl Sample {
-    pub fn of(resources: &Resources, at_ms: f64) -> Self {
+    pub fn of(resources: &Resources, at_ms: f64, from_socket: bool) -> Self {
         Self {
+            from_socket,
             cpu: resources.cpu_absolute,
             memory: resources.memory_bytes as f64,
             rx_bytes: resources.network_rx_bytes,
@@ -55,7 +58,10 @@ impl Series {
         if self.latest.is_some_and(|l| l.at_ms >= sample.at_ms) {
             return;
         }
-        if let Some(latest) = self.latest {
+        // Counters from another source (the panel's cached poll, then the socket) are no
+        // base for a rate: the poll's may be 20 s old. The new reading starts the base.
+        let latest = self.latest.filter(|l| l.from_socket == sample.from_socket);
+        if let Some(latest) = latest {
             let seconds = (sample.at_ms - latest.at_ms) / 1000.0;
             // Two readings close together (the page's poll, then the socket's first stats
             // a moment later) cannot time a rate: a second's traffic over a tenth of one
@@ -113,12 +119,17 @@ impl Series {
 }
 
 /// The series, fed by `reading` (tracked) and ticked each second while the page shows.
-pub fn use_series(reading: Signal<Option<Resources>>) -> RwSignal<Series> {
+/// `from_socket`: whether `reading` is the socket's (it changes with it).
+pub fn use_series(
+    reading: Signal<Option<Resources>>,
+    from_socket: Signal<bool>,
+) -> RwSignal<Series> {
     let series = RwSignal::new(Series::default());
     Effect::new(move |_| {
         if let Some(resources) = reading.get() {
             let now = js_sys::Date::now();
-            series.update(|s| s.read(Sample::of(&resources, now)));
+            let live = from_socket.get_untracked();
+            series.update(|s| s.read(Sample::of(&resources, now, live)));
         }
     });
     crate::live::use_polling(std::time::Duration::from_secs(1), move || {
@@ -138,6 +149,7 @@ mod tests {
             rx_bytes: rx,
             tx_bytes: tx,
             at_ms: ms,
+            from_socket: true,
         }
     }
 
@@ -177,6 +189,20 @@ mod tests {
         // The next reading times its rate from the kept base.
         series.read(at(2_000.0, 2_000, 2_000));
         assert_eq!(series.rates(), (1_000.0, 1_000.0));
+    }
+
+    #[test]
+    fn a_polled_reading_is_no_base_for_the_sockets_rate() {
+        let mut series = Series::default();
+        // The panel's cached counters, then the socket's live ones 2 s later.
+        series.read(Sample {
+            from_socket: false,
+            ..at(0.0, 0, 0)
+        });
+        series.read(at(2_000.0, 40_000, 40_000));
+        assert_eq!(series.rates(), (0.0, 0.0), "no rate across sources");
+        series.read(at(3_000.0, 41_000, 42_000));
+        assert_eq!(series.rates(), (1_000.0, 2_000.0));
     }
 
     #[test]
