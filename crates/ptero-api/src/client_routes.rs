@@ -54,8 +54,32 @@ pub const ROUTES: &[ClientRoute] = &[
         pattern: "servers/{server}/files/contents",
         answer: Answer::Text,
     },
+    route("GET", "servers/{server}/files/download"),
+    route("GET", "servers/{server}/files/upload"),
+    route("PUT", "servers/{server}/files/rename"),
+    route("POST", "servers/{server}/files/copy"),
+    // The file's text as the body (`Content-Type: text/plain`), passed on as it came.
+    route("POST", "servers/{server}/files/write"),
+    route("POST", "servers/{server}/files/compress"),
+    route("POST", "servers/{server}/files/decompress"),
+    route("POST", "servers/{server}/files/delete"),
+    route("POST", "servers/{server}/files/create-folder"),
+    route("POST", "servers/{server}/files/chmod"),
+    route("POST", "servers/{server}/files/pull"),
+    route("GET", "servers/{server}/backups"),
+    route("POST", "servers/{server}/backups"),
+    route("GET", "servers/{server}/backups/{uuid}"),
+    route("DELETE", "servers/{server}/backups/{uuid}"),
+    route("GET", "servers/{server}/backups/{uuid}/download"),
+    route("POST", "servers/{server}/backups/{uuid}/lock"),
+    route("POST", "servers/{server}/backups/{uuid}/restore"),
     route("GET", "servers/{server}/startup"),
     route("PUT", "servers/{server}/startup/variable"),
+    route("POST", "servers/{server}/settings/rename"),
+    // Pelican's: its rename takes only the name.
+    route("POST", "servers/{server}/settings/description"),
+    route("POST", "servers/{server}/settings/reinstall"),
+    route("PUT", "servers/{server}/settings/docker-image"),
 ];
 
 /// The longest segment accepted (a UUID is 36).
@@ -280,6 +304,30 @@ mod tests {
     }
 
     #[test]
+    fn backups_are_named_by_uuid_only() {
+        let uuid = "904DF120-A66A-4AAB-AE2F-2BA64EF0E7FC";
+        let resolved = resolve("POST", &format!("/servers/1a7c3f02/backups/{uuid}/restore"))
+            .expect("forwarded");
+        assert_eq!(
+            resolved.path,
+            "/servers/1a7c3f02/backups/904df120-a66a-4aab-ae2f-2ba64ef0e7fc/restore"
+        );
+        for not_uuid in ["1", "904df120", "904df120-a66a-4aab-ae2f-2ba64ef0e7fz"] {
+            assert_eq!(
+                resolve("DELETE", &format!("/servers/1a7c3f02/backups/{not_uuid}")),
+                Err(RouteError::NotForwarded),
+                "{not_uuid}"
+            );
+        }
+        assert_eq!(
+            resolve("DELETE", "/servers/1a7c3f02/backups"),
+            Err(RouteError::Method {
+                allowed: vec!["GET", "POST"]
+            })
+        );
+    }
+
+    #[test]
     fn encoded_dots_slashes_and_overlong_forms_are_refused() {
         for (raw, problem) in [
             ("/%2e%2e/%2e%2e/__sandbox/nodes", SegmentProblem::DotSegment),
@@ -306,8 +354,14 @@ mod tests {
     #[test]
     fn unlisted_paths_and_methods_are_refused() {
         assert_eq!(
-            resolve("GET", "/servers/1a7c3f02/files/delete"),
+            resolve("GET", "/servers/1a7c3f02/databases"),
             Err(RouteError::NotForwarded)
+        );
+        assert_eq!(
+            resolve("GET", "/servers/1a7c3f02/files/delete"),
+            Err(RouteError::Method {
+                allowed: vec!["POST"]
+            })
         );
         assert_eq!(
             resolve("DELETE", "/servers/1a7c3f02"),

@@ -380,6 +380,13 @@ pub enum PanelError {
     /// Too many requests (429). `retry_after` is `None` when the header was absent or
     /// unreadable, as it is for a cross-origin browser.
     RateLimited { retry_after: Option<u64> },
+    /// Too many of one action (429 with the panel's own sentence, not the request rate):
+    /// backups ("Only 2 backups may be generated within a 600 second span of time."),
+    /// which people must see as such.
+    Throttled {
+        detail: String,
+        retry_after: Option<u64>,
+    },
     /// Wings is unreachable (504) or refused the request (`DaemonConnectionException`).
     Daemon { status: u16, detail: String },
     /// 502: the server is offline (a command needs it running).
@@ -502,6 +509,12 @@ impl PanelError {
         match status {
             300..=399 => PanelError::LoginRedirect,
             401 => PanelError::Unauthenticated,
+            429 if !body.detail.is_empty() && body.detail != DETAIL_THROTTLED => {
+                PanelError::Throttled {
+                    detail: body.detail,
+                    retry_after,
+                }
+            }
             429 => PanelError::RateLimited { retry_after },
             // Not the panel's JSON: nginx or a tunnel in front of it.
             502..=504 if !body.json => PanelError::Unavailable { status },
@@ -534,7 +547,9 @@ impl PanelError {
     /// Whether the same request may succeed later without the user changing anything.
     pub fn is_retryable(&self) -> bool {
         match self {
-            PanelError::RateLimited { .. } | PanelError::Unavailable { .. } => true,
+            PanelError::RateLimited { .. }
+            | PanelError::Throttled { .. }
+            | PanelError::Unavailable { .. } => true,
             PanelError::Daemon { status, .. } => *status >= 500,
             PanelError::Conflict { reason } => !matches!(reason, ConflictReason::Suspended),
             PanelError::Other { status, .. } => *status >= 500,
@@ -592,6 +607,20 @@ impl fmt::Display for PanelError {
             ),
             PanelError::RateLimited { retry_after: None } => f.write_str(
                 "the panel is limiting how fast requests arrive: wait a minute and try again",
+            ),
+            PanelError::Throttled {
+                detail,
+                retry_after: Some(seconds),
+            } => write!(
+                f,
+                "the panel limits how often this can be done: {detail} Try again in {seconds} seconds"
+            ),
+            PanelError::Throttled {
+                detail,
+                retry_after: None,
+            } => write!(
+                f,
+                "the panel limits how often this can be done: {detail} Try again later"
             ),
             PanelError::Daemon { status: 504, .. } => f.write_str(
                 "the panel could not reach the machine running this server (Wings): try again in a minute; if it persists, tell the host the node is down",

@@ -2,7 +2,8 @@
 //! sandbox send or receive, with no I/O, for wasm32 and native alike.
 //!
 //! - Panel Client API objects and their envelopes: [`envelope`], [`server`], [`account`],
-//!   [`resources`], [`files`], [`startup`], [`websocket`]; application API pieces in
+//!   [`resources`], [`files`], [`backups`], [`settings`], [`startup`], [`websocket`];
+//!   application API pieces in
 //!   [`application`].
 //! - The panel's error envelope, read into a [`PanelError`] that says what to do:
 //!   [`error`].
@@ -25,6 +26,7 @@ pub mod account;
 pub mod alerts;
 pub mod allowlist;
 pub mod application;
+pub mod backups;
 pub mod claims;
 pub mod client_routes;
 mod de;
@@ -40,6 +42,7 @@ pub mod origin_parse;
 pub mod punycode;
 pub mod resources;
 pub mod server;
+pub mod settings;
 pub mod startup;
 pub mod url;
 pub mod websocket;
@@ -61,7 +64,15 @@ pub use envelope::{Item, List, ListMeta, PageLinks, Pagination, Relation, NULL_R
 pub use error::{
     ConflictReason, ErrorEntry, ErrorEnvelope, ErrorMeta, FieldError, ForbiddenReason, PanelError,
 };
-pub use files::{sort_like_panel, FileList, FileObject};
+pub use backups::{
+    Backup, BackupItem, BackupList, BackupListMeta, BackupState, RestoreBackupRequest,
+    StoreBackupRequest,
+};
+pub use files::{
+    join_path, sort_like_panel, valid_mode, ChmodFile, ChmodRequest, CopyFileRequest,
+    CreateFolderRequest, DecompressRequest, FileItem, FileList, FileObject, FilesRequest,
+    PullFileRequest, RenameFile, RenameFilesRequest, SignedUrl, SignedUrlItem,
+};
 pub use flavor::{Family, Flavor, KeyUse, UnknownFlavor};
 pub use identifier::{ServerId, ServerIdError};
 pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
@@ -74,6 +85,7 @@ pub use server::{
     Allocation, EggSummary, FeatureLimits, Limits, Server, ServerDetail, ServerList, ServerMeta,
     ServerRelationships, ServerStatus, SftpDetails, Subuser,
 };
+pub use settings::{DescriptionRequest, DockerImageRequest, RenameServerRequest};
 pub use startup::{
     DockerImages, EggVariable, StartupList, StartupMeta, StartupVariableItem, UpdateVariableRequest,
 };

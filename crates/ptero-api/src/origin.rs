@@ -475,7 +475,9 @@ impl OriginErrorCode {
             PanelError::NotFound => OriginErrorCode::NotFound,
             PanelError::Conflict { .. } => OriginErrorCode::ServerConflict,
             PanelError::Offline => OriginErrorCode::ServerOffline,
-            PanelError::RateLimited { .. } => OriginErrorCode::RateLimited,
+            PanelError::RateLimited { .. } | PanelError::Throttled { .. } => {
+                OriginErrorCode::RateLimited
+            }
             PanelError::Validation { .. } => OriginErrorCode::BadRequest,
             PanelError::Daemon { .. } | PanelError::Unavailable { .. } => {
                 OriginErrorCode::PanelUnreachable

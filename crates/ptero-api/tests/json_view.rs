@@ -9,8 +9,9 @@ use ptero_api::origin::{
     SummaryResources,
 };
 use ptero_api::{
-    AccountItem, Action, FileList, PowerState, ServerDetail, ServerList, StartupList,
-    StartupVariableItem, Stats, StatsItem, WebsocketToken,
+    AccountItem, Action, BackupItem, BackupList, BackupState, FileItem, FileList, PowerState,
+    ServerDetail, ServerList, SignedUrlItem, StartupList, StartupVariableItem, Stats, StatsItem,
+    WebsocketToken,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -180,6 +181,50 @@ fn panel_fixtures_read_the_same() {
     agree::<StartupList>(fixture("startup_no_images.json"));
     agree::<StartupVariableItem>(fixture("startup_variable.json"));
     agree::<WebsocketToken>(fixture("websocket.json"));
+    let backups = agree::<BackupList>(fixture("backup_list.json"));
+    let meta = backups.meta.as_ref().unwrap();
+    assert_eq!((meta.backup_count, backups.data.len()), (2, 2));
+    assert!(meta.pagination.is_some());
+    let states: Vec<BackupState> = backups.attributes().map(|b| b.state()).collect();
+    assert_eq!(states, [BackupState::Completed, BackupState::Running]);
+    let failed = agree::<BackupItem>(fixture("backup.json"));
+    assert_eq!(failed.attributes.state(), BackupState::Failed);
+    let url = agree::<SignedUrlItem>(fixture("signed_url.json"));
+    assert!(url.attributes.url.contains("/download/file?token="));
+    assert!(
+        !format!("{:?}", url.attributes).contains("eyJ"),
+        "a signed URL's token stays out of Debug"
+    );
+    agree::<FileItem>(fixture("file_compressed.json"));
+}
+
+#[test]
+fn backup_quirks_read_the_same() {
+    // Pelican adds members (`is_scheduled`); old rows have `ignored_files: null`; a list
+    // without pagination still has its count.
+    let backups = agree::<BackupList>(json!({
+        "object": "list",
+        "data": [{"object": "backup", "attributes": {
+            "uuid": "904df120-a66a-4aab-ae2f-2ba64ef0e7fc", "is_successful": true,
+            "is_locked": false, "is_scheduled": true, "name": "x", "ignored_files": null,
+            "checksum": null, "bytes": 0, "created_at": "2024-05-01T10:00:00+00:00",
+            "completed_at": "2024-05-01T10:00:00+00:00"}}],
+        "meta": {"backup_count": 1}
+    }));
+    assert!(backups.data[0].attributes.ignored_files.is_empty());
+    both_refuse::<BackupList>(
+        json!({"object": "list", "data": [{"object": "backup", "attributes": {
+            "uuid": "u", "name": "x", "created_at": "t", "bytes": -5}}]}),
+        "bytes",
+    );
+    both_refuse::<BackupItem>(
+        json!({"object": "backup", "attributes": {"uuid": "u", "created_at": "t"}}),
+        "name",
+    );
+    both_refuse::<SignedUrlItem>(
+        json!({"object": "signed_url", "attributes": {"url": 5}}),
+        "url",
+    );
 }
 
 #[test]

@@ -310,3 +310,26 @@ fn long_plain_text_detail_is_shortened() {
     };
     assert!(detail.chars().count() <= 201);
 }
+
+#[test]
+fn a_per_action_throttle_keeps_the_panels_sentence() {
+    let detail = "Only 2 backups may be generated within a 600 second span of time.";
+    let body = ErrorEnvelope::single("TooManyRequestsHttpException", 429, detail).to_json();
+    let error = PanelError::from_response(429, &body, Some(412));
+    assert_eq!(
+        error,
+        PanelError::Throttled {
+            detail: detail.to_owned(),
+            retry_after: Some(412)
+        }
+    );
+    let shown = error.to_string();
+    assert!(shown.contains(detail) && shown.contains("412 seconds"), "{shown}");
+    assert!(error.is_retryable());
+    // The request-rate limit's generic sentence stays a rate limit.
+    let generic = ErrorEnvelope::throttled().to_json();
+    assert_eq!(
+        PanelError::from_response(429, &generic, None),
+        PanelError::RateLimited { retry_after: None }
+    );
+}

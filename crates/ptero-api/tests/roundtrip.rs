@@ -326,3 +326,98 @@ fn unknown_fields_are_tolerated_everywhere() {
     let account: AccountItem = round_trip(json);
     assert_eq!(account.attributes.first_name, "");
 }
+
+#[test]
+fn backup_and_file_answers_round_trip() {
+    let list: ptero_api::BackupList = round_trip(include_str!("fixtures/backup_list.json"));
+    assert_eq!(list.meta.as_ref().map(|m| m.backup_count), Some(2));
+    let item: ptero_api::BackupItem = round_trip(include_str!("fixtures/backup.json"));
+    assert_eq!(item.attributes.ignored_files, ["world/region"]);
+    let url: ptero_api::SignedUrlItem = round_trip(include_str!("fixtures/signed_url.json"));
+    assert_eq!(url.object, "signed_url");
+    let _: ptero_api::FileItem = round_trip(include_str!("fixtures/file_compressed.json"));
+}
+
+/// The request bodies, written as the panel's own UI writes them
+/// (`resources/scripts/api/server/files/*.ts`, `backups/*.ts`, `settings`).
+#[test]
+fn request_bodies_are_what_the_panels_ui_sends() {
+    use ptero_api::*;
+    let json = |value: &dyn erased::Json| value.to_json();
+    mod erased {
+        pub trait Json {
+            fn to_json(&self) -> String;
+        }
+        impl<T: serde::Serialize> Json for T {
+            fn to_json(&self) -> String {
+                serde_json::to_string(self).expect("serialises")
+            }
+        }
+    }
+    assert_eq!(
+        json(&RenameFilesRequest {
+            root: "/".into(),
+            files: vec![RenameFile {
+                from: "a.txt".into(),
+                to: "logs/a.txt".into()
+            }],
+        }),
+        r#"{"root":"/","files":[{"from":"a.txt","to":"logs/a.txt"}]}"#
+    );
+    assert_eq!(
+        json(&ChmodRequest {
+            root: "/plugins".into(),
+            files: vec![ChmodFile {
+                file: "run.sh".into(),
+                mode: "755".into()
+            }],
+        }),
+        r#"{"root":"/plugins","files":[{"file":"run.sh","mode":"755"}]}"#
+    );
+    assert_eq!(
+        json(&FilesRequest {
+            root: "/".into(),
+            files: vec!["a".into(), "b c".into()]
+        }),
+        r#"{"root":"/","files":["a","b c"]}"#
+    );
+    assert_eq!(
+        json(&PullFileRequest {
+            url: "https://example.com/p.jar".into(),
+            directory: Some("/plugins".into()),
+            filename: None,
+            use_header: true,
+            foreground: true,
+        }),
+        r#"{"url":"https://example.com/p.jar","directory":"/plugins","use_header":true,"foreground":true}"#
+    );
+    assert_eq!(
+        json(&StoreBackupRequest {
+            name: Some("Before update".into()),
+            ignored: Some("*.log\ncache/".into()),
+            is_locked: true,
+        }),
+        r#"{"name":"Before update","ignored":"*.log\ncache/","is_locked":true}"#
+    );
+    assert_eq!(
+        json(&RestoreBackupRequest { truncate: false }),
+        r#"{"truncate":false}"#
+    );
+    assert_eq!(
+        json(&RenameServerRequest {
+            name: "Lobby".into(),
+            description: Some(String::new())
+        }),
+        r#"{"name":"Lobby","description":""}"#
+    );
+    assert_eq!(
+        json(&DockerImageRequest {
+            docker_image: "ghcr.io/pterodactyl/yolks:java_21".into()
+        }),
+        r#"{"docker_image":"ghcr.io/pterodactyl/yolks:java_21"}"#
+    );
+    assert!(valid_mode("755") && valid_mode("0644"));
+    assert!(!valid_mode("999") && !valid_mode("75") && !valid_mode("7555x"));
+    assert_eq!(join_path("/", "a"), "/a");
+    assert_eq!(join_path("/x/", "/a"), "/x/a");
+}

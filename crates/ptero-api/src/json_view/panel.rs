@@ -8,7 +8,8 @@ use crate::account::Account;
 use crate::envelope::{
     Item, List, ListMeta, NoMeta, PageLinks, Pagination, Relation, NULL_RESOURCE,
 };
-use crate::files::FileObject;
+use crate::backups::{Backup, BackupListMeta};
+use crate::files::{FileObject, SignedUrl};
 use crate::resources::{ReportedState, Resources, Stats};
 use crate::server::{
     Allocation, EggSummary, FeatureLimits, Limits, Server, ServerMeta, ServerRelationships,
@@ -342,6 +343,39 @@ impl FromJsonView for WebsocketCredentials {
         Ok(Self {
             token: required(value, "token")?,
             socket: required(value, "socket")?,
+        })
+    }
+}
+
+impl FromJsonView for SignedUrl {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        Ok(Self {
+            url: required(value, "url")?,
+        })
+    }
+}
+
+impl FromJsonView for Backup {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        Ok(Self {
+            uuid: required(value, "uuid")?,
+            is_successful: or_default(value, "is_successful")?,
+            is_locked: or_default(value, "is_locked")?,
+            name: required(value, "name")?,
+            ignored_files: or_default(value, "ignored_files")?,
+            checksum: optional(value, "checksum")?,
+            bytes: or_default(value, "bytes")?,
+            created_at: required(value, "created_at")?,
+            completed_at: optional(value, "completed_at")?,
+        })
+    }
+}
+
+impl FromJsonView for BackupListMeta {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        Ok(Self {
+            pagination: optional(value, "pagination")?,
+            backup_count: or_default(value, "backup_count")?,
         })
     }
 }
