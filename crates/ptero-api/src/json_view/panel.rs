@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use super::{optional, or_default, required, word, FromJsonView, JsonView, Malformed, WHOLE};
 use crate::account::Account;
+use crate::backups::{Backup, BackupListMeta};
 use crate::envelope::{
     Item, List, ListMeta, NoMeta, PageLinks, Pagination, Relation, NULL_RESOURCE,
 };
-use crate::backups::{Backup, BackupListMeta};
 use crate::files::{FileObject, SignedUrl};
 use crate::resources::{ReportedState, Resources, Stats};
 use crate::server::{
