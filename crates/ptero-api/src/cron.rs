@@ -281,6 +281,58 @@ pub fn check_all(cron: &Cron) -> Result<(), CronProblem> {
         .try_for_each(|field| check(*field, field.of(cron)))
 }
 
+/// A moment as cron sees it (minute, hour, day of month, month from 1, weekday with
+/// Sunday 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    pub minute: u32,
+    pub hour: u32,
+    pub day: u32,
+    pub month: u32,
+    pub weekday: u32,
+}
+
+fn part_matches(part: &Part, value: u32, field: Field) -> bool {
+    // Day of week 7 is Sunday as 0 is.
+    let hit = |v: u32| v == value || (field == Field::DayOfWeek && v == 7 && value == 0);
+    match *part {
+        Part::Every => true,
+        Part::Value(v) => hit(v),
+        Part::Range(from, to) => (from..=to).any(hit),
+        Part::Step { from, to, step } => (from..=to).step_by(step as usize).any(hit),
+    }
+}
+
+fn spec_matches(spec: &Spec, value: u32, field: Field) -> bool {
+    match spec {
+        Spec::Every => true,
+        Spec::Parts(parts) => parts.iter().any(|part| part_matches(part, value, field)),
+    }
+}
+
+/// Whether the schedule runs at `moment`. When both day fields are restricted either
+/// may match, as cron has it.
+pub fn matches(cron: &Cron, moment: Moment) -> Result<bool, CronProblem> {
+    let specs = Field::ALL
+        .iter()
+        .map(|field| spec(*field, field.of(cron)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let [minute, hour, dom, month, dow] = &specs[..] else {
+        return Ok(false);
+    };
+    let dom_hit = spec_matches(dom, moment.day, Field::DayOfMonth);
+    let dow_hit = spec_matches(dow, moment.weekday, Field::DayOfWeek);
+    let day = match (dom, dow) {
+        (Spec::Every, _) => dow_hit,
+        (_, Spec::Every) => dom_hit,
+        _ => dom_hit || dow_hit,
+    };
+    Ok(spec_matches(minute, moment.minute, Field::Minute)
+        && spec_matches(hour, moment.hour, Field::Hour)
+        && spec_matches(month, moment.month, Field::Month)
+        && day)
+}
+
 /// "every day at 04:00", "every 15 minutes", "every Monday to Friday at 08:30"…
 pub fn describe(cron: &Cron) -> Result<String, CronProblem> {
     let specs = Field::ALL
@@ -592,6 +644,28 @@ mod tests {
         ));
         let cron = Cron::new("0", "4", "32", "*", "*");
         assert_eq!(check_all(&cron).unwrap_err().field, Field::DayOfMonth);
+    }
+
+    #[test]
+    fn moments_match_as_cron_runs_them() {
+        let at = |minute, hour, day, month, weekday| Moment {
+            minute,
+            hour,
+            day,
+            month,
+            weekday,
+        };
+        let nightly = Cron::new("0", "4", "*", "*", "*");
+        assert!(matches(&nightly, at(0, 4, 9, 5, 3)).unwrap());
+        assert!(!matches(&nightly, at(1, 4, 9, 5, 3)).unwrap());
+        let sundays = Cron::new("*/15", "*", "*", "*", "7");
+        assert!(matches(&sundays, at(45, 13, 5, 5, 0)).unwrap());
+        assert!(!matches(&sundays, at(46, 13, 5, 5, 0)).unwrap());
+        // Either day field: the 1st, or any Monday.
+        let either = Cron::new("0", "0", "1", "*", "1");
+        assert!(matches(&either, at(0, 0, 1, 5, 3)).unwrap());
+        assert!(matches(&either, at(0, 0, 6, 5, 1)).unwrap());
+        assert!(!matches(&either, at(0, 0, 7, 5, 2)).unwrap());
     }
 
     #[test]

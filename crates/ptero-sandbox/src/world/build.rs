@@ -51,8 +51,10 @@ pub fn build(seed: u64, endpoints: &[NodeEndpoint], shape: Shape) -> World {
         nodes: seeded_nodes(&mut rng, endpoints),
         servers,
         audit: Vec::new(),
+        manage: Default::default(),
     };
     assign_allocations(&mut world);
+    super::manage_seed::seed(&mut world, EPOCH);
     world
 }
 
@@ -127,6 +129,8 @@ fn user(id: u64, uuid: &str, username: &str, email: &str, names: (&str, &str)) -
         root_admin: false,
         external_id: None,
         created_at: EPOCH + id * 3600,
+        password: format!("{username}-password"),
+        use_totp: false,
     }
 }
 
@@ -155,6 +159,7 @@ fn seeded_users() -> Vec<User> {
         ("Bob", "Brown"),
     );
     bob.external_id = Some(users::BOB_EXTERNAL_ID.to_owned());
+    bob.use_totp = true;
     let carol = user(
         users::CAROL_ID,
         users::CAROL_UUID,
