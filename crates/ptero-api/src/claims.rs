@@ -371,3 +371,45 @@ impl WingsTokenClaims {
             .any(|p| p == permission || (p == "*" && !permission.starts_with("admin.")))
     }
 }
+
+/// The claims of Wings' signed URLs (`/download/file`, `/upload/file`,
+/// `/download/backup`): minted by the panel with the node's key for 15 minutes (panel
+/// `FileController::download`, `FileUploadController`, `DownloadLinkService`), one use
+/// each (Wings remembers `unique_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WingsUrlClaims {
+    pub iss: String,
+    pub aud: Audience,
+    pub jti: String,
+    pub iat: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    pub exp: u64,
+    pub server_uuid: String,
+    /// Downloads: the file, as the panel got it (`rawurldecode`d).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_path: Option<String>,
+    /// Backup downloads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_uuid: Option<String>,
+    pub user_uuid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<u64>,
+    pub unique_id: String,
+    /// 1.12 and Pelican: `file-download`, `file-upload` or `backup-download`; their
+    /// Wings answers 404 to a token without the route's scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+impl WingsUrlClaims {
+    /// Whether `scope` names `wanted`.
+    pub fn has_scope(&self, wanted: &str) -> bool {
+        self.scope
+            .as_deref()
+            .is_some_and(|scope| scope.split(' ').any(|one| one == wanted))
+    }
+}
+
+/// How long the panel's signed URLs live (`addMinutes(15)`).
+pub const SIGNED_URL_LIFETIME_SECS: u64 = 15 * 60;

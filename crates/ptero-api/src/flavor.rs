@@ -10,6 +10,29 @@ use std::str::FromStr;
 
 use crate::key::KeyKind;
 
+/// A throttle on one route: `count` requests per `period_secs`, counted per user or per
+/// server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionLimit {
+    pub count: u32,
+    pub period_secs: u64,
+    pub per: LimitScope,
+}
+
+/// Whose requests an [`ActionLimit`] counts together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitScope {
+    User,
+    /// Every user of the server together.
+    Server,
+}
+
+/// Backups the panel lets a server start per period (`config/backups.php` `throttles`:
+/// 2 per 600 s, `BACKUP_THROTTLE_LIMIT` / `_PERIOD`), counting deleted ones: the same in
+/// every flavour. The third answers 429 "Only 2 backups may be generated within a 600
+/// second span of time." with `Retry-After`.
+pub const BACKUP_THROTTLE: (u32, u64) = (2, 600);
+
 /// A panel release line with its Wings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Flavor {
@@ -155,6 +178,42 @@ impl Flavor {
     /// Whether Wings closes a suspended server's socket with 4409.
     pub fn closes_suspended(self) -> bool {
         self.limits_websockets()
+    }
+
+    /// The limit on `POST /servers/{s}/files/pull`: 1.11 throttles it per user, 10 per
+    /// 5 minutes (`throttle:10,5`); 1.12 and Pelican per server, all users together, 5
+    /// per 10 minutes (`ResourceLimit::FilePull`). Either way after the server-access
+    /// checks and before the permission check, answered 429 "Too Many Attempts.".
+    pub fn file_pull_limit(self) -> ActionLimit {
+        match self {
+            Flavor::Pterodactyl111 => ActionLimit {
+                count: 10,
+                period_secs: 300,
+                per: LimitScope::User,
+            },
+            _ => ActionLimit {
+                count: 5,
+                period_secs: 600,
+                per: LimitScope::Server,
+            },
+        }
+    }
+
+    /// The limit on `POST /servers/{s}/backups/{uuid}/restore`: none on 1.11; 3 per 15
+    /// minutes per server on 1.12 and Pelican (`ResourceLimit::BackupRestore`).
+    pub fn backup_restore_limit(self) -> Option<ActionLimit> {
+        self.limits_websockets().then_some(ActionLimit {
+            count: 3,
+            period_secs: 900,
+            per: LimitScope::Server,
+        })
+    }
+
+    /// Whether the server's description is set apart from its name (Pelican's
+    /// `POST /settings/description`, permission `settings.description`); Pterodactyl's
+    /// rename takes both.
+    pub fn describes_apart(self) -> bool {
+        self == Flavor::Pelican
     }
 
     /// Whether the panel's websocket tokens carry `scope` and Wings requires

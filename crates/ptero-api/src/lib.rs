@@ -72,7 +72,7 @@ pub use backups::{
 };
 pub use claims::{
     check_times, Action, Audience, HandoffClaims, SsoClaims, SsoUser, TimeError, UnknownActions,
-    WingsTokenClaims,
+    WingsTokenClaims, WingsUrlClaims,
 };
 pub use envelope::{Item, List, ListMeta, PageLinks, Pagination, Relation, NULL_RESOURCE};
 pub use error::{
@@ -83,7 +83,7 @@ pub use files::{
     CreateFolderRequest, DecompressRequest, FileItem, FileList, FileObject, FilesRequest,
     PullFileRequest, RenameFile, RenameFilesRequest, SignedUrl, SignedUrlItem,
 };
-pub use flavor::{Family, Flavor, KeyUse, UnknownFlavor};
+pub use flavor::{ActionLimit, Family, Flavor, KeyUse, LimitScope, UnknownFlavor};
 pub use identifier::{ServerId, ServerIdError};
 pub use key::{ApiKey, KeyError, KeyKind, WrongKeyKind};
 pub use origin_parse::{Host, HostError, Origin, OriginError, Scheme};

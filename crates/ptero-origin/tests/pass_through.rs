@@ -13,11 +13,22 @@ use tokio::net::TcpStream;
 /// Sends `method target` with `Authorization` as raw HTTP/1.1 and answers the status and
 /// the whole response text.
 async fn raw(harness: &Harness, method: &str, target: &str, body: &str) -> (u16, String) {
+    raw_typed(harness, method, target, "application/json", body).await
+}
+
+/// [`raw`] with the body's `Content-Type`.
+async fn raw_typed(
+    harness: &Harness,
+    method: &str,
+    target: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(harness.origin.addr())
         .await
         .expect("connect");
     let request = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         harness.origin.addr(),
         seed::keys::ADMIN,
         body.len(),
@@ -205,5 +216,140 @@ async fn proxied_answers_are_json_that_nothing_can_render() {
     );
     assert!(head.contains("content-disposition: attachment"), "{head}");
     assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    harness.stop().await;
+}
+
+/// The file manager's, backups' and settings' routes pass in canonical form with their
+/// bodies as they came (a file's text as `text/plain`), and nothing else does.
+#[tokio::test]
+async fn file_backup_and_settings_routes_pass_with_their_bodies() {
+    let harness = Harness::start().await;
+    harness.sandbox.reset_requests();
+    let server = "/panel/api/client/servers/1A7C3F02";
+    let (status, text) = raw_typed(
+        &harness,
+        "POST",
+        &format!("{server}/files/write?file=%2Fnotes%2Fhello%20world.txt"),
+        "text/plain",
+        "line one\n{\"not\": \"json\"}\n",
+    )
+    .await;
+    assert_eq!(status, 204, "{text}");
+    let (status, text) = raw(
+        &harness,
+        "GET",
+        &format!("{server}/files/contents?file=%2Fnotes%2Fhello%20world.txt"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("line one\n{\"not\": \"json\"}\n"), "{text}");
+    for (method, path, body, expected) in [
+        (
+            "PUT",
+            "/files/rename",
+            r#"{"root":"/","files":[{"from":"notes","to":"old-notes"}]}"#,
+            204,
+        ),
+        (
+            "POST",
+            "/files/create-folder",
+            r#"{"root":"/","name":"made"}"#,
+            204,
+        ),
+        ("POST", "/files/copy", r#"{"location":"/eula.txt"}"#, 204),
+        (
+            "POST",
+            "/files/chmod",
+            r#"{"root":"/","files":[{"file":"eula.txt","mode":"640"}]}"#,
+            204,
+        ),
+        (
+            "POST",
+            "/files/compress",
+            r#"{"root":"/","files":["made"]}"#,
+            200,
+        ),
+        (
+            "POST",
+            "/files/delete",
+            r#"{"root":"/","files":["made"]}"#,
+            204,
+        ),
+        (
+            "POST",
+            "/files/pull",
+            r#"{"url":"https://example.com/a.jar"}"#,
+            204,
+        ),
+        ("GET", "/files/download?file=%2Feula.txt", "", 200),
+        ("GET", "/files/upload", "", 200),
+        ("GET", "/backups", "", 200),
+        (
+            "POST",
+            "/backups/b1a7c3f0-0002-4000-8000-000000000002/lock",
+            "",
+            200,
+        ),
+        (
+            "GET",
+            "/backups/B1A7C3F0-0002-4000-8000-000000000002/download",
+            "",
+            200,
+        ),
+        (
+            "DELETE",
+            "/backups/b1a7c3f0-0002-4000-8000-000000000002",
+            "",
+            400,
+        ),
+        (
+            "POST",
+            "/settings/rename",
+            r#"{"name":"Survival","description":"x"}"#,
+            204,
+        ),
+        (
+            "PUT",
+            "/settings/docker-image",
+            r#"{"docker_image":"ghcr.io/pterodactyl/yolks:java_21"}"#,
+            204,
+        ),
+    ] {
+        let (status, text) = raw(&harness, method, &format!("{server}{path}"), body).await;
+        assert_eq!(status, expected, "{method} {path}: {text}");
+    }
+    // Wings' signed URLs come back as they are: the browser calls Wings itself.
+    let (_, text) = raw(&harness, "GET", &format!("{server}/files/upload"), "").await;
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or_default();
+    assert!(body.contains("/upload/file?token="), "{body}");
+    for (method, path) in [
+        ("GET", "/backups/1"),
+        ("DELETE", "/backups/b1a7c3f0-0002-4000-8000-00000000000"),
+        ("POST", "/files/search"),
+        ("PUT", "/settings/rename"),
+    ] {
+        let (status, _) = raw(&harness, method, &format!("{server}{path}"), "").await;
+        assert!(status == 404 || status == 405, "{method} {path}: {status}");
+    }
+    assert_eq!(escaped(&harness), Vec::<String>::new());
+    let log: Vec<String> = harness
+        .sandbox
+        .request_log()
+        .into_iter()
+        .map(|entry| format!("{} {}", entry.method, entry.target))
+        .collect();
+    assert!(
+        log.contains(
+            &"DELETE /api/client/servers/1a7c3f02/backups/b1a7c3f0-0002-4000-8000-000000000002"
+                .to_owned()
+        ),
+        "{log:?}"
+    );
+    assert!(
+        log.iter()
+            .any(|line| line.starts_with("POST /api/client/servers/1a7c3f02/files/write?file=")),
+        "{log:?}"
+    );
     harness.stop().await;
 }

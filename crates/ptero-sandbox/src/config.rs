@@ -52,6 +52,11 @@ pub struct SandboxConfig {
     /// Answer the games' status queries (Minecraft Java and Bedrock, Source A2S) on each
     /// server's primary allocation, moved to a free loopback port ([`crate::games`]).
     pub games: bool,
+    /// The panel's backup throttle (`BACKUP_THROTTLE_LIMIT` per `BACKUP_THROTTLE_PERIOD`;
+    /// 2 per 10 minutes); `None` turns it off (period 0).
+    pub backup_throttle: Option<(u32, Duration)>,
+    /// Wings' `api.upload_limit` in MiB (100).
+    pub upload_limit_mib: u64,
 }
 
 impl Default for SandboxConfig {
@@ -80,11 +85,16 @@ impl SandboxConfig {
             max_keys_per_user: crate::seed::MAX_KEYS_PER_USER,
             extra_servers: 0,
             games: false,
+            backup_throttle: Some((
+                ptero_api::flavor::BACKUP_THROTTLE.0,
+                Duration::from_secs(ptero_api::flavor::BACKUP_THROTTLE.1),
+            )),
+            upload_limit_mib: 100,
         }
     }
 
-    /// Settings for fast tests: 100 ms power transitions, 50 ms stats, 100 ms token
-    /// checks, no `/resources` cache.
+    /// Settings for fast tests: 100 ms power transitions (and backups, restores,
+    /// reinstalls), 50 ms stats, 100 ms token checks, no `/resources` cache.
     pub fn fast() -> Self {
         Self::fast_flavored(Flavor::default())
     }

@@ -73,3 +73,132 @@ pub fn required_text(map: &Map<String, Value>, key: &str) -> Result<String, ApiE
         )),
     }
 }
+
+/// Laravel's name for a field in a sentence: `docker_image` → `docker image`.
+pub fn attribute(key: &str) -> String {
+    key.replace('_', " ")
+}
+
+/// A value as the middlewares leave it (trimmed, `""` as null), at any depth.
+fn converted(value: Option<&Value>) -> Input {
+    let mut holder = Map::new();
+    if let Some(value) = value {
+        holder.insert(String::new(), value.clone());
+    }
+    field(&holder, "")
+}
+
+/// A FormRequest's rules checked one field at a time, every failure kept (the panel
+/// answers them all in one 422).
+#[derive(Debug, Default)]
+pub struct Checks(Vec<ptero_api::FieldError>);
+
+impl Checks {
+    pub fn fail(&mut self, key: &str, rule: &str, detail: String) {
+        self.0.push(ptero_api::FieldError::new(key, rule, detail));
+    }
+
+    /// `required|string`: the text, or `None` with the failure noted.
+    pub fn required_text(&mut self, value: Option<&Value>, key: &str) -> Option<String> {
+        match converted(value) {
+            Input::Text(text) => Some(text),
+            Input::Other(_) => {
+                self.fail(
+                    key,
+                    "string",
+                    format!("The {} must be a string.", attribute(key)),
+                );
+                None
+            }
+            Input::Missing | Input::Null => {
+                self.fail(
+                    key,
+                    "required",
+                    format!("The {} field is required.", attribute(key)),
+                );
+                None
+            }
+        }
+    }
+
+    /// `nullable|string`: the text, `None` when null or missing.
+    pub fn optional_text(&mut self, value: Option<&Value>, key: &str) -> Option<String> {
+        match converted(value) {
+            Input::Text(text) => Some(text),
+            Input::Other(_) => {
+                self.fail(
+                    key,
+                    "string",
+                    format!("The {} must be a string.", attribute(key)),
+                );
+                None
+            }
+            Input::Missing | Input::Null => None,
+        }
+    }
+
+    /// `boolean` (`true`, `false`, `0`, `1`, `"0"`, `"1"`); absent is false.
+    pub fn boolean(&mut self, value: Option<&Value>, key: &str) -> bool {
+        match value {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(flag)) => *flag,
+            Some(Value::Number(n)) if n.as_u64() == Some(0) => false,
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => true,
+            Some(Value::String(s)) if matches!(s.trim(), "0" | "1" | "true" | "false") => {
+                matches!(s.trim(), "1" | "true")
+            }
+            Some(_) => {
+                self.fail(
+                    key,
+                    "boolean",
+                    format!("The {} field must be true or false.", attribute(key)),
+                );
+                false
+            }
+        }
+    }
+
+    /// `required|array`: the elements, or `None` with the failure noted.
+    pub fn required_array<'a>(
+        &mut self,
+        value: Option<&'a Value>,
+        key: &str,
+    ) -> Option<&'a [Value]> {
+        match value {
+            Some(Value::Array(items)) if !items.is_empty() => Some(items),
+            None | Some(Value::Null) | Some(Value::Array(_)) => {
+                self.fail(
+                    key,
+                    "required",
+                    format!("The {} field is required.", attribute(key)),
+                );
+                None
+            }
+            Some(Value::String(text)) if text.trim().is_empty() => {
+                self.fail(
+                    key,
+                    "required",
+                    format!("The {} field is required.", attribute(key)),
+                );
+                None
+            }
+            Some(_) => {
+                self.fail(
+                    key,
+                    "array",
+                    format!("The {} must be an array.", attribute(key)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The 422 when anything failed.
+    pub fn finish(self) -> Result<(), crate::error::ApiError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::error::ApiError::validation(self.0))
+        }
+    }
+}

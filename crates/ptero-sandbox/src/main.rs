@@ -108,6 +108,16 @@ struct Args {
         value_delimiter = ','
     )]
     node_allowed_origins: Vec<String>,
+    /// Backups a server may start per period (BACKUP_THROTTLE_LIMIT; panel: 2).
+    #[arg(long, default_value_t = ptero_api::flavor::BACKUP_THROTTLE.0)]
+    backup_throttle_limit: u32,
+    /// The backup throttle's period in seconds (BACKUP_THROTTLE_PERIOD; panel: 600; 0
+    /// turns the throttle off).
+    #[arg(long, default_value_t = ptero_api::flavor::BACKUP_THROTTLE.1)]
+    backup_throttle_period_secs: u64,
+    /// Largest file Wings takes in one upload, in MiB (Wings api.upload_limit: 100).
+    #[arg(long, default_value_t = 100)]
+    upload_limit_mib: u64,
 }
 
 impl Args {
@@ -134,6 +144,13 @@ impl Args {
             node_allowed_origins: self.node_allowed_origins,
             stats_interval: Duration::from_millis(self.stats_interval_ms.max(10)),
             resources_cache_ttl: Duration::from_secs(self.resources_cache_secs),
+            backup_throttle: (self.backup_throttle_period_secs > 0).then(|| {
+                (
+                    self.backup_throttle_limit,
+                    Duration::from_secs(self.backup_throttle_period_secs),
+                )
+            }),
+            upload_limit_mib: self.upload_limit_mib.max(1),
             ..flavored
         }
     }

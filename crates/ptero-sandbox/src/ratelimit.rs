@@ -26,6 +26,7 @@ const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: u32,
+    window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
@@ -37,9 +38,16 @@ pub enum Verdict {
 }
 
 impl RateLimiter {
+    /// `limit` hits per minute.
     pub fn new(limit: u32) -> Self {
+        Self::with_window(limit, WINDOW)
+    }
+
+    /// `limit` hits per `window` (the routes' own throttles: file pulls, restores).
+    pub fn with_window(limit: u32, window: Duration) -> Self {
         Self {
             limit,
+            window,
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -48,12 +56,12 @@ impl RateLimiter {
         let now = Instant::now();
         let mut windows = lock(&self.windows);
         let (start, count) = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(*start) >= WINDOW {
+        if now.duration_since(*start) >= self.window {
             *start = now;
             *count = 0;
         }
         if *count >= self.limit {
-            let left = WINDOW.saturating_sub(now.duration_since(*start));
+            let left = self.window.saturating_sub(now.duration_since(*start));
             return Verdict::Limited {
                 limit: self.limit,
                 retry_after: left.as_secs() + u64::from(left.subsec_nanos() > 0),

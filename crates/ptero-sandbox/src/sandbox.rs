@@ -135,6 +135,20 @@ impl Sandbox {
             websocket_limiter: config
                 .websocket_tokens_per_minute
                 .map(|limit| Arc::new(RateLimiter::new(limit))),
+            pull_limiter: {
+                let limit = config.flavor.file_pull_limit();
+                Arc::new(RateLimiter::with_window(
+                    limit.count,
+                    Duration::from_secs(limit.period_secs),
+                ))
+            },
+            restore_limiter: config.flavor.backup_restore_limit().map(|limit| {
+                Arc::new(RateLimiter::with_window(
+                    limit.count,
+                    Duration::from_secs(limit.period_secs),
+                ))
+            }),
+            used_tokens: Arc::default(),
             resources_cache: Arc::default(),
             sessions: Arc::default(),
             ids: Arc::new(Mutex::new(Rng::derive(config.seed, 2))),

@@ -121,6 +121,14 @@ pub mod servers {
     ];
 }
 
+/// Seeded backups (uuids), completed: Survival has two (the first locked), Shared one.
+/// Survival's limit is 5; Old world (OFFLINE) has no backups allowed (`null` limit).
+pub mod backups {
+    pub const RUNNING_LOCKED: &str = "b1a7c3f0-0001-4000-8000-000000000001";
+    pub const RUNNING_WEEKLY: &str = "b1a7c3f0-0002-4000-8000-000000000002";
+    pub const SHARED_NIGHTLY: &str = "b70d2d36-0001-4000-8000-000000000003";
+}
+
 /// The PteroCA addon's SSO shared secret (HS256) the sandbox panel verifies with.
 pub const SSO_SECRET: &str = "sandbox-pteroca-sso-secret-0123456789abcdef";
 

@@ -30,6 +30,12 @@ pub struct AppState {
     pub app_limiter: Arc<RateLimiter>,
     /// 1.12 and Pelican: websocket tokens per server (keyed by uuid), all users together.
     pub websocket_limiter: Option<Arc<RateLimiter>>,
+    /// `files/pull`'s own throttle (per user on 1.11, per server on 1.12 and Pelican).
+    pub pull_limiter: Arc<RateLimiter>,
+    /// 1.12 and Pelican: backup restores per server.
+    pub restore_limiter: Option<Arc<RateLimiter>>,
+    /// Wings' one-time tokens (signed URLs): the `unique_id`s already used.
+    pub used_tokens: Arc<Mutex<std::collections::HashSet<String>>>,
     /// The panel's 20 s `/resources` cache, by server uuid.
     pub resources_cache: Arc<Mutex<HashMap<String, (Instant, Stats)>>>,
     /// Sandbox panel sessions (cookie value → user id), made by SSO.

@@ -52,6 +52,8 @@ impl ServerAccess {
             Some(ConflictReason::Maintenance)
         } else if self.server.is_installing() {
             Some(ConflictReason::Installing)
+        } else if self.server.status == Some(ptero_api::ServerStatus::RestoringBackup) {
+            Some(ConflictReason::Restoring)
         } else {
             None
         }
@@ -125,7 +127,7 @@ impl FromRequestParts<AppState> for ServerAccess {
 }
 
 /// A server the caller may see *and* act on: 409 while suspended, on a node under
-/// maintenance, or installing.
+/// maintenance, installing, or restoring a backup.
 #[derive(Debug, Clone)]
 pub struct UsableServer(pub ServerAccess);
 

@@ -3,9 +3,13 @@
 
 mod access;
 mod account;
+mod backups;
+mod file_actions;
 mod files;
 mod power;
 mod servers;
+mod settings;
+mod signed;
 mod startup;
 mod transform;
 mod websocket;
@@ -22,6 +26,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(account::routes())
         .merge(power::routes())
         .merge(files::routes())
+        .merge(file_actions::routes())
+        .merge(backups::routes())
+        .merge(settings::routes(state.config.flavor))
         .merge(startup::routes())
         .merge(websocket::routes())
         // Last added runs first: count → faults → authenticate → rate limit → handler.

@@ -93,3 +93,106 @@ pub fn verify(token: &str, daemon_token: &str) -> Result<WingsTokenClaims, Refus
     }
     Ok(data.claims)
 }
+
+/// What a signed URL is for (its route on Wings, its claim and, on 1.12 and Pelican,
+/// its scope).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlPurpose {
+    /// `/download/file`: `file_path`.
+    Download { file: String },
+    /// `/upload/file`.
+    Upload,
+    /// `/download/backup`: `backup_uuid`.
+    Backup { uuid: String },
+}
+
+impl UrlPurpose {
+    pub fn scope(&self) -> &'static str {
+        match self {
+            UrlPurpose::Download { .. } => "file-download",
+            UrlPurpose::Upload => "file-upload",
+            UrlPurpose::Backup { .. } => "backup-download",
+        }
+    }
+
+    fn route(&self) -> &'static str {
+        match self {
+            UrlPurpose::Download { .. } => "/download/file",
+            UrlPurpose::Upload => "/upload/file",
+            UrlPurpose::Backup { .. } => "/download/backup",
+        }
+    }
+}
+
+/// What the panel puts in a signed URL's token.
+pub struct UrlGrant<'a> {
+    pub panel_url: &'a str,
+    pub node_url: &'a str,
+    pub daemon_token: &'a str,
+    pub server_uuid: &'a str,
+    pub user_uuid: &'a str,
+    pub user_id: u64,
+    pub unique_id: String,
+    pub purpose: UrlPurpose,
+    pub flavor: Flavor,
+}
+
+/// The signed URL on the node: `{node}{route}?token={jwt}`, valid 15 minutes.
+pub fn signed_url(grant: UrlGrant<'_>) -> Result<String, jsonwebtoken::errors::Error> {
+    let now = clock::now_unix();
+    let identified_by = format!("{}{}", grant.user_id, grant.server_uuid);
+    let pelican = grant.flavor == Flavor::Pelican;
+    let (file_path, backup_uuid) = match &grant.purpose {
+        UrlPurpose::Download { file } => (Some(file.clone()), None),
+        UrlPurpose::Upload => (None, None),
+        UrlPurpose::Backup { uuid } => (None, Some(uuid.clone())),
+    };
+    let claims = ptero_api::WingsUrlClaims {
+        iss: grant.panel_url.to_owned(),
+        aud: Audience(vec![grant.node_url.to_owned()]),
+        jti: digest_hex(&identified_by),
+        iat: now,
+        nbf: Some(now.saturating_sub(300)),
+        exp: now + ptero_api::claims::SIGNED_URL_LIFETIME_SECS,
+        server_uuid: grant.server_uuid.to_owned(),
+        file_path,
+        backup_uuid,
+        user_uuid: grant.user_uuid.to_owned(),
+        user_id: (!pelican).then_some(grant.user_id),
+        unique_id: grant.unique_id,
+        scope: grant
+            .flavor
+            .scoped_tokens()
+            .then(|| grant.purpose.scope().to_owned()),
+    };
+    let token = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(grant.daemon_token.as_bytes()),
+    )?;
+    Ok(format!(
+        "{}{}?token={token}",
+        grant.node_url,
+        grant.purpose.route()
+    ))
+}
+
+/// Verifies a signed URL's token as Wings' `tokens.ParseToken` does: signature, then
+/// `exp`.
+pub fn verify_url(token: &str, daemon_token: &str) -> Result<ptero_api::WingsUrlClaims, Refusal> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let data = jsonwebtoken::decode::<ptero_api::WingsUrlClaims>(
+        token,
+        &DecodingKey::from_secret(daemon_token.as_bytes()),
+        &validation,
+    )
+    .map_err(|error| Refusal::Invalid(format!("jwt: {error}")))?;
+    if data.claims.exp <= clock::now_unix() {
+        return Err(Refusal::Expired);
+    }
+    Ok(data.claims)
+}

@@ -10,7 +10,8 @@ use ptero_api::{
 
 use super::seed_files::file_tree;
 use super::{
-    KeyRecord, Node, NodeAllocation, ServerRecord, SubuserRecord, User, VariableRecord, World,
+    BackupRecord, FileNode, KeyRecord, Node, NodeAllocation, ServerRecord, SubuserRecord, User,
+    VariableRecord, World,
 };
 use crate::rng::Rng;
 use crate::seed::{keys, nodes, servers, users};
@@ -54,8 +55,58 @@ pub fn build(seed: u64, endpoints: &[NodeEndpoint], shape: Shape) -> World {
         manage: Default::default(),
     };
     assign_allocations(&mut world);
+    seed_backups(&mut world);
     super::manage_seed::seed(&mut world, EPOCH);
     world
+}
+
+/// Survival (RUNNING) has two completed backups, the first locked; Shared one.
+fn seed_backups(world: &mut World) {
+    use crate::seed::backups;
+    let made = |uuid: &str, name: &str, locked: bool, at: u64, files: &[FileNode]| {
+        let snapshot = super::backups::snapshot(files, &[]);
+        BackupRecord {
+            uuid: uuid.to_owned(),
+            name: name.to_owned(),
+            ignored: Vec::new(),
+            locked,
+            successful: true,
+            checksum: Some(format!("sha1:{}", crate::rng::digest_hex(uuid))),
+            bytes: super::backups::size_of(&snapshot),
+            created: at,
+            completed: Some(at + 94),
+            snapshot,
+        }
+    };
+    for server in &mut world.servers {
+        let seeded: Vec<BackupRecord> = match server.uuid.as_str() {
+            servers::RUNNING_UUID => vec![
+                made(
+                    backups::RUNNING_LOCKED,
+                    "Before 1.20.4 update",
+                    true,
+                    EPOCH + 200_000,
+                    &server.files,
+                ),
+                made(
+                    backups::RUNNING_WEEKLY,
+                    "Weekly",
+                    false,
+                    EPOCH + 800_000,
+                    &server.files,
+                ),
+            ],
+            servers::SHARED_UUID => vec![made(
+                backups::SHARED_NIGHTLY,
+                "Nightly",
+                false,
+                EPOCH + 500_000,
+                &server.files,
+            )],
+            _ => Vec::new(),
+        };
+        server.backups = seeded;
+    }
 }
 
 /// The `n`-th extra server: Alice's, running, on FRA.
@@ -507,6 +558,8 @@ fn server(rng: &mut Rng, internal_id: u64, spec: Spec) -> ServerRecord {
         startup: PAPER_STARTUP.to_owned(),
         variables: paper_variables(rng),
         subusers: spec.subusers,
+        backups: Vec::new(),
+        backups_started: Vec::new(),
         files: file_tree(rng, created),
         initial_state: spec.state,
         disk_bytes,

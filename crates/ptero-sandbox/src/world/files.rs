@@ -27,6 +27,12 @@ pub enum FileKind {
     Symlink {
         target: String,
     },
+    /// A `.tar.gz` Wings wrote (compress): what it holds, by path relative to where it
+    /// was made, so decompressing gives them back.
+    Archive {
+        members: Vec<FileNode>,
+        size: u64,
+    },
 }
 
 /// What Wings answers when a file operation fails: its status and sentence.
@@ -37,12 +43,12 @@ pub struct WingsFailure {
 }
 
 // wings router/middleware/request_error.go
-const NOT_FOUND: WingsFailure = WingsFailure {
+pub(crate) const NOT_FOUND: WingsFailure = WingsFailure {
     status: 404,
     message: "The requested resources was not found on the system.",
 };
 // wings router/router_server_files.go (v1.11.0 wording)
-const IS_DIRECTORY: WingsFailure = WingsFailure {
+pub(crate) const IS_DIRECTORY: WingsFailure = WingsFailure {
     status: 400,
     message: "Cannot perform that action: file is a directory.",
 };
@@ -58,6 +64,19 @@ pub enum FileContent {
 }
 
 /// `/a/./b/../c/` → `/a/c`; never escapes the root.
+/// The path's parent (`/a/b` → `/a`, `/a` → `/`).
+pub fn parent_of(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(index) => &path[..index],
+    }
+}
+
+/// The path's last segment.
+pub fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
 pub fn clean_path(raw: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in raw.split('/') {
@@ -72,21 +91,10 @@ pub fn clean_path(raw: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn parent_of(path: &str) -> &str {
-    match path.rfind('/') {
-        Some(0) | None => "/",
-        Some(index) => &path[..index],
-    }
-}
-
-fn name_of(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
 fn mode_string(kind: &FileKind, bits: u32) -> String {
     let lead = match kind {
         FileKind::Directory => 'd',
-        FileKind::File { .. } => '-',
+        FileKind::File { .. } | FileKind::Archive { .. } => '-',
         // Go's FileMode string writes a symlink's type as `L`.
         FileKind::Symlink { .. } => 'L',
     };
@@ -104,6 +112,7 @@ fn mimetype(node: &FileNode) -> &'static str {
     match &node.kind {
         FileKind::Directory => "inode/directory",
         FileKind::Symlink { .. } => "inode/symlink",
+        FileKind::Archive { .. } => "application/gzip",
         FileKind::File { content: None, .. } => "application/octet-stream",
         FileKind::File { .. } if node.path.ends_with(".json") => "application/json",
         FileKind::File { .. } if node.path.ends_with(".jar") => "application/jar",
@@ -118,6 +127,7 @@ pub fn file_object(node: &FileNode, offset_minutes: i32) -> FileObject {
         FileKind::Directory => 4096,
         FileKind::File { size, .. } => *size,
         FileKind::Symlink { target } => target.len() as u64,
+        FileKind::Archive { size, .. } => *size,
     };
     FileObject {
         name: name_of(&node.path).to_owned(),
@@ -134,7 +144,7 @@ pub fn file_object(node: &FileNode, offset_minutes: i32) -> FileObject {
     }
 }
 
-fn find<'a>(tree: &'a [FileNode], path: &str) -> Option<&'a FileNode> {
+pub(crate) fn find<'a>(tree: &'a [FileNode], path: &str) -> Option<&'a FileNode> {
     tree.iter().find(|node| node.path == path)
 }
 
@@ -172,7 +182,8 @@ pub fn read(tree: &[FileNode], file: &str) -> Result<FileContent, WingsFailure> 
             FileKind::File {
                 content: None,
                 size,
-            } => return Ok(FileContent::Large { size: *size }),
+            }
+            | FileKind::Archive { size, .. } => return Ok(FileContent::Large { size: *size }),
             FileKind::Symlink { target } => {
                 path = clean_path(&format!("{}/{target}", parent_of(&path)));
                 if target.starts_with('/') {

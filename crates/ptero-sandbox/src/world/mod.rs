@@ -1,7 +1,9 @@
 //! The panel's database, in memory: users, keys, nodes, servers (with egg variables,
 //! subusers and files) and the addon's audit log. Pure data and lookups; no I/O.
 
+pub mod backups;
 mod build;
+pub mod file_ops;
 pub mod files;
 pub mod manage;
 mod manage_seed;
@@ -12,6 +14,7 @@ use std::collections::BTreeMap;
 use ptero_api::{EggSummary, FeatureLimits, KeyKind, Limits, PowerState, ServerStatus};
 use serde::Serialize;
 
+pub use backups::BackupRecord;
 pub use build::{build, NodeEndpoint, Shape};
 pub use files::{FileKind, FileNode};
 
@@ -136,6 +139,11 @@ pub struct ServerRecord {
     pub variables: Vec<VariableRecord>,
     pub subusers: Vec<SubuserRecord>,
     pub files: Vec<FileNode>,
+    /// Backups, oldest first (deleted ones are gone).
+    pub backups: Vec<BackupRecord>,
+    /// When each backup was started, deleted ones included: the panel's backup
+    /// throttle counts them all.
+    pub backups_started: Vec<u64>,
     /// The power state the server boots the sandbox in.
     pub initial_state: PowerState,
     pub disk_bytes: u64,
