@@ -5,7 +5,7 @@
 //! the permission check; past it the panel answers 429 "Too Many Attempts." with
 //! `Retry-After`. Pterodactyl 1.11 has none of these.
 
-use crate::flavor::Flavor;
+use crate::flavor::{ActionLimit, Flavor, LimitScope};
 
 /// A thing the throttles count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,32 +25,24 @@ impl Resource {
     ];
 }
 
-/// `count` creations per `period_secs`, per server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResourceLimit {
-    pub count: u32,
-    pub period_secs: u64,
-}
-
 impl Flavor {
     /// The throttle on creating `resource`, when the flavour has one: databases 2 a
     /// minute, subusers 10 per 15 minutes, allocations and schedules the default 2 a
     /// minute.
-    pub fn resource_limit(self, resource: Resource) -> Option<ResourceLimit> {
+    pub fn resource_limit(self, resource: Resource) -> Option<ActionLimit> {
         if self == Flavor::Pterodactyl111 {
             return None;
         }
-        Some(match resource {
-            Resource::SubuserCreate => ResourceLimit {
-                count: 10,
-                period_secs: 900,
-            },
+        let (count, period_secs) = match resource {
+            Resource::SubuserCreate => (10, 900),
             Resource::AllocationCreate | Resource::DatabaseCreate | Resource::ScheduleCreate => {
-                ResourceLimit {
-                    count: 2,
-                    period_secs: 60,
-                }
+                (2, 60)
             }
+        };
+        Some(ActionLimit {
+            count,
+            period_secs,
+            per: LimitScope::Server,
         })
     }
 }
@@ -71,9 +63,10 @@ mod tests {
         }
         assert_eq!(
             Flavor::Pelican.resource_limit(Resource::SubuserCreate),
-            Some(ResourceLimit {
+            Some(ActionLimit {
                 count: 10,
-                period_secs: 900
+                period_secs: 900,
+                per: LimitScope::Server
             })
         );
     }

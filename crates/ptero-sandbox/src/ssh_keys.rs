@@ -46,7 +46,12 @@ fn der_len(len: usize) -> Vec<u8> {
     if len < 0x80 {
         return vec![len as u8];
     }
-    let bytes: Vec<u8> = len.to_be_bytes().iter().copied().skip_while(|b| *b == 0).collect();
+    let bytes: Vec<u8> = len
+        .to_be_bytes()
+        .iter()
+        .copied()
+        .skip_while(|b| *b == 0)
+        .collect();
     let mut out = vec![0x80 | bytes.len() as u8];
     out.extend(bytes);
     out
@@ -121,7 +126,11 @@ pub fn parse(text: &str) -> Result<LoadedKey, KeyRefusal> {
         let der = STANDARD.decode(compact).map_err(|_| KeyRefusal::NotValid)?;
         // Only ed25519 PEM keys (44 bytes: the fixed header and 32 key bytes).
         let key = der
-            .strip_prefix(&[0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00][..])
+            .strip_prefix(
+                &[
+                    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+                ][..],
+            )
             .filter(|key| key.len() == 32)
             .ok_or(KeyRefusal::NotValid)?;
         let mut blob = Vec::new();
@@ -148,16 +157,18 @@ pub fn parse(text: &str) -> Result<LoadedKey, KeyRefusal> {
     let der = match kind {
         "ssh-dss" => return Err(KeyRefusal::Dsa),
         "ssh-ed25519" => {
-            let key = take(&mut rest).filter(|k| k.len() == 32).ok_or(KeyRefusal::NotValid)?;
+            let key = take(&mut rest)
+                .filter(|k| k.len() == 32)
+                .ok_or(KeyRefusal::NotValid)?;
             spki(ED25519_OID, key)
         }
         "ssh-rsa" => {
             let e = take(&mut rest).ok_or(KeyRefusal::NotValid)?;
             let n = take(&mut rest).ok_or(KeyRefusal::NotValid)?;
             let significant: Vec<u8> = n.iter().copied().skip_while(|b| *b == 0).collect();
-            let bits = significant
-                .first()
-                .map_or(0, |top| (significant.len() - 1) * 8 + (8 - top.leading_zeros() as usize));
+            let bits = significant.first().map_or(0, |top| {
+                (significant.len() - 1) * 8 + (8 - top.leading_zeros() as usize)
+            });
             if bits < 2048 {
                 return Err(KeyRefusal::ShortRsa);
             }
@@ -205,7 +216,9 @@ mod tests {
     fn ed25519_keys_load_in_both_spellings_with_one_fingerprint() {
         let key = [7u8; 32];
         let line = parse(&openssh(&[b"ssh-ed25519", &key])).unwrap();
-        assert!(line.pkcs8_pem.starts_with("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA"));
+        assert!(line
+            .pkcs8_pem
+            .starts_with("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA"));
         let from_pem = parse(&line.pkcs8_pem).unwrap();
         assert_eq!(from_pem, line);
         assert_eq!(line.fingerprint.len(), 43, "unpadded base64 of 32 bytes");
@@ -213,7 +226,10 @@ mod tests {
 
     #[test]
     fn dsa_short_rsa_and_garbage_are_refused_as_the_panel_refuses_them() {
-        assert_eq!(parse(&openssh(&[b"ssh-dss", b"p", b"q"])), Err(KeyRefusal::Dsa));
+        assert_eq!(
+            parse(&openssh(&[b"ssh-dss", b"p", b"q"])),
+            Err(KeyRefusal::Dsa)
+        );
         let short = [0xc1u8; 128];
         assert_eq!(
             parse(&openssh(&[b"ssh-rsa", &[1, 0, 1], &short])),
@@ -222,7 +238,10 @@ mod tests {
         let long = [0xc1u8; 256];
         assert!(parse(&openssh(&[b"ssh-rsa", &[1, 0, 1], &long])).is_ok());
         assert_eq!(parse("ssh-ed25519 notbase64!"), Err(KeyRefusal::NotValid));
-        assert_eq!(parse(&openssh(&[b"ssh-rsa", b"x"])), Err(KeyRefusal::NotValid));
+        assert_eq!(
+            parse(&openssh(&[b"ssh-rsa", b"x"])),
+            Err(KeyRefusal::NotValid)
+        );
         assert_eq!(parse(""), Err(KeyRefusal::NotValid));
         let mut point = vec![4u8];
         point.extend([9u8; 64]);

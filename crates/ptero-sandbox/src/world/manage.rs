@@ -110,7 +110,10 @@ impl ManageData {
         self.last_id
     }
 
-    pub fn schedules_of<'a>(&'a self, server_uuid: &'a str) -> impl Iterator<Item = &'a ScheduleRecord> {
+    pub fn schedules_of<'a>(
+        &'a self,
+        server_uuid: &'a str,
+    ) -> impl Iterator<Item = &'a ScheduleRecord> {
         self.schedules
             .iter()
             .filter(move |schedule| schedule.server_uuid == server_uuid)
@@ -123,7 +126,10 @@ impl ManageData {
             .find(|schedule| schedule.id == id && schedule.server_uuid == server_uuid)
     }
 
-    pub fn databases_of<'a>(&'a self, server_uuid: &'a str) -> impl Iterator<Item = &'a DatabaseRecord> {
+    pub fn databases_of<'a>(
+        &'a self,
+        server_uuid: &'a str,
+    ) -> impl Iterator<Item = &'a DatabaseRecord> {
         self.databases
             .iter()
             .filter(move |database| database.server_uuid == server_uuid)

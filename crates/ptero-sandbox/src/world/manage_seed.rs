@@ -43,7 +43,14 @@ pub fn seed(world: &mut World, epoch: u64) {
     world.manage = data;
 }
 
-fn task(data: &mut ManageData, sequence_id: u32, action: TaskAction, payload: &str, offset: u32, at: u64) -> TaskRecord {
+fn task(
+    data: &mut ManageData,
+    sequence_id: u32,
+    action: TaskAction,
+    payload: &str,
+    offset: u32,
+    at: u64,
+) -> TaskRecord {
     TaskRecord {
         id: data.next_id(),
         sequence_id,
@@ -60,7 +67,14 @@ fn task(data: &mut ManageData, sequence_id: u32, action: TaskAction, payload: &s
 fn seed_schedules(data: &mut ManageData, epoch: u64) {
     let at = epoch + 2 * 86_400;
     let nightly_tasks = vec![
-        task(data, 1, TaskAction::Command, "say Restarting in 5 minutes", 0, at),
+        task(
+            data,
+            1,
+            TaskAction::Command,
+            "say Restarting in 5 minutes",
+            0,
+            at,
+        ),
         task(data, 2, TaskAction::Power, "restart", 300, at),
     ];
     let id = data.next_id();
@@ -97,7 +111,10 @@ fn seed_schedules(data: &mut ManageData, epoch: u64) {
 }
 
 fn seed_databases(data: &mut ManageData) {
-    for (node, address) in [(nodes::FRA, "db.fra.sandbox.test"), (nodes::NYC, "db.nyc.sandbox.test")] {
+    for (node, address) in [
+        (nodes::FRA, "db.fra.sandbox.test"),
+        (nodes::NYC, "db.nyc.sandbox.test"),
+    ] {
         let id = data.next_id();
         data.database_hosts.push(DatabaseHostRecord {
             id,
@@ -133,11 +150,20 @@ fn seed_activity(data: &mut ManageData, epoch: u64) {
     let server = |uuid: &str| vec![Subject::Server(uuid.to_owned())];
     let running: [(&'static str, Value); 6] = [
         ("server:power.start", json!({})),
-        ("server:console.command", json!({"command": "say Welcome back!"})),
+        (
+            "server:console.command",
+            json!({"command": "say Welcome back!"}),
+        ),
         ("server:file.write", json!({"file": "/server.properties"})),
-        ("server:file.rename", json!({"directory": "/plugins/", "files": [{"from": "old.jar", "to": "new.jar"}]})),
+        (
+            "server:file.rename",
+            json!({"directory": "/plugins/", "files": [{"from": "old.jar", "to": "new.jar"}]}),
+        ),
         ("server:power.restart", json!({})),
-        ("server:startup.edit", json!({"variable": "MAX_PLAYERS", "old": "20", "new": "30"})),
+        (
+            "server:startup.edit",
+            json!({"variable": "MAX_PLAYERS", "old": "20", "new": "30"}),
+        ),
     ];
     for n in 0..30u64 {
         let (event, properties) = running[n as usize % running.len()].clone();
@@ -170,7 +196,10 @@ fn seed_activity(data: &mut ManageData, epoch: u64) {
     }
     for (n, (event, properties)) in [
         ("auth:success", json!({})),
-        ("user:api-key.create", json!({"identifier": "ptlc_SbxAlice001"})),
+        (
+            "user:api-key.create",
+            json!({"identifier": "ptlc_SbxAlice001"}),
+        ),
         ("auth:success", json!({})),
     ]
     .into_iter()
