@@ -12,5 +12,7 @@ pub mod components;
 pub mod crash;
 pub mod live;
 pub mod pages;
+pub mod pwa;
 pub mod router;
+pub mod sections;
 pub mod session;

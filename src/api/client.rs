@@ -36,7 +36,7 @@ impl PanelClient {
         format!("{}{path}", self.api_root)
     }
 
-    fn call(&self, method: &'static str, path: &str, body: Option<String>) -> Call<'_> {
+    pub(super) fn call(&self, method: &'static str, path: &str, body: Option<String>) -> Call<'_> {
         Call {
             method,
             url: self.url(path),
@@ -157,11 +157,11 @@ impl PanelClient {
 }
 
 /// A request body; typed structs, not `serde_json::Value`, keep the bundle small.
-fn to_json(body: &impl serde::Serialize) -> Option<String> {
+pub(super) fn to_json(body: &impl serde::Serialize) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 
 /// Percent-encodes a query value (paths may hold spaces, `&`, `#`, non-ASCII).
-fn encode(value: &str) -> String {
+pub(super) fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()
 }

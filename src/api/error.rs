@@ -16,6 +16,8 @@ pub enum ApiError {
     Decode(String),
     /// The view that asked is gone (its page was left), so the request was cancelled.
     Aborted,
+    /// The browser is offline (and nothing was remembered to show instead).
+    Offline,
 }
 
 impl fmt::Display for ApiError {
@@ -33,6 +35,7 @@ impl fmt::Display for ApiError {
             ApiError::Panel(err) => write!(f, "{err}"),
             ApiError::Decode(why) => write!(f, "The panel's answer could not be read ({why}). Is this a Pterodactyl panel?"),
             ApiError::Aborted => f.write_str("The request was cancelled: the page that asked was closed."),
+            ApiError::Offline => f.write_str("You are offline: this loads again when the connection is back."),
         }
     }
 }

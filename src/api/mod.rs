@@ -10,20 +10,23 @@ mod error;
 mod fetch;
 mod host;
 mod load;
+pub mod offline;
 mod origin;
 mod request;
 mod scope;
+mod sections;
 pub mod socket;
 pub mod sse;
 
 pub use client::PanelClient;
-pub use credentials::{Credentials, Persistence};
+pub use credentials::{default_name, Connection, Connections, Credentials, Persistence};
 pub use error::ApiError;
 pub use host::{fetch_token, TokenError};
 pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure, StreamMember};
 pub use request::{requests_in_flight, Request, Response, Transport};
 pub use scope::Scope;
+pub use sections::ActivityOf;
 
 #[cfg(test)]
 mod tests {

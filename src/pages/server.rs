@@ -51,7 +51,14 @@ fn ServerView(id: String) -> impl IntoView {
 #[component]
 fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let server = detail.attributes;
-    let permissions = detail.meta.map(|m| m.user_permissions).unwrap_or_default();
+    let meta = detail.meta.unwrap_or_default();
+    let permissions = meta.user_permissions.clone();
+    let section_context = crate::sections::ServerContext {
+        client: client.clone(),
+        server: server.identifier.clone(),
+        meta,
+        limits: server.feature_limits.clone(),
+    };
     let control = PowerControl::from_permissions(&permissions);
     let id = server.identifier.clone();
 
@@ -211,7 +218,7 @@ fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                     <Sparkline label="Network traffic over the last minutes" history=network/>
                 </figure>
             </section>
-            <Tabs client=client.clone() server=id.clone() sftp live console=permissions.iter().any(|p| p == "*" || p == "control.console")/>
+            <Tabs client=client.clone() server=id.clone() sftp live console=permissions.iter().any(|p| p == "*" || p == "control.console") sections=section_context/>
         </article>
     }
 }
@@ -222,6 +229,7 @@ enum Tab {
     Files,
     Startup,
     Sftp,
+    Section(crate::sections::Section),
 }
 
 /// Files, startup and SFTP details, one at a time (each loads only when opened).
@@ -232,6 +240,7 @@ fn Tabs(
     sftp: ptero_api::SftpDetails,
     live: WingsLive,
     console: bool,
+    sections: crate::sections::ServerContext,
 ) -> impl IntoView {
     let tab = RwSignal::new(if console { Tab::Console } else { Tab::Files });
     let on_command = Callback::new(move |command: String| live.send_command(&command));
@@ -247,6 +256,7 @@ fn Tabs(
             {tab_button(Tab::Files, "Files")}
             {tab_button(Tab::Startup, "Startup")}
             {tab_button(Tab::Sftp, "SFTP & account")}
+            {crate::sections::Section::ALL.map(|section| tab_button(Tab::Section(section), section.label())).collect_view()}
         </div>
         <div role="tabpanel">
             {move || {
@@ -258,6 +268,7 @@ fn Tabs(
                     Tab::Files => view! { <super::files::Files client server/> }.into_any(),
                     Tab::Startup => view! { <super::startup::Startup client server/> }.into_any(),
                     Tab::Sftp => view! { <super::account::AccountAndSftp client sftp server/> }.into_any(),
+                    Tab::Section(section) => crate::sections::server_section(section, sections.clone()),
                 }
             }}
         </div>
