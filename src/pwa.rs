@@ -19,7 +19,11 @@ pub fn register_service_worker() {
     };
     let Some(url) = window
         .document()
-        .and_then(|d| d.query_selector("meta[name=ptero-service-worker]").ok().flatten())
+        .and_then(|d| {
+            d.query_selector("meta[name=ptero-service-worker]")
+                .ok()
+                .flatten()
+        })
         .and_then(|meta| meta.get_attribute("content"))
     else {
         return;

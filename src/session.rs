@@ -56,7 +56,8 @@ impl Session {
 
     /// The key of the connection in use.
     pub fn active_key(&self) -> Option<ptero_api::ApiKey> {
-        self.connections.with(|c| c.active().map(|c| c.credentials.key.clone()))
+        self.connections
+            .with(|c| c.active().map(|c| c.credentials.key.clone()))
     }
 
     /// The id of the connection in use (tracked).
@@ -69,7 +70,13 @@ impl Session {
         self.connections.with(|all| {
             all.list
                 .iter()
-                .map(|c| (info(all, c), PanelClient::new(&c.credentials), c.persistence))
+                .map(|c| {
+                    (
+                        info(all, c),
+                        PanelClient::new(&c.credentials),
+                        c.persistence,
+                    )
+                })
                 .collect()
         })
     }

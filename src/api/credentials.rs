@@ -181,8 +181,16 @@ impl Connections {
             .connections
             .into_iter()
             .map(|c| (c, Persistence::Session))
-            .chain(remembered.connections.into_iter().map(|c| (c, Persistence::Remembered)));
-        for connection in stored.filter_map(|(c, p)| Connection::read(c, p)).chain(read_legacy()) {
+            .chain(
+                remembered
+                    .connections
+                    .into_iter()
+                    .map(|c| (c, Persistence::Remembered)),
+            );
+        for connection in stored
+            .filter_map(|(c, p)| Connection::read(c, p))
+            .chain(read_legacy())
+        {
             if !all.list.iter().any(|known| known.id == connection.id) {
                 all.list.push(connection);
             }

@@ -62,7 +62,11 @@ pub fn remember(connection: &str, persistence: Persistence, servers: &[Server]) 
         .iter()
         .map(|server| {
             let object = Object::new();
-            set(&object, "identifier", &JsValue::from_str(&server.identifier));
+            set(
+                &object,
+                "identifier",
+                &JsValue::from_str(&server.identifier),
+            );
             set(&object, "name", &JsValue::from_str(&server.name));
             set(&object, "node", &JsValue::from_str(&server.node));
             if let Some(status) = &server.status {
@@ -85,7 +89,9 @@ pub fn recall(connection: &str) -> Option<CachedList> {
     [Persistence::Session, Persistence::Remembered]
         .into_iter()
         .find_map(|p| {
-            let json = storage(p)?.get_item(&format!("{KEY_PREFIX}{connection}")).ok()??;
+            let json = storage(p)?
+                .get_item(&format!("{KEY_PREFIX}{connection}"))
+                .ok()??;
             browser_json::read(&json).ok()
         })
 }

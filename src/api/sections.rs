@@ -36,19 +36,30 @@ fn attributes<T>(list: List<T>) -> Vec<T> {
 }
 
 impl PanelClient {
-    async fn send_json(&self, method: &'static str, path: &str, body: Option<String>) -> Result<(), ApiError> {
+    async fn send_json(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(), ApiError> {
         fetch::send(self.call(method, path, body)).await.map(drop)
     }
 
     // --- Schedules -------------------------------------------------------------------
 
     pub async fn schedules(&self, id: &str) -> Result<Vec<Schedule>, ApiError> {
-        let list: ScheduleList = fetch::json(self.call("GET", &server(id, "/schedules"), None)).await?;
+        let list: ScheduleList =
+            fetch::json(self.call("GET", &server(id, "/schedules"), None)).await?;
         Ok(attributes(list))
     }
 
     /// Creates a schedule, or updates the one with `schedule`.
-    pub async fn save_schedule(&self, id: &str, schedule: Option<u64>, body: &ScheduleRequest) -> Result<Schedule, ApiError> {
+    pub async fn save_schedule(
+        &self,
+        id: &str,
+        schedule: Option<u64>,
+        body: &ScheduleRequest,
+    ) -> Result<Schedule, ApiError> {
         let path = match schedule {
             Some(schedule) => server(id, &format!("/schedules/{schedule}")),
             None => server(id, "/schedules"),
@@ -59,15 +70,31 @@ impl PanelClient {
 
     /// Runs a schedule now (202).
     pub async fn run_schedule(&self, id: &str, schedule: u64) -> Result<(), ApiError> {
-        self.send_json("POST", &server(id, &format!("/schedules/{schedule}/execute")), Some("{}".into())).await
+        self.send_json(
+            "POST",
+            &server(id, &format!("/schedules/{schedule}/execute")),
+            Some("{}".into()),
+        )
+        .await
     }
 
     pub async fn delete_schedule(&self, id: &str, schedule: u64) -> Result<(), ApiError> {
-        self.send_json("DELETE", &server(id, &format!("/schedules/{schedule}")), None).await
+        self.send_json(
+            "DELETE",
+            &server(id, &format!("/schedules/{schedule}")),
+            None,
+        )
+        .await
     }
 
     /// Creates a task, or updates the one with `task`.
-    pub async fn save_task(&self, id: &str, schedule: u64, task: Option<u64>, body: &TaskRequest) -> Result<Task, ApiError> {
+    pub async fn save_task(
+        &self,
+        id: &str,
+        schedule: u64,
+        task: Option<u64>,
+        body: &TaskRequest,
+    ) -> Result<Task, ApiError> {
         let path = match task {
             Some(task) => server(id, &format!("/schedules/{schedule}/tasks/{task}")),
             None => server(id, &format!("/schedules/{schedule}/tasks")),
@@ -77,7 +104,12 @@ impl PanelClient {
     }
 
     pub async fn delete_task(&self, id: &str, schedule: u64, task: u64) -> Result<(), ApiError> {
-        self.send_json("DELETE", &server(id, &format!("/schedules/{schedule}/tasks/{task}")), None).await
+        self.send_json(
+            "DELETE",
+            &server(id, &format!("/schedules/{schedule}/tasks/{task}")),
+            None,
+        )
+        .await
     }
 
     // --- Databases -------------------------------------------------------------------
@@ -85,24 +117,48 @@ impl PanelClient {
     /// The server's databases; with `passwords`, each one's password (for users who may
     /// see them).
     pub async fn databases(&self, id: &str, passwords: bool) -> Result<Vec<Database>, ApiError> {
-        let path = server(id, if passwords { "/databases?include=password" } else { "/databases" });
+        let path = server(
+            id,
+            if passwords {
+                "/databases?include=password"
+            } else {
+                "/databases"
+            },
+        );
         let list: DatabaseList = fetch::json(self.call("GET", &path, None)).await?;
         Ok(attributes(list))
     }
 
-    pub async fn create_database(&self, id: &str, body: &StoreDatabaseRequest) -> Result<Database, ApiError> {
-        let item: DatabaseItem = fetch::json(self.call("POST", &server(id, "/databases"), to_json(body))).await?;
+    pub async fn create_database(
+        &self,
+        id: &str,
+        body: &StoreDatabaseRequest,
+    ) -> Result<Database, ApiError> {
+        let item: DatabaseItem =
+            fetch::json(self.call("POST", &server(id, "/databases"), to_json(body))).await?;
         Ok(item.attributes)
     }
 
-    pub async fn rotate_database_password(&self, id: &str, database: &str) -> Result<Database, ApiError> {
-        let path = server(id, &format!("/databases/{}/rotate-password", encode(database)));
+    pub async fn rotate_database_password(
+        &self,
+        id: &str,
+        database: &str,
+    ) -> Result<Database, ApiError> {
+        let path = server(
+            id,
+            &format!("/databases/{}/rotate-password", encode(database)),
+        );
         let item: DatabaseItem = fetch::json(self.call("POST", &path, Some("{}".into()))).await?;
         Ok(item.attributes)
     }
 
     pub async fn delete_database(&self, id: &str, database: &str) -> Result<(), ApiError> {
-        self.send_json("DELETE", &server(id, &format!("/databases/{}", encode(database))), None).await
+        self.send_json(
+            "DELETE",
+            &server(id, &format!("/databases/{}", encode(database))),
+            None,
+        )
+        .await
     }
 
     // --- Subusers --------------------------------------------------------------------
@@ -118,25 +174,41 @@ impl PanelClient {
         Ok(attributes(list))
     }
 
-    pub async fn invite_subuser(&self, id: &str, body: &StoreSubuserRequest) -> Result<Subuser, ApiError> {
-        let item: SubuserItem = fetch::json(self.call("POST", &server(id, "/users"), to_json(body))).await?;
+    pub async fn invite_subuser(
+        &self,
+        id: &str,
+        body: &StoreSubuserRequest,
+    ) -> Result<Subuser, ApiError> {
+        let item: SubuserItem =
+            fetch::json(self.call("POST", &server(id, "/users"), to_json(body))).await?;
         Ok(item.attributes)
     }
 
-    pub async fn update_subuser(&self, id: &str, user: &str, body: &UpdateSubuserRequest) -> Result<Subuser, ApiError> {
+    pub async fn update_subuser(
+        &self,
+        id: &str,
+        user: &str,
+        body: &UpdateSubuserRequest,
+    ) -> Result<Subuser, ApiError> {
         let path = server(id, &format!("/users/{}", encode(user)));
         let item: SubuserItem = fetch::json(self.call("POST", &path, to_json(body))).await?;
         Ok(item.attributes)
     }
 
     pub async fn remove_subuser(&self, id: &str, user: &str) -> Result<(), ApiError> {
-        self.send_json("DELETE", &server(id, &format!("/users/{}", encode(user))), None).await
+        self.send_json(
+            "DELETE",
+            &server(id, &format!("/users/{}", encode(user))),
+            None,
+        )
+        .await
     }
 
     // --- Network ---------------------------------------------------------------------
 
     pub async fn allocations(&self, id: &str) -> Result<Vec<Allocation>, ApiError> {
-        let list: AllocationList = fetch::json(self.call("GET", &server(id, "/network/allocations"), None)).await?;
+        let list: AllocationList =
+            fetch::json(self.call("GET", &server(id, "/network/allocations"), None)).await?;
         Ok(attributes(list))
     }
 
@@ -146,7 +218,12 @@ impl PanelClient {
         Ok(item.attributes)
     }
 
-    pub async fn set_allocation_notes(&self, id: &str, allocation: u64, notes: Option<String>) -> Result<Allocation, ApiError> {
+    pub async fn set_allocation_notes(
+        &self,
+        id: &str,
+        allocation: u64,
+        notes: Option<String>,
+    ) -> Result<Allocation, ApiError> {
         let path = server(id, &format!("/network/allocations/{allocation}"));
         let body = to_json(&UpdateAllocationRequest { notes });
         let item: AllocationItem = fetch::json(self.call("POST", &path, body)).await?;
@@ -160,7 +237,12 @@ impl PanelClient {
     }
 
     pub async fn remove_allocation(&self, id: &str, allocation: u64) -> Result<(), ApiError> {
-        self.send_json("DELETE", &server(id, &format!("/network/allocations/{allocation}")), None).await
+        self.send_json(
+            "DELETE",
+            &server(id, &format!("/network/allocations/{allocation}")),
+            None,
+        )
+        .await
     }
 
     // --- Activity --------------------------------------------------------------------
@@ -183,12 +265,20 @@ impl PanelClient {
     }
 
     /// A new key; the answer's meta holds its secret, shown once.
-    pub async fn create_api_key(&self, body: &CreateApiKeyRequest) -> Result<CreatedApiKey, ApiError> {
+    pub async fn create_api_key(
+        &self,
+        body: &CreateApiKeyRequest,
+    ) -> Result<CreatedApiKey, ApiError> {
         fetch::json(self.call("POST", "/account/api-keys", to_json(body))).await
     }
 
     pub async fn delete_api_key(&self, identifier: &str) -> Result<(), ApiError> {
-        self.send_json("DELETE", &format!("/account/api-keys/{}", encode(identifier)), None).await
+        self.send_json(
+            "DELETE",
+            &format!("/account/api-keys/{}", encode(identifier)),
+            None,
+        )
+        .await
     }
 
     pub async fn ssh_keys(&self) -> Result<Vec<SshKey>, ApiError> {
@@ -197,7 +287,8 @@ impl PanelClient {
     }
 
     pub async fn add_ssh_key(&self, body: &StoreSshKeyRequest) -> Result<SshKey, ApiError> {
-        let item: SshKeyItem = fetch::json(self.call("POST", "/account/ssh-keys", to_json(body))).await?;
+        let item: SshKeyItem =
+            fetch::json(self.call("POST", "/account/ssh-keys", to_json(body))).await?;
         Ok(item.attributes)
     }
 
@@ -206,13 +297,18 @@ impl PanelClient {
     pub async fn remove_ssh_key(&self, flavor: Flavor, fingerprint: &str) -> Result<(), ApiError> {
         if flavor == Flavor::Pelican {
             return self
-                .send_json("DELETE", &format!("/account/ssh-keys/{}", encode(fingerprint)), None)
+                .send_json(
+                    "DELETE",
+                    &format!("/account/ssh-keys/{}", encode(fingerprint)),
+                    None,
+                )
                 .await;
         }
         let body = to_json(&RemoveSshKeyRequest {
             fingerprint: fingerprint.to_owned(),
         });
-        self.send_json("POST", "/account/ssh-keys/remove", body).await
+        self.send_json("POST", "/account/ssh-keys/remove", body)
+            .await
     }
 
     /// Whether the account uses two-factor: the panel answers its setup route with 400
@@ -220,7 +316,9 @@ impl PanelClient {
     pub async fn two_factor(&self) -> Result<TwoFactorStatus, ApiError> {
         match fetch::json::<TwoFactorSetup>(self.call("GET", "/account/two-factor", None)).await {
             Ok(_) => Ok(TwoFactorStatus::Disabled),
-            Err(ApiError::Panel(PanelError::Refused { detail })) if detail == TWO_FACTOR_ALREADY_ENABLED => {
+            Err(ApiError::Panel(PanelError::Refused { detail }))
+                if detail == TWO_FACTOR_ALREADY_ENABLED =>
+            {
                 Ok(TwoFactorStatus::Enabled)
             }
             Err(ApiError::Panel(PanelError::NotFound)) => Ok(TwoFactorStatus::Unknown),
@@ -233,6 +331,7 @@ impl PanelClient {
     }
 
     pub async fn update_password(&self, body: &UpdatePasswordRequest) -> Result<(), ApiError> {
-        self.send_json("PUT", "/account/password", to_json(body)).await
+        self.send_json("PUT", "/account/password", to_json(body))
+            .await
     }
 }

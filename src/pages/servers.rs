@@ -128,7 +128,10 @@ fn PanelRows(
 
 /// The last list, when the panel was not reached because the browser is offline.
 fn offline_list(info: &PanelInfo, error: &ApiError) -> Option<CachedList> {
-    let unreachable = matches!(error, ApiError::Unreachable { .. } | ApiError::CorsBlocked { .. });
+    let unreachable = matches!(
+        error,
+        ApiError::Unreachable { .. } | ApiError::CorsBlocked { .. }
+    );
     (unreachable && offline::browser_offline())
         .then(|| offline::recall(&info.id))
         .flatten()
@@ -164,7 +167,10 @@ fn CachedRows(
     filter: RwSignal<String>,
 ) -> impl IntoView {
     let age = ago(js_sys::Date::now() - cached.at_ms);
-    let notice = format!("You are offline. {}: the list from {age}; it updates when the connection is back.", info.name);
+    let notice = format!(
+        "You are offline. {}: the list from {age}; it updates when the connection is back.",
+        info.name
+    );
     view! {
         <li class="panel-note offline-note" role="status" data-testid="offline-note" data-age-ms=(js_sys::Date::now() - cached.at_ms) as u64>
             {notice}

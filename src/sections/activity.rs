@@ -43,11 +43,19 @@ pub fn ActivityLogView(client: PanelClient, of: ActivityOf, title: &'static str)
             match answer {
                 Ok(list) => {
                     let pagination = list.pagination().cloned();
-                    let more = pagination.as_ref().filter(|p| p.current_page < p.total_pages).map(|p| p.current_page + 1);
+                    let more = pagination
+                        .as_ref()
+                        .filter(|p| p.current_page < p.total_pages)
+                        .map(|p| p.current_page + 1);
                     let total = pagination.map_or(list.data.len() as u64, |p| p.total);
                     pages.try_update(|pages| {
-                        let mut all = if page == 1 { Pages::default() } else { pages.take().unwrap_or_default() };
-                        all.entries.extend(list.data.into_iter().map(|item| item.attributes));
+                        let mut all = if page == 1 {
+                            Pages::default()
+                        } else {
+                            pages.take().unwrap_or_default()
+                        };
+                        all.entries
+                            .extend(list.data.into_iter().map(|item| item.attributes));
                         all.next = more;
                         all.total = total;
                         *pages = Some(all);
@@ -100,7 +108,10 @@ fn extra(entry: &ActivityLog) -> Vec<(String, String)> {
         .properties
         .0
         .iter()
-        .filter(|(key, _)| !matches!(key.as_str(), "count" | "useragent" | "using_sftp") && !key.ends_with("_count"))
+        .filter(|(key, _)| {
+            !matches!(key.as_str(), "count" | "useragent" | "using_sftp")
+                && !key.ends_with("_count")
+        })
         .filter_map(|(key, value)| {
             let text = match value {
                 Value::Text(t) if t.is_empty() => return None,

@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use ptero_api::{Database, StoreDatabaseRequest};
 
-use super::kit::{field_error, ActionError, Actions, Confirm, CopyButton, Loading, NoPermission, Target};
+use super::kit::{
+    field_error, ActionError, Actions, Confirm, CopyButton, Loading, NoPermission, Target,
+};
 use super::ServerContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
@@ -61,7 +63,12 @@ pub fn Databases(context: ServerContext) -> impl IntoView {
 }
 
 #[component]
-fn CreateForm(context: ServerContext, actions: Actions, list: Load<Vec<Database>>, full: Signal<bool>) -> impl IntoView {
+fn CreateForm(
+    context: ServerContext,
+    actions: Actions,
+    list: Load<Vec<Database>>,
+    full: Signal<bool>,
+) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let remote = RwSignal::new("%".to_owned());
     let problem = RwSignal::new(None::<String>);
@@ -118,7 +125,12 @@ fn CreateForm(context: ServerContext, actions: Actions, list: Load<Vec<Database>
 }
 
 #[component]
-fn DatabaseCard(db: Database, context: ServerContext, actions: Actions, list: Load<Vec<Database>>) -> impl IntoView {
+fn DatabaseCard(
+    db: Database,
+    context: ServerContext,
+    actions: Actions,
+    list: Load<Vec<Database>>,
+) -> impl IntoView {
     let id = db.id.clone();
     let target = Target::item(&id);
     let password = RwSignal::new(db.password().map(str::to_owned));
@@ -133,15 +145,31 @@ fn DatabaseCard(db: Database, context: ServerContext, actions: Actions, list: Lo
     let (rotate_target, delete_target) = (target.clone(), target.clone());
     let (rotate_id, delete_id) = (id.clone(), id.clone());
     let rotate = move |_| {
-        let (client, server, db) = (rotate_ctx.client.clone(), rotate_ctx.server.clone(), rotate_id.clone());
-        rotate_actions.run(rotate_target.clone(), async move { client.rotate_database_password(&server, &db).await }, move |db| {
-            password.set(db.password().map(str::to_owned));
-            shown.set(true);
-        });
+        let (client, server, db) = (
+            rotate_ctx.client.clone(),
+            rotate_ctx.server.clone(),
+            rotate_id.clone(),
+        );
+        rotate_actions.run(
+            rotate_target.clone(),
+            async move { client.rotate_database_password(&server, &db).await },
+            move |db| {
+                password.set(db.password().map(str::to_owned));
+                shown.set(true);
+            },
+        );
     };
     let delete = Callback::new(move |_| {
-        let (client, server, db) = (delete_ctx.client.clone(), delete_ctx.server.clone(), delete_id.clone());
-        delete_actions.run(delete_target.clone(), async move { client.delete_database(&server, &db).await }, move |()| list.reload());
+        let (client, server, db) = (
+            delete_ctx.client.clone(),
+            delete_ctx.server.clone(),
+            delete_id.clone(),
+        );
+        delete_actions.run(
+            delete_target.clone(),
+            async move { client.delete_database(&server, &db).await },
+            move |()| list.reload(),
+        );
     });
     let endpoint = db.endpoint();
     let jdbc = RwSignal::new(db.clone());

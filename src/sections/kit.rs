@@ -41,6 +41,12 @@ pub struct Actions {
     failed: RwSignal<Option<(Target, ApiError)>>,
 }
 
+impl Default for Actions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Actions {
     /// Made in the component that owns the screen.
     pub fn new() -> Self {
@@ -89,8 +95,11 @@ impl Actions {
 
     /// The last failure, when it was `target`'s (tracked).
     pub fn error(&self, target: &Target) -> Option<ApiError> {
-        self.failed
-            .with(|f| f.as_ref().filter(|(t, _)| t == target).map(|(_, e)| e.clone()))
+        self.failed.with(|f| {
+            f.as_ref()
+                .filter(|(t, _)| t == target)
+                .map(|(_, e)| e.clone())
+        })
     }
 
     /// Shows a failure found before sending (bad input) beside `target`.
@@ -136,7 +145,9 @@ pub fn kind(error: &ApiError) -> &'static str {
         ApiError::Panel(PanelError::Forbidden(_)) => "forbidden",
         ApiError::Panel(PanelError::Validation { .. }) => "invalid",
         ApiError::Panel(PanelError::Refused { .. }) => "refused",
-        ApiError::Panel(PanelError::RateLimited { .. } | PanelError::Throttled { .. }) => "throttled",
+        ApiError::Panel(PanelError::RateLimited { .. } | PanelError::Throttled { .. }) => {
+            "throttled"
+        }
         ApiError::Panel(PanelError::NotFound) => "not-found",
         ApiError::Panel(PanelError::Conflict { .. }) => "conflict",
         ApiError::Unreachable { .. } | ApiError::Offline => "unreachable",

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use ptero_api::network::MAX_NOTES;
 use ptero_api::Allocation;
 
-use super::kit::{field_error, ActionError, Actions, Confirm, CopyButton, Loading, NoPermission, Target};
+use super::kit::{
+    field_error, ActionError, Actions, Confirm, CopyButton, Loading, NoPermission, Target,
+};
 use super::ServerContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
@@ -14,7 +16,8 @@ use crate::components::ErrorNote;
 #[component]
 pub fn Network(context: ServerContext) -> impl IntoView {
     if !context.can("allocation.read") {
-        return view! { <NoPermission what="allocations" permission="allocation.read"/> }.into_any();
+        return view! { <NoPermission what="allocations" permission="allocation.read"/> }
+            .into_any();
     }
     let (client, server) = (context.client.clone(), context.server.clone());
     let list = Load::new(move || {
@@ -28,7 +31,11 @@ pub fn Network(context: ServerContext) -> impl IntoView {
     let (add_ctx, add_actions) = (context.clone(), actions.clone());
     let add = move |_| {
         let (client, server) = (add_ctx.client.clone(), add_ctx.server.clone());
-        add_actions.run(Target::New, async move { client.add_allocation(&server).await }, move |_| list.reload());
+        add_actions.run(
+            Target::New,
+            async move { client.add_allocation(&server).await },
+            move |_| list.reload(),
+        );
     };
     let adding = {
         let a = actions.clone();
@@ -73,7 +80,12 @@ pub fn Network(context: ServerContext) -> impl IntoView {
 }
 
 #[component]
-fn AllocationCard(allocation: Allocation, context: ServerContext, actions: Actions, list: Load<Vec<Allocation>>) -> impl IntoView {
+fn AllocationCard(
+    allocation: Allocation,
+    context: ServerContext,
+    actions: Actions,
+    list: Load<Vec<Allocation>>,
+) -> impl IntoView {
     let id = allocation.id;
     let target = Target::item(id);
     let notes = RwSignal::new(allocation.notes.clone().unwrap_or_default());
@@ -84,8 +96,11 @@ fn AllocationCard(allocation: Allocation, context: ServerContext, actions: Actio
     };
     let address = allocation.address();
     let can_update = context.can("allocation.update");
-    let may_delete = context.can("allocation.delete") && context.limits.allocations.is_some_and(|l| l > 0) && !allocation.is_default;
-    let (notes_ctx, notes_actions, notes_target) = (context.clone(), actions.clone(), target.clone());
+    let may_delete = context.can("allocation.delete")
+        && context.limits.allocations.is_some_and(|l| l > 0)
+        && !allocation.is_default;
+    let (notes_ctx, notes_actions, notes_target) =
+        (context.clone(), actions.clone(), target.clone());
     let save_notes = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let text = notes.get_untracked();
@@ -94,21 +109,35 @@ fn AllocationCard(allocation: Allocation, context: ServerContext, actions: Actio
         }
         let value = (!text.trim().is_empty()).then(|| text.trim().to_owned());
         let (client, server) = (notes_ctx.client.clone(), notes_ctx.server.clone());
-        notes_actions.run(notes_target.clone(), async move { client.set_allocation_notes(&server, id, value).await }, move |a| {
-            let text = a.notes.unwrap_or_default();
-            saved.set(text.clone());
-            notes.set(text);
-        });
+        notes_actions.run(
+            notes_target.clone(),
+            async move { client.set_allocation_notes(&server, id, value).await },
+            move |a| {
+                let text = a.notes.unwrap_or_default();
+                saved.set(text.clone());
+                notes.set(text);
+            },
+        );
     };
-    let (primary_ctx, primary_actions, primary_target) = (context.clone(), actions.clone(), target.clone());
+    let (primary_ctx, primary_actions, primary_target) =
+        (context.clone(), actions.clone(), target.clone());
     let make_primary = move |_| {
         let (client, server) = (primary_ctx.client.clone(), primary_ctx.server.clone());
-        primary_actions.run(primary_target.clone(), async move { client.make_primary(&server, id).await }, move |_| list.reload());
+        primary_actions.run(
+            primary_target.clone(),
+            async move { client.make_primary(&server, id).await },
+            move |_| list.reload(),
+        );
     };
-    let (delete_ctx, delete_actions, delete_target) = (context.clone(), actions.clone(), target.clone());
+    let (delete_ctx, delete_actions, delete_target) =
+        (context.clone(), actions.clone(), target.clone());
     let delete = Callback::new(move |_| {
         let (client, server) = (delete_ctx.client.clone(), delete_ctx.server.clone());
-        delete_actions.run(delete_target.clone(), async move { client.remove_allocation(&server, id).await }, move |()| list.reload());
+        delete_actions.run(
+            delete_target.clone(),
+            async move { client.remove_allocation(&server, id).await },
+            move |()| list.reload(),
+        );
     });
     let too_long = move || {
         let n = notes.get().chars().count();

@@ -66,19 +66,42 @@ pub fn Users(context: ServerContext) -> impl IntoView {
 }
 
 #[component]
-fn UserCard(user: Subuser, context: ServerContext, actions: Actions, groups: Load<PermissionGroups>, list: Load<Vec<Subuser>>) -> impl IntoView {
+fn UserCard(
+    user: Subuser,
+    context: ServerContext,
+    actions: Actions,
+    groups: Load<PermissionGroups>,
+    list: Load<Vec<Subuser>>,
+) -> impl IntoView {
     let editing = RwSignal::new(false);
     let target = Target::item(&user.uuid);
     let pending = {
         let (a, t) = (actions.clone(), target.clone());
         Signal::derive(move || a.is_pending(&t))
     };
-    let (remove_ctx, remove_actions, remove_target, uuid) = (context.clone(), actions.clone(), target.clone(), user.uuid.clone());
+    let (remove_ctx, remove_actions, remove_target, uuid) = (
+        context.clone(),
+        actions.clone(),
+        target.clone(),
+        user.uuid.clone(),
+    );
     let remove = Callback::new(move |_| {
-        let (client, server, uuid) = (remove_ctx.client.clone(), remove_ctx.server.clone(), uuid.clone());
-        remove_actions.run(remove_target.clone(), async move { client.remove_subuser(&server, &uuid).await }, move |()| list.reload());
+        let (client, server, uuid) = (
+            remove_ctx.client.clone(),
+            remove_ctx.server.clone(),
+            uuid.clone(),
+        );
+        remove_actions.run(
+            remove_target.clone(),
+            async move { client.remove_subuser(&server, &uuid).await },
+            move |()| list.reload(),
+        );
     });
-    let granted = user.permissions.iter().filter(|p| *p != ALWAYS_GRANTED).count();
+    let granted = user
+        .permissions
+        .iter()
+        .filter(|p| *p != ALWAYS_GRANTED)
+        .count();
     let (edit_ctx, edit_actions, edit_user) = (context.clone(), actions.clone(), user.clone());
     view! {
         <li class="card" data-user=user.uuid.clone()>
@@ -127,8 +150,13 @@ fn PermissionForm(
     );
     let tried = RwSignal::new(false);
     let inviting = user.is_none();
-    let email_hint = Signal::derive(move || (inviting && tried.get()).then(|| email_problem(&email.get())).flatten());
-    let (submit_actions, submit_target, submit_uuid) = (actions.clone(), target.clone(), uuid.clone());
+    let email_hint = Signal::derive(move || {
+        (inviting && tried.get())
+            .then(|| email_problem(&email.get()))
+            .flatten()
+    });
+    let (submit_actions, submit_target, submit_uuid) =
+        (actions.clone(), target.clone(), uuid.clone());
     let submit_ctx = context.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -143,15 +171,26 @@ fn PermissionForm(
             Some(uuid) => {
                 let uuid = uuid.clone();
                 let body = UpdateSubuserRequest { permissions };
-                submit_actions.run(submit_target.clone(), async move { client.update_subuser(&server, &uuid, &body).await }, done);
+                submit_actions.run(
+                    submit_target.clone(),
+                    async move { client.update_subuser(&server, &uuid, &body).await },
+                    done,
+                );
             }
             None => {
                 let address = email.get_untracked();
                 if email_problem(&address).is_some() {
                     return;
                 }
-                let body = StoreSubuserRequest { email: address.trim().to_owned(), permissions };
-                submit_actions.run(submit_target.clone(), async move { client.invite_subuser(&server, &body).await }, done);
+                let body = StoreSubuserRequest {
+                    email: address.trim().to_owned(),
+                    permissions,
+                };
+                submit_actions.run(
+                    submit_target.clone(),
+                    async move { client.invite_subuser(&server, &body).await },
+                    done,
+                );
             }
         }
     };
@@ -193,8 +232,14 @@ fn PermissionForm(
 
 /// The groups with their keys as checkboxes, each group with "all of them".
 #[component]
-fn Matrix(groups: PermissionGroups, chosen: RwSignal<BTreeSet<String>>, mine: Option<BTreeSet<String>>, prefix: String) -> impl IntoView {
-    let allowed = move |p: &str| p != ALWAYS_GRANTED && mine.as_ref().is_none_or(|mine| mine.contains(p));
+fn Matrix(
+    groups: PermissionGroups,
+    chosen: RwSignal<BTreeSet<String>>,
+    mine: Option<BTreeSet<String>>,
+    prefix: String,
+) -> impl IntoView {
+    let allowed =
+        move |p: &str| p != ALWAYS_GRANTED && mine.as_ref().is_none_or(|mine| mine.contains(p));
     groups
         .0
         .into_iter()

@@ -8,10 +8,12 @@ use ptero_api::{full_key, CreateApiKeyRequest, UserApiKey};
 
 use super::AccountContext;
 use crate::api::Load;
-use crate::session::use_session;
 use crate::components::ErrorNote;
-use crate::sections::kit::{field_error, ActionError, Actions, Confirm, CopyButton, Loading, Target};
+use crate::sections::kit::{
+    field_error, ActionError, Actions, Confirm, CopyButton, Loading, Target,
+};
 use crate::sections::local_time;
+use crate::session::use_session;
 
 /// Checks each allowed IP as typed: an address or a CIDR range.
 fn ip_problem(entry: &str) -> Option<String> {
@@ -22,7 +24,11 @@ fn ip_problem(entry: &str) -> Option<String> {
     let max = match address.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(_)) => 32,
         Ok(std::net::IpAddr::V6(_)) => 128,
-        Err(_) => return Some(format!("“{entry}” is not an IP address or range (such as 203.0.113.7 or 10.0.0.0/8).")),
+        Err(_) => {
+            return Some(format!(
+                "“{entry}” is not an IP address or range (such as 203.0.113.7 or 10.0.0.0/8)."
+            ))
+        }
     };
     match prefix.map(str::parse::<u8>) {
         None => None,
@@ -39,7 +45,10 @@ fn parse_ips(text: &str) -> Result<Vec<String>, String> {
         .map(str::to_owned)
         .collect();
     if ips.len() > MAX_ALLOWED_IPS {
-        return Err(format!("At most {MAX_ALLOWED_IPS} addresses ({} now).", ips.len()));
+        return Err(format!(
+            "At most {MAX_ALLOWED_IPS} addresses ({} now).",
+            ips.len()
+        ));
     }
     match ips.iter().find_map(|ip| ip_problem(ip)) {
         Some(problem) => Err(problem),
@@ -91,7 +100,13 @@ pub fn ApiKeys(context: AccountContext) -> impl IntoView {
 }
 
 #[component]
-fn CreateKey(context: AccountContext, actions: Actions, list: Load<Vec<UserApiKey>>, secret: RwSignal<Option<String>>, full: Signal<bool>) -> impl IntoView {
+fn CreateKey(
+    context: AccountContext,
+    actions: Actions,
+    list: Load<Vec<UserApiKey>>,
+    secret: RwSignal<Option<String>>,
+    full: Signal<bool>,
+) -> impl IntoView {
     let description = RwSignal::new(String::new());
     let ips = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
@@ -101,7 +116,8 @@ fn CreateKey(context: AccountContext, actions: Actions, list: Load<Vec<UserApiKe
         if tried.get() && n == 0 {
             Some("Describe what the key is for.".to_owned())
         } else {
-            (n > MAX_KEY_DESCRIPTION).then(|| format!("At most {MAX_KEY_DESCRIPTION} characters ({n} now)."))
+            (n > MAX_KEY_DESCRIPTION)
+                .then(|| format!("At most {MAX_KEY_DESCRIPTION} characters ({n} now)."))
         }
     };
     let ips_problem = move || parse_ips(&ips.get()).err();
@@ -109,22 +125,33 @@ fn CreateKey(context: AccountContext, actions: Actions, list: Load<Vec<UserApiKe
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
-        let Ok(allowed_ips) = parse_ips(&ips.get_untracked()) else { return };
+        let Ok(allowed_ips) = parse_ips(&ips.get_untracked()) else {
+            return;
+        };
         if description_problem().is_some() {
             return;
         }
-        let body = CreateApiKeyRequest { description: description.get_untracked().trim().to_owned(), allowed_ips };
+        let body = CreateApiKeyRequest {
+            description: description.get_untracked().trim().to_owned(),
+            allowed_ips,
+        };
         let client = client.clone();
-        submit_actions.run(Target::New, async move { client.create_api_key(&body).await }, move |created| {
-            match full_key(&created) {
-                Ok(key) => secret.set(Some(key.expose_secret().to_owned())),
-                Err(_) => secret.set(Some(created.meta.map(|m| m.secret_token).unwrap_or_default())),
-            }
-            description.set(String::new());
-            ips.set(String::new());
-            tried.set(false);
-            list.reload();
-        });
+        submit_actions.run(
+            Target::New,
+            async move { client.create_api_key(&body).await },
+            move |created| {
+                match full_key(&created) {
+                    Ok(key) => secret.set(Some(key.expose_secret().to_owned())),
+                    Err(_) => secret.set(Some(
+                        created.meta.map(|m| m.secret_token).unwrap_or_default(),
+                    )),
+                }
+                description.set(String::new());
+                ips.set(String::new());
+                tried.set(false);
+                list.reload();
+            },
+        );
     };
     let pending = {
         let a = actions.clone();
@@ -157,7 +184,12 @@ fn CreateKey(context: AccountContext, actions: Actions, list: Load<Vec<UserApiKe
 }
 
 #[component]
-fn KeyRow(key: UserApiKey, context: AccountContext, actions: Actions, list: Load<Vec<UserApiKey>>) -> impl IntoView {
+fn KeyRow(
+    key: UserApiKey,
+    context: AccountContext,
+    actions: Actions,
+    list: Load<Vec<UserApiKey>>,
+) -> impl IntoView {
     let identifier = key.identifier.clone();
     let target = Target::item(&identifier);
     let in_use = identifier == context.key_identifier;
@@ -165,21 +197,31 @@ fn KeyRow(key: UserApiKey, context: AccountContext, actions: Actions, list: Load
         let (a, t) = (actions.clone(), target.clone());
         Signal::derive(move || a.is_pending(&t))
     };
-    let (del_actions, del_target, del_id, client) = (actions.clone(), target.clone(), identifier.clone(), context.client.clone());
+    let (del_actions, del_target, del_id, client) = (
+        actions.clone(),
+        target.clone(),
+        identifier.clone(),
+        context.client.clone(),
+    );
     let delete = Callback::new(move |_| {
         let (client, id) = (client.clone(), del_id.clone());
         let session = use_session();
-        del_actions.run(del_target.clone(), async move { client.delete_api_key(&id).await }, move |()| {
-            if in_use {
-                // The key is gone: this panel's connection cannot work any more.
-                session.sign_out();
-            } else {
-                list.reload();
-            }
-        });
+        del_actions.run(
+            del_target.clone(),
+            async move { client.delete_api_key(&id).await },
+            move |()| {
+                if in_use {
+                    // The key is gone: this panel's connection cannot work any more.
+                    session.sign_out();
+                } else {
+                    list.reload();
+                }
+            },
+        );
     });
     let question = if in_use {
-        "This is the key this app uses: deleting it signs the app out of this panel. Delete it?".to_owned()
+        "This is the key this app uses: deleting it signs the app out of this panel. Delete it?"
+            .to_owned()
     } else {
         "Delete this key? Whatever uses it stops working.".to_owned()
     };

@@ -38,7 +38,9 @@ pub fn Credentials(context: AccountContext, account: Load<Account>) -> impl Into
 fn TwoFactor(status: Load<TwoFactorStatus>) -> impl IntoView {
     move || match status.answer() {
         None => view! { <p class="loading">"Checking two-factor authentication…"</p> }.into_any(),
-        Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| status.reload())/> }.into_any(),
+        Some(Err(error)) => {
+            view! { <ErrorNote error retry=Callback::new(move |_| status.reload())/> }.into_any()
+        }
         Some(Ok(state)) => {
             let (class, text) = match state {
                 TwoFactorStatus::Enabled => ("ok", "Two-factor authentication is on."),
@@ -58,9 +60,12 @@ fn EmailForm(context: AccountContext, account: Load<Account>) -> impl IntoView {
     let tried = RwSignal::new(false);
     let done = RwSignal::new(false);
     let problem = move || tried.get().then(|| email_problem(&email.get())).flatten();
-    let needs_password = move || (tried.get() && password.get().is_empty()).then_some("Enter your current password.");
+    let needs_password = move || {
+        (tried.get() && password.get().is_empty()).then_some("Enter your current password.")
+    };
     let target = part("email");
-    let (submit_actions, submit_target, client) = (actions.clone(), target.clone(), context.client.clone());
+    let (submit_actions, submit_target, client) =
+        (actions.clone(), target.clone(), context.client.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
@@ -68,14 +73,21 @@ fn EmailForm(context: AccountContext, account: Load<Account>) -> impl IntoView {
         if problem().is_some() || needs_password().is_some() {
             return;
         }
-        let body = UpdateEmailRequest { email: email.get_untracked().trim().to_owned(), password: password.get_untracked() };
+        let body = UpdateEmailRequest {
+            email: email.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
         let client = client.clone();
-        submit_actions.run(submit_target.clone(), async move { client.update_email(&body).await }, move |()| {
-            password.set(String::new());
-            tried.set(false);
-            done.set(true);
-            account.reload();
-        });
+        submit_actions.run(
+            submit_target.clone(),
+            async move { client.update_email(&body).await },
+            move |()| {
+                password.set(String::new());
+                tried.set(false);
+                done.set(true);
+                account.reload();
+            },
+        );
     };
     let panel = {
         let (a, t) = (actions.clone(), target.clone());
@@ -113,17 +125,27 @@ fn PasswordForm(context: AccountContext) -> impl IntoView {
     let done = RwSignal::new(false);
     let short = move || {
         let n = new.get().chars().count();
-        (tried.get() && n < MIN_PASSWORD).then(|| format!("At least {MIN_PASSWORD} characters ({n} now)."))
+        (tried.get() && n < MIN_PASSWORD)
+            .then(|| format!("At least {MIN_PASSWORD} characters ({n} now)."))
     };
-    let mismatch = move || (tried.get() && !again.get().is_empty() && again.get() != new.get()).then_some("The two new passwords differ.");
-    let needs_current = move || (tried.get() && current.get().is_empty()).then_some("Enter your current password.");
+    let mismatch = move || {
+        (tried.get() && !again.get().is_empty() && again.get() != new.get())
+            .then_some("The two new passwords differ.")
+    };
+    let needs_current =
+        move || (tried.get() && current.get().is_empty()).then_some("Enter your current password.");
     let target = part("password");
-    let (submit_actions, submit_target, client) = (actions.clone(), target.clone(), context.client.clone());
+    let (submit_actions, submit_target, client) =
+        (actions.clone(), target.clone(), context.client.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
         done.set(false);
-        if short().is_some() || mismatch().is_some() || needs_current().is_some() || again.get_untracked().is_empty() {
+        if short().is_some()
+            || mismatch().is_some()
+            || needs_current().is_some()
+            || again.get_untracked().is_empty()
+        {
             return;
         }
         let body = UpdatePasswordRequest {
@@ -132,13 +154,17 @@ fn PasswordForm(context: AccountContext) -> impl IntoView {
             password_confirmation: again.get_untracked(),
         };
         let client = client.clone();
-        submit_actions.run(submit_target.clone(), async move { client.update_password(&body).await }, move |()| {
-            for field in [current, new, again] {
-                field.set(String::new());
-            }
-            tried.set(false);
-            done.set(true);
-        });
+        submit_actions.run(
+            submit_target.clone(),
+            async move { client.update_password(&body).await },
+            move |()| {
+                for field in [current, new, again] {
+                    field.set(String::new());
+                }
+                tried.set(false);
+                done.set(true);
+            },
+        );
     };
     let panel = {
         let (a, t) = (actions.clone(), target.clone());

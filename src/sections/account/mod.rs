@@ -76,7 +76,11 @@ impl crate::session::Session {
         };
         Some(AccountContext {
             client,
-            key_identifier: key.expose_secret().get(..ptero_api::key::IDENTIFIER_LENGTH).unwrap_or_default().to_owned(),
+            key_identifier: key
+                .expose_secret()
+                .get(..ptero_api::key::IDENTIFIER_LENGTH)
+                .unwrap_or_default()
+                .to_owned(),
             flavor,
         })
     }

@@ -23,8 +23,16 @@ pub fn SshKeys(context: AccountContext) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let public_key = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
-    let key_problem = move || tried.get().then(|| public_key_problem(&public_key.get())).flatten();
-    let name_problem = move || (tried.get() && name.get().trim().is_empty()).then_some("Name the key (the device it is on).");
+    let key_problem = move || {
+        tried
+            .get()
+            .then(|| public_key_problem(&public_key.get()))
+            .flatten()
+    };
+    let name_problem = move || {
+        (tried.get() && name.get().trim().is_empty())
+            .then_some("Name the key (the device it is on).")
+    };
     let (submit_actions, submit_client) = (actions.clone(), context.client.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -32,14 +40,21 @@ pub fn SshKeys(context: AccountContext) -> impl IntoView {
         if key_problem().is_some() || name_problem().is_some() {
             return;
         }
-        let body = StoreSshKeyRequest { name: name.get_untracked().trim().to_owned(), public_key: public_key.get_untracked().trim().to_owned() };
+        let body = StoreSshKeyRequest {
+            name: name.get_untracked().trim().to_owned(),
+            public_key: public_key.get_untracked().trim().to_owned(),
+        };
         let client = submit_client.clone();
-        submit_actions.run(Target::New, async move { client.add_ssh_key(&body).await }, move |_| {
-            name.set(String::new());
-            public_key.set(String::new());
-            tried.set(false);
-            list.reload();
-        });
+        submit_actions.run(
+            Target::New,
+            async move { client.add_ssh_key(&body).await },
+            move |_| {
+                name.set(String::new());
+                public_key.set(String::new());
+                tried.set(false);
+                list.reload();
+            },
+        );
     };
     let pending = {
         let a = actions.clone();
@@ -84,16 +99,27 @@ pub fn SshKeys(context: AccountContext) -> impl IntoView {
 }
 
 #[component]
-fn KeyRow(key: SshKey, context: AccountContext, actions: Actions, list: Load<Vec<SshKey>>) -> impl IntoView {
+fn KeyRow(
+    key: SshKey,
+    context: AccountContext,
+    actions: Actions,
+    list: Load<Vec<SshKey>>,
+) -> impl IntoView {
     let target = Target::item(&key.fingerprint);
     let pending = {
         let (a, t) = (actions.clone(), target.clone());
         Signal::derive(move || a.is_pending(&t))
     };
-    let (del_actions, del_target, fingerprint) = (actions.clone(), target.clone(), key.fingerprint.clone());
+    let (del_actions, del_target, fingerprint) =
+        (actions.clone(), target.clone(), key.fingerprint.clone());
     let remove = Callback::new(move |_| {
-        let (client, flavor, fingerprint) = (context.client.clone(), context.flavor, fingerprint.clone());
-        del_actions.run(del_target.clone(), async move { client.remove_ssh_key(flavor, &fingerprint).await }, move |()| list.reload());
+        let (client, flavor, fingerprint) =
+            (context.client.clone(), context.flavor, fingerprint.clone());
+        del_actions.run(
+            del_target.clone(),
+            async move { client.remove_ssh_key(flavor, &fingerprint).await },
+            move |()| list.reload(),
+        );
     });
     view! {
         <li class="card" data-fingerprint=key.fingerprint.clone()>

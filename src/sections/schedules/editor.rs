@@ -18,8 +18,16 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
         Some(id) => Target::Part(id.to_string(), "edit".into()),
         None => Target::New,
     };
-    let initial = schedule.clone().map(|s| s.cron).unwrap_or_else(|| PRESETS[3].cron());
-    let name = RwSignal::new(schedule.as_ref().map(|s| s.name.clone()).unwrap_or_default());
+    let initial = schedule
+        .clone()
+        .map(|s| s.cron)
+        .unwrap_or_else(|| PRESETS[3].cron());
+    let name = RwSignal::new(
+        schedule
+            .as_ref()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+    );
     let fields = Field::ALL.map(|field| {
         RwSignal::new(match field {
             Field::Minute => initial.minute.clone(),
@@ -39,7 +47,8 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
     let name_problem = move || {
         let text = name.get();
         let len = text.trim().chars().count();
-        (len > MAX_SCHEDULE_NAME).then(|| format!("At most {MAX_SCHEDULE_NAME} characters ({len} now)."))
+        (len > MAX_SCHEDULE_NAME)
+            .then(|| format!("At most {MAX_SCHEDULE_NAME} characters ({len} now)."))
     };
     let tried = RwSignal::new(false);
     let actions = control.actions.clone();
@@ -48,14 +57,22 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);
-        let request = ScheduleRequest::new(&name.get_untracked(), &cron(), active.get_untracked(), online.get_untracked());
+        let request = ScheduleRequest::new(
+            &name.get_untracked(),
+            &cron(),
+            active.get_untracked(),
+            online.get_untracked(),
+        );
         if request.name.trim().is_empty() || name_problem().is_some() {
             return;
         }
         if cron::check_all(&request.cron()).is_err_and(|p| p.blocks_saving()) {
             return;
         }
-        let (client, server) = (submit_control.context.client.clone(), submit_control.context.server.clone());
+        let (client, server) = (
+            submit_control.context.client.clone(),
+            submit_control.context.server.clone(),
+        );
         let (list, editing) = (submit_control.list, submit_control.editing);
         submit_actions.run(
             submit_target.clone(),

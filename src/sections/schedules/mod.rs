@@ -42,7 +42,11 @@ impl Controller {
     }
 
     pub fn run_now(&self, id: u64) {
-        let (client, server, list) = (self.context.client.clone(), self.context.server.clone(), self.list);
+        let (client, server, list) = (
+            self.context.client.clone(),
+            self.context.server.clone(),
+            self.list,
+        );
         self.actions.run(
             Target::item(id),
             async move { client.run_schedule(&server, id).await },
@@ -51,7 +55,11 @@ impl Controller {
     }
 
     pub fn delete(&self, id: u64) {
-        let (client, server, list) = (self.context.client.clone(), self.context.server.clone(), self.list);
+        let (client, server, list) = (
+            self.context.client.clone(),
+            self.context.server.clone(),
+            self.list,
+        );
         self.actions.run(
             Target::item(id),
             async move { client.delete_schedule(&server, id).await },
@@ -111,7 +119,8 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
     let editing = control.editing;
     let can_update = control.context.can("schedule.update");
     let can_delete = control.context.can("schedule.delete");
-    let words = cron::describe(&schedule.cron).unwrap_or_else(|problem| format!("custom schedule ({problem})"));
+    let words = cron::describe(&schedule.cron)
+        .unwrap_or_else(|problem| format!("custom schedule ({problem})"));
     let task_count = schedule.tasks().len();
     let (run, delete) = (control.clone(), control.clone());
     let edit_view = control.clone();

@@ -96,9 +96,10 @@ pub fn Tasks(control: Controller, schedule: Schedule) -> impl IntoView {
                     let close = Callback::new(move |_: Option<u64>| adding.set(false));
                     view! { <TaskForm control=add_control.clone() schedule=sid task=None open=close/> }.into_any()
                 } else {
+                    let full = count >= TASKS_PER_SCHEDULE;
                     view! {
-                        <button type="button" class="add-task" disabled=count >= TASKS_PER_SCHEDULE
-                            title=(count >= TASKS_PER_SCHEDULE).then_some("The panel allows 10 tasks per schedule")
+                        <button type="button" class="add-task" disabled=full
+                            title=full.then_some("The panel allows 10 tasks per schedule")
                             on:click=move |_| adding.set(true)>"Add task"</button>
                     }.into_any()
                 }}
@@ -108,8 +109,19 @@ pub fn Tasks(control: Controller, schedule: Schedule) -> impl IntoView {
 }
 
 /// Saves a task and reloads the list; `close` is called on success.
-fn save(control: &Controller, schedule: u64, task: Option<u64>, request: TaskRequest, target: Target, close: Option<Callback<Option<u64>>>) {
-    let (client, server, list) = (control.context.client.clone(), control.context.server.clone(), control.list);
+fn save(
+    control: &Controller,
+    schedule: u64,
+    task: Option<u64>,
+    request: TaskRequest,
+    target: Target,
+    close: Option<Callback<Option<u64>>>,
+) {
+    let (client, server, list) = (
+        control.context.client.clone(),
+        control.context.server.clone(),
+        control.list,
+    );
     control.actions.run(
         target,
         async move { client.save_task(&server, schedule, task, &request).await },
@@ -128,11 +140,31 @@ pub type Close = Callback<Option<u64>>;
 #[component]
 fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close) -> impl IntoView {
     let id = task.as_ref().map(|t| t.id);
-    let target = Target::Part(schedule.to_string(), id.map_or_else(|| "new-task".into(), |id| format!("task-form-{id}")));
-    let action = RwSignal::new(task.as_ref().map_or_else(|| "command".to_owned(), |t| t.action.as_str().to_owned()));
-    let command = RwSignal::new(task.as_ref().filter(|t| t.action == TaskAction::Command).map(|t| t.payload.clone()).unwrap_or_default());
-    let signal = RwSignal::new(task.as_ref().filter(|t| t.action == TaskAction::Power).map_or_else(|| "restart".to_owned(), |t| t.payload.clone()));
-    let ignored = RwSignal::new(task.as_ref().filter(|t| t.action == TaskAction::Backup).map(|t| t.payload.clone()).unwrap_or_default());
+    let target = Target::Part(
+        schedule.to_string(),
+        id.map_or_else(|| "new-task".into(), |id| format!("task-form-{id}")),
+    );
+    let action = RwSignal::new(
+        task.as_ref()
+            .map_or_else(|| "command".to_owned(), |t| t.action.as_str().to_owned()),
+    );
+    let command = RwSignal::new(
+        task.as_ref()
+            .filter(|t| t.action == TaskAction::Command)
+            .map(|t| t.payload.clone())
+            .unwrap_or_default(),
+    );
+    let signal = RwSignal::new(
+        task.as_ref()
+            .filter(|t| t.action == TaskAction::Power)
+            .map_or_else(|| "restart".to_owned(), |t| t.payload.clone()),
+    );
+    let ignored = RwSignal::new(
+        task.as_ref()
+            .filter(|t| t.action == TaskAction::Backup)
+            .map(|t| t.payload.clone())
+            .unwrap_or_default(),
+    );
     let offset = RwSignal::new(task.as_ref().map_or(0, |t| t.time_offset).to_string());
     let carry_on = RwSignal::new(task.as_ref().is_some_and(|t| t.continue_on_failure));
     let tried = RwSignal::new(false);
@@ -141,8 +173,14 @@ fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close)
         Ok(_) => Some(format!("At most {MAX_TIME_OFFSET} seconds (15 minutes).")),
         Err(_) => Some("A whole number of seconds, 0 to 900.".to_owned()),
     };
-    let command_problem = move || (action.get() == "command" && command.get().trim().is_empty()).then_some("Enter the command to send.");
-    let prefix = format!("task-{schedule}-{}", id.map_or_else(|| "new".into(), |id| id.to_string()));
+    let command_problem = move || {
+        (action.get() == "command" && command.get().trim().is_empty())
+            .then_some("Enter the command to send.")
+    };
+    let prefix = format!(
+        "task-{schedule}-{}",
+        id.map_or_else(|| "new".into(), |id| id.to_string())
+    );
     let body_prefix = prefix.clone();
     let actions = control.actions.clone();
     let (submit_control, submit_target) = (control.clone(), target.clone());
@@ -165,7 +203,14 @@ fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close)
             continue_on_failure: carry_on.get_untracked(),
             sequence_id: None,
         };
-        save(&submit_control, schedule, id, request, submit_target.clone(), Some(open));
+        save(
+            &submit_control,
+            schedule,
+            id,
+            request,
+            submit_target.clone(),
+            Some(open),
+        );
     };
     let pending = {
         let (a, t) = (actions.clone(), target.clone());

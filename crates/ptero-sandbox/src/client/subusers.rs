@@ -43,7 +43,11 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// A group: name, description, `(key, description)`s.
-type Group = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+type Group = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
 
 /// The panel's permission groups (`Models/Permission.php`), in its order.
 const GROUPS: &[Group] = &[
