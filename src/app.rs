@@ -1,15 +1,36 @@
 //! The standalone app: session context, navigation and routes. Pages live in `pages/`,
-//! the management screens (schedules, databases, users, network, activity, account) in
-//! `sections/`.
+//! the server page (the manager) and the account page in `manager/`.
+//!
+//! The shell takes those pages as functions: [`App`] renders them in place (the wasm
+//! tests, one bundle), [`LazyApp`] (the release first load, `src/main.rs`) renders
+//! `<ptero-server-manager>` and loads the manager's own bundle on demand, so none of the
+//! manager's code is in the first load.
 
 use leptos::prelude::*;
 
-use crate::pages::{ConnectPage, PanelsPage, ServerPage, ServersPage};
+use crate::pages::{ConnectPage, PanelsPage, ServersPage};
 use crate::router::{use_router, Link, Route, Router};
 use crate::session::{use_session, Session};
 
+/// Renders the page of the server with this identifier.
+pub type ServerPageView = fn(String) -> AnyView;
+/// Renders the account page.
+pub type AccountPageView = fn() -> AnyView;
+
+/// Everything in one bundle.
 #[component]
 pub fn App() -> impl IntoView {
+    view! { <Shell server_page=crate::manager::server_page account_page=crate::manager::account_page/> }
+}
+
+/// The first load: the server and account pages come as their own bundle.
+#[component]
+pub fn LazyApp() -> impl IntoView {
+    view! { <Shell server_page=crate::pages::lazy_server_page account_page=crate::pages::lazy_account_page/> }
+}
+
+#[component]
+pub fn Shell(server_page: ServerPageView, account_page: AccountPageView) -> impl IntoView {
     Session::provide();
     let router = Router::provide();
     crate::pwa::register_service_worker();
@@ -19,8 +40,8 @@ pub fn App() -> impl IntoView {
             {move || match router.route() {
                 Route::Servers => view! { <ServersPage/> }.into_any(),
                 Route::Connect => view! { <ConnectPage/> }.into_any(),
-                Route::Server { id } => view! { <ServerPage id/> }.into_any(),
-                Route::Account => crate::sections::account_page(),
+                Route::Server { id } => server_page(id),
+                Route::Account => account_page(),
                 Route::Panels => view! { <PanelsPage/> }.into_any(),
                 Route::NotFound => view! {
                     <p class="empty">"There is no page at this address. " <Link href="/">"Back to your servers"</Link></p>

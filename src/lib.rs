@@ -1,9 +1,12 @@
 //! ptero-web: the Leptos app and the `<ptero-server-card>` custom element.
 //!
-//! The app (`src/main.rs`, built from `index.html`) and the card (`src/bin/card.rs`, built
-//! from `card.html`) share these modules; only their entry points differ.
+//! The app (`src/main.rs`, built from `index.html`), the server page's bundle
+//! (`src/bin/manager.rs`, from `manager.html`, loaded on demand) and the card
+//! (`src/bin/card.rs`, from `card.html`) share these modules; only their entry points
+//! differ.
 //! Layers: `api` talks HTTP, `live` keeps data fresh, `components` are small views,
-//! `pages` are the app's routes (`router` picks one), `card` is the custom element's glue.
+//! `pages` are the app's first-load routes (`router` picks one), `manager` is the server
+//! page, `card` is the custom element's glue.
 
 pub mod api;
 pub mod app;
@@ -11,8 +14,8 @@ pub mod card;
 pub mod components;
 pub mod crash;
 pub mod live;
+pub mod manager;
 pub mod pages;
 pub mod pwa;
 pub mod router;
-pub mod sections;
 pub mod session;

@@ -103,6 +103,8 @@ impl Router {
 
     /// Goes to `path` without reloading: a new history entry (or the same one, when `path`
     /// is already the current one), the route signal follows, the page scrolls to the top.
+    /// A `popstate` event tells the page's other router (the server page's bundle has its
+    /// own) where the page went.
     pub fn navigate(&self, path: &str) {
         let window = window();
         if let Ok(history) = window.history() {
@@ -114,6 +116,9 @@ impl Router {
             };
         }
         self.path.set(path.to_string());
+        if let Ok(event) = web_sys::PopStateEvent::new("popstate") {
+            let _ = window.dispatch_event(&event);
+        }
         window.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }
@@ -135,8 +140,32 @@ pub fn plain_click(ev: &MouseEvent) -> bool {
         && link.is_some_and(|a| !a.has_attribute("target") && !a.has_attribute("download"))
 }
 
+/// Whether the page may be left: no unsaved editor changes, or the person agreed to drop
+/// them. The flag is the page's `<html data-unsaved>` (set by the server page, which may be
+/// another bundle); asking is this function's only job, so the first load carries no more
+/// of the guard than this.
+pub fn may_leave() -> bool {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return true;
+    };
+    if !root.has_attribute("data-unsaved") {
+        return true;
+    }
+    let leave = window()
+        .confirm_with_message("You have unsaved changes in the editor. Leave without saving?")
+        .unwrap_or(true);
+    if leave {
+        let _ = root.remove_attribute("data-unsaved");
+    }
+    leave
+}
+
 /// A real `<a href>` (open in a new tab, copy, middle click all work); a plain left click
-/// navigates in place. `aria-current="page"` marks a link to the current page.
+/// navigates in place, after asking when the editor has unsaved changes.
+/// `aria-current="page"` marks a link to the current page.
 #[component]
 pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
     let router = use_router();
@@ -154,7 +183,9 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
         <a href=href aria-current=current on:click=move |ev: MouseEvent| {
             if plain_click(&ev) {
                 ev.prevent_default();
-                router.navigate(&target);
+                if may_leave() {
+                    router.navigate(&target);
+                }
             }
         }>{children()}</a>
     }

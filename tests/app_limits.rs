@@ -206,7 +206,7 @@ async fn throttled_commands_are_said_in_the_console() {
     }
     wait_until(
         "the console to say Wings throttled",
-        || text(&root, ".console-lines").is_some_and(|t| t.contains("Wings is throttling")),
+        || text(&root, ".term-pane").is_some_and(|t| t.contains("Wings is throttling")),
         || describe(&root),
     )
     .await;

@@ -26,12 +26,12 @@ fn reauths(root: &Element) -> u32 {
 }
 
 fn console_text(root: &Element) -> String {
-    text(root, ".console-lines").unwrap_or_default()
+    text(root, ".term-pane").unwrap_or_default()
 }
 
 /// The console's `[auth]` lines: jwt errors the page could not act on.
 fn auth_errors(root: &Element) -> Vec<String> {
-    let Some(lines) = find(root, ".console-lines") else {
+    let Some(lines) = find(root, ".term-pane") else {
         return Vec::new();
     };
     let children = lines.children();

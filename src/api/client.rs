@@ -7,7 +7,7 @@ use ptero_api::{
     WebsocketCredentials, WebsocketToken,
 };
 
-use super::fetch::{self, Call};
+use super::fetch::{self, Body, Call};
 use super::{ApiError, Credentials};
 
 /// Servers asked for per page: the panel's maximum, so most accounts need one request.
@@ -41,7 +41,50 @@ impl PanelClient {
             method,
             url: self.url(path),
             key: self.key.expose_secret(),
-            body,
+            body: body.map(Body::Json),
+        }
+    }
+
+    /// The panel family the key belongs to (Pelican's routes differ in places).
+    pub fn is_pelican(&self) -> bool {
+        self.key.kind().family() == Some(ptero_api::Family::Pelican)
+    }
+
+    /// Sends a call whose success has no body worth reading (204s, 202s).
+    pub(super) async fn act(&self, call: Call<'_>) -> Result<(), ApiError> {
+        fetch::send(call).await.map(drop)
+    }
+
+    pub(super) async fn read<T: ptero_api::json_view::FromJsonView>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<T, ApiError> {
+        fetch::json(call).await
+    }
+
+    pub(super) fn post(&self, path: &str, body: &impl serde::Serialize) -> Call<'_> {
+        self.call("POST", path, to_json(body))
+    }
+
+    pub(super) fn put(&self, path: &str, body: &impl serde::Serialize) -> Call<'_> {
+        self.call("PUT", path, to_json(body))
+    }
+
+    pub(super) fn get(&self, path: &str) -> Call<'_> {
+        self.call("GET", path, None)
+    }
+
+    pub(super) fn delete(&self, path: &str) -> Call<'_> {
+        self.call("DELETE", path, None)
+    }
+
+    /// `POST` with a text body.
+    pub(super) fn post_text(&self, path: &str, text: String) -> Call<'_> {
+        Call {
+            method: "POST",
+            url: self.url(path),
+            key: self.key.expose_secret(),
+            body: Some(Body::Text(text)),
         }
     }
 

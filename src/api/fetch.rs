@@ -8,12 +8,19 @@ use ptero_api::PanelError;
 use super::request::{Request, Response, Transport};
 use super::{browser_json, ApiError};
 
-/// A request ready to send: method, URL, the API key and optional JSON body.
+/// A request ready to send: method, URL, the API key and optional body.
 pub struct Call<'a> {
     pub method: &'static str,
     pub url: String,
     pub key: &'a str,
-    pub body: Option<String>,
+    pub body: Option<Body>,
+}
+
+/// A request body and its type.
+pub enum Body {
+    Json(String),
+    /// A file's text (`files/write`), sent as the panel's UI sends it: `text/plain`.
+    Text(String),
 }
 
 /// Sends `call`; 2xx answers come back as the raw response, anything else as `ApiError`.
@@ -22,7 +29,8 @@ pub async fn send(call: Call<'_>) -> Result<Response, ApiError> {
         .header("Accept", "application/json")
         .bearer(call.key);
     request = match call.body {
-        Some(json) => request.json(json),
+        Some(Body::Json(json)) => request.json(json),
+        Some(Body::Text(text)) => request.text(text),
         None => request.header("X-Requested-With", "XMLHttpRequest"),
     };
     let response = match request.send().await {

@@ -4,12 +4,14 @@
 //! call these functions; nothing else touches the network (a test holds it so).
 
 pub mod browser_json;
+pub mod bundle;
 mod client;
 mod credentials;
 mod error;
 mod fetch;
 mod host;
 mod load;
+mod manage;
 pub mod offline;
 mod origin;
 mod request;
@@ -17,6 +19,7 @@ mod scope;
 mod sections;
 pub mod socket;
 pub mod sse;
+pub mod transfer;
 
 pub use client::PanelClient;
 pub use credentials::{default_name, Connection, Connections, Credentials, Persistence};
@@ -24,7 +27,7 @@ pub use error::ApiError;
 pub use host::{fetch_token, TokenError};
 pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure, StreamMember};
-pub use request::{requests_in_flight, Request, Response, Transport};
+pub use request::{requests_in_flight, Request, Response, Transport, Uploaded};
 pub use scope::Scope;
 pub use sections::ActivityOf;
 

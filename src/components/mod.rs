@@ -1,7 +1,7 @@
 //! Small views shared by the app's pages and the card.
 
 mod ansi;
-mod console;
+mod chart;
 pub mod dom;
 mod error_note;
 mod format;
@@ -10,9 +10,10 @@ mod power;
 mod require_sign_in;
 mod sparkline;
 mod state_badge;
+mod terminal;
 
 pub use ansi::AnsiLine;
-pub use console::Console;
+pub use chart::{nice_ceiling, Line, TimeSeries};
 pub use error_note::ErrorNote;
 pub use format::{bytes, duration_ms, fixed, percent, rate, usage_bytes, usage_percent};
 pub use meter::Meter;
@@ -20,3 +21,4 @@ pub use power::{PowerButtons, PowerControl};
 pub use require_sign_in::RequireSignIn;
 pub use sparkline::{History, Sparkline};
 pub use state_badge::StateBadge;
+pub use terminal::{matching, plain, Terminal};

@@ -38,6 +38,25 @@ impl History {
         self.0.back().copied()
     }
 
+    /// The samples, oldest first.
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// The largest sample (0 when empty).
+    pub fn peak(&self) -> f64 {
+        self.values().fold(0.0, f64::max)
+    }
+
+    /// The mean of the samples (0 when empty).
+    pub fn mean(&self) -> f64 {
+        if self.0.is_empty() {
+            0.0
+        } else {
+            self.values().sum::<f64>() / self.0.len() as f64
+        }
+    }
+
     /// SVG `points` across a 60×20 box, scaled to `max` (or to the largest sample when
     /// 0), the samples spread over the whole width.
     pub fn points(&self, max: f64) -> String {

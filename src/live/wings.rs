@@ -112,6 +112,12 @@ pub struct WingsLive {
     pub state: RwSignal<Option<PowerState>>,
     pub stats: RwSignal<Option<WingsStats>>,
     pub lines: RwSignal<VecDeque<String>>,
+    /// Console lines received so far (the terminal appends only the new ones).
+    pub total: RwSignal<u64>,
+    /// Bumped by Wings' `backup completed` and `backup restore completed`.
+    pub backups_changed: RwSignal<u32>,
+    /// Bumped by `install started` and `install completed` (a reinstall).
+    pub install_changed: RwSignal<u32>,
     /// Re-authentications on the same socket (token refreshes) so far.
     pub reauths: RwSignal<u32>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
@@ -144,6 +150,9 @@ pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
         state: RwSignal::new(None),
         stats: RwSignal::new(None),
         lines: RwSignal::new(VecDeque::new()),
+        total: RwSignal::new(0),
+        backups_changed: RwSignal::new(0),
+        install_changed: RwSignal::new(0),
         reauths: RwSignal::new(0),
         socket: StoredValue::new(None),
     };
@@ -349,6 +358,12 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
         | Inbound::DaemonMessage(line) => push_line(live, line),
         Inbound::DaemonError(message) => push_line(live, format!("[daemon error] {message}")),
         Inbound::TokenExpiring | Inbound::TokenExpired => socket.renew(),
+        Inbound::BackupCompleted(_) | Inbound::BackupRestoreCompleted => {
+            live.backups_changed.update(|n| *n += 1);
+        }
+        Inbound::InstallStarted | Inbound::InstallCompleted => {
+            live.install_changed.update(|n| *n += 1);
+        }
         // Wings dropped one of our messages: say so; what was dropped is not resent (a
         // command is the user's to repeat, a renewal comes again with `token expiring`).
         Inbound::Throttled(what) => push_line(live, throttled_line(&what)),
@@ -381,4 +396,5 @@ fn push_line(live: WingsLive, line: String) {
         }
         lines.push_back(line);
     });
+    live.total.update(|n| *n += 1);
 }

@@ -154,6 +154,7 @@ fn error_class(error: &crate::api::ApiError) -> &'static str {
         Decode(_) => "decode",
         Aborted => "aborted",
         Offline => "offline",
+        Wings { .. } | WingsUnreachable { .. } => "wings",
         Panel(PanelError::Unauthenticated) => "unauthenticated",
         Panel(PanelError::Forbidden(_)) => "forbidden",
         Panel(PanelError::RateLimited { .. }) => "rate-limited",

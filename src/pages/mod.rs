@@ -1,14 +1,11 @@
-//! The app's routes: one file per page.
+//! The app's first-load routes: one file per page. The server page is `manager/`.
 
-mod account;
 mod connect;
-mod files;
+mod loader;
 mod panels;
-mod server;
 mod servers;
-mod startup;
 
 pub use connect::ConnectPage;
+pub use loader::{lazy_account_page, lazy_server_page};
 pub use panels::PanelsPage;
-pub use server::ServerPage;
 pub use servers::ServersPage;

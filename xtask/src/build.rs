@@ -1,7 +1,9 @@
 //! Release builds: the app with trunk, the card with trunk plus its element class, and
 //! the native server binaries. Artefacts land in `dist/`:
 //!
-//! - `dist/`                          the app (index.html + hashed js/wasm/css)
+//! - `dist/`                          the app's first load (index.html + hashed js/wasm/css)
+//! - `dist/ptero-manager-HASH.js`     the server page's bundle (+ `_bg.wasm`), loaded on
+//!   demand; `index.html` names it in a `<meta>`
 //! - `dist/card/ptero-server-card.js` the card's one module script (stable name)
 //! - `dist/card/ptero-server-card_bg.wasm`
 //! - `dist/bin/ptero-origin`, `dist/bin/ptero-sandbox`
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 pub fn dist(_tools: &Tools) -> Result {
     let dist = root().join("dist");
     app(&dist)?;
+    manager(&dist)?;
     card(&dist.join("card"))?;
     servers(&dist.join("bin"))?;
     eprintln!("\nartefacts in {}", dist.display());
@@ -24,6 +27,7 @@ pub fn dist(_tools: &Tools) -> Result {
 pub fn bundles() -> Result {
     let dist = root().join("dist");
     app(&dist)?;
+    manager(&dist)?;
     card(&dist.join("card"))
 }
 
@@ -120,6 +124,68 @@ fn app(dist: &Path) -> Result {
         })
         .ok_or_else(|| StepError("trunk left no ptero-web-*.js in dist/".into()))?;
     minify(&glue, Some(&dist.join("index.html")))
+}
+
+/// The prefix of the server page's files in `dist/` (`cargo xtask size` counts them
+/// apart from the first load).
+pub const MANAGER_PREFIX: &str = "ptero-manager-";
+
+/// The server page's bundle: trunk's output for `manager.html`, its glue and element
+/// class in one module, named by a hash of its contents beside the app's files, and
+/// named in `index.html` (`<meta name="ptero-manager">`) for the first load to find.
+fn manager(dist: &Path) -> Result {
+    let staging = root().join("target/manager-build");
+    trunk_release(
+        "the server page",
+        "manager.html",
+        &staging,
+        &["--public-url", "/", "--filehash=false"],
+        ("manager", Panics::Report),
+    )?;
+    let glue = read(&staging.join("manager.js"))?;
+    let element = read(&root().join("manager/element.js"))?;
+    let wasm =
+        fs::read(staging.join("manager_bg.wasm")).map_err(io("reading the manager's wasm"))?;
+    if staging.join("snippets").exists() {
+        return Err(StepError(
+            "the server page's wasm-bindgen output has JS snippets; it must stay one module + one wasm".into(),
+        ));
+    }
+    let module = format!("{glue}\n{element}");
+    let hash = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        module.hash(&mut hasher);
+        wasm.hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
+    };
+    for old in fs::read_dir(dist).map_err(io("reading dist"))?.flatten() {
+        if old
+            .file_name()
+            .to_string_lossy()
+            .starts_with(MANAGER_PREFIX)
+        {
+            let _ = fs::remove_file(old.path());
+        }
+    }
+    let name = format!("{MANAGER_PREFIX}{hash}");
+    let module_path = dist.join(format!("{name}.js"));
+    write(&module_path, &module)?;
+    minify(&module_path, None)?;
+    fs::write(dist.join(format!("{name}_bg.wasm")), &wasm)
+        .map_err(io("writing the manager's wasm"))?;
+    let index = dist.join("index.html");
+    let page = read(&index)?;
+    let meta = format!("<meta name=\"ptero-manager\" content=\"/{name}.js\" />");
+    let page = match page.find("<meta name=\"ptero-manager\"") {
+        Some(_) => {
+            return Err(StepError(
+                "index.html already names a server page bundle".into(),
+            ))
+        }
+        None => page.replacen("</head>", &format!("{meta}</head>"), 1),
+    };
+    write(&index, &page)
 }
 
 /// Minifies a built module in place (terser via e2e/tools/minify.mjs); `page` gets the

@@ -4,7 +4,8 @@
 //! - `test`:  every check: fmt, clippy, native tests, wasm tests in headless Chromium,
 //!   release build + smoke test, end-to-end tests
 //! - `demo`:  sandbox panel + origin serving the app, and a sample hosting page
-//! - `dist`:  release artefacts in `dist/` (app, card, server binaries)
+//! - `dist`:  release artefacts in `dist/` (app, card, server binaries; `dist --bundles`:
+//!   only the browser bundles, which is what the e2e suites need besides the debug servers)
 //! - `size`:  brotli sizes of the app and card bundles
 //! - `bench`: sizes, first paint, origin fan-out numbers (`--soak`: the 10-minute soak)
 //! - `fuzz`:  the origin's HTTP surface under random requests (`fuzz [SECONDS]`, 300 s)
@@ -26,6 +27,9 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup().map(drop),
         Some("test") => test::run(&args[1..]),
         Some("demo") => demo::run(&args[1..]),
+        Some("dist") if args.get(1).map(String::as_str) == Some("--bundles") => {
+            tools::setup().and_then(|_| build::bundles())
+        }
         Some("dist") => tools::setup().and_then(|t| build::dist(&t)),
         Some("size") => size::report(),
         Some("bench") => bench::run(&args[1..]),

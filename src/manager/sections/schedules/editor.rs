@@ -9,7 +9,7 @@ use ptero_api::schedules::MAX_SCHEDULE_NAME;
 use ptero_api::{Cron, Schedule, ScheduleRequest};
 
 use super::Controller;
-use crate::sections::kit::{field_error, ActionError, Target};
+use crate::manager::sections::kit::{field_error, ActionError, Target};
 
 #[component]
 pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView {

@@ -9,8 +9,8 @@ use ptero_api::{SshKey, StoreSshKeyRequest};
 use super::AccountContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
-use crate::sections::kit::{field_error, ActionError, Actions, Confirm, Loading, Target};
-use crate::sections::local_time;
+use crate::manager::sections::kit::{field_error, ActionError, Actions, Confirm, Loading, Target};
+use crate::manager::sections::local_time;
 
 #[component]
 pub fn SshKeys(context: AccountContext) -> impl IntoView {

@@ -55,6 +55,28 @@ impl Section {
         Section::Activity,
     ];
 
+    /// The permission that opens the section's tab.
+    pub fn permission(self) -> &'static str {
+        match self {
+            Section::Schedules => "schedule.read",
+            Section::Databases => "database.read",
+            Section::Users => "user.read",
+            Section::Network => "allocation.read",
+            Section::Activity => "activity.read",
+        }
+    }
+
+    /// Its tab's key (`data-tab`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Schedules => "schedules",
+            Section::Databases => "databases",
+            Section::Users => "users",
+            Section::Network => "network",
+            Section::Activity => "activity",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Section::Schedules => "Schedules",

@@ -9,10 +9,10 @@ use ptero_api::{full_key, CreateApiKeyRequest, UserApiKey};
 use super::AccountContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
-use crate::sections::kit::{
+use crate::manager::sections::kit::{
     field_error, ActionError, Actions, Confirm, CopyButton, Loading, Target,
 };
-use crate::sections::local_time;
+use crate::manager::sections::local_time;
 use crate::session::use_session;
 
 /// Checks each allowed IP as typed: an address or a CIDR range.

@@ -7,7 +7,7 @@ use ptero_api::schedules::{MAX_TIME_OFFSET, TASKS_PER_SCHEDULE};
 use ptero_api::{PowerSignal, Schedule, Task, TaskAction, TaskRequest};
 
 use super::Controller;
-use crate::sections::kit::{field_error, ActionError, Confirm, Target};
+use crate::manager::sections::kit::{field_error, ActionError, Confirm, Target};
 
 fn describe(task: &Task) -> String {
     let what = match &task.action {

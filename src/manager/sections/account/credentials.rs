@@ -9,7 +9,7 @@ use ptero_api::{Account, TwoFactorStatus, UpdateEmailRequest, UpdatePasswordRequ
 use super::AccountContext;
 use crate::api::{Answer, Load};
 use crate::components::ErrorNote;
-use crate::sections::kit::{field_error, ActionError, Actions, Target};
+use crate::manager::sections::kit::{field_error, ActionError, Actions, Target};
 
 fn part(name: &str) -> Target {
     Target::Part("account".into(), name.into())
