@@ -60,6 +60,10 @@ pub fn points(history: &History, top: f64) -> String {
 
 /// The area under [`points`], closed along the bottom.
 fn area(line: &str) -> String {
+    // No samples yet: no area (",150  ,150" is no SVG the browser accepts).
+    if line.is_empty() {
+        return String::new();
+    }
     let (Some(first), Some(last)) = (line.split(' ').next(), line.split(' ').next_back()) else {
         return String::new();
     };
