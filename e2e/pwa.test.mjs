@@ -114,14 +114,20 @@ test("a new release replaces the cached shell on the next visit", async () => {
 
   const next = await context.newPage();
   await next.goto(site.url);
-  await next.waitForFunction(async () => {
-    const keys = await caches.keys();
-    return keys.length === 1 && keys[0].endsWith("next");
-  });
+  // The new worker installs, takes over and leaves only its own cache.
+  const deadline = Date.now() + 20000;
+  let keys;
+  do {
+    await next.waitForTimeout(100);
+    keys = await next.evaluate(() => caches.keys());
+  } while (!(keys.length === 1 && keys[0].endsWith("next")) && Date.now() < deadline);
+  assert.equal(keys.length, 1, keys.join());
+  assert.ok(keys[0].endsWith("next"), keys[0]);
   await cutNetwork(context);
   const offline = await context.newPage();
   await offline.goto(site.url);
   assert.equal(await offline.getAttribute("meta[name=ptero-release]", "content"), "next");
+  await offline.waitForSelector("[data-testid=app-ready]");
   await restoreNetwork(context);
   await context.close();
 });

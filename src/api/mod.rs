@@ -3,6 +3,7 @@
 //! requests are aborted with the owner that started them ([`Scope`]). Views and controllers
 //! call these functions; nothing else touches the network (a test holds it so).
 
+mod account;
 pub mod browser_json;
 pub mod bundle;
 mod client;
@@ -21,6 +22,7 @@ pub mod socket;
 pub mod sse;
 pub mod transfer;
 
+pub use account::ActivityOf;
 pub use client::PanelClient;
 pub use credentials::{default_name, Connection, Connections, Credentials, Persistence};
 pub use error::ApiError;
@@ -29,7 +31,6 @@ pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure, StreamMember};
 pub use request::{requests_in_flight, Request, Response, Transport, Uploaded};
 pub use scope::Scope;
-pub use sections::ActivityOf;
 
 #[cfg(test)]
 mod tests {
