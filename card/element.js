@@ -17,14 +17,17 @@
 // @event ptero-power - the origin answered a power signal (detail: signal, outcome)
 // @event ptero-error - something failed (detail: code, message)
 // @event ptero-session-expired - the session ended: hand off a fresh token
+// @event ptero-alert - the origin noticed a crash, an unexpected stop, recovery, high use or an unreachable node (detail: kind, server, at)
 // @method refresh() - reconnects: a fresh session (when the token allows) and fresh data
 // @method power(signal) - sends start, stop, restart or kill; false (with ptero-error) when it cannot
 // @csspart base - the card
 // @csspart header - name, state and uptime
 // @csspart name - the server's name
 // @csspart state - the state badge
+// @csspart live - shown while the game server's socket feeds the card
 // @csspart address - the primary address
 // @csspart copy-button - copies the address
+// @csspart players - players online, and the version and MOTD where the site shows them
 // @csspart meter - each usage meter
 // @csspart sparkline - each history chart
 // @csspart stale - the hint that data is old
@@ -32,6 +35,7 @@
 // @csspart sso-button - Open in panel
 // @csspart console - the console pane
 // @csspart error - each error message
+// @csspart alert - the banner of the newest alert, with its dismiss button
 // @cssproperty --ptero-card-bg - background; the foreground tokens follow it unless set
 // @cssproperty --ptero-card-fg - text
 // @cssproperty --ptero-card-muted - secondary text

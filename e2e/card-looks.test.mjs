@@ -20,7 +20,7 @@ const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 let stack, browser;
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  stack = await startStack({ pages });
+  stack = await startStack({ pages, players: true });
   browser = await launch();
 });
 after(async () => {
@@ -124,6 +124,97 @@ test("compact cards, an error card and a 360 px wide page", async () => {
   await narrow.close();
 });
 
+test("a running game's players, and the live mark while Wings feeds the card", async () => {
+  const page = await cardsPage();
+  await liveCards(page, [RUNNING, OFFLINE]);
+  const shown = () => page.evaluate(() => [...document.querySelectorAll("ptero-server-card")].map((card) => {
+    const part = (name) => card.shadowRoot.querySelector(`[part=${name}]`);
+    return {
+      server: card.getAttribute("server"),
+      players: part("players")?.hidden === false ? part("players").textContent : null,
+      live: part("live")?.hidden === false && getComputedStyle(part("live")).display !== "none",
+    };
+  }));
+  // The origin asks the game every 15 s; the first answer comes with the first feed.
+  await page.waitForFunction(
+    (server) => document.querySelector(`ptero-server-card[server="${server}"]`).shadowRoot.querySelector("[part=players]:not([hidden])"),
+    RUNNING,
+    { timeout: 20000 },
+  );
+  const [running, offline] = await shown();
+  assert.equal(running.server, RUNNING);
+  assert.equal(running.players, "12 / 20 players1.21.4 · A Pterodactyl sandbox server");
+  assert.equal(running.live, true, "the running server is fed by its Wings socket");
+  assert.equal(offline.players, null, "a stopped game has no players line");
+  assert.equal(offline.live, true, "an offline server's socket is live too");
+  await page.screenshot({ path: `${shots}card-players.png`, clip: await page.locator("ptero-server-card").first().boundingBox() });
+
+  // A game that stops answering loses only its players line.
+  const faults = `${stack.panel}/__sandbox/faults`;
+  await fetch(faults, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ silent_games: [RUNNING] }) });
+  try {
+    await page.waitForFunction(
+      (server) => document.querySelector(`ptero-server-card[server="${server}"]`).shadowRoot.querySelector("[part=players]").hidden,
+      RUNNING,
+      { timeout: 40000 },
+    );
+    const text = await page.evaluate((server) => document.querySelector(`ptero-server-card[server="${server}"]`).shadowRoot.textContent, RUNNING);
+    assert.match(text, /CPU/, "the rest of the card stays");
+    assert.equal((await shown())[0].live, true);
+  } finally {
+    await fetch(faults, { method: "DELETE" });
+  }
+  await page.close();
+});
+
+test("a crash: every card of the server fires ptero-alert once and shows a banner until dismissed; the recovery replaces it", async () => {
+  const page = await cardsPage();
+  await liveCards(page, [RUNNING, RUNNING]);
+  await page.evaluate(() => {
+    window.alerts = [];
+    document.addEventListener("ptero-alert", (e) => window.alerts.push({ ...e.detail, from: e.target.getAttribute("server") }));
+  });
+  const banners = () => page.evaluate(() => [...document.querySelectorAll("ptero-server-card")].map((card) => {
+    const banner = card.shadowRoot.querySelector("[part=alert]");
+    return banner && !banner.hidden ? { kind: banner.dataset.kind, text: banner.textContent, role: banner.getAttribute("role") } : null;
+  }));
+  assert.deepEqual(await banners(), [null, null], "no banner before anything happened");
+  const crash = await fetch(`${stack.panel}/__sandbox/servers/${RUNNING}/crash`, { method: "POST" });
+  assert.ok(crash.ok, `crash: ${crash.status}`);
+  await page.waitForFunction(() => window.alerts.length >= 2, null, { timeout: 5000 });
+  await page.waitForTimeout(500);
+  const alerts = await page.evaluate(() => window.alerts);
+  assert.equal(alerts.length, 2, `one event per card: ${JSON.stringify(alerts)}`);
+  for (const alert of alerts) {
+    assert.equal(alert.kind, "crash");
+    assert.equal(alert.server, RUNNING);
+    assert.ok(Math.abs(Date.parse(alert.at) - Date.now()) < 60_000, `a recent ISO time: ${alert.at}`);
+  }
+  await page.waitForFunction(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=alert]:not([hidden])"));
+  const [first] = await banners();
+  assert.equal(first.kind, "crash");
+  assert.equal(first.role, "alert");
+  assert.match(first.text, /^The server crashed · \d{1,2}:\d{2}/);
+  await page.screenshot({ path: `${shots}card-alert.png`, clip: await page.locator("ptero-server-card").first().boundingBox() });
+  const { violations } = await axe(page);
+  assert.deepEqual(violations, [], "the banner passes axe-core");
+  // Dismissed on one card, the other keeps its banner.
+  await page.locator("ptero-server-card").first().locator("[part=alert] button").click();
+  const [gone, kept] = await banners();
+  assert.equal(gone, null);
+  assert.equal(kept.kind, "crash");
+  // Started again: the recovery replaces the crash on both (news is shown again).
+  await page.evaluate(() => document.querySelector("ptero-server-card").power("start"));
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("ptero-server-card")].every((card) => card.shadowRoot.querySelector("[part=alert]:not([hidden])")?.dataset.kind === "recovered"),
+    null,
+    { timeout: 15000 },
+  );
+  const recovered = await page.evaluate(() => window.alerts.filter((a) => a.kind === "recovered").length);
+  assert.equal(recovered, 2);
+  await page.close();
+});
+
 test("when the origin cannot poll the server, the card says how old its data is", async () => {
   const page = await cardsPage();
   await liveCards(page, [RUNNING]);
@@ -139,6 +230,8 @@ test("when the origin cannot poll the server, the card says how old its data is"
       { timeout: 30000 },
     );
     assert.match(await hint.jsonValue(), /^Showing data from \d+ s ago/);
+    const live = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=live]").hidden);
+    assert.equal(live, true, "no live mark on old data");
     const error = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=error]:not([hidden])")?.textContent);
     assert.ok(error, "the reason is shown too");
     await page.screenshot({ path: `${shots}card-stale.png` });

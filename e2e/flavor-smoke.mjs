@@ -38,7 +38,7 @@ test(`${FLAVOR}: the app signs in with the panel's own key and goes live on the 
   await page.waitForSelector(".link-status[data-link=live]", { timeout: 15000 });
   await page.fill("#console-command", `say smoke-${FLAVOR}`);
   await page.press("#console-command", "Enter");
-  await page.waitForSelector(`.console-line:has-text('smoke-${FLAVOR}')`, { timeout: 10000 });
+  await page.waitForSelector(`.term-line:has-text('smoke-${FLAVOR}')`, { timeout: 10000 });
 });
 
 test(`${FLAVOR}: a card through the origin shows live data`, async () => {

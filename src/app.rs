@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use crate::notices::{NoticeArea, Notices, NotifySwitch};
 use crate::pages::{ConnectPage, PanelsPage, ServersPage};
 use crate::router::{use_router, Link, Route, Router};
 use crate::session::{use_session, Session};
@@ -32,10 +33,12 @@ pub fn LazyApp() -> impl IntoView {
 #[component]
 pub fn Shell(server_page: ServerPageView, account_page: AccountPageView) -> impl IntoView {
     Session::provide();
+    let notices = Notices::provide();
     let router = Router::provide();
     crate::pwa::register_service_worker();
     view! {
-        <Nav/>
+        <Nav notices/>
+        <NoticeArea notices/>
         <main class="app" data-testid="app-ready">
             {move || match router.route() {
                 Route::Servers => view! { <ServersPage/> }.into_any(),
@@ -52,7 +55,7 @@ pub fn Shell(server_page: ServerPageView, account_page: AccountPageView) -> impl
 }
 
 #[component]
-fn Nav() -> impl IntoView {
+fn Nav(notices: Notices) -> impl IntoView {
     let session = use_session();
     view! {
         <header class="topbar">
@@ -60,6 +63,7 @@ fn Nav() -> impl IntoView {
             <Show when=move || session.is_signed_in()>
                 <nav class="topnav" aria-label="Main">
                     <PanelSwitch/>
+                    <NotifySwitch notices/>
                     <Link href="/panels">"Panels"</Link>
                     <Link href="/account">"Account"</Link>
                     <button type="button" class="link" on:click=move |_| session.sign_out()

@@ -15,6 +15,7 @@ pub mod components;
 pub mod crash;
 pub mod live;
 pub mod manager;
+pub mod notices;
 pub mod pages;
 pub mod pwa;
 pub mod router;

@@ -22,11 +22,7 @@ const WATCH: Duration = Duration::from_secs(40);
 /// The raw request log of the limited sandbox: (method, target).
 async fn panel_log() -> Vec<(String, String)> {
     let url = format!("{}/__sandbox/requests/log", sandbox_limited());
-    let response = gloo_net::http::Request::get(&url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-    let body = response.text().await.expect("the log");
+    let (_, body) = fetch_text("GET", &url, &[]).await;
     let entries: Vec<serde_json::Value> = serde_json::from_str(&body).expect("JSON log");
     entries
         .iter()
@@ -41,11 +37,8 @@ async fn panel_log() -> Vec<(String, String)> {
 
 async fn reset_requests() {
     let url = format!("{}/__sandbox/requests", sandbox_limited());
-    let response = gloo_net::http::Request::delete(&url)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("DELETE {url}: {e}"));
-    assert!(response.ok());
+    let (status, _) = fetch_text("DELETE", &url, &[]).await;
+    assert!((200..300).contains(&status), "DELETE {url}: {status}");
 }
 
 /// Identifiers of the rows the viewport shows now.

@@ -10,7 +10,9 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 /**
  * Starts the host. `site`, `secret` and `audience` (the origin's public URL) must match
- * the origin's configuration for this site. Resolves to `{ url, close }`.
+ * the origin's configuration for this site. Resolves to `{ url, counters, headers, close }`;
+ * `headers` maps a page's path to more response headers (a test's Content-Security-Policy),
+ * sent as a real server sends them.
  */
 export async function startHost({ root, listen = 0, site, secret, audience, viewer = "demo-viewer", email = "alice@example.com" }) {
   const base = resolve(root);
@@ -18,6 +20,7 @@ export async function startHost({ root, listen = 0, site, secret, audience, view
   // `/token?once=KEY`: only the first request naming KEY gets a token; later ones are
   // refused (a hosting site whose viewer signed out), for renewal failures.
   const spent = new Set();
+  const headers = new Map();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://host");
     if (url.pathname === "/token") {
@@ -52,11 +55,11 @@ export async function startHost({ root, listen = 0, site, secret, audience, view
     if (!file.startsWith(base)) return res.writeHead(403).end();
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", ...headers.get(url.pathname) }).end(body);
     } catch {
       res.writeHead(404).end("not found");
     }
   });
   await new Promise((ok) => server.listen(listen, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, counters, close: () => new Promise((ok) => server.close(ok)) };
+  return { url: `http://127.0.0.1:${server.address().port}`, counters, headers, close: () => new Promise((ok) => server.close(ok)) };
 }

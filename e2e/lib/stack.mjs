@@ -18,16 +18,18 @@ const repo = new URL("../../", import.meta.url).pathname;
 
 /**
  * Starts sandbox + origin + host; `pages` is the folder the host serves. `extraOrigins`
- * are more embedding pages the origin allows (other hosting sites under test).
+ * are more embedding pages the origin allows (other hosting sites under test). With
+ * `players` the sandbox's running servers answer their games' status queries and the site
+ * shows player counts with MOTD and version.
  */
-export async function startStack({ pages, sandboxArgs = [], originEnv = {}, extraOrigins = [] }) {
+export async function startStack({ pages, sandboxArgs = [], originEnv = {}, extraOrigins = [], players = false }) {
   const panelPort = await freePort();
   const originPort = await freePort();
   const panel = `http://127.0.0.1:${panelPort}`;
   const origin = `http://127.0.0.1:${originPort}`;
   const sandbox = await startProcess("sandbox", bin("ptero-sandbox"), [
     "--listen", `127.0.0.1:${panelPort}`, "--resources-cache-secs", "0", "--power-delay-ms", "1000",
-    ...flavorArgs(sandboxArgs), ...sandboxArgs,
+    ...flavorArgs(sandboxArgs), ...sandboxArgs, ...(players ? ["--games"] : []),
   ], { readyUrl: `${panel}/api/client` });
   const host = await startHost({ root: pages, site: "e2e", secret: SITE_SECRET, audience: origin });
   const dir = mkdtempSync(join(tmpdir(), "ptero-e2e-"));
@@ -44,6 +46,8 @@ issuer = "e2e"
 algorithm = "HS256"
 actions = ["start", "stop", "restart", "kill", "console", "sso"]
 emails_verified = true
+players = ${players}
+player_details = ${players}
 [static]
 app_dir = "${repo}dist"
 card_dir = "${repo}dist/card"

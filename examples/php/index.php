@@ -26,6 +26,7 @@ header("Content-Security-Policy: default-src 'self'; script-src 'self' {$origin}
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>My servers</title>
+  <link rel="icon" href="favicon.svg">
   <script type="module" src="<?= $html($origin) ?>/card/ptero-server-card.js"></script>
 </head>
 <body>

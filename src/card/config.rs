@@ -22,6 +22,9 @@ pub struct CardConfig {
     /// `None` = whatever the session grants; `Some` narrows it further.
     pub actions: Option<Vec<Action>>,
     pub compact: bool,
+    /// The card's language: its `locale` attribute, else the nearest `lang` around it
+    /// (the page's), else empty (the browser's own).
+    pub lang: String,
 }
 
 impl CardConfig {
@@ -65,8 +68,19 @@ impl CardConfig {
             token_url,
             actions,
             compact: host.has_attribute("compact"),
+            lang: attr("locale").unwrap_or_else(|| page_lang(host)),
         })
     }
+}
+
+/// The `lang` of the nearest element around `host` that has one.
+fn page_lang(host: &Element) -> String {
+    host.closest("[lang]")
+        .ok()
+        .flatten()
+        .and_then(|el| el.get_attribute("lang"))
+        .map(|lang| lang.trim().to_string())
+        .unwrap_or_default()
 }
 
 /// Normalises `text` to `scheme://host[:port]` with the browser's own URL parser (already

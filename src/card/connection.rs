@@ -235,11 +235,29 @@ pub fn follow(live: &Live, host: &HtmlElement, power: &PowerSender) {
         last.set_value(Some(summary.state));
     });
     let error = live.feed.error.clone();
-    let host = send_wrapper::SendWrapper::new(host.clone());
+    let on_error = send_wrapper::SendWrapper::new(host.clone());
     Effect::new(move |_| {
         if let Some(failure) = error.get() {
-            CardEvent::Error(&CardError::Origin(failure)).dispatch(&host);
+            CardEvent::Error(&CardError::Origin(failure)).dispatch(&on_error);
         }
+    });
+    // `ptero-alert` for each alert told after the card came (one told before it, to
+    // another card of the same server, shows in the banner but is not news to this one).
+    let alert = live.feed.alert.clone();
+    let on_alert = send_wrapper::SendWrapper::new(host.clone());
+    let server = live.server.clone();
+    let known = StoredValue::new(alert.with_untracked(|a| a.as_ref().map(|a| a.at_ms)));
+    Effect::new(move |_| {
+        let Some(news) = alert.get().filter(|a| known.get_value() != Some(a.at_ms)) else {
+            return;
+        };
+        known.set_value(Some(news.at_ms));
+        CardEvent::Alert {
+            server: &server,
+            kind: news.kind,
+            at_ms: news.at_ms,
+        }
+        .dispatch(&on_alert);
     });
 }
 

@@ -2,6 +2,7 @@
 //! boundary (`composed`), with a plain-object `detail`. Only `ptero-power-request` is
 //! cancelable: `preventDefault()` on it stops the signal before anything is sent.
 
+use ptero_api::alerts::AlertKind;
 use ptero_api::{PowerSignal, PowerState};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
@@ -31,17 +32,25 @@ pub enum CardEvent<'a> {
     Error(&'a CardError),
     /// The session ended: the host may hand off a fresh token.
     SessionExpired,
+    /// The origin noticed something about the server (detail: `kind`, `server`, `at` as
+    /// an ISO 8601 time).
+    Alert {
+        server: &'a str,
+        kind: AlertKind,
+        at_ms: u64,
+    },
 }
 
 impl CardEvent<'_> {
     /// Every event name, as the element's header comment and the README list them.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 7] = [
         "ptero-ready",
         "ptero-state-change",
         "ptero-power-request",
         "ptero-power",
         "ptero-error",
         "ptero-session-expired",
+        "ptero-alert",
     ];
 
     pub fn name(&self) -> &'static str {
@@ -52,6 +61,7 @@ impl CardEvent<'_> {
             CardEvent::Power { .. } => 3,
             CardEvent::Error(_) => 4,
             CardEvent::SessionExpired => 5,
+            CardEvent::Alert { .. } => 6,
         };
         Self::NAMES[index]
     }
@@ -79,6 +89,15 @@ impl CardEvent<'_> {
                 ("message", error.to_string()),
             ],
             CardEvent::SessionExpired => Vec::new(),
+            CardEvent::Alert {
+                server,
+                kind,
+                at_ms,
+            } => vec![
+                ("kind", kind.as_str().into()),
+                ("server", (*server).into()),
+                ("at", iso_time(*at_ms)),
+            ],
         }
     }
 
@@ -99,4 +118,11 @@ impl CardEvent<'_> {
             Err(_) => true,
         }
     }
+}
+
+/// `at_ms` as the browser writes an ISO 8601 time (`Date.prototype.toISOString`).
+fn iso_time(at_ms: u64) -> String {
+    js_sys::Date::new(&JsValue::from_f64(at_ms as f64))
+        .to_iso_string()
+        .into()
 }

@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 
 use leptos::prelude::*;
+use ptero_api::alerts::AlertKind;
 use ptero_api::origin::{ServerSummary, StreamEvent};
 
 use crate::api::OriginFailure;
@@ -43,6 +44,14 @@ impl ConsoleLog {
     }
 }
 
+/// The newest alert the origin told about this server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedAlert {
+    pub kind: AlertKind,
+    /// Unix ms.
+    pub at_ms: u64,
+}
+
 #[derive(Clone)]
 pub struct Feed {
     pub summary: ArcRwSignal<Option<ServerSummary>>,
@@ -56,6 +65,8 @@ pub struct Feed {
     /// `Date.now()` when the page last knew this server's numbers to be current (console
     /// lines and errors do not count).
     pub current_at: ArcRwSignal<f64>,
+    /// The newest alert (a recovery replaces the crash before it).
+    pub alert: ArcRwSignal<Option<FeedAlert>>,
 }
 
 impl Feed {
@@ -68,6 +79,7 @@ impl Feed {
             memory: ArcRwSignal::new(History::default()),
             network: ArcRwSignal::new(History::default()),
             current_at: ArcRwSignal::new(0.0),
+            alert: ArcRwSignal::new(None),
         }
     }
 
@@ -114,6 +126,9 @@ impl Feed {
             StreamEvent::Error { code, message, .. } => self
                 .error
                 .set(Some(OriginFailure::Refused { code, message })),
+            StreamEvent::Alert { kind, at_ms, .. } => {
+                self.alert.set(Some(FeedAlert { kind, at_ms }));
+            }
             StreamEvent::Refused { .. } => {}
         }
         false

@@ -9,6 +9,7 @@
 //! state; `hub` (sessions and tokens) and `link` (the one stream per origin) are shared
 //! by the page's cards; `view` renders.
 
+mod alert;
 mod config;
 mod connection;
 #[cfg(test)]
@@ -25,9 +26,8 @@ mod view;
 
 use std::cell::RefCell;
 
-use leptos::mount::mount_to;
+use any_spawner::Executor;
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 use web_sys::HtmlElement;
 
 use slots::Slots;
@@ -35,15 +35,16 @@ use slots::Slots;
 pub use config::CardConfig;
 pub use error::CardError;
 pub use events::CardEvent;
-pub use view::ServerCard;
 
 use crate::api::Scope;
 use power::PowerSender;
 
-/// A card on the page: its view, its scope (every task and request it started) and its
-/// power sender. Dropping it unmounts the view, stops the scope and clears the host.
+/// A card on the page: the owner of its views, its scope (every task and request it
+/// started) and its power sender. Dropping it cleans up the owner (every effect,
+/// subscription and listener), stops the scope and clears the host and the container.
 struct Mounted {
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    owner: Owner,
+    container: HtmlElement,
     host: HtmlElement,
     scope: Scope,
     power: PowerSender,
@@ -51,34 +52,32 @@ struct Mounted {
 
 impl Drop for Mounted {
     fn drop(&mut self) {
+        self.owner.cleanup();
         self.scope.stop();
         self.power.disarm(None);
+        self.container.set_text_content(None);
         connection::clear_host(&self.host);
     }
 }
 
 thread_local! {
-    /// Mounted cards by the id the JS class gave them; dropping an entry unmounts the
-    /// Leptos tree and releases its owner (and with it every effect and subscription).
+    /// Mounted cards by the id the JS class gave them; dropping an entry releases the
+    /// card's owner and everything built in it.
     static MOUNTED: RefCell<Slots<u32, Mounted>> = RefCell::new(Slots::default());
 }
 
-/// Called from `connectedCallback`: render the card for `host` into `container` (a
-/// `<div>` inside the shadow root; Suspense content is lost when mounting on the root).
+/// Called from `connectedCallback`: build the card for `host` into `container` (a
+/// `<div>` inside the shadow root) in an owner of its own.
 pub fn connect(id: u32, host: HtmlElement, container: HtmlElement) {
+    // Effects run on wasm-bindgen-futures; an Err means it was set up already.
+    let _ = Executor::init_wasm_bindgen();
     let scope = Scope::detached();
     let power = PowerSender::new(host.clone(), scope.clone());
-    let props = (
-        SendWrapper::new(host.clone()),
-        SendWrapper::new(scope.clone()),
-        SendWrapper::new(power.clone()),
-    );
-    let handle = mount_to(container, move || {
-        let (host, scope, power) = props;
-        view! { <ServerCard host scope power/> }.into_any()
-    });
+    let owner = Owner::new();
+    owner.with(|| view::card_into(&container, host.clone(), &scope, power.clone()));
     let card = Mounted {
-        _handle: handle,
+        owner,
+        container,
         host,
         scope,
         power,

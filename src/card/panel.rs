@@ -1,20 +1,21 @@
-//! The live part of a card that changes with every event (name, state badge, uptime,
-//! address, the screen-reader state line, the meters with their sparklines, and the
-//! stale-data hint), built on the DOM once and kept current by effects (see
+//! The live part of a card that changes with every event (name, state badge, the live
+//! indicator, uptime, address, players, the screen-reader state line, the meters with
+//! their sparklines, the stale-data hint, and the alert banner of `alert.rs`), built on the DOM once and kept current by effects (see
 //! `components::dom` for why: Leptos' typed views of this much cost the card a budget it
 //! does not have). Text goes in as text, never as HTML.
 
 use leptos::prelude::*;
-use ptero_api::origin::ServerSummary;
+use ptero_api::origin::{PlayerCount, ServerSummary};
 use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
+use super::alert::banner_into;
 use super::connection::{badge, usable_state};
 use super::feed::Feed;
 use super::link::Health;
-use crate::components::dom::{attr, child, imperative, meters_into, Metric, Reading};
+use crate::components::dom::{attr, child, meters_into, Metric, Reading};
 use crate::components::{duration_ms, rate, usage_bytes, usage_percent, History};
 
 /// Data older than this gets a hint (the stream is down, or the origin cannot poll).
@@ -24,7 +25,11 @@ const STALE_MS: f64 = 10_000.0;
 struct Nodes {
     name: Element,
     badge: Element,
+    live: Element,
     uptime: Element,
+    players: Element,
+    players_count: Element,
+    players_about: Element,
     address_row: Element,
     address: Element,
     copy: Element,
@@ -32,13 +37,21 @@ struct Nodes {
     stale: Element,
 }
 
-/// The panel of `feed`'s server.
-pub fn summary_panel(
+/// The panel of `feed`'s server, appended to `parent` and kept current by effects of the
+/// current owner.
+pub fn summary_into(
+    parent: &Element,
     feed: Feed,
     health: ArcRwSignal<Health>,
     clock: ArcRwSignal<f64>,
-) -> impl IntoView {
-    imperative("summary", move |panel| {
+    lang: String,
+) {
+    let Some(panel) = child(parent, "div", "summary") else {
+        return;
+    };
+    {
+        let panel = &panel;
+        banner_into(panel, feed.alert.clone(), lang);
         let Some(nodes) = build(panel) else { return };
         meters_into(&nodes.meters_row, metrics(&feed));
         copy_button(&nodes.nodes.copy, &nodes.nodes.address);
@@ -48,10 +61,16 @@ pub fn summary_panel(
             let age = clock.get() - feed.current_at.get();
             let stale = feed.current_at.get_untracked() > 0.0 && age >= STALE_MS;
             let why = health.with(|h| *h != Health::Live);
+            // Live: Wings' socket feeds the origin and the stream is up and current.
+            let live = !why
+                && !stale
+                && feed.error.with(Option::is_none)
+                && feed.summary.with(|s| s.as_ref().is_some_and(|s| s.live));
+            set_hidden(&nodes.live, !live);
             nodes.stale.set_text_content(Some(&stale_hint(age, why)));
             set_hidden(&nodes.stale, !stale);
         });
-    })
+    }
 }
 
 struct Built {
@@ -66,6 +85,15 @@ fn build(panel: &Element) -> Option<Built> {
     attr(&name, "part", "name");
     let badge = child(&head, "span", "badge")?;
     attr(&badge, "part", "state");
+    let live = child(&head, "span", "live")?;
+    for (name, value) in [
+        ("part", "live"),
+        ("title", "Live from the game server, updated every second"),
+        ("hidden", ""),
+    ] {
+        attr(&live, name, value);
+    }
+    live.set_text_content(Some("Live"));
     let address_row = child(panel, "div", "address-row")?;
     let address = child(&address_row, "code", "address")?;
     attr(&address, "part", "address");
@@ -79,6 +107,12 @@ fn build(panel: &Element) -> Option<Built> {
         attr(&copy, name, value);
     }
     copy.set_text_content(Some("Copy"));
+    let players = child(panel, "p", "players")?;
+    for (name, value) in [("part", "players"), ("hidden", "")] {
+        attr(&players, name, value);
+    }
+    let players_count = child(&players, "span", "players-count")?;
+    let players_about = child(&players, "span", "players-about muted")?;
     let spoken = child(panel, "p", "sr-only")?;
     attr(&spoken, "aria-live", "polite");
     let meters_row = child(panel, "div", "meters")?;
@@ -90,7 +124,11 @@ fn build(panel: &Element) -> Option<Built> {
         nodes: Nodes {
             name,
             badge,
+            live,
             uptime,
+            players,
+            players_count,
+            players_about,
             address_row,
             address,
             copy,
@@ -128,6 +166,37 @@ fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
     nodes.uptime.set_text_content(up.as_deref());
     let spoken = usable_state(summary).map(|s| ["Server is ", s.as_str()].concat());
     nodes.spoken.set_text_content(spoken.as_deref());
+    let players = summary.players.as_ref();
+    set_hidden(&nodes.players, players.is_none());
+    if let Some(players) = players {
+        let (count, about) = players_text(players);
+        nodes.players_count.set_text_content(Some(&count));
+        nodes.players_about.set_text_content(Some(&about));
+        set_hidden(&nodes.players_about, about.is_empty());
+    }
+}
+
+/// "12 / 20 players", and the version and MOTD (when the site shows them) after it.
+fn players_text(players: &PlayerCount) -> (String, String) {
+    let noun = if players.max == 1 {
+        " player"
+    } else {
+        " players"
+    };
+    let count = [
+        &players.online.to_string(),
+        " / ",
+        &players.max.to_string(),
+        noun,
+    ]
+    .concat();
+    let about: Vec<&str> = [players.version.as_deref(), players.motd.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+        .collect();
+    (count, about.join(" · "))
 }
 
 /// "Showing data from 25 s ago", and why when the link is down.
@@ -256,7 +325,27 @@ fn bytes(used: u64, limit_mib: u64) -> Reading {
 
 #[cfg(test)]
 mod tests {
-    use super::stale_hint;
+    use super::{players_text, stale_hint};
+    use ptero_api::origin::PlayerCount;
+
+    #[test]
+    fn players_read_as_a_count_then_version_and_motd() {
+        let mut players = PlayerCount {
+            online: 12,
+            max: 20,
+            motd: None,
+            version: None,
+        };
+        assert_eq!(
+            players_text(&players),
+            ("12 / 20 players".to_string(), String::new())
+        );
+        players.motd = Some(" A Minecraft Server ".into());
+        players.version = Some("1.21.4".into());
+        assert_eq!(players_text(&players).1, "1.21.4 · A Minecraft Server");
+        players.max = 1;
+        assert_eq!(players_text(&players).0, "12 / 1 player");
+    }
 
     #[test]
     fn the_stale_hint_says_how_old_and_why() {

@@ -1,24 +1,29 @@
-//! The card's views: they render the controller's [`Phase`] and send what the viewer
-//! clicks to the controller's pieces (the power sender, the origin client); they keep no
-//! state machine of their own.
+//! The card's views, built on the DOM: they render the controller's [`Phase`] and send
+//! what the viewer clicks to the controller's pieces (the power sender, the origin
+//! client); they keep no state machine of their own.
+//!
+//! Not Leptos' typed views (`view!`): those instantiate build and rebuild code for every
+//! shape, and the card has a 90 KB budget. Without them the card carries no `tachys`
+//! renderer at all (90.8 → 79.9 KB brotli); signals and effects keep each node current, and every
+//! listener and task belongs to the owner of the phase it was built in. Text goes in as
+//! text (`textContent`), never as HTML: it is server data.
 
 use leptos::prelude::*;
 use ptero_api::PowerSignal;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
 
 use super::config::CardConfig;
 use super::connection::{self, usable_state, Live, Phase};
 use super::error::CardError;
 use super::events::CardEvent;
-use super::feed::Feed;
-use super::feed::CONSOLE_LINES;
-use super::panel::summary_panel;
+use super::feed::{Feed, CONSOLE_LINES};
+use super::panel::summary_into;
 use super::power::PowerSender;
 use crate::api::{OriginClient, Scope};
-use crate::components::dom::console_lines;
-use crate::components::{PowerButtons, PowerControl};
+use crate::components::dom::{attrs, child, console_lines_into, on, show_text, text_child};
+use crate::components::{power_row_into, PowerControl};
 
 #[derive(Clone, PartialEq)]
 enum Kind {
@@ -27,23 +32,22 @@ enum Kind {
     Failed(CardError),
 }
 
-/// The whole card for `host`.
-#[component]
-pub fn ServerCard(
-    host: SendWrapper<HtmlElement>,
-    scope: SendWrapper<Scope>,
-    power: SendWrapper<PowerSender>,
-) -> impl IntoView {
+/// Builds the whole card for `host` into `root` and keeps it current, in the current
+/// owner: each phase is built in the owner of the effect that follows the phase, so what
+/// it set up goes when the phase does.
+pub fn card_into(root: &Element, host: HtmlElement, scope: &Scope, power: PowerSender) {
     let config = match CardConfig::from_element(&host) {
         Ok(config) => config,
         Err(error) => {
             power.disarm(Some(error.clone()));
             CardEvent::Error(&error).dispatch(&host);
-            return view! { <CardMessage error/> }.into_any();
+            message_into(root, &error);
+            return;
         }
     };
     let compact = config.compact;
-    let phase = connection::start(config, (*host).clone(), &scope, (*power).clone());
+    let lang = config.lang.clone();
+    let phase = connection::start(config, host.clone(), scope, power.clone());
     let watched = phase.clone();
     let kind = Memo::new(move |_| {
         watched.with(|phase| match phase {
@@ -52,12 +56,19 @@ pub fn ServerCard(
             Phase::Failed(error) => Kind::Failed(error.clone()),
         })
     });
-    view! {
-        {move || match kind.get() {
-            Kind::Connecting => view! {
-                <div class="card" part="base" aria-busy="true"><p class="muted">"Connecting…"</p></div>
-            }.into_any(),
-            Kind::Failed(error) => view! { <CardMessage error/> }.into_any(),
+    let held = SendWrapper::new((root.clone(), host, power));
+    Effect::new(move |_| {
+        let (root, host, power) = &*held;
+        let kind = kind.get();
+        root.set_text_content(None);
+        match kind {
+            Kind::Connecting => {
+                if let Some(card) = child(root, "div", "card") {
+                    attrs(&card, &[("part", "base"), ("aria-busy", "true")]);
+                    text_child(&card, "p", "muted", "Connecting…");
+                }
+            }
+            Kind::Failed(error) => message_into(root, &error),
             Kind::Live => {
                 let live = phase.with_untracked(|phase| match phase {
                     Phase::Live(live) => Some((**live).clone()),
@@ -71,36 +82,43 @@ pub fn ServerCard(
                         _ => String::new(),
                     })
                 });
-                live.map(|live| view! {
-                    <LiveCard live host=host.clone() power=power.clone() session compact/>
-                })
-                .into_any()
+                if let Some(live) = live {
+                    live_into(root, live, host, power, session, compact, lang.clone());
+                }
             }
-        }}
-    }
-    .into_any()
+        }
+    });
 }
 
-#[component]
-fn CardMessage(error: CardError) -> impl IntoView {
-    let message = error.to_string();
-    view! {
-        <div class="card card-error" part="base" role="alert" data-error-code=error.code().to_string()>
-            <p class="error-title">"This server can't be shown"</p>
-            <p part="error">{message}</p>
-        </div>
+fn message_into(root: &Element, error: &CardError) {
+    let Some(card) = child(root, "div", "card card-error") else {
+        return;
+    };
+    let code = error.code().to_string();
+    attrs(
+        &card,
+        &[
+            ("part", "base"),
+            ("role", "alert"),
+            ("data-error-code", &code),
+        ],
+    );
+    text_child(&card, "p", "error-title", "This server can't be shown");
+    if let Some(text) = text_child(&card, "p", "", &error.to_string()) {
+        attrs(&text, &[("part", "error")]);
     }
 }
 
-#[component]
-fn LiveCard(
+fn live_into(
+    root: &Element,
     live: Live,
-    host: SendWrapper<HtmlElement>,
-    power: SendWrapper<PowerSender>,
+    host: &HtmlElement,
+    power: &PowerSender,
     session: Signal<String>,
     compact: bool,
-) -> impl IntoView {
-    connection::follow(&live, &host, &power);
+    lang: String,
+) {
+    connection::follow(&live, host, power);
     let Live {
         client,
         server,
@@ -112,44 +130,68 @@ fn LiveCard(
         sso,
         ..
     } = live;
-    let s = feed.summary.clone();
-    let state = Signal::derive(move || s.with(|s| s.as_ref().and_then(usable_state)));
-    let sender = power.clone();
-    let on_signal = Callback::new(move |signal: PowerSignal| {
-        sender.send(signal.as_str());
-    });
-    let control = PowerControl { allowed };
-    let pending = power.pending();
-    let problem = power.problem();
-    let error = feed.error.clone();
-
-    view! {
-        <article class=if compact { "card compact" } else { "card" } part="base" data-testid="card-ready" data-server=server.clone()>
-            {summary_panel(feed.clone(), health, clock)}
-            <div class="actions">
-                <PowerButtons control state pending on_signal/>
-                {sso.then(|| view! { <SsoButton client=client.clone() session server=server.clone()/> })}
-            </div>
-            <div aria-live="assertive">
-                <Problem text=problem.into()/>
-                <Problem text=Signal::derive(move || error.with(|f| f.as_ref().map(ToString::to_string)).unwrap_or_default())/>
-            </div>
-            {(console && !compact).then(|| view! { <ConsolePane feed=feed.clone() client=client.clone() session server=server.clone()/> })}
-        </article>
+    let class = if compact { "card compact" } else { "card" };
+    let Some(card) = child(root, "article", class) else {
+        return;
+    };
+    attrs(
+        &card,
+        &[
+            ("part", "base"),
+            ("data-testid", "card-ready"),
+            ("data-server", &server),
+        ],
+    );
+    summary_into(&card, feed.clone(), health, clock, lang);
+    if let Some(actions) = child(&card, "div", "actions") {
+        let s = feed.summary.clone();
+        let state = Signal::derive(move || s.with(|s| s.as_ref().and_then(usable_state)));
+        let sender = SendWrapper::new(power.clone());
+        let on_signal = Callback::new(move |signal: PowerSignal| {
+            sender.send(signal.as_str());
+        });
+        let control = Signal::stored(PowerControl { allowed });
+        power_row_into(&actions, control, state, power.pending().into(), on_signal);
+        if sso {
+            sso_into(&actions, client.clone(), session, server.clone());
+        }
+    }
+    if let Some(told) = child(&card, "div", "") {
+        attrs(&told, &[("aria-live", "assertive")]);
+        problem_into(&told, power.problem().into());
+        let error = feed.error.clone();
+        let error = Signal::derive(move || {
+            error
+                .with(|f| f.as_ref().map(ToString::to_string))
+                .unwrap_or_default()
+        });
+        problem_into(&told, error);
+    }
+    if console && !compact {
+        console_into(&card, feed, client, session, server);
     }
 }
 
-/// An error line, there only while `text` is not empty.
-#[component]
-fn Problem(text: Signal<String>) -> impl IntoView {
-    view! { <p class="error" part="error" hidden=move || text.with(String::is_empty)>{text}</p> }
+/// An error line, shown only while `text` is not empty.
+fn problem_into(parent: &Element, text: Signal<String>) {
+    if let Some(line) = child(parent, "p", "error") {
+        attrs(&line, &[("part", "error")]);
+        show_text(line, text);
+    }
 }
 
-#[component]
-fn SsoButton(client: OriginClient, session: Signal<String>, server: String) -> impl IntoView {
+fn sso_into(parent: &Element, client: OriginClient, session: Signal<String>, server: String) {
+    let Some(sso) = child(parent, "div", "sso") else {
+        return;
+    };
+    let Some(button) = text_child(&sso, "button", "", "Open in panel") else {
+        return;
+    };
+    attrs(&button, &[("type", "button"), ("part", "sso-button")]);
     let problem = RwSignal::new(String::new());
-    let scope = SendWrapper::new(Scope::new());
-    let open = move |_| {
+    problem_into(&sso, problem.into());
+    let scope = Scope::new();
+    on(&button, "click", move |_| {
         problem.set(String::new());
         // The tab opens now, inside the click, or popup blockers refuse it; it is sent
         // to the one-time URL once the origin has minted it, and closed on failure.
@@ -175,34 +217,51 @@ fn SsoButton(client: OriginClient, session: Signal<String>, server: String) -> i
                 }
             }
         });
-    };
-    view! {
-        <div class="sso">
-            <button type="button" part="sso-button" on:click=open>"Open in panel"</button>
-            <Problem text=problem.into()/>
-        </div>
-    }
+    });
 }
 
-#[component]
-fn ConsolePane(
+fn console_into(
+    parent: &Element,
     feed: Feed,
     client: OriginClient,
     session: Signal<String>,
     server: String,
-) -> impl IntoView {
+) {
+    let Some(pane) = child(parent, "details", "console") else {
+        return;
+    };
+    attrs(&pane, &[("part", "console")]);
+    text_child(&pane, "summary", "", "Console");
     let lines = feed.console.clone();
-    let problem = RwSignal::new(String::new());
-    let scope = SendWrapper::new(Scope::new());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        // The form's one text field, read and emptied as it is sent.
-        let input = ev
-            .target()
-            .and_then(|form| form.dyn_into::<web_sys::Element>().ok())
-            .and_then(|form| form.query_selector("input").ok().flatten())
-            .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok());
-        let Some(input) = input else { return };
+    console_lines_into(
+        &pane,
+        move |shown| lines.with(|log| log.since(shown)),
+        CONSOLE_LINES,
+    );
+    let (Some(form), problem) = (child(&pane, "form", ""), RwSignal::new(String::new())) else {
+        return;
+    };
+    let Some(input) = child(&form, "input", "") else {
+        return;
+    };
+    attrs(
+        &input,
+        &[
+            ("type", "text"),
+            ("aria-label", "Command"),
+            ("placeholder", "Type a command"),
+        ],
+    );
+    if let Some(send) = text_child(&form, "button", "", "Send") {
+        attrs(&send, &[("type", "submit")]);
+    }
+    problem_into(&pane, problem.into());
+    let scope = Scope::new();
+    on(&form, "submit", move |event| {
+        event.prevent_default();
+        let Some(input) = input.dyn_ref::<HtmlInputElement>() else {
+            return;
+        };
         let command = input.value();
         if command.trim().is_empty() {
             return;
@@ -215,16 +274,5 @@ fn ConsolePane(
                 problem.set(failure.to_string());
             }
         });
-    };
-    view! {
-        <details class="console" part="console">
-            <summary>"Console"</summary>
-            {console_lines(move |shown| lines.with(|log| log.since(shown)), CONSOLE_LINES)}
-            <form on:submit=submit>
-                <input type="text" aria-label="Command" placeholder="Type a command"/>
-                <button type="submit">"Send"</button>
-            </form>
-            <Problem text=problem.into()/>
-        </details>
-    }
+    });
 }

@@ -33,6 +33,22 @@ pub fn nice_ceiling(value: f64, floor: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// [`nice_ceiling`] in the binary unit `value` is shown in (bytes: B, KiB, MiB…), so a
+/// byte scale reads 200 KiB rather than 195.3 KiB.
+pub fn nice_binary_ceiling(value: f64) -> f64 {
+    if !value.is_finite() || value <= 1024.0 {
+        return nice_ceiling(value, 1.0);
+    }
+    let unit = 1024f64.powi((value.log2() / 10.0).floor() as i32);
+    let top = nice_ceiling(value / unit, 1.0);
+    // 1000 KiB and up reads better as the next unit.
+    if top > 1000.0 {
+        unit * 1024.0
+    } else {
+        top * unit
+    }
+}
+
 /// SVG `points` of `history` in the box, scaled to `top`; the newest sample sits at the
 /// right edge and older ones to its left, one slot a second, so a chart fills up from
 /// the right as a minute goes by.
@@ -58,17 +74,17 @@ pub fn points(history: &History, top: f64) -> String {
         .join(" ")
 }
 
-/// The area under [`points`], closed along the bottom.
-fn area(line: &str) -> String {
-    // No samples yet: no area (",150  ,150" is no SVG the browser accepts).
+/// The area under [`points`], closed along the bottom; none without points (an empty
+/// or partial `points` attribute is an SVG error).
+fn area(line: &str) -> Option<String> {
     if line.is_empty() {
-        return String::new();
+        return None;
     }
     let (Some(first), Some(last)) = (line.split(' ').next(), line.split(' ').next_back()) else {
-        return String::new();
+        return None;
     };
     let x = |point: &str| point.split(',').next().unwrap_or("0").to_owned();
-    format!("{},150 {line} {},150", x(first), x(last))
+    Some(format!("{},150 {line} {},150", x(first), x(last)))
 }
 
 /// One line of a chart.
@@ -92,6 +108,9 @@ pub fn TimeSeries(
     /// A value's context for the header: "of 400%", "of 4 GiB".
     #[prop(into, optional)]
     of: Signal<String>,
+    /// Values are bytes: the scale's steps are nice in KiB/MiB, not in thousands.
+    #[prop(optional)]
+    binary: bool,
 ) -> impl IntoView {
     let id = title.to_ascii_lowercase().replace(' ', "-");
     let summary_lines = lines.clone();
@@ -105,7 +124,11 @@ pub fn TimeSeries(
             .iter()
             .map(|line| line.history.with(History::peak))
             .fold(0.0, f64::max);
-        nice_ceiling(peak, 1.0)
+        if binary {
+            nice_binary_ceiling(peak)
+        } else {
+            nice_ceiling(peak, 1.0)
+        }
     });
     let empty = {
         let lines = lines.clone();
@@ -179,7 +202,7 @@ pub fn TimeSeries(
                         view! {
                             <polygon class=format!("area {}", line.class) points=move || area(&drawn.get())/>
                             <polyline class=format!("trace {}", line.class) fill="none" vector-effect="non-scaling-stroke"
-                                stroke-linejoin="round" points=move || drawn.get()/>
+                                stroke-linejoin="round" points=move || Some(drawn.get()).filter(|p| !p.is_empty())/>
                         }
                     }).collect_view()}
                 </svg>
@@ -203,6 +226,13 @@ mod tests {
         assert_eq!(nice_ceiling(230.0, 1.0), 250.0);
         assert_eq!(nice_ceiling(1500.0, 1.0), 2000.0);
         assert_eq!(nice_ceiling(f64::NAN, 100.0), 100.0);
+        assert_eq!(nice_binary_ceiling(500.0), 500.0);
+        assert_eq!(nice_binary_ceiling(190.0 * 1024.0), 200.0 * 1024.0);
+        assert_eq!(
+            nice_binary_ceiling(1.9 * 1024.0 * 1024.0),
+            2.0 * 1024.0 * 1024.0
+        );
+        assert_eq!(nice_binary_ceiling(1010.0 * 1024.0), 1024.0 * 1024.0);
     }
 
     #[test]
@@ -214,9 +244,10 @@ mod tests {
         h.push(100.0);
         assert_eq!(points(&h, 100.0), "589.8,75.0 600.0,0.0");
         assert_eq!(
-            area("589.8,75.0 600.0,0.0"),
-            "589.8,150 589.8,75.0 600.0,0.0 600.0,150"
+            area("589.8,75.0 600.0,0.0").as_deref(),
+            Some("589.8,150 589.8,75.0 600.0,0.0 600.0,150")
         );
+        assert_eq!(area(""), None);
         for _ in 0..100 {
             h.push(500.0);
         }

@@ -8,6 +8,7 @@
 use leptos::html;
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement};
 
@@ -39,6 +40,44 @@ fn svg_child(parent: &Element, tag: &str) -> Option<Element> {
 
 pub fn attr(el: &Element, name: &str, value: &str) {
     let _ = el.set_attribute(name, value);
+}
+
+/// Each `(name, value)` of `attrs` set on `el`.
+pub fn attrs(el: &Element, attrs: &[(&str, &str)]) {
+    for (name, value) in attrs {
+        attr(el, name, value);
+    }
+}
+
+/// `<tag class=class>` with `text` as its text, appended to `parent`.
+pub fn text_child(parent: &Element, tag: &str, class: &str, text: &str) -> Option<Element> {
+    let el = child(parent, tag, class)?;
+    el.set_text_content(Some(text));
+    Some(el)
+}
+
+/// Calls `handler` with each `event` at `el`; the listener is removed when the current
+/// owner is cleaned up.
+pub fn on(el: &Element, event: &'static str, handler: impl FnMut(web_sys::Event) + 'static) {
+    let listener = Closure::<dyn FnMut(web_sys::Event)>::new(handler);
+    let _ = el.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    let held = SendWrapper::new((el.clone(), listener));
+    on_cleanup(move || {
+        let (el, listener) = held.take();
+        let _ = el.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    });
+}
+
+/// `el` shows `text` as its text, hidden while it is empty (an effect of the current
+/// owner).
+pub fn show_text(el: Element, text: Signal<String>) {
+    let el = SendWrapper::new(el);
+    Effect::new(move |_| {
+        text.with(|text| {
+            el.set_text_content(Some(text));
+            let _ = el.toggle_attribute_with_force("hidden", text.is_empty());
+        })
+    });
 }
 
 /// A `<div class=class>` whose content `fill` builds once it is mounted (in the current
@@ -184,6 +223,27 @@ pub fn console_lines(
     keep: usize,
 ) -> impl IntoView {
     imperative("console-lines", move |box_| {
+        fill_console_lines(box_, log, keep)
+    })
+}
+
+/// [`console_lines`] appended to `parent` straight away (for views built on the DOM).
+pub fn console_lines_into(
+    parent: &Element,
+    log: impl Fn(u64) -> (u64, Vec<String>) + 'static,
+    keep: usize,
+) {
+    if let Some(box_) = child(parent, "div", "console-lines") {
+        fill_console_lines(&box_, log, keep);
+    }
+}
+
+fn fill_console_lines(
+    box_: &Element,
+    log: impl Fn(u64) -> (u64, Vec<String>) + 'static,
+    keep: usize,
+) {
+    {
         attr(box_, "role", "log");
         attr(box_, "aria-live", "off");
         let box_ = SendWrapper::new(box_.clone());
@@ -209,5 +269,5 @@ pub fn console_lines(
             }
             box_.set_scroll_top(box_.scroll_height());
         });
-    })
+    }
 }

@@ -100,6 +100,28 @@ pub fn duration_ms(ms: u64) -> String {
     }
 }
 
+/// A time of day as the viewer's clock shows it, hours and minutes, through the browser's
+/// `Intl` in `lang` (empty: the browser's language).
+pub fn clock_time(at_ms: f64, lang: &str) -> String {
+    let options = js_sys::Object::new();
+    for key in ["hour", "minute"] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &"2-digit".into());
+    }
+    let lang = if lang.is_empty() { "default" } else { lang };
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms))
+        .to_locale_time_string_with_options(lang, &options)
+        .into()
+}
+
+/// The CSS class suffix of an alert's severity: `bad`, `warn` or `ok`.
+pub fn severity_class(severity: ptero_api::alerts::Severity) -> &'static str {
+    match severity {
+        ptero_api::alerts::Severity::Critical => "bad",
+        ptero_api::alerts::Severity::Warning => "warn",
+        ptero_api::alerts::Severity::Good => "ok",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,12 @@ mod terminal;
 pub use ansi::AnsiLine;
 pub use chart::{nice_ceiling, Line, TimeSeries};
 pub use error_note::ErrorNote;
-pub use format::{bytes, duration_ms, fixed, percent, rate, usage_bytes, usage_percent};
+pub use format::{
+    bytes, clock_time, duration_ms, fixed, percent, rate, severity_class, usage_bytes,
+    usage_percent,
+};
 pub use meter::Meter;
-pub use power::{PowerButtons, PowerControl};
+pub use power::{power_row_into, PowerButtons, PowerControl};
 pub use require_sign_in::RequireSignIn;
 pub use sparkline::{History, Sparkline};
 pub use state_badge::StateBadge;

@@ -71,6 +71,31 @@ pub fn PowerButtons(
     on_signal: Callback<PowerSignal>,
 ) -> impl IntoView {
     dom::imperative("power-row", move |row| {
+        fill_row(row, control, state, pending, on_signal)
+    })
+}
+
+/// [`PowerButtons`] appended to `parent` straight away (for views built on the DOM).
+pub fn power_row_into(
+    parent: &Element,
+    control: Signal<PowerControl>,
+    state: Signal<Option<PowerState>>,
+    pending: Signal<Option<PowerSignal>>,
+    on_signal: Callback<PowerSignal>,
+) {
+    if let Some(row) = dom::child(parent, "div", "power-row") {
+        fill_row(&row, control, state, pending, on_signal);
+    }
+}
+
+fn fill_row(
+    row: &Element,
+    control: Signal<PowerControl>,
+    state: Signal<Option<PowerState>>,
+    pending: Signal<Option<PowerSignal>>,
+    on_signal: Callback<PowerSignal>,
+) {
+    {
         dom::attr(row, "role", "group");
         dom::attr(row, "aria-label", "Power");
         let row = SendWrapper::new(row.clone());
@@ -108,7 +133,7 @@ pub fn PowerButtons(
                 }));
             }
         });
-    })
+    }
 }
 
 fn power_button(row: &Element, signal: PowerSignal) -> Option<Element> {

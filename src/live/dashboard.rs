@@ -18,6 +18,8 @@ use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry};
 use super::budget::Budget;
 use super::{sleep, use_page_visible, use_polling};
 use crate::api::{ApiError, PanelClient, Scope};
+use crate::notices::Watcher;
+use ptero_api::alerts::Observation;
 
 /// Numbers older than this show their age.
 pub const STALE_AFTER_MS: f64 = 30_000.0;
@@ -71,8 +73,18 @@ impl Dashboard {
     }
 }
 
-/// Sets up the controller of a list of `servers` (identifier, refreshable) in order.
-pub fn use_dashboard(client: PanelClient, servers: Vec<(String, bool)>) -> Dashboard {
+/// Sets up the controller of a list of `servers` (identifier, name, refreshable) in
+/// order. What the refreshes show goes to the alerts too ([`Watcher`]).
+pub fn use_dashboard(client: PanelClient, servers: Vec<(String, String, bool)>) -> Dashboard {
+    let watcher = Watcher::new();
+    let names: Vec<(String, String)> = servers
+        .iter()
+        .map(|(id, name, _)| (id.clone(), name.clone()))
+        .collect();
+    let servers: Vec<(String, bool)> = servers
+        .into_iter()
+        .map(|(id, _, refreshable)| (id, refreshable))
+        .collect();
     let rows: HashMap<String, RowLive> = servers
         .iter()
         .map(|(id, _)| {
@@ -142,12 +154,14 @@ pub fn use_dashboard(client: PanelClient, servers: Vec<(String, bool)>) -> Dashb
     let page_visible = use_page_visible();
     // The scope aborts a refresh in flight when the list goes away (the flag alone
     // would only stop the next one).
+    let alerts = watcher.map(|watcher| (watcher, names));
     Scope::new().spawn(refresh(
         client,
         dashboard,
         refreshable,
         page_visible,
         disposed,
+        alerts,
     ));
     dashboard
 }
@@ -159,6 +173,7 @@ async fn refresh(
     refreshable: Vec<String>,
     page_visible: ReadSignal<bool>,
     disposed: Rc<Cell<bool>>,
+    alerts: Option<(Watcher, Vec<(String, String)>)>,
 ) {
     let mut budget = Budget::new(client.preflights());
     while !disposed.get() {
@@ -201,6 +216,13 @@ async fn refresh(
         match client.resources_and_limit(id).await {
             Ok((stats, limit, remaining)) => {
                 budget.observe(limit, remaining);
+                if let Some((watcher, names)) = &alerts {
+                    let name = names
+                        .iter()
+                        .find(|(known, _)| known == id)
+                        .map_or(id.as_str(), |(_, name)| name.as_str());
+                    watcher.observe(id, name, Observation::State(stats.state()));
+                }
                 row.stats.try_set(Some(stats));
                 row.updated.try_set(Some(js_sys::Date::now()));
             }

@@ -43,7 +43,13 @@ struct SocketAuth {
     renewals: Cell<u32>,
     /// Set when this side closes the socket because Wings accepted none of its tokens.
     given_up: Cell<bool>,
+    /// When Wings first accepted a token on this socket (`Date.now()`): the lines just
+    /// after are its replay of recent logs, old news.
+    live_at: Cell<f64>,
 }
+
+/// How long after the socket opens its console lines count as the logs' replay.
+const REPLAY_MS: f64 = 3_000.0;
 
 impl SocketAuth {
     fn give_up(&self, ws: &WebSocket) {
@@ -120,6 +126,8 @@ pub struct WingsLive {
     pub install_changed: RwSignal<u32>,
     /// Re-authentications on the same socket (token refreshes) so far.
     pub reauths: RwSignal<u32>,
+    /// Wings' "crashed state" notices so far (the alerts tell a crash from a clean exit).
+    pub crash_notices: RwSignal<u32>,
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
 }
 
@@ -154,6 +162,7 @@ pub fn use_wings(client: PanelClient, server: String) -> WingsLive {
         backups_changed: RwSignal::new(0),
         install_changed: RwSignal::new(0),
         reauths: RwSignal::new(0),
+        crash_notices: RwSignal::new(0),
         socket: StoredValue::new(None),
     };
     let disposed = Rc::new(RefCell::new(false));
@@ -345,6 +354,7 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
                 live.reauths.update(|n| *n += 1);
             } else {
                 live.link.set(Link::Live);
+                socket.auth.live_at.set(js_sys::Date::now());
                 let _ = socket.ws.send_with_str(&Outbound::SendLogs.encode());
             }
         }
@@ -355,7 +365,13 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
         }
         Inbound::ConsoleOutput(line)
         | Inbound::InstallOutput(line)
-        | Inbound::DaemonMessage(line) => push_line(live, line),
+        | Inbound::DaemonMessage(line) => {
+            let replayed = js_sys::Date::now() - socket.auth.live_at.get() < REPLAY_MS;
+            if !replayed && line.contains(ptero_api::alerts::WINGS_CRASH_NOTICE) {
+                live.crash_notices.update(|n| *n += 1);
+            }
+            push_line(live, line);
+        }
         Inbound::DaemonError(message) => push_line(live, format!("[daemon error] {message}")),
         Inbound::TokenExpiring | Inbound::TokenExpired => socket.renew(),
         Inbound::BackupCompleted(_) | Inbound::BackupRestoreCompleted => {

@@ -54,10 +54,10 @@ pub fn Charts(
             <TimeSeries title="CPU" format=cpu_text limit=cpu_limit
                 of=Signal::derive(cpu_of)
                 lines=vec![line("CPU", "series-a", |s| s.cpu.clone())]/>
-            <TimeSeries title="Memory" format=memory_text limit=memory_top
+            <TimeSeries title="Memory" format=memory_text limit=memory_top binary=true
                 of=Signal::derive(move || if memory_top.get() > 0.0 { format!("of {}", memory_text(memory_top.get())) } else { "no limit".to_owned() })
                 lines=vec![line("Memory", "series-a", |s| s.memory.clone())]/>
-            <TimeSeries title="Network" format=rate_text limit=0.0
+            <TimeSeries title="Network" format=rate_text limit=0.0 binary=true
                 lines=vec![
                     line("In", "series-a", |s| s.rx.clone()),
                     line("Out", "series-b", |s| s.tx.clone()),

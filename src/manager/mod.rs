@@ -2,11 +2,28 @@
 //! and charts, and tabs for the terminal, files (with the editor), backups, startup,
 //! settings and the management screens ([`sections`]: schedules, databases, users,
 //! network, activity); and the account page (keys, credentials, the account's activity),
-//! which needs the same weight of screens. It is its own bundle in release builds (`src/bin/manager.rs`, loaded when a
-//! server page opens); the wasm tests render it in the app's bundle.
+//! which needs the same weight of screens. It is its own bundle in release builds
+//! (`src/bin/manager.rs`, loaded when a server page or the account page opens); the
+//! wasm tests render it in the app's bundle.
 //!
-//! Each tab is a view over a controller of its own (`files::controller`,
-//! `backups::Backups`…); every request goes through `api::PanelClient`.
+//! Layout of the bundle:
+//!
+//! - `mod.rs`: the entry points — [`mount`] (what `src/bin/manager.rs` calls for each
+//!   `<ptero-server-manager>`), [`server_page`] and [`account_page`] (the one-bundle app
+//!   of the wasm tests)
+//! - `overview.rs`: the page's frame (state, power, socket status, dashboard, tabs);
+//!   `glance.rs`, `series.rs`, `charts.rs`: the dashboard
+//! - `tabs.rs`: the sections and which permission opens each (how to add one is there)
+//! - one module per section: `files/` (controller, rows, toolbar, editor, highlight),
+//!   `backups.rs`, `startup.rs`, `settings.rs` (+ `sftp.rs`); `sections/`: schedules,
+//!   databases, users, network, activity, and the account page (`sections/account/`),
+//!   with their requests in `api/sections.rs` and `api/account.rs`
+//! - `permissions.rs`, `unsaved.rs`: shared by the sections
+//!
+//! Views render, controllers decide (`files::controller::Files` holds the file manager's
+//! state and actions); every request goes through `api::PanelClient` (`api/manage.rs`),
+//! uploads and downloads through `api/transfer.rs`. Only `src/bin/manager.rs` and the
+//! wasm tests reach this module, so nothing here is in the first load.
 
 mod backups;
 mod charts;
@@ -19,12 +36,14 @@ mod series;
 mod settings;
 mod sftp;
 mod startup;
+mod tabs;
 pub mod unsaved;
 
 use leptos::prelude::*;
 
 use crate::api::{ApiError, Load};
 use crate::components::{ErrorNote, RequireSignIn};
+use crate::notices::{NoticeArea, Notices};
 use crate::router::Router;
 use crate::session::{use_session, Session};
 
@@ -52,13 +71,18 @@ pub enum ManagedPage {
 
 /// A page as the manager bundle mounts it into `<ptero-server-manager>`: with the
 /// session and router of its own (read from the same storage and location as the
-/// shell's). Dropping the handle unmounts it.
+/// shell's) and its own alert notices (the shell's are in the other wasm). Dropping the
+/// handle unmounts it.
 pub fn mount(host: web_sys::HtmlElement, page: ManagedPage) -> Box<dyn std::any::Any> {
     Box::new(leptos::mount::mount_to(host, move || {
         Session::provide();
         Router::provide();
         match page.clone() {
-            ManagedPage::Server(id) => view! { <ServerPage id/> }.into_any(),
+            ManagedPage::Server(id) => {
+                // The shell's notices live in the other bundle: the page shows its own.
+                let notices = Notices::provide();
+                view! { <NoticeArea notices/> <ServerPage id/> }.into_any()
+            }
             ManagedPage::Account => sections::account_page(),
         }
     }))

@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use ptero_api::{PowerSignal, PowerState, ServerDetail, Stats};
 
 use super::permissions::Permissions;
-use super::sections::{server_section, Section, ServerContext};
 use super::series::use_series;
 use crate::api::{ApiError, PanelClient, Scope};
-use crate::components::{ErrorNote, PowerButtons, PowerControl, StateBadge, Terminal};
-use crate::live::{use_polling, use_wings, Link, WingsLive};
+use crate::components::{ErrorNote, PowerButtons, PowerControl, StateBadge};
+use crate::live::{use_polling, use_wings, Link, STALE_AFTER_MS};
+use crate::notices::{use_notices, watch_wings};
 use crate::router::Link as RouteLink;
 
 /// While the socket is down the page polls `/resources`: never faster than the panel
@@ -22,21 +22,21 @@ const POLL: Duration = Duration::from_secs(20);
 #[component]
 pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
     let server = detail.attributes;
-    let meta = detail.meta.unwrap_or_default();
-    let permissions = Permissions::new(meta.user_permissions.clone());
-    let sections = ServerContext {
-        client: client.clone(),
-        server: server.identifier.clone(),
-        meta,
-        limits: server.feature_limits.clone(),
-    };
+    let permissions = Permissions::new(detail.meta.map(|m| m.user_permissions).unwrap_or_default());
     let control = PowerControl::from_permissions(permissions.list());
     let id = server.identifier.clone();
 
     let stats = RwSignal::new(None::<Stats>);
+    let polled_at = RwSignal::new(None::<f64>);
+    let now = RwSignal::new(js_sys::Date::now());
+    use_polling(Duration::from_secs(5), move || {
+        now.try_set(js_sys::Date::now());
+    });
     let poll_error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(None::<PowerSignal>);
     let live = use_wings(client.clone(), id.clone());
+    watch_wings(live, id.clone(), server.name.clone(), server.limits.clone());
+    let notices = use_notices();
     let scope = Scope::new();
     {
         let (client, id, scope) = (client.clone(), id.clone(), scope.clone());
@@ -50,6 +50,7 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 match client.resources(&id).await {
                     Ok(fresh) => {
                         stats.set(Some(fresh));
+                        polled_at.set(Some(js_sys::Date::now()));
                         poll_error.set(None);
                     }
                     Err(error) => poll_error.set(Some(error)),
@@ -66,7 +67,11 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             scope.wrap(async move { client.power(&id, signal).await })
         })
     };
+    let signal_id = id.clone();
     let on_signal = Callback::new(move |signal: PowerSignal| {
+        if let Some(notices) = notices {
+            notices.power_sent(&signal_id, signal);
+        }
         power_error.set(None);
         pending.set(Some(signal));
         power.dispatch(signal);
@@ -130,7 +135,13 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
             <PowerButtons control=control state pending on_signal/>
             <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
                 data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
+                {move || (live.link.get() == Link::Live).then(|| view! { <span class="live-dot" aria-hidden="true"></span> })}
                 {move || live.link.get().describe()}
+                {move || {
+                    let age = polled_at.get().map(|at| now.get() - at)?;
+                    (live.link.get() != Link::Live && age > STALE_AFTER_MS)
+                        .then(|| view! { <span class="age" data-age=(age / 1000.0) as u64>{format!(" Numbers from {} s ago.", (age / 1000.0) as u64)}</span> })
+                }}
             </p>
             <div aria-live="polite">
                 {move || power_error.get().map(|error| view! { <ErrorNote error/> })}
@@ -140,105 +151,8 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 <super::glance::Glance server=server.clone() resources series/>
                 <super::charts::Charts series limits=server.limits.clone() memory_limit/>
             </div>
-            <Tabs client=client.clone() server=server.clone() live permissions sections/>
+            <super::tabs::Tabs client=client.clone() server=server.clone() live permissions/>
         </article>
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tab {
-    Console,
-    Files,
-    Backups,
-    Startup,
-    Settings,
-    Section(Section),
-}
-
-impl Tab {
-    fn label(self) -> &'static str {
-        match self {
-            Tab::Console => "Console",
-            Tab::Files => "Files",
-            Tab::Backups => "Backups",
-            Tab::Startup => "Startup",
-            Tab::Settings => "Settings",
-            Tab::Section(section) => section.label(),
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Tab::Console => "console",
-            Tab::Files => "files",
-            Tab::Backups => "backups",
-            Tab::Startup => "startup",
-            Tab::Settings => "settings",
-            Tab::Section(section) => section.key(),
-        }
-    }
-}
-
-/// The sections the viewer's permissions open, one at a time (each loads when opened).
-#[component]
-fn Tabs(
-    client: PanelClient,
-    server: ptero_api::Server,
-    live: WingsLive,
-    permissions: Permissions,
-    sections: ServerContext,
-) -> impl IntoView {
-    let tabs: Vec<Tab> = [
-        (Tab::Console, permissions.can("control.console")),
-        (Tab::Files, permissions.can("file.read")),
-        (Tab::Backups, permissions.can("backup.read")),
-        (Tab::Startup, permissions.can("startup.read")),
-        (Tab::Settings, true),
-    ]
-    .into_iter()
-    .chain(
-        Section::ALL
-            .into_iter()
-            .map(|section| (Tab::Section(section), permissions.can(section.permission()))),
-    )
-    .filter_map(|(tab, shown)| shown.then_some(tab))
-    .collect();
-    let tab = RwSignal::new(tabs.first().copied().unwrap_or(Tab::Settings));
-    let on_command = Callback::new(move |command: String| live.send_command(&command));
-    let buttons = tabs
-        .iter()
-        .map(|&which| {
-            view! {
-                <button type="button" role="tab" class="tab" id=format!("tab-{}", which.key())
-                    aria-controls="tab-panel" data-tab=which.key()
-                    aria-selected=move || (tab.get() == which).to_string()
-                    on:click=move |_| {
-                        if tab.get_untracked() != which && super::unsaved::may_leave() {
-                            tab.set(which);
-                        }
-                    }>{which.label()}</button>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="tabs" role="tablist" aria-label="Server sections">{buttons}</div>
-        <div role="tabpanel" id="tab-panel" class="tab-panel" aria-labelledby=move || format!("tab-{}", tab.get().key())>
-            {move || {
-                let (client, server, permissions) = (client.clone(), server.clone(), permissions.clone());
-                let id = server.identifier.clone();
-                match tab.get() {
-                    Tab::Console => view! {
-                        <Terminal lines=live.lines total=live.total on_command
-                            enabled=Signal::derive(move || live.link.get() == Link::Live)/>
-                    }.into_any(),
-                    Tab::Files => view! { <super::files::FileManager client server=id permissions/> }.into_any(),
-                    Tab::Backups => view! { <super::backups::BackupsTab client server live permissions/> }.into_any(),
-                    Tab::Startup => view! { <super::startup::Startup client server=id/> }.into_any(),
-                    Tab::Settings => view! { <super::settings::SettingsTab client server live permissions/> }.into_any(),
-                    Tab::Section(section) => server_section(section, sections.clone()),
-                }
-            }}
-        </div>
     }
 }
 

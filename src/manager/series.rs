@@ -8,6 +8,9 @@ use ptero_api::Resources;
 
 use crate::components::History;
 
+/// Readings closer together than this do not make a rate.
+const MIN_RATE_SECONDS: f64 = 0.5;
+
 /// One reading of the counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sample {
@@ -54,6 +57,18 @@ impl Series {
         }
         if let Some(latest) = self.latest {
             let seconds = (sample.at_ms - latest.at_ms) / 1000.0;
+            // Two readings close together (the page's poll, then the socket's first stats
+            // a moment later) cannot time a rate: a second's traffic over a tenth of one
+            // reads as ten times the real rate. Keep the older counters as the base.
+            if seconds < MIN_RATE_SECONDS {
+                self.latest = Some(Sample {
+                    rx_bytes: latest.rx_bytes,
+                    tx_bytes: latest.tx_bytes,
+                    at_ms: latest.at_ms,
+                    ..sample
+                });
+                return;
+            }
             // A counter that went down (a restart) starts the rate over.
             let rate = |now: u64, before: u64| {
                 if now >= before && seconds > 0.0 {
@@ -139,6 +154,25 @@ mod tests {
         assert_eq!(series.rates(), (2_000.0, 500.0));
         series.read(at(3_000.0, 10, 6_500));
         assert_eq!(series.rates(), (0.0, 500.0));
+    }
+
+    #[test]
+    fn readings_a_moment_apart_do_not_spike_the_rate() {
+        let mut series = Series::default();
+        series.read(at(0.0, 0, 0));
+        series.read(at(1_000.0, 1_000, 1_000));
+        assert_eq!(series.rates(), (1_000.0, 1_000.0));
+        // 100 ms later, another source's reading: no 10× rate, its CPU is taken.
+        series.read(Sample {
+            cpu: 55.0,
+            ..at(1_100.0, 2_000, 2_000)
+        });
+        assert_eq!(series.rates(), (1_000.0, 1_000.0));
+        series.tick();
+        assert_eq!(series.cpu.last(), Some(55.0));
+        // The next reading times its rate from the kept base.
+        series.read(at(2_000.0, 2_000, 2_000));
+        assert_eq!(series.rates(), (1_000.0, 1_000.0));
     }
 
     #[test]

@@ -205,7 +205,10 @@ fn Rows(
 ) -> impl IntoView {
     let order = list
         .iter()
-        .map(|server| (server.identifier.clone(), !server.is_blocked()))
+        .map(|server| {
+            let refreshable = !server.is_blocked();
+            (server.identifier.clone(), server.name.clone(), refreshable)
+        })
         .collect();
     let dashboard = use_dashboard(client, order);
     list.into_iter()

@@ -9,11 +9,15 @@
 //! it has ended.
 
 use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
 
 use crate::resources::{PowerSignal, PowerState};
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     /// Wings reported the process crashed, or it went from running to offline with no
     /// stop or kill asked for.
@@ -85,6 +89,14 @@ impl AlertKind {
             | AlertKind::HighDisk => Severity::Warning,
             AlertKind::Recovered | AlertKind::Online => Severity::Good,
         }
+    }
+}
+
+impl FromStr for AlertKind {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Self, ()> {
+        Self::parse(text).ok_or(())
     }
 }
 
@@ -356,10 +368,11 @@ impl Detector {
         let start = *since.get_or_insert(at_ms);
         if !*alerted && at_ms.saturating_sub(start) >= sustain {
             *alerted = true;
-            let percent = value.unwrap_or(0.0) * 100.0;
+            // Whole percents, formatted as an integer: float formatting would cost the
+            // app's bundle about 20 KB for this one line.
+            let percent = (value.unwrap_or(0.0) * 100.0).round().max(0.0) as u64;
             let detail = format!(
-                "{:.0} % of its limit for {} min",
-                percent,
+                "{percent} % of its limit for {} min",
                 at_ms.saturating_sub(start) / 60_000
             );
             alerts.push(Alert {

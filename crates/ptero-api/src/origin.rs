@@ -283,6 +283,18 @@ pub enum StreamEvent {
         server: String,
         players: PlayerCount,
     },
+    /// Something a person wants to be told about the server happened
+    /// ([`crate::alerts::Detector`] on the origin): a crash, an unexpected stop, recovery,
+    /// sustained high use, its node unreachable, or online after a start.
+    Alert {
+        server: String,
+        kind: crate::alerts::AlertKind,
+        /// When it was noticed, unix ms.
+        at_ms: u64,
+        /// What the detector saw, for people (English).
+        #[serde(default)]
+        detail: String,
+    },
     /// The stream no longer carries the servers of the [`StreamRequest`]'s session at
     /// index `session` (0 for the one-session `GET`): refused when the stream opened,
     /// expired or revoked since. Servers another session asks for stay.
@@ -304,6 +316,7 @@ impl StreamEvent {
             StreamEvent::Error { .. } => "error",
             StreamEvent::Link { .. } => "link",
             StreamEvent::Players { .. } => "players",
+            StreamEvent::Alert { .. } => "alert",
             StreamEvent::Refused { .. } => "refused",
         }
     }

@@ -3,10 +3,11 @@
 
 use std::fmt::Debug;
 
+use ptero_api::alerts::AlertKind;
 use ptero_api::json_view::{FromJsonView, Malformed};
 use ptero_api::origin::{
-    OriginErrorBody, OriginErrorCode, ServerSummary, SessionGrant, SsoTicket, StreamEvent,
-    SummaryResources,
+    OriginErrorBody, OriginErrorCode, PlayerCount, ServerSummary, SessionGrant, SsoTicket,
+    StreamEvent, SummaryResources,
 };
 use ptero_api::{
     AccountItem, Action, BackupItem, BackupList, BackupState, FileItem, FileList, PowerState,
@@ -102,6 +103,31 @@ fn every_stream_event_reads_the_same() {
             server: Some("1a7ce997".into()),
             code: OriginErrorCode::Other("from_the_future".into()),
             message: "?".into(),
+        },
+        StreamEvent::Link {
+            server: "1a7ce997".into(),
+            live: false,
+            reason: Some("Wings does not answer".into()),
+        },
+        StreamEvent::Link {
+            server: "1a7ce997".into(),
+            live: true,
+            reason: None,
+        },
+        StreamEvent::Players {
+            server: "1a7ce997".into(),
+            players: PlayerCount {
+                online: 12,
+                max: 20,
+                motd: Some("§ a sandbox".into()),
+                version: None,
+            },
+        },
+        StreamEvent::Alert {
+            server: "1a7ce997".into(),
+            kind: AlertKind::UnexpectedStop,
+            at_ms: 1_764_590_400_000,
+            detail: "offline with no stop asked for".into(),
         },
         StreamEvent::Refused {
             session: 3,

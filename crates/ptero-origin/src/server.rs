@@ -173,6 +173,8 @@ fn build_state_clustered(
     ));
     // What the feeds running here see goes to the detectors, in order.
     tokio::spawn(crate::alerts::observe_feeds(Arc::clone(&alerts), observed));
+    // What they notice goes to the servers' viewers too (cards show a banner).
+    tokio::spawn(crate::alerts::tell_viewers(alerts.subscribe(), hub.clone()));
     Ok(AppState {
         alerts,
         throttles: Arc::new(Throttles::new(&config.limits.throttle)),

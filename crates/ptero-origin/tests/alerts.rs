@@ -3,76 +3,18 @@
 //! a restart in between, and `ptero-origin alerts test`.
 
 mod common;
+#[path = "support/hooks.rs"]
+mod hooks;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use common::*;
+use hooks::{start_receiver, Received, Receiver};
 use ptero_api::PowerState;
 use ptero_sandbox::seed::servers::RUNNING;
-use serde_json::Value;
-use tokio::net::TcpListener;
 
 const HOOK_SECRET: &str = "alert-hook-secret-0123456789abcdef0123456789";
-
-#[derive(Debug, Clone)]
-struct Received {
-    endpoint: String,
-    body: Value,
-    raw: String,
-    headers: HeaderMap,
-}
-
-#[derive(Clone, Default)]
-struct Receiver {
-    seen: Arc<Mutex<Vec<Received>>>,
-    down: Arc<Mutex<bool>>,
-}
-
-impl Receiver {
-    fn seen(&self) -> Vec<Received> {
-        self.seen.lock().expect("seen").clone()
-    }
-
-    fn set_down(&self, down: bool) {
-        *self.down.lock().expect("down") = down;
-    }
-}
-
-async fn receive(
-    State(receiver): State<Receiver>,
-    Path(endpoint): Path<String>,
-    headers: HeaderMap,
-    raw: String,
-) -> StatusCode {
-    if *receiver.down.lock().expect("down") {
-        return StatusCode::SERVICE_UNAVAILABLE;
-    }
-    let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
-    receiver.seen.lock().expect("seen").push(Received {
-        endpoint,
-        body,
-        raw,
-        headers,
-    });
-    StatusCode::NO_CONTENT
-}
-
-async fn start_receiver() -> (Receiver, SocketAddr) {
-    let receiver = Receiver::default();
-    let app = Router::new()
-        .route("/hooks/{endpoint}", post(receive))
-        .with_state(receiver.clone());
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (receiver, addr)
-}
 
 /// A harness with three targets on the receiver and one rule on RUNNING.
 async fn alert_harness(addr: SocketAddr) -> Harness {
@@ -319,5 +261,66 @@ async fn a_stop_asked_for_through_a_card_is_no_crash() {
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(receiver.seen().is_empty(), "{:?}", receiver.seen());
+    harness.stop().await;
+}
+
+#[tokio::test]
+async fn viewers_of_a_crashed_server_get_one_alert_event_and_its_recovery() {
+    // No rule, no target: viewers are told whatever the rules say.
+    let harness = Harness::start().await;
+    let grant = harness.session(&[RUNNING], &["start"]).await;
+    let mut events = harness.stream(&grant.session, RUNNING).await;
+    wait_until_watched(&harness).await;
+    let started = Instant::now();
+    assert!(
+        harness.sandbox.crash(RUNNING),
+        "the sandbox crashed the server"
+    );
+    let alert = events
+        .until(Duration::from_secs(5), |event| {
+            matches!(event, ptero_api::origin::StreamEvent::Alert { .. })
+        })
+        .await
+        .expect("an alert event within 5 s");
+    println!("a crash reached a viewer in {:?}", started.elapsed());
+    let ptero_api::origin::StreamEvent::Alert {
+        server,
+        kind,
+        at_ms,
+        ..
+    } = alert
+    else {
+        unreachable!()
+    };
+    assert_eq!(server, RUNNING);
+    assert_eq!(kind, ptero_api::alerts::AlertKind::Crash);
+    assert!(at_ms > 1_700_000_000_000, "unix ms: {at_ms}");
+    // Started again through the origin: the recovery, and no second crash alert.
+    let start = harness
+        .post(
+            &format!("/v1/servers/{RUNNING}/power"),
+            &grant.session,
+            serde_json::json!({"signal": "start"}),
+        )
+        .send()
+        .await
+        .expect("power");
+    assert_eq!(start.status(), 204);
+    let next = events
+        .until(Duration::from_secs(10), |event| {
+            matches!(event, ptero_api::origin::StreamEvent::Alert { .. })
+        })
+        .await
+        .expect("the recovery");
+    assert!(
+        matches!(
+            next,
+            ptero_api::origin::StreamEvent::Alert {
+                kind: ptero_api::alerts::AlertKind::Recovered,
+                ..
+            }
+        ),
+        "{next:?}"
+    );
     harness.stop().await;
 }

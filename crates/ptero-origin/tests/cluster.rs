@@ -1,12 +1,15 @@
 //! Three origin instances sharing one sandbox panel and one real `redis-server` on
 //! loopback (`[store] kind = "redis"`): shared sessions and replay protection, one
 //! upstream poller per server cluster-wide, fail-over of the lease holder, and a clear
-//! failure when Redis is down.
+//! failure when Redis is down, and one alert delivery per event however many instances
+//! see it.
 //!
 //! `redis-server` must be installed (Debian: `apt-get install redis-server`); these
 //! tests fail, not skip, without it.
 
 mod common;
+#[path = "support/hooks.rs"]
+mod hooks;
 #[path = "support/redis_server.rs"]
 mod redis_server;
 
@@ -78,6 +81,9 @@ impl Cluster {
         std::fs::write(dir.join("site.secret"), SECRET).expect("secret");
         std::fs::write(dir.join("application.key"), seed::keys::APPLICATION).expect("app key");
         std::fs::write(dir.join("encryption.key"), ENCRYPTION_KEY).expect("encryption key");
+        if let Some(prepare) = &options.before_start {
+            prepare(&dir);
+        }
         // The shared test configuration with its [store] section swapped for Redis.
         let mut text = config_text(&dir, &sandbox.panel_url(), &[SITE], &options);
         if let Some(store) = text.find("[store]") {
@@ -1050,5 +1056,113 @@ async fn a_viewers_first_actions_on_two_instances_provision_one_key() {
         .filter(|k| k["attributes"]["description"] == "ptero-origin")
         .count();
     assert_eq!(ours, 1, "one key for the viewer: {keys}");
+    cluster.stop().await;
+}
+
+/// With three instances on one Redis, a crash of a server that a rule watches (no viewer)
+/// reaches each target once, not once per instance; and viewers on every instance are
+/// told of it once each.
+#[tokio::test]
+async fn three_instances_deliver_an_alert_once_and_tell_viewers_on_each_once() {
+    let (receiver, addr) = hooks::start_receiver().await;
+    let cluster = Cluster::start_with(Options {
+        poll_interval_ms: INTERVAL_MS,
+        extra: format!(
+            r#"[alerts.targets.discord]
+kind = "discord"
+url_file = "{{dir}}/discord.url"
+[alerts.targets.hook]
+kind = "webhook"
+url_file = "{{dir}}/hook.url"
+secret_file = "{{dir}}/hook.secret"
+[alerts.rules.running]
+servers = ["{RUNNING}"]
+targets = ["discord", "hook"]
+"#
+        ),
+        before_start: Some(Box::new(move |dir: &std::path::Path| {
+            for name in ["discord", "hook"] {
+                std::fs::write(
+                    dir.join(format!("{name}.url")),
+                    format!("http://{addr}/hooks/{name}"),
+                )
+                .expect("url");
+            }
+            std::fs::write(
+                dir.join("hook.secret"),
+                "alert-hook-secret-0123456789abcdef",
+            )
+            .expect("secret");
+        })),
+        ..Options::default()
+    })
+    .await;
+    wait_for(
+        "the rule's server is watched",
+        Duration::from_secs(10),
+        || cluster.sandbox.open_sockets(RUNNING) == 1,
+    )
+    .await;
+    let session = cluster.session(0).await;
+    let mut viewers = Vec::new();
+    for index in 0..INSTANCES {
+        viewers.push(cluster.viewer(&cluster.origin(index).url(), &session).await);
+    }
+    wait_for(
+        "every viewer gets a summary",
+        Duration::from_secs(5),
+        || viewers.iter().all(Viewer::got_summary),
+    )
+    .await;
+    // Its first status has reached the detector.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    assert!(
+        cluster.sandbox.crash(RUNNING),
+        "the sandbox crashed the server"
+    );
+    wait_for("both targets get the crash", Duration::from_secs(5), || {
+        receiver.seen().len() >= 2
+    })
+    .await;
+    eprintln!(
+        "a crash seen by {INSTANCES} instances reached 2 targets in {:?}",
+        started.elapsed()
+    );
+    let alerts = |viewer: &Viewer| {
+        viewer
+            .seen
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|(_, event)| {
+                matches!(
+                    event,
+                    StreamEvent::Alert {
+                        kind: ptero_api::alerts::AlertKind::Crash,
+                        ..
+                    }
+                )
+            })
+            .count()
+    };
+    wait_for("every viewer is told", Duration::from_secs(5), || {
+        viewers.iter().all(|viewer| alerts(viewer) >= 1)
+    })
+    .await;
+    // Time for any duplicate: every instance's outbox worker runs meanwhile.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let seen = receiver.seen();
+    let endpoints: Vec<&str> = seen.iter().map(|r| r.endpoint.as_str()).collect();
+    assert_eq!(endpoints.len(), 2, "one delivery per target: {endpoints:?}");
+    assert!(endpoints.contains(&"discord") && endpoints.contains(&"hook"));
+    for (index, viewer) in viewers.iter().enumerate() {
+        assert_eq!(
+            alerts(viewer),
+            1,
+            "viewer on instance {index}: one crash alert"
+        );
+    }
+    drop(viewers);
     cluster.stop().await;
 }

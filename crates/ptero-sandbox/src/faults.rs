@@ -26,7 +26,8 @@ pub struct FaultSet {
     /// Every API request answers 500 (the panel's generic `HttpException`).
     pub server_error: bool,
     /// Wings is unreachable: endpoints that need it answer 504
-    /// `DaemonConnectionException`, and Wings refuses websocket upgrades (502).
+    /// `DaemonConnectionException`, its open websockets are cut without a close frame,
+    /// and it refuses websocket upgrades (502).
     pub daemon_down: bool,
     /// Open websockets are cut without a close frame; new ones are cut at once.
     pub drop_websockets: bool,

@@ -416,6 +416,29 @@ async fn dropped_websockets_fault_cuts_open_sockets() {
     );
 }
 
+/// Wings going away takes its open connections with it, not only new ones.
+#[tokio::test]
+async fn daemon_down_cuts_open_sockets_too() {
+    let sandbox = start().await;
+    let mut socket = open_authed(&sandbox, servers::RUNNING, keys::ALICE).await;
+    sandbox.faults().update(|faults| faults.daemon_down = true);
+    let ended = tokio::time::timeout(Duration::from_secs(2), async {
+        loop {
+            match socket.next().await {
+                None | Some(Err(_)) => return true,
+                Some(Ok(Message::Close(_))) => return false,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        ended.ok(),
+        Some(true),
+        "the socket is cut without a close frame"
+    );
+}
+
 #[tokio::test]
 async fn a_token_for_another_server_authenticates_but_every_event_is_a_uuid_mismatch() {
     let sandbox = start().await;

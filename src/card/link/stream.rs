@@ -118,6 +118,7 @@ fn deliver(origin: &str, generation: u64, event: StreamEvent) {
         | StreamEvent::Link { server, .. }
         | StreamEvent::Players { server, .. } => Some(server.clone()),
         StreamEvent::Error { server, .. } => server.clone(),
+        StreamEvent::Alert { server, .. } => Some(server.clone()),
         StreamEvent::Refused { .. } => None,
     };
     let feeds: Vec<(String, Feed)> = LINKS.with(|links| {

@@ -167,7 +167,10 @@ impl Files {
             this.busy.set(None);
             match outcome {
                 Ok(()) => {
-                    this.notice.set(Some(done));
+                    // An action may have said more itself ("Archived into …").
+                    this.notice.update(|notice| {
+                        notice.get_or_insert(done);
+                    });
                     this.selected.update(|s| s.retain(|n| !names.contains(n)));
                     this.reload();
                 }

@@ -57,6 +57,8 @@ pub struct Opened {
 #[component]
 pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
     let is_new = opened.name.is_none();
+    // A new file, once saved, is an existing one (no more name field, nothing unsaved).
+    let created = RwSignal::new(false);
     let name = RwSignal::new(opened.name.clone().unwrap_or_default());
     let path = {
         let directory = opened.directory.clone();
@@ -89,8 +91,8 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
         });
     }
     let dirty = Signal::derive(move || {
-        let changed =
-            text.with(|t| saved.with(|s| t != s)) || (is_new && !name.with(String::is_empty));
+        let changed = text.with(|t| saved.with(|s| t != s))
+            || (is_new && !created.get() && !name.with(String::is_empty));
         changed.then(|| name.get())
     });
     crate::manager::unsaved::guard(dirty);
@@ -115,6 +117,7 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
             {
                 Ok(()) => {
                     saved.set(content);
+                    created.set(true);
                     status.set(Some("Saved"));
                     files.reload();
                 }
@@ -142,7 +145,7 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
     view! {
         <section class="editor" aria-label=move || format!("Editor: {}", path.get()) on:keydown=keys data-testid="editor">
             <div class="editor-bar">
-                {if is_new {
+                {move || if is_new && !created.get() {
                     view! {
                         <label class="sr-only" for="new-file-name">"File name"</label>
                         <input id="new-file-name" type="text" class="editor-name" placeholder="name.yml" bind:value=name

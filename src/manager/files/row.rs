@@ -42,6 +42,16 @@ enum Form {
     Delete,
 }
 
+fn close_menu(ev: &leptos::ev::MouseEvent) {
+    let menu = ev
+        .target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        .and_then(|el| el.closest("details").ok().flatten());
+    if let Some(menu) = menu {
+        let _ = menu.remove_attribute("open");
+    }
+}
+
 fn short_time(atom: &str) -> String {
     atom.replace('T', " ").chars().take(16).collect()
 }
@@ -97,8 +107,10 @@ pub fn Row(files: Files, entry: FileObject, permissions: Permissions) -> impl In
         let name = name.clone();
         move || files.errors.with(|e| e.get(&name).cloned())
     };
+    // Choosing an action closes its menu (a `<details>`), so the menu does not cover the
+    // form or the row below.
     let action = move |label: &'static str, shown: bool, run: Box<dyn Fn() + Send + Sync>| {
-        shown.then(|| view! { <button type="button" role="menuitem" on:click=move |_| run()>{label}</button> })
+        shown.then(|| view! { <button type="button" role="menuitem" on:click=move |ev| { close_menu(&ev); run() }>{label}</button> })
     };
     let menu = {
         let n = name.clone();

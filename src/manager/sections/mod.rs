@@ -13,8 +13,9 @@ mod schedules;
 mod users;
 
 use leptos::prelude::*;
-use ptero_api::{FeatureLimits, ServerMeta};
+use ptero_api::FeatureLimits;
 
+use super::permissions::Permissions;
 use crate::api::PanelClient;
 
 pub use account::AccountPage;
@@ -26,13 +27,14 @@ pub struct ServerContext {
     pub client: PanelClient,
     /// The server's identifier.
     pub server: String,
-    pub meta: ServerMeta,
+    /// What the account may do on it (`meta.user_permissions`).
+    pub permissions: Permissions,
     pub limits: FeatureLimits,
 }
 
 impl ServerContext {
     pub fn can(&self, permission: &str) -> bool {
-        self.meta.can(permission)
+        self.permissions.can(permission)
     }
 }
 

@@ -203,8 +203,8 @@ fn PermissionForm(
         move || a.error(&t).and_then(|e| field_error(&e, "email"))
     };
     // A subuser may grant only what they hold; owners anything.
-    let mine: Option<BTreeSet<String>> = (!context.meta.user_permissions.iter().any(|p| p == "*"))
-        .then(|| context.meta.user_permissions.iter().cloned().collect());
+    let mine: Option<BTreeSet<String>> = (!context.permissions.list().iter().any(|p| p == "*"))
+        .then(|| context.permissions.list().iter().cloned().collect());
     let prefix = uuid.clone().unwrap_or_else(|| "new".into());
     view! {
         <form class="editor permission-form" on:submit=submit novalidate aria-label=if inviting { "Invite a user" } else { "Edit permissions" }>

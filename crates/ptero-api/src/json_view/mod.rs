@@ -158,6 +158,12 @@ impl FromJsonView for PowerState {
     }
 }
 
+impl FromJsonView for crate::alerts::AlertKind {
+    fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
+        word(value)
+    }
+}
+
 impl FromJsonView for Action {
     fn from_view<V: JsonView>(value: &V) -> Result<Self, Malformed> {
         word(value)

@@ -137,6 +137,12 @@ impl StreamEvent {
                 server: server()?,
                 players: required(data, "players")?,
             },
+            "alert" => StreamEvent::Alert {
+                server: server()?,
+                kind: required(data, "kind")?,
+                at_ms: required(data, "at_ms")?,
+                detail: optional(data, "detail")?.unwrap_or_default(),
+            },
             "refused" => StreamEvent::Refused {
                 session: required(data, "session")?,
                 code: required(data, "code")?,

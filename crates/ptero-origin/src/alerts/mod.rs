@@ -49,6 +49,29 @@ pub async fn observe_feeds(
     }
 }
 
+/// Hands every alert to the viewers of its server as an `alert` stream event (on every
+/// instance), until the alerts are gone. Subscribe first ([`Alerts::subscribe`]) so none
+/// noticed meanwhile is missed.
+pub async fn tell_viewers(mut alerts: broadcast::Receiver<ViewerAlert>, hub: crate::fanout::Hub) {
+    loop {
+        match alerts.recv().await {
+            Ok(ViewerAlert { alert, .. }) => {
+                let event = ptero_api::origin::StreamEvent::Alert {
+                    server: alert.server.clone(),
+                    kind: alert.kind,
+                    at_ms: alert.at_ms,
+                    detail: alert.detail,
+                };
+                hub.announce(&alert.server, event).await;
+            }
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "viewers missed alerts: too many at once");
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
 /// An alert as viewers of the server get it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewerAlert {

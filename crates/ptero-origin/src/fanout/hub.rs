@@ -173,6 +173,28 @@ impl Hub {
         }
     }
 
+    /// Tells the viewers of `server` (a short id) `event` beside what its feed says: here
+    /// straight to its channels, in a cluster through Redis to every instance's viewers.
+    /// Only the instance that feeds a server observes it, so one announcement reaches
+    /// each viewer once. Nobody watching: nobody told.
+    pub async fn announce(&self, server: &str, event: StreamEvent) {
+        match &self.inner.upstreams {
+            Upstreams::Local => {
+                let channels = lock(&self.inner.entries)
+                    .get(server)
+                    .map(|entry| Arc::clone(&entry.channels));
+                if let Some(channels) = channels {
+                    channels.status.publish(None, Some(event));
+                }
+            }
+            Upstreams::Cluster(cluster) => {
+                if let Err(error) = cluster.announce(server, &event).await {
+                    tracing::warn!(%server, %error, "telling viewers through Redis failed");
+                }
+            }
+        }
+    }
+
     /// The latest summary of a watched server, when its upstream has one.
     pub fn cached(&self, server: &ServerId) -> Option<ServerSummary> {
         lock(&self.inner.entries)

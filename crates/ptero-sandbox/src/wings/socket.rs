@@ -179,7 +179,9 @@ impl Session {
                 _ = expiry.tick() => self.check_expiry().await,
                 changed = faults.changed() => {
                     // A dropped connection: no close frame, the socket just goes away.
-                    if changed.is_err() || faults.borrow().drop_websockets {
+                    // An unreachable Wings loses its open connections the same way.
+                    let faults = faults.borrow();
+                    if changed.is_err() || faults.drop_websockets || faults.daemon_down {
                         return;
                     }
                     Ok(())

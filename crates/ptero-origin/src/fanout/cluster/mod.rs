@@ -124,6 +124,17 @@ impl Cluster {
         &self.inner.redis
     }
 
+    /// Tells `server`'s viewers on every instance `event` (an alert), in order with what
+    /// its feed publishes.
+    pub async fn announce(
+        &self,
+        server: &str,
+        event: &ptero_api::origin::StreamEvent,
+    ) -> Result<(), ::redis::RedisError> {
+        self.publish(server, None, Some(event), std::time::Duration::ZERO)
+            .await
+    }
+
     /// Where `server`'s websocket token and request slot are shared.
     pub fn tokens_of(&self, server: &str) -> Arc<dyn SharedTokens> {
         Arc::new(tokens::RedisTokens::new(self.inner.redis.clone(), server))
