@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { FLAVOR } from "./lib/flavor.mjs";
+import { auditPage } from "./lib/a11y.mjs";
 import { KEYS, SERVERS, api, actionError, bench, confirm, openTab, setBob, signIn, startStack } from "./lib/manage.mjs";
 
 const throttles = FLAVOR !== "pterodactyl-1.11";
@@ -94,7 +95,7 @@ test("schedules: past the panel's creation throttle the form says so and keeps w
   assert.equal(await page.inputValue("#schedule-new-name"), "three");
 });
 
-test("schedules: an update the owner no longer allows shows the panel's refusal beside the form", async () => {
+test("schedules: a creation the owner no longer allows shows the panel's refusal beside the form", async () => {
   const page = await bobLosesRights("schedules", ["schedule.read", "schedule.create"], ["schedule.create"]);
   await page.click("button:has-text('New schedule')");
   await page.fill("#schedule-new-name", "Bob's");
@@ -247,4 +248,28 @@ test("activity: a log the owner no longer lets one read shows the refusal, not a
   const note = await page.waitForSelector("[data-testid=activity] .error-note, [data-testid=activity] [role=alert]");
   assert.match(await note.textContent(), /permission|not allowed|forbidden/i);
   assert.equal(await page.$(".log-entry"), null);
+});
+
+test("every screen at 360 px, light and dark: named controls, AA contrast, nothing sideways", async () => {
+  const page = await signIn(stack);
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+    await openTab(page, stack, SERVERS.running, "schedules");
+    await page.click("button:has-text('New schedule')");
+    await page.waitForSelector("[data-testid=cron-preview]");
+    assert.deepEqual(await page.evaluate(auditPage), [], `schedules (${scheme})`);
+    for (const [tab, ready] of [["databases", "[data-database]"], ["network", "[data-allocation]"], ["activity", ".log-entry"]]) {
+      await page.click(`button[role=tab][data-tab=${tab}]`);
+      await page.waitForSelector(ready);
+      assert.deepEqual(await page.evaluate(auditPage), [], `${tab} (${scheme})`);
+    }
+    await page.click("button[role=tab][data-tab=users]");
+    await page.click("button:has-text('Invite a user')");
+    await page.waitForSelector(".permission-group");
+    assert.deepEqual(await page.evaluate(auditPage), [], `users (${scheme})`);
+    await page.goto(`${stack.app.url}/account`);
+    await page.waitForSelector("[data-testid=two-factor]");
+    assert.deepEqual(await page.evaluate(auditPage), [], `account (${scheme})`);
+  }
 });
