@@ -90,8 +90,12 @@ impl PanelClient {
     }
 
     /// Whether the account uses two-factor: the panel answers its setup route with 400
-    /// "already enabled" when it does; Pelican has no such route.
-    pub async fn two_factor(&self) -> Result<TwoFactorStatus, ApiError> {
+    /// "already enabled" when it does. Pelican has no such route (its panel pages manage
+    /// two-factor): nothing is asked, the status is unknown.
+    pub async fn two_factor(&self, flavor: Flavor) -> Result<TwoFactorStatus, ApiError> {
+        if flavor == Flavor::Pelican {
+            return Ok(TwoFactorStatus::Unknown);
+        }
         match fetch::json::<TwoFactorSetup>(self.call("GET", "/account/two-factor", None)).await {
             Ok(_) => Ok(TwoFactorStatus::Disabled),
             Err(ApiError::Panel(PanelError::Refused { detail }))

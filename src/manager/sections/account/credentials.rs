@@ -17,10 +17,10 @@ fn part(name: &str) -> Target {
 
 #[component]
 pub fn Credentials(context: AccountContext, account: Load<Account>) -> impl IntoView {
-    let client = context.client.clone();
+    let (client, flavor) = (context.client.clone(), context.flavor);
     let two_factor = Load::new(move || {
         let client = client.clone();
-        async move { client.two_factor().await }
+        async move { client.two_factor(flavor).await }
     });
     view! {
         <section class="sheet credentials" aria-labelledby="credentials-title" data-testid="credentials">
