@@ -69,6 +69,22 @@ for (const scheme of SCHEMES) {
     await page.waitForSelector(`.server-page[data-identifier='${RUNNING}']`);
     await page.waitForTimeout(500);
     assert.deepEqual(await page.evaluate(auditPage), [], "server page");
+    // Each section of the server page, the editor and the open menus and forms too.
+    for (const [tab, ready] of [["Files", ".file-table"], ["Backups", ".backup-list"], ["Startup", "#var-MAX_PLAYERS"], ["Settings", "[data-testid=sftp-link]"]]) {
+      await page.click(`button[role=tab]:has-text('${tab}')`);
+      await page.waitForSelector(ready);
+      if (tab === "Files") {
+        await page.check(".file-row[data-name='eula.txt'] input[type=checkbox]");
+        await page.click(".file-row[data-name='ops.json'] summary");
+        assert.deepEqual(await page.evaluate(auditPage), [], "files, a menu open, one selected");
+        await page.click(".file-row[data-name='ops.json'] button[role=menuitem]:has-text('Permissions')");
+        assert.deepEqual(await page.evaluate(auditPage), [], "files, a row's form");
+        await page.click(".file-row[data-name='server.properties'] .file-name");
+        await page.waitForSelector("[data-testid=editor] .mirror .code-line");
+      }
+      if (tab === "Backups") await page.click("details.create-backup summary");
+      assert.deepEqual(await page.evaluate(auditPage), [], tab === "Files" ? "editor" : tab);
+    }
     await page.close();
   });
 

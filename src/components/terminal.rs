@@ -57,7 +57,7 @@ pub fn Terminal(
     #[prop(into)]
     total: Signal<u64>,
     /// Sends a command; `Err` says why it was not sent.
-    on_command: Callback<String, Result<(), String>>,
+    on_command: Callback<String, Result<(), crate::live::CommandError>>,
     #[prop(into)] enabled: Signal<bool>,
 ) -> impl IntoView {
     let pane = NodeRef::<Div>::new();
@@ -249,7 +249,7 @@ fn show_current(pane: NodeRef<Div>, found: RwSignal<Vec<usize>>, at: RwSignal<us
 
 #[component]
 fn CommandLine(
-    on_command: Callback<String, Result<(), String>>,
+    on_command: Callback<String, Result<(), crate::live::CommandError>>,
     enabled: Signal<bool>,
 ) -> impl IntoView {
     let input = RwSignal::new(String::new());
@@ -274,7 +274,7 @@ fn CommandLine(
                 input.set(String::new());
                 problem.set(None);
             }
-            Err(why) => problem.set(Some(why)),
+            Err(why) => problem.set(Some(why.to_string())),
         }
     };
     let keys = move |ev: leptos::ev::KeyboardEvent| {

@@ -12,4 +12,4 @@ pub use dashboard::{use_dashboard, Dashboard, RowLive, STALE_AFTER_MS};
 pub use interval::use_polling;
 pub use sleep::{backoff, pending_timers, sleep, Sleep, Ticker};
 pub use visibility::use_page_visible;
-pub use wings::{use_wings, Link, WingsLive, SCROLLBACK};
+pub use wings::{use_wings, CommandError, Link, WingsLive, SCROLLBACK};

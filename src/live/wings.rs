@@ -131,13 +131,31 @@ pub struct WingsLive {
     socket: StoredValue<Option<SendWrapper<WebSocket>>>,
 }
 
+/// Why a console command was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    /// Longer than Wings reads (it would close the socket).
+    TooLarge(ptero_api::ws::FrameTooLarge),
+    NotConnected,
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CommandError::TooLarge(too_large) => {
+                write!(f, "{}.", capitalized(&too_large.to_string()))
+            }
+            CommandError::NotConnected => f.write_str("Not connected: the command was not sent."),
+        }
+    }
+}
+
 impl WingsLive {
-    /// Sends a console command, or says why it was not sent: not connected, or longer
-    /// than Wings reads (it would close the socket).
-    pub fn send_command(&self, command: &str) -> Result<(), String> {
+    /// Sends a console command, or says why it was not sent.
+    pub fn send_command(&self, command: &str) -> Result<(), CommandError> {
         let frame = Outbound::SendCommand(command.to_string())
             .encode_within(WINGS_FRAME_LIMIT)
-            .map_err(|too_large| capitalized(&too_large.to_string()) + ".")?;
+            .map_err(CommandError::TooLarge)?;
         let sent = self.socket.with_value(|s| {
             s.as_ref().is_some_and(|ws| {
                 ws.ready_state() == WebSocket::OPEN && ws.send_with_str(&frame).is_ok()
@@ -146,7 +164,7 @@ impl WingsLive {
         if sent {
             Ok(())
         } else {
-            Err("Not connected: the command was not sent.".to_owned())
+            Err(CommandError::NotConnected)
         }
     }
 }

@@ -84,6 +84,10 @@ impl Series {
         }
         self.previous = self.latest;
         self.latest = Some(sample);
+        // The first reading shows at once, not at the next tick.
+        if self.cpu.is_empty() {
+            self.tick();
+        }
     }
 
     /// One tick of the 1 Hz clock: each series gets the latest values (nothing before the
