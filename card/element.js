@@ -9,7 +9,7 @@
 // @attribute actions - narrows what the token grants: start stop restart kill console sso
 // @attribute compact - a smaller card: no sparklines, no console
 // @attribute theme - light | dark | auto (default auto: prefers-color-scheme)
-// @attribute locale - the card's lang, for assistive technology
+// @attribute locale - the card's language (texts, numbers, times: en de fr es pl pt-BR nl ru); else the page's lang
 // @attribute state - reflected, read-only: running, offline, starting, stopping, suspended, installing, maintenance, error
 // @event ptero-ready - first live data (detail: server, state)
 // @event ptero-state-change - the power state changed (detail: server, old, new)
@@ -49,11 +49,13 @@
 const PTERO_CARD_TAG = "ptero-server-card";
 if (!customElements.get(PTERO_CARD_TAG)) {
   await __wbg_init({ module_or_path: new URL("ptero-server-card_bg.wasm", import.meta.url) });
+  // The language catalogs (locale-<tag>.txt) sit next to this module.
+  cardBase(new URL(".", import.meta.url).href);
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(PTERO_CARD_CSS);
   const ATTRIBUTES = ["origin", "server", "token", "token-url", "actions", "compact", "theme", "locale"];
-  // Attributes whose change re-targets the card (theme/locale/compact only restyle).
-  const RETARGET = new Set(["origin", "server", "token", "token-url", "actions"]);
+  // Attributes whose change rebuilds the card (theme/compact only restyle).
+  const RETARGET = new Set(["origin", "server", "token", "token-url", "actions", "locale"]);
   const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
   let nextId = 1;
   // The card's wasm is built with panic=immediate-abort: a bug traps (a RuntimeError)
@@ -156,7 +158,7 @@ if (!customElements.get(PTERO_CARD_TAG)) {
       // Mount inside a div, not on the shadow root itself (Leptos Suspense needs a parent element).
       const container = document.createElement("div");
       container.className = "root";
-      // `locale` names the card's language for assistive technology.
+      // `locale` names the card's language for assistive technology too.
       container.lang = this.getAttribute("locale") ?? "";
       this.shadowRoot.replaceChildren(container);
       guarded(() => cardConnected(this.#id, this, container));

@@ -229,7 +229,7 @@ test("when the origin cannot poll the server, the card says how old its data is"
       null,
       { timeout: 30000 },
     );
-    assert.match(await hint.jsonValue(), /^Showing data from \d+ s ago/);
+    assert.match(await hint.jsonValue(), /^Showing data from \d+ ?s ago/);
     const live = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=live]").hidden);
     assert.equal(live, true, "no live mark on old data");
     const error = await page.evaluate(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=error]:not([hidden])")?.textContent);
@@ -240,5 +240,42 @@ test("when the origin cannot poll the server, the card says how old its data is"
   }
   // Back to current once the origin polls again.
   await page.waitForFunction(() => document.querySelector("ptero-server-card").shadowRoot.querySelector("[part=stale]").hidden, null, { timeout: 30000 });
+  await page.close();
+});
+
+test("a card speaks its locale (else the page's lang): texts, plurals and numbers; an unknown one is English", async () => {
+  const page = await cardsPage();
+  await page.evaluate(() => { document.documentElement.lang = "fr"; });
+  await liveCards(page, [RUNNING, RUNNING, RUNNING, RUNNING], {});
+  await page.evaluate(() => {
+    const cards = document.querySelectorAll("ptero-server-card");
+    cards[0].setAttribute("locale", "de-DE");
+    cards[1].setAttribute("locale", "pl");
+    cards[3].setAttribute("locale", "tlh");
+  });
+  await page.waitForFunction(() => [...document.querySelectorAll("ptero-server-card")].every((c) => c.shadowRoot.querySelector("[data-testid=card-ready] [part=meter] .meter-text")?.textContent));
+  const seen = await page.evaluate(() => [...document.querySelectorAll("ptero-server-card")].map((card) => {
+    const root = card.shadowRoot;
+    return {
+      buttons: [...root.querySelectorAll("button[data-signal]")].map((b) => b.textContent),
+      badge: root.querySelector("[part=state]").textContent,
+      memory: root.querySelectorAll("[part=meter] .meter-text")[1].textContent,
+      copy: root.querySelector("[part=copy-button]").textContent,
+    };
+  }));
+  const [de, pl, fr, fallback] = seen;
+  const english = ["Start", "Restart", "Stop", "Kill"];
+  for (const [name, card] of Object.entries({ de, pl, fr })) {
+    assert.notDeepEqual(card.buttons, english, `${name}: the buttons are translated`);
+    assert.notEqual(card.copy, "Copy", `${name}: the copy button is translated`);
+  }
+  assert.deepEqual(fallback.buttons, english, "an unknown locale is English");
+  assert.equal(fallback.badge, "running");
+  assert.notEqual(de.badge, "running");
+  // Intl's decimal sign: German and Polish write a comma, English a point.
+  assert.match(de.memory, /^\d+(,\d)? \/ \d+(,\d)? [KMGT]iB$/, de.memory);
+  assert.doesNotMatch(de.memory, /\d\.\d/);
+  assert.match(fallback.memory, /^\d+(\.\d)? \/ \d+(\.\d)? [KMGT]iB$/, fallback.memory);
+  await page.screenshot({ path: `${shots}card-locales.png`, fullPage: true });
   await page.close();
 });

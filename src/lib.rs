@@ -13,6 +13,7 @@ pub mod app;
 pub mod card;
 pub mod components;
 pub mod crash;
+pub mod i18n;
 pub mod live;
 pub mod manager;
 pub mod notices;

@@ -67,3 +67,17 @@ pub async fn fetch_token(url: &str, signal: &AbortSignal) -> Result<String, Toke
     };
     token.filter(|t| !t.is_empty()).ok_or(TokenError::Empty)
 }
+
+/// A language catalog (plain text) from next to the card's module; `None` when it cannot
+/// be had (the card then speaks English).
+pub async fn fetch_locale(url: &str) -> Option<String> {
+    let response = Request::get(url)
+        .header("Accept", "text/plain")
+        .send()
+        .await
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    response.text().await.ok()
+}

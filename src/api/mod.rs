@@ -26,7 +26,7 @@ pub use account::ActivityOf;
 pub use client::PanelClient;
 pub use credentials::{default_name, Connection, Connections, Credentials, Persistence};
 pub use error::ApiError;
-pub use host::{fetch_token, TokenError};
+pub use host::{fetch_locale, fetch_token, TokenError};
 pub use load::{Answer, Load};
 pub use origin::{OriginClient, OriginFailure, StreamMember};
 pub use request::{requests_in_flight, Request, Response, Transport, Uploaded};

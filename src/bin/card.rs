@@ -8,6 +8,12 @@ fn main() {
     console_error_panic_hook::set_once();
 }
 
+/// Where the card's module was loaded from: its language catalogs sit next to it.
+#[wasm_bindgen(js_name = cardBase)]
+pub fn card_base(url: String) {
+    ptero_web::card::locale::set_base(url);
+}
+
 #[wasm_bindgen(js_name = cardConnected)]
 pub fn card_connected(id: u32, host: HtmlElement, container: HtmlElement) {
     ptero_web::card::connect(id, host, container);

@@ -68,9 +68,17 @@ impl CardConfig {
             token_url,
             actions,
             compact: host.has_attribute("compact"),
-            lang: attr("locale").unwrap_or_else(|| page_lang(host)),
+            lang: lang_of(host),
         })
     }
+}
+
+/// The card's language: its `locale` attribute, else the nearest `lang` around it.
+pub fn lang_of(host: &Element) -> String {
+    host.get_attribute("locale")
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| page_lang(host))
 }
 
 /// The `lang` of the nearest element around `host` that has one.

@@ -10,8 +10,9 @@ const ELEMENT_JS: &str = include_str!("../../card/element.js");
 const README: &str = include_str!("../../README.md");
 const CARD_CSS: &str = include_str!("../../style/card.css");
 /// Everything that renders into the card's shadow root.
-const RENDERERS: [&str; 7] = [
+const RENDERERS: [&str; 8] = [
     include_str!("view.rs"),
+    include_str!("actions.rs"),
     include_str!("alert.rs"),
     include_str!("panel.rs"),
     include_str!("../components/dom.rs"),

@@ -4,7 +4,10 @@
 
 use std::fmt;
 
+use ptero_api::origin::OriginErrorCode;
+
 use crate::api::{OriginFailure, TokenError};
+use crate::i18n::Texts;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum CardError {
@@ -69,6 +72,85 @@ impl fmt::Display for CardError {
                 "\"{signal}\" is not a power signal this card may send (its token and actions attribute decide)."
             ),
         }
+    }
+}
+
+impl CardError {
+    /// The sentence the card shows, in its language. English keeps the detailed sentence
+    /// of [`fmt::Display`] (which the `ptero-error` event always carries); the others say
+    /// it in their own words from the catalog.
+    pub fn localized(&self, t: &Texts) -> String {
+        if t.is_english() {
+            return self.to_string();
+        }
+        match self {
+            CardError::BadAttribute { attribute, .. } => t.fill("error.attribute", &[attribute]),
+            CardError::Token(error) => t.get(token_key(error)).replace("{0}", &status(error)),
+            CardError::Origin(failure) => origin_text(t, failure),
+            CardError::ServerNotGranted { server } => t.fill("error.server_not_granted", &[server]),
+            CardError::NotConnected { because: None } => t.get("error.not_connected_yet").into(),
+            CardError::NotConnected { because: Some(why) } => {
+                t.fill("error.not_connected", &[&why.localized(t)])
+            }
+            CardError::Removed => t.get("error.removed").into(),
+            CardError::NotGranted { signal } => t.fill("error.signal_not_granted", &[signal]),
+        }
+    }
+}
+
+fn token_key(error: &TokenError) -> &'static str {
+    match error {
+        TokenError::Unreachable { .. } => "error.token_unreachable",
+        TokenError::Refused { .. } => "error.token_refused",
+        TokenError::NotJson => "error.token_not_json",
+        TokenError::Empty => "error.token_empty",
+        TokenError::Aborted => "error.cancelled",
+    }
+}
+
+fn status(error: &TokenError) -> String {
+    match error {
+        TokenError::Refused { status } => status.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// What the origin said, in the card's language (English: the origin's own sentence).
+pub fn origin_text(t: &Texts, failure: &OriginFailure) -> String {
+    use OriginErrorCode as C;
+    let (code, message) = match failure {
+        OriginFailure::Unreachable { origin } => return t.fill("error.unreachable", &[origin]),
+        OriginFailure::Aborted => return t.get("error.cancelled").into(),
+        OriginFailure::Refused { code, message } => (code, message),
+    };
+    let key = match code {
+        C::BadRequest => "error.bad_request",
+        C::InvalidToken => "error.invalid_token",
+        C::TokenExpired => "error.token_expired",
+        C::TokenReused => "error.token_reused",
+        C::SessionExpired => "error.session_expired",
+        C::ActionNotAllowed => "error.action_not_allowed",
+        C::ServerNotAllowed => "error.server_not_allowed",
+        C::OriginNotAllowed => "error.origin_not_allowed",
+        C::NotFound => "error.not_found",
+        C::ServerConflict => "error.server_conflict",
+        C::ServerOffline => "error.server_offline",
+        C::RateLimited => "error.rate_limited",
+        C::TooManyStreams => "error.too_many_streams",
+        C::PanelRejected => "error.panel_rejected",
+        C::PanelError => "error.panel_error",
+        C::PanelUnreachable => "error.panel_unreachable",
+        C::NoPanelAccount => "error.no_panel_account",
+        C::KeyLimitReached => "error.key_limit_reached",
+        C::KeyConflict => "error.key_conflict",
+        C::NotConfigured => "error.not_configured",
+        C::Internal => "error.internal",
+        _ => "",
+    };
+    if t.is_english() || key.is_empty() {
+        message.clone()
+    } else {
+        t.get(key).into()
     }
 }
 

@@ -9,6 +9,7 @@
 //! state; `hub` (sessions and tokens) and `link` (the one stream per origin) are shared
 //! by the page's cards; `view` renders.
 
+mod actions;
 mod alert;
 mod config;
 mod connection;
@@ -19,6 +20,7 @@ mod events;
 mod feed;
 pub mod hub;
 pub mod link;
+pub mod locale;
 mod panel;
 mod power;
 mod slots;

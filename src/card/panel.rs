@@ -4,19 +4,20 @@
 //! `components::dom` for why: Leptos' typed views of this much cost the card a budget it
 //! does not have). Text goes in as text, never as HTML.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use ptero_api::origin::{PlayerCount, ServerSummary};
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::alert::banner_into;
 use super::connection::{badge, usable_state};
 use super::feed::Feed;
 use super::link::Health;
-use crate::components::dom::{attr, child, meters_into, Metric, Reading};
-use crate::components::{duration_ms, rate, usage_bytes, usage_percent, History};
+use crate::components::dom::{attr, child, meters_into, on, Metric, Reading};
+use crate::components::{rate_in, usage_bytes_in, usage_percent_in, Digits, History};
+use crate::i18n::Texts;
 
 /// Data older than this gets a hint (the stream is down, or the origin cannot poll).
 const STALE_MS: f64 = 10_000.0;
@@ -44,20 +45,24 @@ pub fn summary_into(
     feed: Feed,
     health: ArcRwSignal<Health>,
     clock: ArcRwSignal<f64>,
-    lang: String,
+    texts: Rc<Texts>,
 ) {
     let Some(panel) = child(parent, "div", "summary") else {
         return;
     };
     {
         let panel = &panel;
-        banner_into(panel, feed.alert.clone(), lang);
-        let Some(nodes) = build(panel) else { return };
-        meters_into(&nodes.meters_row, metrics(&feed));
-        copy_button(&nodes.nodes.copy, &nodes.nodes.address);
-        let nodes = SendWrapper::new(nodes.nodes);
+        banner_into(panel, feed.alert.clone(), texts.clone());
+        let Some(nodes) = build(panel, &texts) else {
+            return;
+        };
+        meters_into(&nodes.meters_row, metrics(&feed, &texts));
+        copy_button(&nodes.nodes.copy, &nodes.nodes.address, &texts);
+        let held = SendWrapper::new((nodes.nodes, texts));
         Effect::new(move |_| {
-            feed.summary.with(|summary| show(&nodes, summary.as_ref()));
+            let (nodes, texts) = &*held;
+            feed.summary
+                .with(|summary| show(nodes, summary.as_ref(), texts));
             let age = clock.get() - feed.current_at.get();
             let stale = feed.current_at.get_untracked() > 0.0 && age >= STALE_MS;
             let why = health.with(|h| *h != Health::Live);
@@ -67,7 +72,9 @@ pub fn summary_into(
                 && feed.error.with(Option::is_none)
                 && feed.summary.with(|s| s.as_ref().is_some_and(|s| s.live));
             set_hidden(&nodes.live, !live);
-            nodes.stale.set_text_content(Some(&stale_hint(age, why)));
+            nodes
+                .stale
+                .set_text_content(Some(&stale_hint(age, why, texts)));
             set_hidden(&nodes.stale, !stale);
         });
     }
@@ -78,7 +85,7 @@ struct Built {
     meters_row: Element,
 }
 
-fn build(panel: &Element) -> Option<Built> {
+fn build(panel: &Element, t: &Texts) -> Option<Built> {
     let head = child(panel, "header", "card-head")?;
     attr(&head, "part", "header");
     let name = child(&head, "h3", "name")?;
@@ -88,12 +95,12 @@ fn build(panel: &Element) -> Option<Built> {
     let live = child(&head, "span", "live")?;
     for (name, value) in [
         ("part", "live"),
-        ("title", "Live from the game server, updated every second"),
+        ("title", t.get("card.live_title")),
         ("hidden", ""),
     ] {
         attr(&live, name, value);
     }
-    live.set_text_content(Some("Live"));
+    live.set_text_content(Some(t.get("card.live")));
     let address_row = child(panel, "div", "address-row")?;
     let address = child(&address_row, "code", "address")?;
     attr(&address, "part", "address");
@@ -102,11 +109,11 @@ fn build(panel: &Element) -> Option<Built> {
     for (name, value) in [
         ("type", "button"),
         ("part", "copy-button"),
-        ("aria-label", "Copy the address"),
+        ("aria-label", t.get("card.copy_label")),
     ] {
         attr(&copy, name, value);
     }
-    copy.set_text_content(Some("Copy"));
+    copy.set_text_content(Some(t.get("card.copy")));
     let players = child(panel, "p", "players")?;
     for (name, value) in [("part", "players"), ("hidden", "")] {
         attr(&players, name, value);
@@ -143,13 +150,13 @@ fn set_hidden(el: &Element, hidden: bool) {
     let _ = el.toggle_attribute_with_force("hidden", hidden);
 }
 
-fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
+fn show(nodes: &Nodes, summary: Option<&ServerSummary>, t: &Texts) {
     let state = summary.map_or_else(|| "unknown".to_string(), badge);
     nodes
         .badge
         .set_class_name(&["badge badge-", &state].concat());
     attr(&nodes.badge, "data-state", &state);
-    nodes.badge.set_text_content(Some(&state));
+    nodes.badge.set_text_content(Some(state_word(t, &state)));
     let Some(summary) = summary else { return };
     nodes.name.set_text_content(Some(&summary.name));
     let up = summary
@@ -157,19 +164,20 @@ fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
         .as_ref()
         .and_then(|r| r.uptime_ms)
         .filter(|up| *up > 0 && summary.state == ptero_api::PowerState::Running)
-        .map(|up| ["up ", &duration_ms(up)].concat());
+        .map(|up| t.fill("card.uptime", &[&t.duration_ms(up)]));
     let address = summary.address.as_deref().unwrap_or_default();
     nodes.address.set_text_content(Some(address));
     set_hidden(&nodes.address, address.is_empty());
     set_hidden(&nodes.copy, address.is_empty());
     set_hidden(&nodes.address_row, address.is_empty() && up.is_none());
     nodes.uptime.set_text_content(up.as_deref());
-    let spoken = usable_state(summary).map(|s| ["Server is ", s.as_str()].concat());
+    let spoken =
+        usable_state(summary).map(|s| t.fill("card.server_is", &[state_word(t, s.as_str())]));
     nodes.spoken.set_text_content(spoken.as_deref());
     let players = summary.players.as_ref();
     set_hidden(&nodes.players, players.is_none());
     if let Some(players) = players {
-        let (count, about) = players_text(players);
+        let (count, about) = players_text(players, t);
         nodes.players_count.set_text_content(Some(&count));
         nodes.players_about.set_text_content(Some(&about));
         set_hidden(&nodes.players_about, about.is_empty());
@@ -177,19 +185,13 @@ fn show(nodes: &Nodes, summary: Option<&ServerSummary>) {
 }
 
 /// "12 / 20 players", and the version and MOTD (when the site shows them) after it.
-fn players_text(players: &PlayerCount) -> (String, String) {
-    let noun = if players.max == 1 {
-        " player"
-    } else {
-        " players"
-    };
-    let count = [
-        &players.online.to_string(),
-        " / ",
-        &players.max.to_string(),
-        noun,
-    ]
-    .concat();
+fn players_text(players: &PlayerCount, t: &Texts) -> (String, String) {
+    let (online, max) = (players.online as f64, players.max as f64);
+    let count = t.plural(
+        "card.players",
+        max,
+        &[&t.number(online, 0), &t.number(max, 0)],
+    );
     let about: Vec<&str> = [players.version.as_deref(), players.motd.as_deref()]
         .into_iter()
         .flatten()
@@ -199,27 +201,41 @@ fn players_text(players: &PlayerCount) -> (String, String) {
     (count, about.join(" · "))
 }
 
-/// "Showing data from 25 s ago", and why when the link is down.
-fn stale_hint(age_ms: f64, reconnecting: bool) -> String {
+/// The badge's word for `state` in the card's language (the state itself when the
+/// catalog has no word for it: a status a newer origin sends).
+fn state_word<'a>(t: &Texts, state: &'a str) -> &'a str {
+    match t.get(&["state.", state].concat()) {
+        "" => state,
+        word => word,
+    }
+}
+
+/// "Showing data from 25s ago", and why when the link is down.
+fn stale_hint(age_ms: f64, reconnecting: bool, t: &Texts) -> String {
     let secs = (age_ms.max(0.0) / 1000.0) as u64;
     let ago = if secs < 120 {
-        [&secs.to_string(), " s"].concat()
+        t.seconds(secs)
     } else {
-        duration_ms(secs * 1000)
+        t.duration_ms(secs * 1000)
     };
-    let why = if reconnecting {
-        " — reconnecting…"
+    let key = if reconnecting {
+        "card.stale_reconnecting"
     } else {
-        ""
+        "card.stale"
     };
-    ["Showing data from ", &ago, " ago", why].concat()
+    t.fill(key, &[&ago])
 }
 
 /// Copies the address on click ("Copied", or how to copy by hand), back to "Copy" on blur.
 /// The listeners go with the panel's owner.
-fn copy_button(button: &Element, address: &Element) {
+fn copy_button(button: &Element, address: &Element, t: &Texts) {
+    let (copied, by_hand, copy) = (
+        t.get("card.copied"),
+        t.get("card.copy_by_hand"),
+        t.get("card.copy"),
+    );
     let (target, source) = (button.clone(), address.clone());
-    let on_click = Closure::<dyn FnMut()>::new(move || {
+    on(button, "click", move |_| {
         let Some(window) = web_sys::window() else {
             return;
         };
@@ -229,35 +245,25 @@ fn copy_button(button: &Element, address: &Element) {
         let button = target.clone();
         leptos::task::spawn_local(async move {
             let said = if written.await.is_ok() {
-                "Copied"
+                copied
             } else {
-                "Select and copy"
+                by_hand
             };
             button.set_text_content(Some(said));
         });
     });
     let target = button.clone();
-    let on_blur = Closure::<dyn FnMut()>::new(move || target.set_text_content(Some("Copy")));
-    let listeners = [("click", on_click), ("blur", on_blur)];
-    for (event, listener) in &listeners {
-        let _ = button.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-    }
-    let held = SendWrapper::new((button.clone(), listeners));
-    on_cleanup(move || {
-        let (button, listeners) = held.take();
-        for (event, listener) in &listeners {
-            let _ = button
-                .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-        }
-    });
+    on(button, "blur", move |_| target.set_text_content(Some(copy)));
 }
 
 /// CPU, memory, network and disk: usage against limits, three with a sparkline.
-fn metrics(feed: &Feed) -> Vec<Metric> {
-    let reading = |read: fn(&ServerSummary) -> Reading| {
-        let summary = feed.summary.clone();
-        Box::new(move || summary.with(|s| s.as_ref().map(read).unwrap_or_default()))
-            as Box<dyn Fn() -> Reading>
+fn metrics(feed: &Feed, texts: &Rc<Texts>) -> Vec<Metric> {
+    let reading = |read: fn(&ServerSummary, Digits) -> Reading| {
+        let (summary, t) = (feed.summary.clone(), texts.clone());
+        Box::new(move || {
+            let digits = |value, decimals| t.number(value, decimals);
+            summary.with(|s| s.as_ref().map(|s| read(s, &digits)).unwrap_or_default())
+        }) as Box<dyn Fn() -> Reading>
     };
     let history = |history: &ArcRwSignal<History>| {
         let history = history.clone();
@@ -266,70 +272,77 @@ fn metrics(feed: &Feed) -> Vec<Metric> {
             0.0,
         ))
     };
-    let network = feed.network.clone();
-    vec![
+    let metric = |key: &str, reading, history, bar| {
+        let label = texts.get(key);
         Metric {
-            label: "CPU",
-            reading: reading(|s| {
+            label,
+            history_label: texts.fill("meter.history", &[label]),
+            reading,
+            history,
+            bar,
+        }
+    };
+    let (network, t) = (feed.network.clone(), texts.clone());
+    let rate = Box::new(move || Reading {
+        text: rate_in(
+            &|value, decimals| t.number(value, decimals),
+            network.with(|h| h.last().unwrap_or(0.0)),
+        ),
+        ..Reading::default()
+    });
+    vec![
+        metric(
+            "meter.cpu",
+            reading(|s, digits| {
                 let used = s.resources.as_ref().map_or(0.0, |r| r.cpu_absolute);
                 Reading {
                     used,
                     limit: s.limits.cpu_percent as f64,
-                    text: usage_percent(used, s.limits.cpu_percent),
+                    text: usage_percent_in(digits, used, s.limits.cpu_percent),
                 }
             }),
-            history: history(&feed.cpu),
-            bar: true,
-        },
-        Metric {
-            label: "Memory",
-            reading: reading(|s| {
-                bytes(
-                    s.resources.as_ref().map_or(0, |r| r.memory_bytes),
-                    s.limits.memory_mib,
-                )
+            history(&feed.cpu),
+            true,
+        ),
+        metric(
+            "meter.memory",
+            reading(|s, digits| {
+                let used = s.resources.as_ref().map_or(0, |r| r.memory_bytes);
+                bytes(digits, used, s.limits.memory_mib)
             }),
-            history: history(&feed.memory),
-            bar: true,
-        },
-        Metric {
-            label: "Network",
-            reading: Box::new(move || Reading {
-                text: rate(network.with(|h| h.last().unwrap_or(0.0))),
-                ..Reading::default()
+            history(&feed.memory),
+            true,
+        ),
+        metric("meter.network", rate, history(&feed.network), false),
+        metric(
+            "meter.disk",
+            reading(|s, digits| {
+                let used = s.resources.as_ref().map_or(0, |r| r.disk_bytes);
+                bytes(digits, used, s.limits.disk_mib)
             }),
-            history: history(&feed.network),
-            bar: false,
-        },
-        Metric {
-            label: "Disk",
-            reading: reading(|s| {
-                bytes(
-                    s.resources.as_ref().map_or(0, |r| r.disk_bytes),
-                    s.limits.disk_mib,
-                )
-            }),
-            history: None,
-            bar: true,
-        },
+            None,
+            true,
+        ),
     ]
 }
 
-fn bytes(used: u64, limit_mib: u64) -> Reading {
+fn bytes(digits: Digits, used: u64, limit_mib: u64) -> Reading {
     Reading {
         used: used as f64,
         limit: (limit_mib << 20) as f64,
-        text: usage_bytes(used, limit_mib << 20),
+        text: usage_bytes_in(digits, used, limit_mib << 20),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::{players_text, stale_hint};
+    use crate::i18n::Texts;
     use ptero_api::origin::PlayerCount;
 
     #[test]
     fn players_read_as_a_count_then_version_and_motd() {
+        let en = Texts::english();
         let mut players = PlayerCount {
             online: 12,
             max: 20,
@@ -337,21 +350,25 @@ mod tests {
             version: None,
         };
         assert_eq!(
-            players_text(&players),
+            players_text(&players, &en),
             ("12 / 20 players".to_string(), String::new())
         );
         players.motd = Some(" A Minecraft Server ".into());
         players.version = Some("1.21.4".into());
-        assert_eq!(players_text(&players).1, "1.21.4 · A Minecraft Server");
+        assert_eq!(players_text(&players, &en).1, "1.21.4 · A Minecraft Server");
         players.max = 1;
-        assert_eq!(players_text(&players).0, "12 / 1 player");
+        assert_eq!(players_text(&players, &en).0, "12 / 1 player");
     }
 
     #[test]
     fn the_stale_hint_says_how_old_and_why() {
-        assert_eq!(stale_hint(12_400.0, false), "Showing data from 12 s ago");
+        let en = Texts::english();
         assert_eq!(
-            stale_hint(7_500_000.0, true),
+            stale_hint(12_400.0, false, &en),
+            "Showing data from 12s ago"
+        );
+        assert_eq!(
+            stale_hint(7_500_000.0, true, &en),
             "Showing data from 2h 5m ago — reconnecting…"
         );
     }

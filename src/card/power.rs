@@ -37,8 +37,8 @@ struct Inner {
     aim: RefCell<Aim>,
     /// The signal in flight (the buttons show it).
     pending: ArcRwSignal<Option<PowerSignal>>,
-    /// The last send's failure, in words, shown under the buttons (empty: none).
-    problem: ArcRwSignal<String>,
+    /// The last send's failure, shown under the buttons in the card's language.
+    problem: ArcRwSignal<Option<CardError>>,
 }
 
 #[derive(Clone)]
@@ -51,7 +51,7 @@ impl PowerSender {
             scope,
             aim: RefCell::new(Aim::Down(None)),
             pending: ArcRwSignal::new(None),
-            problem: ArcRwSignal::new(String::new()),
+            problem: ArcRwSignal::new(None),
         }))
     }
 
@@ -59,7 +59,7 @@ impl PowerSender {
         self.0.pending.clone()
     }
 
-    pub fn problem(&self) -> ArcRwSignal<String> {
+    pub fn problem(&self) -> ArcRwSignal<Option<CardError>> {
         self.0.problem.clone()
     }
 
@@ -113,7 +113,7 @@ impl PowerSender {
         if !(CardEvent::PowerRequest { signal }).dispatch(&self.0.host) {
             return Ok(false);
         }
-        self.0.problem.set(String::new());
+        self.0.problem.set(None);
         self.0.pending.set(Some(signal));
         let inner = self.0.clone();
         self.0.scope.spawn(async move {
@@ -130,7 +130,7 @@ impl PowerSender {
                 let error = CardError::Origin(failure);
                 CardEvent::Error(&error).dispatch(&inner.host);
                 inner.pending.set(None);
-                inner.problem.set(error.to_string());
+                inner.problem.set(Some(error));
             }
         });
         Ok(true)

@@ -8,22 +8,25 @@
 //! listener and task belongs to the owner of the phase it was built in. Text goes in as
 //! text (`textContent`), never as HTML: it is server data.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use ptero_api::PowerSignal;
 use send_wrapper::SendWrapper;
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement};
 
-use super::config::CardConfig;
+use super::actions::{console_into, sso_into};
+use super::config::{lang_of, CardConfig};
 use super::connection::{self, usable_state, Live, Phase};
-use super::error::CardError;
+use super::error::{origin_text, CardError};
 use super::events::CardEvent;
-use super::feed::{Feed, CONSOLE_LINES};
+use super::locale;
 use super::panel::summary_into;
 use super::power::PowerSender;
-use crate::api::{OriginClient, Scope};
-use crate::components::dom::{attrs, child, console_lines_into, on, show_text, text_child};
+use crate::api::Scope;
+use crate::components::dom::{attrs, child, show_text, text_child};
 use crate::components::{power_row_into, PowerControl};
+use crate::i18n::Texts;
 
 #[derive(Clone, PartialEq)]
 enum Kind {
@@ -34,19 +37,34 @@ enum Kind {
 
 /// Builds the whole card for `host` into `root` and keeps it current, in the current
 /// owner: each phase is built in the owner of the effect that follows the phase, so what
-/// it set up goes when the phase does.
+/// it set up goes when the phase does; within it, the DOM is built again in the card's
+/// language once its catalog arrives (English until then).
 pub fn card_into(root: &Element, host: HtmlElement, scope: &Scope, power: PowerSender) {
+    let lang = lang_of(&host);
+    let words = Words {
+        catalog: locale::catalog(&lang),
+        lang,
+    };
     let config = match CardConfig::from_element(&host) {
         Ok(config) => config,
         Err(error) => {
             power.disarm(Some(error.clone()));
             CardEvent::Error(&error).dispatch(&host);
-            message_into(root, &error);
+            // For the page's developer, in detail and in English, whatever the card's language.
+            web_sys::console::warn_1(
+                &["<ptero-server-card>: ", &error.to_string()]
+                    .concat()
+                    .into(),
+            );
+            let root = SendWrapper::new(root.clone());
+            Effect::new(move |_| {
+                root.set_text_content(None);
+                message_into(&root, &error, &words.texts());
+            });
             return;
         }
     };
     let compact = config.compact;
-    let lang = config.lang.clone();
     let phase = connection::start(config, host.clone(), scope, power.clone());
     let watched = phase.clone();
     let kind = Memo::new(move |_| {
@@ -60,20 +78,32 @@ pub fn card_into(root: &Element, host: HtmlElement, scope: &Scope, power: PowerS
     Effect::new(move |_| {
         let (root, host, power) = &*held;
         let kind = kind.get();
-        root.set_text_content(None);
+        let root = SendWrapper::new(root.clone());
+        let words = words.clone();
         match kind {
             Kind::Connecting => {
-                if let Some(card) = child(root, "div", "card") {
-                    attrs(&card, &[("part", "base"), ("aria-busy", "true")]);
-                    text_child(&card, "p", "muted", "Connecting…");
-                }
+                Effect::new(move |_| {
+                    root.set_text_content(None);
+                    if let Some(card) = child(&root, "div", "card") {
+                        attrs(&card, &[("part", "base"), ("aria-busy", "true")]);
+                        text_child(&card, "p", "muted", words.texts().get("card.connecting"));
+                    }
+                });
             }
-            Kind::Failed(error) => message_into(root, &error),
+            Kind::Failed(error) => {
+                Effect::new(move |_| {
+                    root.set_text_content(None);
+                    message_into(&root, &error, &words.texts());
+                });
+            }
             Kind::Live => {
                 let live = phase.with_untracked(|phase| match phase {
                     Phase::Live(live) => Some((**live).clone()),
                     _ => None,
                 });
+                let Some(live) = live else { return };
+                // Once per phase, whatever the language: the events and the state attribute.
+                connection::follow(&live, host, power);
                 // The session moves on renewal; the card stays.
                 let now = phase.clone();
                 let session = Signal::derive(move || {
@@ -82,15 +112,36 @@ pub fn card_into(root: &Element, host: HtmlElement, scope: &Scope, power: PowerS
                         _ => String::new(),
                     })
                 });
-                if let Some(live) = live {
-                    live_into(root, live, host, power, session, compact, lang.clone());
-                }
+                let held = SendWrapper::new((live, power.clone()));
+                Effect::new(move |_| {
+                    let (live, power) = &*held;
+                    let texts = Rc::new(words.texts());
+                    root.set_text_content(None);
+                    live_into(&root, live.clone(), power, session, compact, texts);
+                });
             }
         }
     });
 }
 
-fn message_into(root: &Element, error: &CardError) {
+/// The card's language and, for one with a catalog, the catalog once it is here.
+#[derive(Clone)]
+struct Words {
+    lang: String,
+    catalog: Option<locale::Catalog>,
+}
+
+impl Words {
+    /// The texts to build with now (tracks the catalog's arrival).
+    fn texts(&self) -> Texts {
+        match self.catalog.as_ref().and_then(|catalog| catalog.get()) {
+            Some(catalog) => Texts::with_catalog(&self.lang, catalog),
+            None => Texts::new(&self.lang),
+        }
+    }
+}
+
+fn message_into(root: &Element, error: &CardError, texts: &Texts) {
     let Some(card) = child(root, "div", "card card-error") else {
         return;
     };
@@ -103,8 +154,8 @@ fn message_into(root: &Element, error: &CardError) {
             ("data-error-code", &code),
         ],
     );
-    text_child(&card, "p", "error-title", "This server can't be shown");
-    if let Some(text) = text_child(&card, "p", "", &error.to_string()) {
+    text_child(&card, "p", "error-title", texts.get("card.cannot_show"));
+    if let Some(text) = text_child(&card, "p", "", &error.localized(texts)) {
         attrs(&text, &[("part", "error")]);
     }
 }
@@ -112,13 +163,11 @@ fn message_into(root: &Element, error: &CardError) {
 fn live_into(
     root: &Element,
     live: Live,
-    host: &HtmlElement,
     power: &PowerSender,
     session: Signal<String>,
     compact: bool,
-    lang: String,
+    texts: Rc<Texts>,
 ) {
-    connection::follow(&live, host, power);
     let Live {
         client,
         server,
@@ -142,7 +191,7 @@ fn live_into(
             ("data-server", &server),
         ],
     );
-    summary_into(&card, feed.clone(), health, clock, lang);
+    summary_into(&card, feed.clone(), health, clock, texts.clone());
     if let Some(actions) = child(&card, "div", "actions") {
         let s = feed.summary.clone();
         let state = Signal::derive(move || s.with(|s| s.as_ref().and_then(usable_state)));
@@ -151,128 +200,38 @@ fn live_into(
             sender.send(signal.as_str());
         });
         let control = Signal::stored(PowerControl { allowed });
-        power_row_into(&actions, control, state, power.pending().into(), on_signal);
+        let pending = power.pending().into();
+        power_row_into(&actions, control, state, pending, on_signal, texts.clone());
         if sso {
-            sso_into(&actions, client.clone(), session, server.clone());
+            sso_into(&actions, (client.clone(), session, server.clone()), &texts);
         }
     }
     if let Some(told) = child(&card, "div", "") {
         attrs(&told, &[("aria-live", "assertive")]);
-        problem_into(&told, power.problem().into());
-        let error = feed.error.clone();
+        let (problem, words) = (power.problem(), SendWrapper::new(texts.clone()));
+        let problem = Signal::derive(move || {
+            problem
+                .with(|e| e.as_ref().map(|e| e.localized(&words)))
+                .unwrap_or_default()
+        });
+        problem_into(&told, problem);
+        let (error, words) = (feed.error.clone(), SendWrapper::new(texts.clone()));
         let error = Signal::derive(move || {
             error
-                .with(|f| f.as_ref().map(ToString::to_string))
+                .with(|f| f.as_ref().map(|f| origin_text(&words, f)))
                 .unwrap_or_default()
         });
         problem_into(&told, error);
     }
     if console && !compact {
-        console_into(&card, feed, client, session, server);
+        console_into(&card, feed, (client, session, server), &texts);
     }
 }
 
 /// An error line, shown only while `text` is not empty.
-fn problem_into(parent: &Element, text: Signal<String>) {
+pub(super) fn problem_into(parent: &Element, text: Signal<String>) {
     if let Some(line) = child(parent, "p", "error") {
         attrs(&line, &[("part", "error")]);
         show_text(line, text);
     }
-}
-
-fn sso_into(parent: &Element, client: OriginClient, session: Signal<String>, server: String) {
-    let Some(sso) = child(parent, "div", "sso") else {
-        return;
-    };
-    let Some(button) = text_child(&sso, "button", "", "Open in panel") else {
-        return;
-    };
-    attrs(&button, &[("type", "button"), ("part", "sso-button")]);
-    let problem = RwSignal::new(String::new());
-    problem_into(&sso, problem.into());
-    let scope = Scope::new();
-    on(&button, "click", move |_| {
-        problem.set(String::new());
-        // The tab opens now, inside the click, or popup blockers refuse it; it is sent
-        // to the one-time URL once the origin has minted it, and closed on failure.
-        let tab =
-            web_sys::window().and_then(|w| w.open_with_url_and_target("", "_blank").ok().flatten());
-        let (client, session, server) = (client.clone(), session.get_untracked(), server.clone());
-        scope.spawn(async move {
-            match client.sso(&session, &server).await {
-                Ok(ticket) => match &tab {
-                    Some(tab) => {
-                        let _ = tab.set_opener(&wasm_bindgen::JsValue::NULL);
-                        let _ = tab.location().replace(&ticket.url);
-                    }
-                    None => problem.set(
-                        "The browser blocked the new tab: allow pop-ups for this site and try again.".into(),
-                    ),
-                },
-                Err(failure) => {
-                    if let Some(tab) = &tab {
-                        let _ = tab.close();
-                    }
-                    problem.set(failure.to_string());
-                }
-            }
-        });
-    });
-}
-
-fn console_into(
-    parent: &Element,
-    feed: Feed,
-    client: OriginClient,
-    session: Signal<String>,
-    server: String,
-) {
-    let Some(pane) = child(parent, "details", "console") else {
-        return;
-    };
-    attrs(&pane, &[("part", "console")]);
-    text_child(&pane, "summary", "", "Console");
-    let lines = feed.console.clone();
-    console_lines_into(
-        &pane,
-        move |shown| lines.with(|log| log.since(shown)),
-        CONSOLE_LINES,
-    );
-    let (Some(form), problem) = (child(&pane, "form", ""), RwSignal::new(String::new())) else {
-        return;
-    };
-    let Some(input) = child(&form, "input", "") else {
-        return;
-    };
-    attrs(
-        &input,
-        &[
-            ("type", "text"),
-            ("aria-label", "Command"),
-            ("placeholder", "Type a command"),
-        ],
-    );
-    if let Some(send) = text_child(&form, "button", "", "Send") {
-        attrs(&send, &[("type", "submit")]);
-    }
-    problem_into(&pane, problem.into());
-    let scope = Scope::new();
-    on(&form, "submit", move |event| {
-        event.prevent_default();
-        let Some(input) = input.dyn_ref::<HtmlInputElement>() else {
-            return;
-        };
-        let command = input.value();
-        if command.trim().is_empty() {
-            return;
-        }
-        problem.set(String::new());
-        input.set_value("");
-        let (client, session, server) = (client.clone(), session.get_untracked(), server.clone());
-        scope.spawn(async move {
-            if let Err(failure) = client.command(&session, &server, &command).await {
-                problem.set(failure.to_string());
-            }
-        });
-    });
 }

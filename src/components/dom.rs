@@ -107,6 +107,8 @@ pub struct Reading {
 /// One meter of a [`meter_row`]: a label, and a sparkline when `history` is given.
 pub struct Metric {
     pub label: &'static str,
+    /// The sparkline's accessible name ("CPU history").
+    pub history_label: String,
     pub reading: Box<dyn Fn() -> Reading>,
     /// The sparkline's samples and the value it is scaled to (0: the largest sample).
     pub history: Option<(Box<dyn Fn() -> History>, f64)>,
@@ -149,7 +151,7 @@ fn build(parent: &Element, metric: &Metric) -> Option<Built> {
         ] {
             attr(&svg, name, value);
         }
-        attr(&svg, "aria-label", &[metric.label, " history"].concat());
+        attr(&svg, "aria-label", &metric.history_label);
         let area = svg_child(&svg, "polygon")?;
         attr(&area, "class", "sparkline-area");
         let line = svg_child(&svg, "polyline")?;

@@ -24,50 +24,76 @@ pub fn fixed(value: f64, decimals: u32) -> String {
     }
 }
 
+/// How a number is written: `value` with `decimals` digits (English: [`fixed`]; the
+/// card passes its language's `Intl` format, see `i18n::Texts::number`).
+pub type Digits<'a> = &'a dyn Fn(f64, u32) -> String;
+
 /// `1536` → `"1.5 KiB"`.
 pub fn bytes(n: u64) -> String {
+    bytes_in(&fixed, n)
+}
+
+pub fn bytes_in(digits: Digits, n: u64) -> String {
     match scaled(n as f64) {
-        (_, "B") => format!("{n} B"),
-        (value, unit) => format!("{} {unit}", fixed(value, 1)),
+        (_, "B") => [digits(n as f64, 0), " B".into()].concat(),
+        (value, unit) => [digits(value, 1), " ".into(), unit.into()].concat(),
     }
 }
 
 /// `used` of `limit` bytes in the unit of the larger: `"2.5 / 4 GiB"`; a `limit` of 0 is
 /// unlimited: `"2.5 GiB / ∞"`.
 pub fn usage_bytes(used: u64, limit: u64) -> String {
+    usage_bytes_in(&fixed, used, limit)
+}
+
+pub fn usage_bytes_in(digits: Digits, used: u64, limit: u64) -> String {
     if limit == 0 {
-        return format!("{} / ∞", bytes(used));
+        return [bytes_in(digits, used), " / ∞".into()].concat();
     }
     let (value, unit) = scaled(used.max(limit) as f64);
     let divisor = used.max(limit) as f64 / value;
+    // One decimal, none when it would be 0 ("4 GiB", not "4.0 GiB").
     let trim = |n: f64| {
-        let text = fixed(n, 1);
-        text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
+        // Integer remainder: an f64 `%` pulls `fmod` into the bundle.
+        let whole = ((n * 10.0).round() as i64) % 10 == 0;
+        digits(n, if whole { 0 } else { 1 })
     };
-    format!(
-        "{} / {} {unit}",
+    [
         trim(used as f64 / divisor),
-        trim(limit as f64 / divisor)
-    )
+        " / ".into(),
+        trim(limit as f64 / divisor),
+        " ".into(),
+        unit.into(),
+    ]
+    .concat()
 }
 
 /// `used` of `limit` percent of a core: `"42.3% / 200%"`; 0 is unlimited (`"42.3% / ∞"`).
 pub fn usage_percent(used: f64, limit: u64) -> String {
-    if limit == 0 {
-        format!("{} / ∞", percent(used))
+    usage_percent_in(&fixed, used, limit)
+}
+
+pub fn usage_percent_in(digits: Digits, used: f64, limit: u64) -> String {
+    let of = if limit == 0 {
+        "∞".to_owned()
     } else {
-        format!("{} / {limit}%", percent(used))
-    }
+        [digits(limit as f64, 0), "%".into()].concat()
+    };
+    [digits(used, 1), "% / ".into(), of].concat()
 }
 
 /// A byte rate: `"1.5 KiB/s"`.
 pub fn rate(bytes_per_second: f64) -> String {
+    rate_in(&fixed, bytes_per_second)
+}
+
+pub fn rate_in(digits: Digits, bytes_per_second: f64) -> String {
     let whole = if bytes_per_second.is_finite() {
         bytes_per_second.max(0.0) as u64
     } else {
         0
     };
-    format!("{}/s", bytes(whole))
+    [bytes_in(digits, whole), "/s".into()].concat()
 }
 
 /// `n` bytes as a value and binary unit (`1536.0` → `(1.5, "KiB")`).

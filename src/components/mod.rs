@@ -16,8 +16,8 @@ pub use ansi::AnsiLine;
 pub use chart::{nice_ceiling, Line, TimeSeries};
 pub use error_note::ErrorNote;
 pub use format::{
-    bytes, clock_time, duration_ms, fixed, percent, rate, severity_class, usage_bytes,
-    usage_percent,
+    bytes, bytes_in, clock_time, duration_ms, fixed, percent, rate, rate_in, severity_class,
+    usage_bytes, usage_bytes_in, usage_percent, usage_percent_in, Digits,
 };
 pub use meter::Meter;
 pub use power::{power_row_into, PowerButtons, PowerControl};

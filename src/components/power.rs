@@ -2,15 +2,16 @@
 //! pending state and a confirmation step for kill.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use ptero_api::{PowerSignal, PowerState};
 use send_wrapper::SendWrapper;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::dom;
+use crate::i18n::Texts;
 
 /// Which buttons a viewer has and which the current state enables.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -51,10 +52,10 @@ impl PowerControl {
 
 fn label(signal: PowerSignal) -> &'static str {
     match signal {
-        PowerSignal::Start => "Start",
-        PowerSignal::Restart => "Restart",
-        PowerSignal::Stop => "Stop",
-        PowerSignal::Kill => "Kill",
+        PowerSignal::Start => "power.start",
+        PowerSignal::Restart => "power.restart",
+        PowerSignal::Stop => "power.stop",
+        PowerSignal::Kill => "power.kill",
     }
 }
 
@@ -71,7 +72,8 @@ pub fn PowerButtons(
     on_signal: Callback<PowerSignal>,
 ) -> impl IntoView {
     dom::imperative("power-row", move |row| {
-        fill_row(row, control, state, pending, on_signal)
+        let texts = Rc::new(Texts::english());
+        fill_row(row, control, state, pending, on_signal, texts)
     })
 }
 
@@ -82,9 +84,10 @@ pub fn power_row_into(
     state: Signal<Option<PowerState>>,
     pending: Signal<Option<PowerSignal>>,
     on_signal: Callback<PowerSignal>,
+    texts: Rc<Texts>,
 ) {
     if let Some(row) = dom::child(parent, "div", "power-row") {
-        fill_row(&row, control, state, pending, on_signal);
+        fill_row(&row, control, state, pending, on_signal, texts);
     }
 }
 
@@ -94,17 +97,20 @@ fn fill_row(
     state: Signal<Option<PowerState>>,
     pending: Signal<Option<PowerSignal>>,
     on_signal: Callback<PowerSignal>,
+    texts: Rc<Texts>,
 ) {
     {
         dom::attr(row, "role", "group");
-        dom::attr(row, "aria-label", "Power");
+        dom::attr(row, "aria-label", texts.get("power.group"));
         let row = SendWrapper::new(row.clone());
         let buttons: SendWrapper<RefCell<Vec<(PowerSignal, Element)>>> =
             SendWrapper::new(RefCell::default());
         let clicks = row.clone();
+        let words = SendWrapper::new(texts.clone());
         listen(&row, move |target: Element| {
-            click(&clicks, &target, on_signal)
+            click(&clicks, &target, on_signal, &words)
         });
+        let texts = SendWrapper::new(texts);
         Effect::new(move |_| {
             let allowed = control.with(|c| c.allowed.clone());
             let mut buttons = buttons.borrow_mut();
@@ -125,7 +131,7 @@ fn fill_row(
                     pending.is_some() || state.is_none_or(|s| !PowerControl::enabled(*signal, s));
                 let _ = button.toggle_attribute_with_force("disabled", disabled);
                 dom::attr(button, "aria-busy", if busy { "true" } else { "false" });
-                let text = label(*signal);
+                let text = texts.get(label(*signal));
                 button.set_text_content(Some(&if busy {
                     [text, "…"].concat()
                 } else {
@@ -145,7 +151,7 @@ fn power_button(row: &Element, signal: PowerSignal) -> Option<Element> {
 }
 
 /// A click in the row: a power button (kill asks first) or the confirmation's Cancel.
-fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>) {
+fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>, texts: &Texts) {
     let confirm = row.query_selector(".confirm").ok().flatten();
     if target.class_name() == "link" {
         if let Some(confirm) = confirm {
@@ -162,13 +168,11 @@ fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>) {
     if signal == PowerSignal::Kill && confirm.is_none() {
         if let Some(confirm) = dom::child(row, "span", "confirm") {
             dom::attr(&confirm, "role", "alertdialog");
-            dom::attr(&confirm, "aria-label", "Confirm kill");
-            confirm.set_text_content(Some(
-                "Kill stops the process without saving. Click Kill again to confirm. ",
-            ));
+            dom::attr(&confirm, "aria-label", texts.get("power.confirm_label"));
+            confirm.set_text_content(Some(&[texts.get("power.confirm"), " "].concat()));
             if let Some(cancel) = dom::child(&confirm, "button", "link") {
                 dom::attr(&cancel, "type", "button");
-                cancel.set_text_content(Some("Cancel"));
+                cancel.set_text_content(Some(texts.get("power.cancel")));
             }
         }
         return;
@@ -180,9 +184,10 @@ fn click(row: &Element, target: &Element, on_signal: Callback<PowerSignal>) {
     let _ = on_signal.try_run(signal);
 }
 
-/// Calls `on_click` with the clicked button of `row`; the listener goes with the owner.
+/// Calls `on_click` with the clicked (enabled) button of `row`; the listener goes with the
+/// owner.
 fn listen(row: &Element, on_click: impl Fn(Element) + 'static) {
-    let listener = Closure::<dyn Fn(web_sys::Event)>::new(move |event: web_sys::Event| {
+    dom::on(row, "click", move |event: web_sys::Event| {
         let button = event
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
@@ -190,12 +195,6 @@ fn listen(row: &Element, on_click: impl Fn(Element) + 'static) {
         if let Some(button) = button.filter(|b| !b.has_attribute("disabled")) {
             on_click(button);
         }
-    });
-    let _ = row.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
-    let held = SendWrapper::new((row.clone(), listener));
-    on_cleanup(move || {
-        let (row, listener) = held.take();
-        let _ = row.remove_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
     });
 }
 

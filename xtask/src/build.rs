@@ -8,6 +8,7 @@
 //!   (see `pwa.rs`)
 //! - `dist/card/ptero-server-card.js` the card's one module script (stable name)
 //! - `dist/card/ptero-server-card_bg.wasm`
+//! - `dist/card/locale-<tag>.txt` the card's language catalogs beyond English
 //! - `dist/bin/ptero-origin`, `dist/bin/ptero-sandbox`
 
 use crate::cmd::{command, root, run, step, Result, StepError};
@@ -229,6 +230,15 @@ fn card(out: &Path) -> Result {
         &staging.join("card_bg.wasm"),
         &out.join("ptero-server-card_bg.wasm"),
     )?;
+    // The catalogs beyond English (built in), fetched by the card when a page asks.
+    let catalogs = root().join("i18n/card");
+    for entry in fs::read_dir(&catalogs).map_err(io("reading i18n/card"))? {
+        let name = entry.map_err(io("reading i18n/card"))?.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".txt") && name != "en.txt" {
+            copy(&catalogs.join(&*name), &out.join(format!("locale-{name}")))?;
+        }
+    }
     let snippets = staging.join("snippets");
     if snippets.exists() {
         return Err(StepError(

@@ -31,6 +31,10 @@ pub fn report() -> Result {
         kb(raw)
     );
     print_bundle("card", &card, Some(CARD_BUDGET));
+    println!(
+        "  locales: {}; English built in, the others fetched from next to the card when one is needed",
+        locales()?
+    );
     Ok(())
 }
 
@@ -105,4 +109,18 @@ fn print_bundle(name: &str, files: &[FileSize], budget: Option<usize>) {
 
 fn kb(bytes: usize) -> f64 {
     bytes as f64 / 1024.0
+}
+
+/// The card's catalogs, by language tag (the file names in `i18n/card/`).
+fn locales() -> Result<String> {
+    let dir = root().join("i18n/card");
+    let mut tags: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| StepError(format!("reading {}: {e}", dir.display())))?
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".txt").map(str::to_owned)
+        })
+        .collect();
+    tags.sort();
+    Ok(format!("{} ({})", tags.len(), tags.join(" ")))
 }

@@ -37,7 +37,7 @@ const APP_FILES: &[&str] = &[
     "json",
 ];
 /// The card's folder: its module, its wasm, its stylesheet, its locales.
-const CARD_FILES: &[&str] = &["js", "wasm", "css", "json"];
+const CARD_FILES: &[&str] = &["js", "wasm", "css", "json", "txt"];
 
 /// The file `path` names in `dir`, when it is one of the app's.
 pub fn app_file(dir: &Path, path: &str) -> Option<PathBuf> {

@@ -190,10 +190,21 @@ impl Carrier {
         if leaving.is_empty() {
             return;
         }
-        let error = AppError::refused(
-            OriginErrorCode::SessionExpired,
-            "the session ended: signed out, or its site or origin was removed from this origin",
-        );
+        // The same code and words as the recheck would give, whichever comes first.
+        let error = match ended {
+            Ended::Origin(_) => AppError::refused(
+                OriginErrorCode::OriginNotAllowed,
+                "this site was removed from the origin's allowed embedding sites: its sessions are revoked",
+            ),
+            Ended::Site(_) => AppError::refused(
+                OriginErrorCode::SessionExpired,
+                "the site this session came from is no longer configured on this origin",
+            ),
+            Ended::Session(_) => AppError::refused(
+                OriginErrorCode::SessionExpired,
+                "the session ended: signed out on this site",
+            ),
+        };
         for index in &leaving {
             tracing::info!(session = index, "stream: a session was revoked");
             self.queue.push_back(refusal(*index, &error));
