@@ -2,6 +2,7 @@
 
 mod connect;
 mod loader;
+mod offline_list;
 mod panels;
 mod servers;
 

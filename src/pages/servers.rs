@@ -12,8 +12,9 @@ use leptos::html::Li;
 use leptos::prelude::*;
 use ptero_api::{Server, Stats};
 
-use crate::api::offline::{self, CachedList};
-use crate::api::{ApiError, Load, PanelClient, Persistence};
+use super::offline_list::{offline_list, unreachable_offline, CachedRows};
+use crate::api::offline;
+use crate::api::{Load, PanelClient, Persistence};
 use crate::components::{bytes, percent, Meter, StateBadge};
 use crate::components::{ErrorNote, RequireSignIn};
 use crate::live::{use_dashboard, Dashboard};
@@ -65,10 +66,15 @@ fn ServerList() -> impl IntoView {
                     .filter(|(info, _, _)| all || Some(&info.id) == active.as_ref())
                     .collect();
                 let count = panels.len();
+                // `server-list` marks the list once a panel has answered (as the one-panel
+                // list always did: tests and people wait for it); until then it is busy.
+                let answered = RwSignal::new(0usize);
+                let ready = move || answered.get() > 0;
                 view! {
-                    <ul class="server-list" data-testid="server-list" data-panels=count>
+                    <ul class="server-list" data-testid=move || ready().then_some("server-list")
+                        aria-busy=move || (!ready()).then_some("true") data-panels=count>
                         {panels.into_iter().map(|(info, client, persistence)| view! {
-                            <PanelRows info client persistence filter tagged=all/>
+                            <PanelRows info client persistence filter tagged=all answered/>
                         }).collect_view()}
                     </ul>
                 }
@@ -85,11 +91,23 @@ fn PanelRows(
     persistence: Persistence,
     filter: RwSignal<String>,
     tagged: bool,
+    /// Counts the panels that answered (this one once).
+    answered: RwSignal<usize>,
 ) -> impl IntoView {
     let load_client = client.clone();
     let servers = Load::new(move || {
         let client = load_client.clone();
         async move { client.servers().await }
+    });
+    Effect::new(move |counted: Option<bool>| {
+        if counted == Some(true) {
+            return true;
+        }
+        let now = servers.answer().is_some();
+        if now {
+            answered.update(|n| *n += 1);
+        }
+        now
     });
     let id = info.id.clone();
     Effect::new(move |_| {
@@ -123,76 +141,6 @@ fn PanelRows(
             }.into_any(),
             Some(Ok(list)) => view! { <Rows list client filter tag/> }.into_any(),
         }
-    }
-}
-
-/// The last list, when the panel was not reached because the browser is offline.
-fn offline_list(info: &PanelInfo, error: &ApiError) -> Option<CachedList> {
-    let unreachable = matches!(
-        error,
-        ApiError::Unreachable { .. } | ApiError::CorsBlocked { .. }
-    );
-    (unreachable && offline::browser_offline())
-        .then(|| offline::recall(&info.id))
-        .flatten()
-}
-
-/// Offline with nothing remembered: say so rather than blame the address.
-fn unreachable_offline(error: ApiError) -> ApiError {
-    if offline::browser_offline() && matches!(error, ApiError::Unreachable { .. }) {
-        ApiError::Offline
-    } else {
-        error
-    }
-}
-
-/// "3 minutes ago", "2 hours ago".
-pub fn ago(ms: f64) -> String {
-    let minutes = (ms / 60_000.0).max(0.0) as u64;
-    match minutes {
-        0 => "less than a minute ago".into(),
-        1 => "1 minute ago".into(),
-        2..=119 => format!("{minutes} minutes ago"),
-        _ if minutes < 48 * 60 => format!("{} hours ago", minutes / 60),
-        _ => format!("{} days ago", minutes / (24 * 60)),
-    }
-}
-
-/// The remembered list, read-only, under a notice saying how old it is.
-#[component]
-fn CachedRows(
-    info: PanelInfo,
-    cached: CachedList,
-    tag: Option<PanelInfo>,
-    filter: RwSignal<String>,
-) -> impl IntoView {
-    let age = ago(js_sys::Date::now() - cached.at_ms);
-    let notice = format!(
-        "You are offline. {}: the list from {age}; it updates when the connection is back.",
-        info.name
-    );
-    view! {
-        <li class="panel-note offline-note" role="status" data-testid="offline-note" data-age-ms=(js_sys::Date::now() - cached.at_ms) as u64>
-            {notice}
-        </li>
-        {cached.servers.into_iter().map(|server| {
-            let name = server.name.to_lowercase();
-            let shown = move || name.contains(&filter.get().trim().to_lowercase());
-            let state = server.status.clone().unwrap_or_else(|| "unknown".into());
-            let tag = tag.clone();
-            view! {
-                <Show when=shown>
-                    <li class="server-row cached" data-identifier=server.identifier.clone()>
-                        <div class="row-head">
-                            <span class="server-name">{server.name.clone()}</span>
-                            <StateBadge state=Signal::derive({ let state = state.clone(); move || state.clone() })/>
-                            {tag.as_ref().map(|t| view! { <span class="panel-tag">{t.name.clone()}</span> })}
-                            <span class="node">{server.node.clone()}</span>
-                        </div>
-                    </li>
-                </Show>
-            }
-        }).collect_view()}
     }
 }
 
