@@ -202,7 +202,7 @@ async fn throttled_commands_are_said_in_the_console() {
     until_live(&root).await;
     for n in 0..14 {
         fill(&root, "#console-command", &format!("say burst-{n}"));
-        click(&root, ".console-input button[type=submit]");
+        click(&root, ".term-input button[type=submit]");
     }
     wait_until(
         "the console to say Wings throttled",
@@ -224,9 +224,9 @@ async fn a_command_over_4_kib_is_refused_before_it_is_sent() {
         "#console-command",
         &format!("say {}", "x".repeat(4100)),
     );
-    click(&root, ".console-input button[type=submit]");
+    click(&root, ".term-input button[type=submit]");
     settle().await;
-    let refusal = text(&root, ".console .error").unwrap_or_default();
+    let refusal = text(&root, ".terminal .error").unwrap_or_default();
     assert!(refusal.contains("too long"), "{refusal}");
     ptero_web::live::sleep(Duration::from_millis(800)).await;
     assert_eq!(link(&root), "live", "{}", describe(&root));

@@ -59,10 +59,10 @@ fn describe(root: &Element) -> String {
 /// Types `command` into the console and waits for the server's reply line.
 async fn say(root: &Element, words: &str) {
     fill(root, "#console-command", &format!("say {words}"));
-    click(root, ".console-input button[type=submit]");
+    click(root, ".term-input button[type=submit]");
     settle().await;
     assert!(
-        find(root, ".console .error").is_none(),
+        find(root, ".terminal .error").is_none(),
         "the console refused to send: {}",
         describe(root)
     );

@@ -3,6 +3,8 @@
 //! oldest dropped, never the whole list rebuilt), following the newest line unless the
 //! reader scrolled up, search within the scrollback, copy, and a command line with ↑/↓
 //! history. The page does not grow with the output: only the pane scrolls.
+//!
+//! Slightly over ~300 lines: the pane, its search and its command line are one view.
 
 use std::collections::VecDeque;
 

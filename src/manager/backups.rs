@@ -238,7 +238,7 @@ fn BackupRow(
             <div class="backup-head">
                 <strong class="backup-name">{name.clone()}</strong>
                 <span class=class>{label}</span>
-                {locked.then(|| view! { <span class="tag locked" title="Locked: it cannot be deleted">"🔒 locked"</span> })}
+                {locked.then(|| view! { <span class="tag locked" title="Locked: it cannot be deleted">"Locked"</span> })}
             </div>
             <p class="muted backup-details">{details}</p>
             <div class="backup-actions">

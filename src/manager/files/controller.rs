@@ -1,6 +1,9 @@
 //! The file manager's state and actions: the directory and its listing, the selection,
 //! what failed (by the file it concerns), uploads, and the open editor. Views read the
 //! signals and call the actions; every request goes through `PanelClient`.
+//!
+//! Longer than ~300 lines: one short method per panel action over the one `act`, kept
+//! together so every action reads the same way (uploads are in `controller/uploads.rs`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -11,6 +14,9 @@ use ptero_api::{FileObject, PanelError};
 
 use super::editor::Opened;
 use crate::api::{ApiError, Load, PanelClient, Scope};
+
+mod uploads;
+pub use uploads::{Upload, UploadState};
 
 /// The key of an error about the directory itself (new files, pulls, uploads).
 pub const HERE: &str = "";
@@ -49,23 +55,6 @@ pub fn sentence(error: &ApiError) -> String {
             })
         }
     }
-}
-
-/// One file being uploaded.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Upload {
-    pub name: String,
-    pub sent: f64,
-    pub total: f64,
-    pub state: UploadState,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum UploadState {
-    Waiting,
-    Sending,
-    Done,
-    Failed(String),
 }
 
 /// The file manager of one server (Copy: its parts are signals and stored values).
@@ -320,60 +309,6 @@ impl Files {
                     errors.insert(name, sentence(&error));
                 }),
             }
-        });
-    }
-
-    /// Uploads `files` into the current directory one after another, each with its
-    /// progress.
-    pub fn upload(&self, files: Vec<web_sys::File>) {
-        if files.is_empty() {
-            return;
-        }
-        let (client, server, dir) = (self.client(), self.server(), self.directory.get_untracked());
-        let this = *self;
-        self.uploads.update(|list| {
-            list.retain(|u| matches!(u.state, UploadState::Waiting | UploadState::Sending));
-            list.extend(files.iter().map(|f| Upload {
-                name: f.name(),
-                sent: 0.0,
-                total: f.size(),
-                state: UploadState::Waiting,
-            }));
-        });
-        let offset = self.uploads.with_untracked(Vec::len) - files.len();
-        let files = send_wrapper::SendWrapper::new(files);
-        self.spawn(async move {
-            for (index, file) in files.iter().enumerate() {
-                let row = offset + index;
-                let set = move |change: &dyn Fn(&mut Upload)| {
-                    this.uploads.update(|list| {
-                        if let Some(upload) = list.get_mut(row) {
-                            change(upload);
-                        }
-                    });
-                };
-                set(&|u| u.state = UploadState::Sending);
-                let progress = move |sent: f64, total: f64| {
-                    this.uploads.update(|list| {
-                        if let Some(upload) = list.get_mut(row) {
-                            upload.sent = sent;
-                            upload.total = total.max(upload.total);
-                        }
-                    });
-                };
-                match crate::api::transfer::upload(&client, &server, &dir, file, progress).await {
-                    Ok(()) => set(&|u| {
-                        u.sent = u.total;
-                        u.state = UploadState::Done;
-                    }),
-                    Err(ApiError::Aborted) => return,
-                    Err(error) => {
-                        let text = sentence(&error);
-                        set(&|u| u.state = UploadState::Failed(text.clone()));
-                    }
-                }
-            }
-            this.reload();
         });
     }
 }

@@ -5,6 +5,9 @@
 //!
 //! Hand-written rather than CodeMirror or Monaco: either is 150 KB+ of script on top of
 //! this bundle, for editing configuration files.
+//!
+//! Longer than ~300 lines: the editor and its editing surface share their signals; split
+//! apart they would need a context of their own for what is one view.
 
 use leptos::html::{Div, Input, Pre, Textarea};
 use leptos::prelude::*;
