@@ -121,23 +121,55 @@ fn java_status() -> Vec<u8> {
     packet
 }
 
+/// One Server List Ping conversation, packet by packet (a length varint, then the packet
+/// id and body): the handshake is read and ignored, a status request (`0x00`, no body)
+/// gets the status, a ping (`0x01`) its own packet back, after which the server closes the
+/// connection, as Minecraft does (gamedig reads to the end of the stream). Reading whole
+/// packets matters: a client's packets may arrive in one segment or several, and waiting
+/// for more after the ping kept gamedig's read open until its timeout.
 async fn answer_java(state: AppState, server: String, mut stream: TcpStream) {
-    let mut buffer = [0u8; 1024];
-    // Handshake (and the status request after it): any bytes will do for the sandbox.
-    let read =
-        tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buffer)).await;
-    if !matches!(read, Ok(Ok(n)) if n > 0) || !answering(&state, &server) {
-        return;
-    }
-    let _ = stream.write_all(&java_status()).await;
-    // A ping, if one follows, is echoed.
-    if let Ok(Ok(n)) =
-        tokio::time::timeout(std::time::Duration::from_secs(2), stream.read(&mut buffer)).await
-    {
-        if n > 0 {
-            let _ = stream.write_all(&buffer[..n]).await;
+    let wait = std::time::Duration::from_secs(5);
+    let mut handshaken = false;
+    while let Ok(Some(packet)) = tokio::time::timeout(wait, read_packet(&mut stream)).await {
+        if !answering(&state, &server) {
+            return;
+        }
+        let reply = match (handshaken, packet.first()) {
+            (false, _) => {
+                handshaken = true;
+                continue;
+            }
+            (true, Some(0x00)) => java_status(),
+            (true, Some(0x01)) => {
+                let mut pong = varint(packet.len() as u32);
+                pong.extend(&packet);
+                let _ = stream.write_all(&pong).await;
+                return;
+            }
+            _ => return,
+        };
+        if stream.write_all(&reply).await.is_err() {
+            return;
         }
     }
+}
+
+/// The next packet (id and body, without its length), or `None` at the end or on nonsense.
+async fn read_packet(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut length: u32 = 0;
+    for shift in (0..35).step_by(7) {
+        let byte = stream.read_u8().await.ok()?;
+        length |= u32::from(byte & 0x7f) << shift;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    if length == 0 || length > 4096 {
+        return None;
+    }
+    let mut packet = vec![0; length as usize];
+    stream.read_exact(&mut packet).await.ok()?;
+    Some(packet)
 }
 
 async fn serve_tcp(
