@@ -1,7 +1,8 @@
 // ---- <ptero-server-manager>: the server page's element (appended to its module by xtask) ----
-// The app's first load renders <ptero-server-manager server="…"> on a server's page and
-// loads this module; the element mounts the page when connected and unmounts it (its
-// socket, timers and requests) when disconnected. Light DOM: the app's sheet styles it.
+// The app's first load renders <ptero-server-manager server="…"> on a server's page (and
+// <ptero-server-manager page="account"> on /account) and loads this module; the element
+// mounts the page when connected and unmounts it (its socket, timers and requests) when
+// disconnected. Light DOM: the app's sheet styles it.
 const PTERO_MANAGER_TAG = "ptero-server-manager";
 if (!customElements.get(PTERO_MANAGER_TAG)) {
   const wasm = new URL(import.meta.url.replace(/\.js(?:[?#].*)?$/, "_bg.wasm"));
@@ -12,7 +13,7 @@ if (!customElements.get(PTERO_MANAGER_TAG)) {
     connectedCallback() {
       if (this.#id) return;
       this.#id = nextId++;
-      managerConnected(this.#id, this, this.getAttribute("server") ?? "");
+      managerConnected(this.#id, this, this.getAttribute("page") ?? "server", this.getAttribute("server") ?? "");
     }
     disconnectedCallback() {
       if (!this.#id) return;

@@ -18,5 +18,6 @@ pub mod live;
 pub mod manager;
 pub mod notices;
 pub mod pages;
+pub mod pwa;
 pub mod router;
 pub mod session;

@@ -17,17 +17,24 @@ pub enum Route {
     Connect,
     /// `/server/:id`: one server.
     Server { id: String },
+    /// `/account`: API and SSH keys, email, password, two-factor, the account's activity.
+    Account,
+    /// `/panels`: the panels the app is connected to.
+    Panels,
     /// Any other path.
     NotFound,
 }
 
 impl Route {
-    /// The route at `pathname` (a trailing slash is ignored).
+    /// The route at `pathname` (a trailing slash and a query are ignored).
     pub fn parse(pathname: &str) -> Route {
+        let pathname = pathname.split(['?', '#']).next().unwrap_or(pathname);
         let path = pathname.strip_suffix('/').unwrap_or(pathname);
         match path {
             "" => Route::Servers,
             "/connect" => Route::Connect,
+            "/account" => Route::Account,
+            "/panels" => Route::Panels,
             _ => match path.strip_prefix("/server/") {
                 Some(id) if !id.is_empty() && !id.contains('/') => Route::Server { id: id.into() },
                 _ => Route::NotFound,
@@ -52,6 +59,12 @@ fn pathname() -> String {
         .location()
         .pathname()
         .unwrap_or_else(|_| "/".into())
+}
+
+/// Whether `href` is the page at `path`, whatever either's query.
+fn same_page(href: &str, path: &str) -> bool {
+    let bare = |text: &str| text.split('?').next().unwrap_or_default().to_owned();
+    is_current(&bare(href), &bare(path))
 }
 
 /// The current path and route, provided at the app root; read it with [`use_router`].
@@ -117,7 +130,7 @@ pub fn use_router() -> Router {
 
 /// Whether a click is one for the app to handle: a plain left click, not already handled,
 /// on a link that does not ask for another window or a download.
-fn plain_click(ev: &MouseEvent) -> bool {
+pub fn plain_click(ev: &MouseEvent) -> bool {
     let link = ev
         .current_target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
@@ -162,7 +175,7 @@ pub fn Link(#[prop(into)] href: String, children: Children) -> impl IntoView {
         move || {
             router
                 .path
-                .with(|path| is_current(&href, path))
+                .with(|path| same_page(&href, path))
                 .then_some("page")
         }
     };
@@ -188,6 +201,14 @@ mod tests {
         assert_eq!(Route::parse(""), Route::Servers);
         assert_eq!(Route::parse("/connect"), Route::Connect);
         assert_eq!(Route::parse("/connect/"), Route::Connect);
+        assert_eq!(Route::parse("/account"), Route::Account);
+        assert_eq!(Route::parse("/panels/"), Route::Panels);
+        assert_eq!(
+            Route::parse("/server/1a7c3f02?panel=9f3e21aa"),
+            Route::Server {
+                id: "1a7c3f02".into()
+            }
+        );
         assert_eq!(
             Route::parse("/server/1a7c3f02"),
             Route::Server {

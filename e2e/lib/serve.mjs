@@ -12,13 +12,16 @@ const TYPES = {
   ".wasm": "application/wasm",
   ".json": "application/json",
   ".svg": "image/svg+xml",
+  ".webmanifest": "application/manifest+json",
 };
 
 /**
  * Serves folders on 127.0.0.1 at a free port; resolves to `{ url, close }`.
  * `mounts` maps URL prefixes to folders, longest prefix first: `{ "/fixtures/": "e2e/fixtures", "/": "dist" }`.
+ * `port` serves on that port (a site coming back at the same origin); `close` also ends
+ * the browser's kept-alive connections, so the site is really gone.
  */
-export async function serveStatic(mounts, { spaFallback = null } = {}) {
+export async function serveStatic(mounts, { spaFallback = null, port = 0 } = {}) {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix, resolve(dir)])
     .sort((a, b) => b[0].length - a[0].length);
@@ -43,6 +46,11 @@ export async function serveStatic(mounts, { spaFallback = null } = {}) {
       }
     }
   });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => server.close(ok)) };
+  await new Promise((ok) => server.listen(port, "127.0.0.1", ok));
+  const close = () =>
+    new Promise((ok) => {
+      server.close(ok);
+      server.closeAllConnections();
+    });
+  return { url: `http://127.0.0.1:${server.address().port}`, port: server.address().port, close };
 }

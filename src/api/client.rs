@@ -36,7 +36,7 @@ impl PanelClient {
         format!("{}{path}", self.api_root)
     }
 
-    fn call(&self, method: &'static str, path: &str, body: Option<String>) -> Call<'_> {
+    pub(super) fn call(&self, method: &'static str, path: &str, body: Option<String>) -> Call<'_> {
         Call {
             method,
             url: self.url(path),
@@ -200,7 +200,7 @@ impl PanelClient {
 }
 
 /// A request body; typed structs, not `serde_json::Value`, keep the bundle small.
-fn to_json(body: &impl serde::Serialize) -> Option<String> {
+pub(super) fn to_json(body: &impl serde::Serialize) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 

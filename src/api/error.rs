@@ -16,6 +16,8 @@ pub enum ApiError {
     Decode(String),
     /// The view that asked is gone (its page was left), so the request was cancelled.
     Aborted,
+    /// The browser is offline (and nothing was remembered to show instead).
+    Offline,
     /// Wings itself (a signed upload URL) refused, with its sentence.
     Wings { status: u16, detail: String },
     /// Wings did not answer a request sent to it directly (an upload).
@@ -37,6 +39,7 @@ impl fmt::Display for ApiError {
             ApiError::Panel(err) => write!(f, "{err}"),
             ApiError::Decode(why) => write!(f, "The panel's answer could not be read ({why}). Is this a Pterodactyl panel?"),
             ApiError::Aborted => f.write_str("The request was cancelled: the page that asked was closed."),
+            ApiError::Offline => f.write_str("You are offline: this loads again when the connection is back."),
             ApiError::Wings { status, detail } => write!(f, "The machine running the server (Wings) refused it ({status}): {detail}"),
             ApiError::WingsUnreachable { host } => write!(
                 f,

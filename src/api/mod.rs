@@ -3,6 +3,7 @@
 //! requests are aborted with the owner that started them ([`Scope`]). Views and controllers
 //! call these functions; nothing else touches the network (a test holds it so).
 
+mod account;
 pub mod browser_json;
 pub mod bundle;
 mod client;
@@ -12,15 +13,18 @@ mod fetch;
 mod host;
 mod load;
 mod manage;
+pub mod offline;
 mod origin;
 mod request;
 mod scope;
+mod sections;
 pub mod socket;
 pub mod sse;
 pub mod transfer;
 
+pub use account::ActivityOf;
 pub use client::PanelClient;
-pub use credentials::{Credentials, Persistence};
+pub use credentials::{default_name, Connection, Connections, Credentials, Persistence};
 pub use error::ApiError;
 pub use host::{fetch_locale, fetch_token, TokenError};
 pub use load::{Answer, Load};

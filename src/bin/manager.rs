@@ -1,10 +1,11 @@
 //! The server page's bundle (built by trunk from `manager.html`, loaded on demand by the
 //! app's first load): the wasm exports that `manager/element.js`'s
-//! `<ptero-server-manager>` calls when it is connected and disconnected.
+//! `<ptero-server-manager>` (the server page, or the account page) calls when it is connected and disconnected.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use ptero_web::manager::ManagedPage;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
@@ -16,11 +17,15 @@ fn main() {
     ptero_web::crash::install_hook();
 }
 
-/// Mounts the page of `server` into `host` (the element, light DOM: the app's sheet
-/// styles it).
+/// Mounts the page of `server` (or, with `page` "account", the account page) into
+/// `host` (the element, light DOM: the app's sheet styles it).
 #[wasm_bindgen(js_name = managerConnected)]
-pub fn manager_connected(id: u32, host: HtmlElement, server: String) {
-    let handle = ptero_web::manager::mount(host, server);
+pub fn manager_connected(id: u32, host: HtmlElement, page: String, server: String) {
+    let page = match page.as_str() {
+        "account" => ManagedPage::Account,
+        _ => ManagedPage::Server(server),
+    };
+    let handle = ptero_web::manager::mount(host, page);
     MOUNTED.with(|mounted| mounted.borrow_mut().insert(id, handle));
 }
 

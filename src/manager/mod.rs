@@ -1,17 +1,23 @@
 //! The server page, the app's "server manager": live state, power, the at-a-glance panel
-//! and charts, and tabs for the terminal, files (with the editor), backups, startup and
-//! settings. It is its own bundle in release builds (`src/bin/manager.rs`, loaded when a
-//! server page opens); the wasm tests render it in the app's bundle.
+//! and charts, and tabs for the terminal, files (with the editor), backups, startup,
+//! settings and the management screens ([`sections`]: schedules, databases, users,
+//! network, activity); and the account page (keys, credentials, the account's activity),
+//! which needs the same weight of screens. It is its own bundle in release builds
+//! (`src/bin/manager.rs`, loaded when a server page or the account page opens); the
+//! wasm tests render it in the app's bundle.
 //!
-//! Layout of the bundle (issue #18 adds its sections here the same way):
+//! Layout of the bundle:
 //!
 //! - `mod.rs`: the entry points — [`mount`] (what `src/bin/manager.rs` calls for each
-//!   `<ptero-server-manager>`) and [`server_page`] (the one-bundle app of the wasm tests)
+//!   `<ptero-server-manager>`), [`server_page`] and [`account_page`] (the one-bundle app
+//!   of the wasm tests)
 //! - `overview.rs`: the page's frame (state, power, socket status, dashboard, tabs);
 //!   `glance.rs`, `series.rs`, `charts.rs`: the dashboard
 //! - `tabs.rs`: the sections and which permission opens each (how to add one is there)
 //! - one module per section: `files/` (controller, rows, toolbar, editor, highlight),
-//!   `backups.rs`, `startup.rs`, `settings.rs` (+ `sftp.rs`)
+//!   `backups.rs`, `startup.rs`, `settings.rs` (+ `sftp.rs`); `sections/`: schedules,
+//!   databases, users, network, activity, and the account page (`sections/account/`),
+//!   with their requests in `api/sections.rs` and `api/account.rs`
 //! - `permissions.rs`, `unsaved.rs`: shared by the sections
 //!
 //! Views render, controllers decide (`files::controller::Files` holds the file manager's
@@ -25,6 +31,7 @@ pub mod files;
 mod glance;
 mod overview;
 mod permissions;
+pub mod sections;
 mod series;
 mod settings;
 mod sftp;
@@ -48,17 +55,36 @@ pub fn server_page(id: String) -> AnyView {
     view! { <ServerPage id/> }.into_any()
 }
 
-/// The server page as the manager bundle mounts it into `<ptero-server-manager>`: with
-/// the session and router of its own (read from the same storage and location as the
+/// The account page in the app's own bundle.
+pub fn account_page() -> AnyView {
+    sections::account_page()
+}
+
+/// A page of the manager bundle (`<ptero-server-manager page=…>`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ManagedPage {
+    /// `/server/:id`.
+    Server(String),
+    /// `/account`.
+    Account,
+}
+
+/// A page as the manager bundle mounts it into `<ptero-server-manager>`: with the
+/// session and router of its own (read from the same storage and location as the
 /// shell's) and its own alert notices (the shell's are in the other wasm). Dropping the
 /// handle unmounts it.
-pub fn mount(host: web_sys::HtmlElement, id: String) -> Box<dyn std::any::Any> {
+pub fn mount(host: web_sys::HtmlElement, page: ManagedPage) -> Box<dyn std::any::Any> {
     Box::new(leptos::mount::mount_to(host, move || {
         Session::provide();
         Router::provide();
-        // The shell's notices live in the other bundle: the page shows its own.
-        let notices = Notices::provide();
-        view! { <NoticeArea notices/> <ServerPage id=id.clone()/> }.into_any()
+        match page.clone() {
+            ManagedPage::Server(id) => {
+                // The shell's notices live in the other bundle: the page shows its own.
+                let notices = Notices::provide();
+                view! { <NoticeArea notices/> <ServerPage id/> }.into_any()
+            }
+            ManagedPage::Account => sections::account_page(),
+        }
     }))
 }
 

@@ -1,16 +1,20 @@
 //! The server page's sections, one open at a time (each loads when opened): the
-//! terminal, files, backups, startup and settings. Only the sections the viewer's
-//! permissions open are offered; switching away from unsaved editor changes asks first.
+//! terminal, files, backups, startup, settings, and the management screens of
+//! [`sections`](super::sections) (schedules, databases, users, network, activity). Only
+//! the sections the viewer's permissions open are offered; switching away from unsaved
+//! editor changes asks first.
 //!
-//! To add a section (issue #18's schedules, databases, users, network, activity): a
-//! [`Tab`] variant with its label and key, its permission in [`Tabs`]' list, and its view
-//! in the match of the panel — a component of its own module under `manager/`, taking
-//! the `PanelClient`, the `Server`, the socket (`WingsLive`) and the `Permissions` it
-//! needs, with its requests in `api/manage.rs` (or a sibling file there).
+//! To add a section: a [`Tab`] variant with its label and key, its permission in
+//! [`Tabs`]' list, and its view in the match of the panel — a component of its own
+//! module under `manager/`, taking the `PanelClient`, the `Server`, the socket
+//! (`WingsLive`) and the `Permissions` it needs, with its requests in `api/manage.rs`
+//! (or a sibling file there). A management screen is a [`Section`] instead, taking a
+//! [`ServerContext`].
 
 use leptos::prelude::*;
 
 use super::permissions::Permissions;
+use super::sections::{server_section, Section, ServerContext};
 use crate::api::PanelClient;
 use crate::components::Terminal;
 use crate::live::{Link, WingsLive};
@@ -22,6 +26,7 @@ pub enum Tab {
     Backups,
     Startup,
     Settings,
+    Section(Section),
 }
 
 impl Tab {
@@ -32,6 +37,7 @@ impl Tab {
             Tab::Backups => "Backups",
             Tab::Startup => "Startup",
             Tab::Settings => "Settings",
+            Tab::Section(section) => section.label(),
         }
     }
 
@@ -42,6 +48,7 @@ impl Tab {
             Tab::Backups => "backups",
             Tab::Startup => "startup",
             Tab::Settings => "settings",
+            Tab::Section(section) => section.key(),
         }
     }
 }
@@ -62,9 +69,18 @@ pub fn Tabs(
         (Tab::Settings, true),
     ]
     .into_iter()
+    .chain(
+        Section::ALL.map(|section| (Tab::Section(section), permissions.can(section.permission()))),
+    )
     .filter_map(|(tab, shown)| shown.then_some(tab))
     .collect();
     let tab = RwSignal::new(tabs.first().copied().unwrap_or(Tab::Settings));
+    let sections = ServerContext {
+        client: client.clone(),
+        server: server.identifier.clone(),
+        permissions: permissions.clone(),
+        limits: server.feature_limits.clone(),
+    };
     let on_command = Callback::new(move |command: String| live.send_command(&command));
     let buttons = tabs
         .iter()
@@ -96,6 +112,7 @@ pub fn Tabs(
                     Tab::Backups => view! { <super::backups::BackupsTab client server live permissions/> }.into_any(),
                     Tab::Startup => view! { <super::startup::Startup client server=id/> }.into_any(),
                     Tab::Settings => view! { <super::settings::SettingsTab client server live permissions/> }.into_any(),
+                    Tab::Section(section) => server_section(section, sections.clone()),
                 }
             }}
         </div>

@@ -35,6 +35,7 @@ pub fn ConnectPage() -> impl IntoView {
     let panel = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
     let origin = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
     let remember = RwSignal::new(false);
 
     let panel_problem = move || {
@@ -71,7 +72,7 @@ pub fn ConnectPage() -> impl IntoView {
             } else {
                 Persistence::Session
             };
-            session.sign_in(credentials, persistence);
+            session.sign_in(&name.get_untracked(), credentials, persistence);
             router.navigate("/");
         }
     });
@@ -94,7 +95,7 @@ pub fn ConnectPage() -> impl IntoView {
 
     view! {
         <section class="connect panel-box" aria-labelledby="connect-title">
-            <h1 id="connect-title">"Connect to your panel"</h1>
+            <h1 id="connect-title">{move || if session.is_signed_in() { "Add a panel" } else { "Connect to your panel" }}</h1>
             <form on:submit=submit novalidate>
                 <label for="panel-url">"Panel URL"</label>
                 <input id="panel-url" name="panel" type="url" placeholder="https://panel.example.com" autocomplete="url"
@@ -105,6 +106,11 @@ pub fn ConnectPage() -> impl IntoView {
                 <input id="api-key" name="key" type="password" placeholder="ptlc_…" autocomplete="off" spellcheck="false"
                     bind:value=key aria-describedby="api-key-hint" aria-invalid=move || key_problem().is_some().to_string()/>
                 <p id="api-key-hint" class="hint field-problem" aria-live="polite">{key_problem}</p>
+
+                <label for="panel-name">"Name " <span class="muted">"(optional)"</span></label>
+                <input id="panel-name" name="name" type="text" placeholder="My host" autocomplete="off"
+                    bind:value=name aria-describedby="panel-name-hint"/>
+                <p id="panel-name-hint" class="hint note">"How this panel is labelled when you use several."</p>
 
                 <details>
                     <summary>"Panel blocks this page (CORS)? Go through a ptero-origin"</summary>
@@ -147,6 +153,7 @@ fn error_class(error: &crate::api::ApiError) -> &'static str {
         CorsBlocked { .. } => "cors",
         Decode(_) => "decode",
         Aborted => "aborted",
+        Offline => "offline",
         Wings { .. } | WingsUnreachable { .. } => "wings",
         Panel(PanelError::Unauthenticated) => "unauthenticated",
         Panel(PanelError::Forbidden(_)) => "forbidden",

@@ -1,5 +1,5 @@
-//! The server page in the first load: `<ptero-server-manager server=…>`, and the
-//! manager's bundle loaded the first time one opens. Until it starts the page says it is
+//! The server and account pages in the first load: `<ptero-server-manager server=…>`
+//! (or `page="account"`), and the manager's bundle loaded the first time one opens. Until it starts the page says it is
 //! loading; if it cannot load, why, with a retry.
 
 use leptos::prelude::*;
@@ -10,11 +10,17 @@ use crate::components::RequireSignIn;
 
 /// The server page, loaded on demand (see `app::LazyApp`).
 pub fn lazy_server_page(id: String) -> AnyView {
-    view! { <RequireSignIn><LazyServerPage id=id.clone()/></RequireSignIn> }.into_any()
+    view! { <RequireSignIn><LazyPage page="server" server=id.clone()/></RequireSignIn> }.into_any()
+}
+
+/// The account page (keys, credentials, activity), from the same bundle.
+pub fn lazy_account_page() -> AnyView {
+    view! { <RequireSignIn><LazyPage page="account" server=String::new()/></RequireSignIn> }
+        .into_any()
 }
 
 #[component]
-fn LazyServerPage(id: String) -> impl IntoView {
+fn LazyPage(page: &'static str, server: String) -> impl IntoView {
     let failure = RwSignal::new(None::<BundleError>);
     let attempt = RwSignal::new(0u32);
     Effect::new(move |_| {
@@ -28,7 +34,7 @@ fn LazyServerPage(id: String) -> impl IntoView {
     });
     view! {
         <div class="manager-slot">
-            <ptero-server-manager server=id></ptero-server-manager>
+            <ptero-server-manager page=page server=server></ptero-server-manager>
             {move || match failure.get() {
                 Some(error) => view! {
                     <div class="error-note" role="alert">
@@ -36,7 +42,7 @@ fn LazyServerPage(id: String) -> impl IntoView {
                         <button type="button" on:click=move |_| { failure.set(None); attempt.update(|n| *n += 1); }>"Try again"</button>
                     </div>
                 }.into_any(),
-                None => view! { <p class="loading manager-loading" aria-busy="true">"Loading server…"</p> }.into_any(),
+                None => view! { <p class="loading manager-loading" aria-busy="true">{if page == "account" { "Loading your account…" } else { "Loading server…" }}</p> }.into_any(),
             }}
         </div>
     }

@@ -2,8 +2,11 @@
 
 mod connect;
 mod loader;
+mod offline_list;
+mod panels;
 mod servers;
 
 pub use connect::ConnectPage;
-pub use loader::lazy_server_page;
+pub use loader::{lazy_account_page, lazy_server_page};
+pub use panels::PanelsPage;
 pub use servers::ServersPage;

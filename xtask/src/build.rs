@@ -4,6 +4,8 @@
 //! - `dist/`                          the app's first load (index.html + hashed js/wasm/css)
 //! - `dist/ptero-manager-HASH.js`     the server page's bundle (+ `_bg.wasm`), loaded on
 //!   demand; `index.html` names it in a `<meta>`
+//! - `dist/sw.js`, `dist/manifest.webmanifest`, `dist/icon.svg`: the installable app
+//!   (see `pwa.rs`)
 //! - `dist/card/ptero-server-card.js` the card's one module script (stable name)
 //! - `dist/card/ptero-server-card_bg.wasm`
 //! - `dist/card/locale-<tag>.txt` the card's language catalogs beyond English
@@ -18,6 +20,7 @@ pub fn dist(_tools: &Tools) -> Result {
     let dist = root().join("dist");
     app(&dist)?;
     manager(&dist)?;
+    crate::pwa::write(&dist, MANAGER_PREFIX)?;
     card(&dist.join("card"))?;
     servers(&dist.join("bin"))?;
     eprintln!("\nartefacts in {}", dist.display());
@@ -29,6 +32,7 @@ pub fn bundles() -> Result {
     let dist = root().join("dist");
     app(&dist)?;
     manager(&dist)?;
+    crate::pwa::write(&dist, MANAGER_PREFIX)?;
     card(&dist.join("card"))
 }
 

@@ -14,6 +14,7 @@ mod bench;
 mod build;
 mod cmd;
 mod demo;
+mod pwa;
 mod sandbox;
 mod size;
 mod test;

@@ -80,6 +80,46 @@ pub const ROUTES: &[ClientRoute] = &[
     route("POST", "servers/{server}/settings/description"),
     route("POST", "servers/{server}/settings/reinstall"),
     route("PUT", "servers/{server}/settings/docker-image"),
+    // The management screens (issue 18): schedules, databases, subusers, network,
+    // activity, and the account's own keys and credentials.
+    route("GET", "permissions"),
+    route("GET", "servers/{server}/schedules"),
+    route("POST", "servers/{server}/schedules"),
+    route("GET", "servers/{server}/schedules/{int}"),
+    route("POST", "servers/{server}/schedules/{int}"),
+    route("DELETE", "servers/{server}/schedules/{int}"),
+    route("POST", "servers/{server}/schedules/{int}/execute"),
+    route("POST", "servers/{server}/schedules/{int}/tasks"),
+    route("POST", "servers/{server}/schedules/{int}/tasks/{int}"),
+    route("DELETE", "servers/{server}/schedules/{int}/tasks/{int}"),
+    route("GET", "servers/{server}/databases"),
+    route("POST", "servers/{server}/databases"),
+    route(
+        "POST",
+        "servers/{server}/databases/{hashid}/rotate-password",
+    ),
+    route("DELETE", "servers/{server}/databases/{hashid}"),
+    route("GET", "servers/{server}/users"),
+    route("POST", "servers/{server}/users"),
+    route("GET", "servers/{server}/users/{uuid}"),
+    route("POST", "servers/{server}/users/{uuid}"),
+    route("DELETE", "servers/{server}/users/{uuid}"),
+    route("GET", "servers/{server}/network/allocations"),
+    route("POST", "servers/{server}/network/allocations"),
+    route("POST", "servers/{server}/network/allocations/{int}"),
+    route("POST", "servers/{server}/network/allocations/{int}/primary"),
+    route("DELETE", "servers/{server}/network/allocations/{int}"),
+    route("GET", "servers/{server}/activity"),
+    route("GET", "account/activity"),
+    route("GET", "account/api-keys"),
+    route("POST", "account/api-keys"),
+    route("DELETE", "account/api-keys/{key}"),
+    route("GET", "account/ssh-keys"),
+    route("POST", "account/ssh-keys"),
+    route("POST", "account/ssh-keys/remove"),
+    route("GET", "account/two-factor"),
+    route("PUT", "account/email"),
+    route("PUT", "account/password"),
 ];
 
 /// The longest segment accepted (a UUID is 36).
@@ -216,6 +256,16 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// An API key's identifier: 16 characters, a known prefix (`ptlc_`, Pelican's `pacc_`)
+/// and letters and digits, or a legacy key's 16 letters and digits.
+fn is_key_identifier(text: &str) -> bool {
+    let body = ["ptlc_", "pacc_"]
+        .iter()
+        .find_map(|prefix| text.strip_prefix(prefix))
+        .unwrap_or(text);
+    text.len() == crate::key::IDENTIFIER_LENGTH && body.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The canonical form of `segment` when it fills `placeholder` (or equals the literal).
 fn fill(placeholder: &str, segment: &str) -> Option<String> {
     match placeholder {
@@ -224,6 +274,9 @@ fn fill(placeholder: &str, segment: &str) -> Option<String> {
             Err(_) => None,
         },
         "{uuid}" => is_uuid(segment).then(|| segment.to_ascii_lowercase()),
+        "{hashid}" => (segment.len() <= 32 && segment.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then(|| segment.to_owned()),
+        "{key}" => is_key_identifier(segment).then(|| segment.to_owned()),
         "{int}" => (segment.len() <= 19
             && segment.bytes().all(|b| b.is_ascii_digit())
             && (segment == "0" || !segment.starts_with('0')))
@@ -304,6 +357,41 @@ mod tests {
     }
 
     #[test]
+    fn management_routes_take_only_their_own_kind_of_id() {
+        let resolved = resolve("POST", "/servers/1a7c3f02/schedules/12/tasks/3").expect("task");
+        assert_eq!(resolved.path, "/servers/1a7c3f02/schedules/12/tasks/3");
+        assert!(resolve(
+            "POST",
+            "/servers/1a7c3f02/databases/Lk0Qa9rn/rotate-password"
+        )
+        .is_ok());
+        assert_eq!(
+            resolve("DELETE", "/servers/1a7c3f02/databases/Lk0Qa9rn-x"),
+            Err(RouteError::NotForwarded)
+        );
+        assert!(resolve("DELETE", "/account/api-keys/ptlc_Ab3dE6gH9jK").is_ok());
+        for not_key in ["ptlc_short", "ptla_Ab3dE6gH9jK", "ptlc_Ab3dE6gH9j_"] {
+            assert_eq!(
+                resolve("DELETE", &format!("/account/api-keys/{not_key}")),
+                Err(RouteError::NotForwarded),
+                "{not_key}"
+            );
+        }
+        assert_eq!(
+            resolve("DELETE", "/servers/1a7c3f02/schedules/01"),
+            Err(RouteError::NotForwarded),
+            "ids have one spelling"
+        );
+        assert!(resolve("PUT", "/account/password").is_ok());
+        assert_eq!(
+            resolve("GET", "/account/password"),
+            Err(RouteError::Method {
+                allowed: vec!["PUT"]
+            })
+        );
+    }
+
+    #[test]
     fn backups_are_named_by_uuid_only() {
         let uuid = "904DF120-A66A-4AAB-AE2F-2BA64EF0E7FC";
         let resolved = resolve("POST", &format!("/servers/1a7c3f02/backups/{uuid}/restore"))
@@ -354,7 +442,7 @@ mod tests {
     #[test]
     fn unlisted_paths_and_methods_are_refused() {
         assert_eq!(
-            resolve("GET", "/servers/1a7c3f02/databases"),
+            resolve("POST", "/account/two-factor/disable"),
             Err(RouteError::NotForwarded)
         );
         assert_eq!(

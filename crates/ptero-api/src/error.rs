@@ -393,6 +393,11 @@ pub enum PanelError {
     Offline,
     /// 400: the panel requires two-factor authentication for this account.
     TwoFactorRequired,
+    /// 400 with the panel's own sentence (`DisplayException` and its kind): a limit
+    /// reached ("You have reached the account limit for number of API keys."), a rule
+    /// of the panel ("You cannot delete the primary allocation for this server."). The
+    /// sentence is the explanation.
+    Refused { detail: String },
     /// 3xx: the panel redirected to its login page, as it does for a request without
     /// `Accept: application/json`.
     LoginRedirect,
@@ -508,6 +513,9 @@ impl PanelError {
         }
         match status {
             300..=399 => PanelError::LoginRedirect,
+            400 if body.json && !body.detail.is_empty() => PanelError::Refused {
+                detail: body.detail,
+            },
             401 => PanelError::Unauthenticated,
             429 if !body.detail.is_empty() && body.detail != DETAIL_THROTTLED => {
                 PanelError::Throttled {
@@ -632,6 +640,7 @@ impl fmt::Display for PanelError {
             PanelError::Offline => {
                 f.write_str("the server is offline: start it before sending commands")
             }
+            PanelError::Refused { detail } => write!(f, "the panel refused: {detail}"),
             PanelError::TwoFactorRequired => f.write_str(
                 "the panel requires two-factor authentication for this account: turn it on in the panel's account settings, then try again",
             ),

@@ -3,6 +3,8 @@
 //!
 //! - Panel Client API objects and their envelopes: [`envelope`], [`server`], [`account`],
 //!   [`resources`], [`files`], [`backups`], [`settings`], [`startup`], [`websocket`];
+//!   the management screens' [`schedules`] (with [`cron`] in words), [`databases`],
+//!   [`subusers`], [`network`], [`activity`] and [`account_security`];
 //!   application API pieces in
 //!   [`application`].
 //! - The panel's error envelope, read into a [`PanelError`] that says what to do:
@@ -23,12 +25,16 @@
 //! Most types are re-exported at the crate root.
 
 pub mod account;
+pub mod account_security;
+pub mod activity;
 pub mod alerts;
 pub mod allowlist;
 pub mod application;
 pub mod backups;
 pub mod claims;
 pub mod client_routes;
+pub mod cron;
+pub mod databases;
 mod de;
 pub mod envelope;
 pub mod error;
@@ -37,13 +43,17 @@ pub mod flavor;
 pub mod identifier;
 pub mod json_view;
 pub mod key;
+pub mod network;
 pub mod origin;
 pub mod origin_parse;
 pub mod punycode;
+pub mod resource_limits;
 pub mod resources;
+pub mod schedules;
 pub mod server;
 pub mod settings;
 pub mod startup;
+pub mod subusers;
 pub mod url;
 pub mod websocket;
 pub mod wings_link;
@@ -92,3 +102,20 @@ pub use startup::{
 pub use url::{PanelUrl, PanelUrlError, PanelUrlWarning};
 pub use websocket::{WebsocketCredentials, WebsocketToken};
 pub use ws::{BackupCompleted, Frame, Inbound, JwtErrorKind, Outbound, WsError};
+// The management screens' shapes (schedules, databases, subusers, network, activity,
+// the account's keys).
+pub use account_security::{
+    RemoveSshKeyRequest, SshKey, SshKeyItem, SshKeyList, StoreSshKeyRequest, TwoFactorSetup,
+    TwoFactorStatus, UpdateEmailRequest, UpdatePasswordRequest,
+};
+pub use activity::{ActivityList, ActivityLog, Properties, UserSummary};
+pub use databases::{Database, DatabaseHost, DatabaseItem, DatabaseList, StoreDatabaseRequest};
+pub use network::{AllocationItem, AllocationList, UpdateAllocationRequest};
+pub use schedules::{
+    Cron, Schedule, ScheduleItem, ScheduleList, ScheduleRequest, Task, TaskAction, TaskItem,
+    TaskRequest,
+};
+pub use subusers::{
+    PermissionGroup, PermissionGroups, PermissionsItem, StoreSubuserRequest, SubuserItem,
+    SubuserList, SystemPermissions, UpdateSubuserRequest,
+};

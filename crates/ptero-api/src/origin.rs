@@ -491,7 +491,9 @@ impl OriginErrorCode {
             PanelError::RateLimited { .. } | PanelError::Throttled { .. } => {
                 OriginErrorCode::RateLimited
             }
-            PanelError::Validation { .. } => OriginErrorCode::BadRequest,
+            PanelError::Validation { .. } | PanelError::Refused { .. } => {
+                OriginErrorCode::BadRequest
+            }
             PanelError::Daemon { .. } | PanelError::Unavailable { .. } => {
                 OriginErrorCode::PanelUnreachable
             }

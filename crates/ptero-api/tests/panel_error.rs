@@ -336,3 +336,21 @@ fn a_per_action_throttle_keeps_the_panels_sentence() {
         PanelError::RateLimited { retry_after: None }
     );
 }
+
+#[test]
+fn a_400_with_the_panels_sentence_is_a_refusal_that_says_why() {
+    let body = entry(
+        "DisplayException",
+        "400",
+        "You have reached the account limit for number of API keys.",
+    );
+    let error = PanelError::from_response(400, &body, None);
+    assert_eq!(
+        error,
+        PanelError::Refused {
+            detail: "You have reached the account limit for number of API keys.".into()
+        }
+    );
+    assert!(error.to_string().contains("account limit"), "{error}");
+    assert!(!error.is_retryable());
+}

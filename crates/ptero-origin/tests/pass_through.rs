@@ -134,8 +134,9 @@ async fn only_the_apps_routes_and_methods_are_forwarded() {
     harness.sandbox.reset_requests();
     for (method, target) in [
         ("DELETE", "/panel/api/client/servers/1a7c3f02"),
-        ("POST", "/panel/api/client/account/api-keys"),
-        ("GET", "/panel/api/client/permissions"),
+        // Turning two-factor on or off is the panel's own page's job, not the app's.
+        ("POST", "/panel/api/client/account/two-factor"),
+        ("POST", "/panel/api/client/account/two-factor/disable"),
         ("GET", "/panel/api/client/servers/1a7c3f02/files/delete"),
         ("PATCH", "/panel/api/client/account"),
     ] {

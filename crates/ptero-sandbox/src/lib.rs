@@ -38,6 +38,7 @@ mod rng;
 mod rules;
 mod sandbox;
 pub mod seed;
+mod ssh_keys;
 mod state;
 mod wings;
 mod world;

@@ -149,6 +149,16 @@ impl Sandbox {
                 ))
             }),
             used_tokens: Arc::default(),
+            resource_limiters: Arc::new(
+                ptero_api::resource_limits::Resource::ALL
+                    .into_iter()
+                    .filter_map(|resource| {
+                        let limit = config.flavor.resource_limit(resource)?;
+                        let window = Duration::from_secs(limit.period_secs);
+                        Some((resource, RateLimiter::with_window(limit.count, window)))
+                    })
+                    .collect(),
+            ),
             resources_cache: Arc::default(),
             sessions: Arc::default(),
             ids: Arc::new(Mutex::new(Rng::derive(config.seed, 2))),

@@ -36,6 +36,9 @@ pub struct AppState {
     pub restore_limiter: Option<Arc<RateLimiter>>,
     /// Wings' one-time tokens (signed URLs): the `unique_id`s already used.
     pub used_tokens: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// 1.12 and Pelican: creations of allocations, databases, schedules and subusers
+    /// per server (empty on 1.11).
+    pub resource_limiters: Arc<HashMap<ptero_api::resource_limits::Resource, RateLimiter>>,
     /// The panel's 20 s `/resources` cache, by server uuid.
     pub resources_cache: Arc<Mutex<HashMap<String, (Instant, Stats)>>>,
     /// Sandbox panel sessions (cookie value → user id), made by SSO.

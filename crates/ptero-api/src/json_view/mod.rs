@@ -14,6 +14,7 @@ use std::str::FromStr;
 use crate::claims::Action;
 use crate::resources::PowerState;
 
+mod manage;
 mod origin;
 mod panel;
 

@@ -3,14 +3,21 @@
 
 mod access;
 mod account;
+mod account_keys;
+mod activity;
 mod backups;
+mod databases;
 mod file_actions;
 mod files;
+mod manage;
+mod network;
 mod power;
+mod schedules;
 mod servers;
 mod settings;
 mod signed;
 mod startup;
+mod subusers;
 mod transform;
 mod websocket;
 
@@ -31,6 +38,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(settings::routes(state.config.flavor))
         .merge(startup::routes())
         .merge(websocket::routes())
+        .merge(schedules::routes())
+        .merge(databases::routes())
+        .merge(subusers::routes())
+        .merge(network::routes())
+        .merge(activity::routes())
+        .merge(account_keys::routes(state.config.flavor))
         // Last added runs first: count → faults → authenticate → rate limit → handler.
         .route_layer(from_fn_with_state(state.clone(), ratelimit::client))
         .route_layer(from_fn_with_state(state.clone(), auth::client))

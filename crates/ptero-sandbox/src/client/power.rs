@@ -61,6 +61,7 @@ async fn resources_show(
 async fn power_send(
     State(state): State<AppState>,
     UsableServer(access): UsableServer,
+    peer: super::manage::Peer,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let body = input::object(&body)?;
@@ -92,6 +93,21 @@ async fn power_send(
     // Wings answers 202 and runs the action in the background, so a held power lock
     // does not reach the panel's caller.
     let _ = access.runtime(&state)?.power(signal);
+    let event = match signal {
+        PowerSignal::Start => "server:power.start",
+        PowerSignal::Stop => "server:power.stop",
+        PowerSignal::Restart => "server:power.restart",
+        PowerSignal::Kill => "server:power.kill",
+    };
+    let subject = crate::world::manage::Subject::Server(access.server.uuid.clone());
+    super::manage::log(
+        &state,
+        &access.caller,
+        &peer,
+        event,
+        serde_json::json!({}),
+        subject,
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,8 +7,6 @@ use ptero_api::{
     SftpDetails, Subuser,
 };
 
-use crate::clock;
-use crate::rng::digest_hex;
 use crate::world::{Node, ServerRecord, VariableRecord, World};
 
 /// Optional includes of `?include=egg,subusers`.
@@ -96,15 +94,7 @@ fn allocations(world: &World, server: &ServerRecord, meta: &ServerMeta) -> List<
 fn subusers(world: &World, server: &ServerRecord) -> List<Subuser> {
     let items = server.subusers.iter().filter_map(|grant| {
         let user = world.user(grant.user_id)?;
-        Some(Subuser {
-            uuid: user.uuid.clone(),
-            username: user.username.clone(),
-            email: user.email.clone(),
-            image: format!("https://gravatar.com/avatar/{}", digest_hex(&user.email)),
-            two_factor_enabled: false,
-            created_at: clock::atom(grant.created_at, 0),
-            permissions: grant.permissions.clone(),
-        })
+        Some(super::subusers::subuser_object(user, grant))
     });
     List::new("server_subuser", items)
 }

@@ -52,9 +52,11 @@ pub fn build(seed: u64, endpoints: &[NodeEndpoint], shape: Shape) -> World {
         nodes: seeded_nodes(&mut rng, endpoints),
         servers,
         audit: Vec::new(),
+        manage: Default::default(),
     };
     assign_allocations(&mut world);
     seed_backups(&mut world);
+    super::manage_seed::seed(&mut world, EPOCH);
     world
 }
 
@@ -178,6 +180,8 @@ fn user(id: u64, uuid: &str, username: &str, email: &str, names: (&str, &str)) -
         root_admin: false,
         external_id: None,
         created_at: EPOCH + id * 3600,
+        password: format!("{username}-password"),
+        use_totp: false,
     }
 }
 
@@ -206,6 +210,7 @@ fn seeded_users() -> Vec<User> {
         ("Bob", "Brown"),
     );
     bob.external_id = Some(users::BOB_EXTERNAL_ID.to_owned());
+    bob.use_totp = true;
     let carol = user(
         users::CAROL_ID,
         users::CAROL_UUID,

@@ -5,6 +5,8 @@ pub mod backups;
 mod build;
 pub mod file_ops;
 pub mod files;
+pub mod manage;
+mod manage_seed;
 mod seed_files;
 
 use std::collections::BTreeMap;
@@ -29,6 +31,10 @@ pub struct User {
     pub root_admin: bool,
     pub external_id: Option<String>,
     pub created_at: u64,
+    /// The account's password, as typed (a sandbox keeps no hashes worth the name).
+    pub password: String,
+    /// Two-factor authentication is on (`use_totp`).
+    pub use_totp: bool,
 }
 
 /// An API key row: identifier + secret, its kind and owner.
@@ -180,6 +186,8 @@ pub struct World {
     pub nodes: Vec<Node>,
     pub servers: Vec<ServerRecord>,
     pub audit: Vec<AuditEntry>,
+    /// Schedules, databases, the activity log and SSH keys.
+    pub manage: manage::ManageData,
 }
 
 impl World {

@@ -1,0 +1,117 @@
+//! The management screens: a server's schedules, databases, users, network and
+//! activity, and the account's keys, credentials and activity. Each screen is a view over
+//! a controller of its own (its list's [`Load`](crate::api::Load) and its [`Actions`]);
+//! every request goes through `api::PanelClient`. What the account may not do is not
+//! offered; what the panel refuses anyway is shown beside the item it concerns.
+
+mod account;
+mod activity;
+mod databases;
+pub mod kit;
+mod network;
+mod schedules;
+mod users;
+
+use leptos::prelude::*;
+use ptero_api::FeatureLimits;
+
+use super::permissions::Permissions;
+use crate::api::PanelClient;
+
+pub use account::AccountPage;
+pub use kit::{Actions, Target};
+
+/// What a server's screens know of it and of the account's rights on it.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub client: PanelClient,
+    /// The server's identifier.
+    pub server: String,
+    /// What the account may do on it (`meta.user_permissions`).
+    pub permissions: Permissions,
+    pub limits: FeatureLimits,
+}
+
+impl ServerContext {
+    pub fn can(&self, permission: &str) -> bool {
+        self.permissions.can(permission)
+    }
+}
+
+/// A server's management screens, in the order the server page shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Schedules,
+    Databases,
+    Users,
+    Network,
+    Activity,
+}
+
+impl Section {
+    pub const ALL: [Section; 5] = [
+        Section::Schedules,
+        Section::Databases,
+        Section::Users,
+        Section::Network,
+        Section::Activity,
+    ];
+
+    /// The permission that opens the section's tab.
+    pub fn permission(self) -> &'static str {
+        match self {
+            Section::Schedules => "schedule.read",
+            Section::Databases => "database.read",
+            Section::Users => "user.read",
+            Section::Network => "allocation.read",
+            Section::Activity => "activity.read",
+        }
+    }
+
+    /// Its tab's key (`data-tab`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Section::Schedules => "schedules",
+            Section::Databases => "databases",
+            Section::Users => "users",
+            Section::Network => "network",
+            Section::Activity => "activity",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Schedules => "Schedules",
+            Section::Databases => "Databases",
+            Section::Users => "Users",
+            Section::Network => "Network",
+            Section::Activity => "Activity",
+        }
+    }
+}
+
+/// The screen of `section` for the server of `context`.
+pub fn server_section(section: Section, context: ServerContext) -> AnyView {
+    match section {
+        Section::Schedules => view! { <schedules::Schedules context/> }.into_any(),
+        Section::Databases => view! { <databases::Databases context/> }.into_any(),
+        Section::Users => view! { <users::Users context/> }.into_any(),
+        Section::Network => view! { <network::Network context/> }.into_any(),
+        Section::Activity => view! { <activity::ServerActivity context/> }.into_any(),
+    }
+}
+
+/// `/account`.
+pub fn account_page() -> AnyView {
+    view! { <AccountPage/> }.into_any()
+}
+
+/// An ATOM time in the reader's own locale and zone ("5/2/2024, 04:00:00").
+pub fn local_time(atom: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
+    if date.get_time().is_nan() {
+        return atom.to_owned();
+    }
+    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+        .into()
+}
