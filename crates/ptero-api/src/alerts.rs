@@ -92,11 +92,30 @@ impl AlertKind {
     }
 }
 
-impl FromStr for AlertKind {
-    type Err = ();
+/// A text that names no [`AlertKind`] (a configuration's `alerts` list, a stored row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAlertKind(pub String);
 
-    fn from_str(text: &str) -> Result<Self, ()> {
-        Self::parse(text).ok_or(())
+impl fmt::Display for UnknownAlertKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is no alert kind (", self.0)?;
+        for (i, kind) in AlertKind::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(kind.as_str())?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl std::error::Error for UnknownAlertKind {}
+
+impl FromStr for AlertKind {
+    type Err = UnknownAlertKind;
+
+    fn from_str(text: &str) -> Result<Self, UnknownAlertKind> {
+        Self::parse(text).ok_or_else(|| UnknownAlertKind(text.to_owned()))
     }
 }
 
@@ -515,6 +534,14 @@ mod tests {
     fn kinds_round_trip_their_names() {
         for kind in AlertKind::ALL {
             assert_eq!(AlertKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse::<AlertKind>(), Ok(kind));
         }
+        let unknown = "crashed".parse::<AlertKind>().unwrap_err();
+        assert_eq!(unknown, UnknownAlertKind("crashed".into()));
+        let words = unknown.to_string();
+        assert!(
+            words.starts_with("`crashed` is no alert kind (crash, "),
+            "{words}"
+        );
     }
 }

@@ -28,12 +28,37 @@ pub fn backoff(attempts: u32) -> u64 {
     (1u64 << attempts.min(5)).clamp(2, 30)
 }
 
-/// Posts one delivery; `Err` says why it failed (never with the URL).
+/// Why a delivery failed; its words never carry the URL (which holds the endpoint's secret
+/// for Discord and Slack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryError {
+    Timeout,
+    NoConnection,
+    RequestFailed,
+    /// The endpoint answered with this non-success status.
+    Status(u16),
+    /// The delivery names a target the configuration no longer has.
+    TargetGone,
+}
+
+impl std::fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Timeout => f.write_str("the endpoint did not answer within 10 s"),
+            Self::NoConnection => f.write_str("no connection to the endpoint"),
+            Self::RequestFailed => f.write_str("the request failed"),
+            Self::Status(status) => write!(f, "the endpoint answered {status}"),
+            Self::TargetGone => f.write_str("the target is no longer configured"),
+        }
+    }
+}
+
+/// Posts one delivery.
 pub async fn send(
     http: &reqwest::Client,
     target: &Target,
     delivery: &Delivery,
-) -> Result<(), String> {
+) -> Result<(), DeliveryError> {
     let payload = body(&target.kind, &delivery.id, &delivery.alert).to_string();
     let mut request = http
         .post(target.url.expose())
@@ -51,18 +76,18 @@ pub async fn send(
     }
     let response = request.body(payload).send().await.map_err(|error| {
         if error.is_timeout() {
-            "the endpoint did not answer within 10 s".to_owned()
+            DeliveryError::Timeout
         } else if error.is_connect() {
-            "no connection to the endpoint".to_owned()
+            DeliveryError::NoConnection
         } else {
-            "the request failed".to_owned()
+            DeliveryError::RequestFailed
         }
     })?;
     let status = response.status();
     if status.is_success() {
         Ok(())
     } else {
-        Err(format!("the endpoint answered {}", status.as_u16()))
+        Err(DeliveryError::Status(status.as_u16()))
     }
 }
 
@@ -92,7 +117,7 @@ pub async fn round(alerts: &Alerts, http: &reqwest::Client) {
     let posts = due.into_iter().map(|delivery| async move {
         let outcome = match alerts.config.targets.get(&delivery.target) {
             Some(target) => send(http, target, &delivery).await,
-            None => Err("the target is no longer configured".to_owned()),
+            None => Err(DeliveryError::TargetGone),
         };
         (delivery, outcome)
     });
@@ -132,7 +157,7 @@ pub async fn round(alerts: &Alerts, http: &reqwest::Client) {
                     AuditAction::AlertFailed,
                     format!("attempt {attempts} failed: {problem}; retrying"),
                 );
-                (Some((retry_at, attempts, problem)), entry)
+                (Some((retry_at, attempts, problem.to_string())), entry)
             }
         };
         if let Err(error) = store.finish_delivery(&delivery.id, finish).await {
