@@ -57,7 +57,11 @@ async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
     assert!(started.completed_at.is_none(), "it runs first: {started:?}");
     let backup = completed(&alice, &server, &started.uuid).await;
     assert!(!backup.is_locked);
-    assert_eq!(listed(&alice, &server).await.1, 1, "one counts against the limit");
+    assert_eq!(
+        listed(&alice, &server).await.1,
+        1,
+        "one counts against the limit"
+    );
 
     let locked = alice
         .toggle_backup_lock(&server, &backup.uuid)
@@ -124,7 +128,10 @@ async fn a_locked_backup_is_asked_for_at_creation() {
         )
         .await
         .expect("a backup");
-    assert!(made.is_locked && made.name.starts_with("Backup at "), "{made:?}");
+    assert!(
+        made.is_locked && made.name.starts_with("Backup at "),
+        "{made:?}"
+    );
     let done = completed(&alice, &server, &made.uuid).await;
     assert!(done.is_locked);
 }
@@ -159,7 +166,11 @@ async fn a_server_without_backups_allowed_refuses_one_with_the_panels_limit() {
     let refused = alice
         .create_backup(servers::OFFLINE, &request("not allowed"))
         .await;
-    assert_refused("a backup on Old world", refused, "reached its limit of 0 backups");
+    assert_refused(
+        "a backup on Old world",
+        refused,
+        "reached its limit of 0 backups",
+    );
     assert_eq!(listed(&alice, servers::OFFLINE).await, (vec![], 0));
 }
 
@@ -176,5 +187,8 @@ async fn a_subuser_without_backup_rights_is_refused_and_nothing_changes() {
     let (backups, count) = listed(&alice(), server).await;
     assert_eq!(count, 1);
     assert_eq!(backups.len(), 1);
-    assert!(backups[0].uuid == uuid && !backups[0].is_locked, "{backups:?}");
+    assert!(
+        backups[0].uuid == uuid && !backups[0].is_locked,
+        "{backups:?}"
+    );
 }

@@ -107,8 +107,14 @@ async fn folders_and_files_are_created_written_copied_moved_chmodded_and_deleted
         .await
         .expect("chmod");
     let done = listing(&alice, &server, "/notes").await;
-    let done = done.iter().find(|f| f.name == "done.txt").expect("done.txt");
-    assert_eq!((done.mode_bits.as_str(), done.mode.as_str()), ("600", "-rw-------"));
+    let done = done
+        .iter()
+        .find(|f| f.name == "done.txt")
+        .expect("done.txt");
+    assert_eq!(
+        (done.mode_bits.as_str(), done.mode.as_str()),
+        ("600", "-rw-------")
+    );
 
     alice
         .delete_files(&server, "/", &["notes".into()])
@@ -138,12 +144,18 @@ async fn an_archive_holds_what_it_was_made_of_and_unpacks_it_again() {
         .delete_files(&server, "/plugins", &["README.txt".into()])
         .await
         .expect("deleted");
-    assert_eq!(names(&alice, &server, "/plugins").await, [archive.name.clone()]);
+    assert_eq!(
+        names(&alice, &server, "/plugins").await,
+        std::slice::from_ref(&archive.name)
+    );
     alice
         .decompress(&server, "/plugins", &archive.name)
         .await
         .expect("unpacked");
-    assert_eq!(contents(&alice, &server, "/plugins/README.txt").await, before);
+    assert_eq!(
+        contents(&alice, &server, "/plugins/README.txt").await,
+        before
+    );
     // A file that is no archive: Wings' refusal, through the panel.
     let refused = alice
         .decompress(&server, "/plugins", "README.txt")
@@ -201,7 +213,9 @@ async fn uploads_and_downloads_go_through_wings_signed_urls() {
 async fn a_subuser_without_the_file_rights_is_refused_and_nothing_changes() {
     let (bob, server) = (bob(), servers::SHARED);
     // What Bob holds works.
-    assert!(names(&bob, server, "/").await.contains(&"eula.txt".to_owned()));
+    assert!(names(&bob, server, "/")
+        .await
+        .contains(&"eula.txt".to_owned()));
     assert_eq!(contents(&bob, server, "/eula.txt").await, "eula=true\n");
     assert!(bob.download_url(server, "/eula.txt").await.is_ok());
     // What he does not is refused with the 403 of a missing permission.
@@ -229,8 +243,13 @@ async fn a_subuser_without_the_file_rights_is_refused_and_nothing_changes() {
     let alice = alice();
     let root = listing(&alice, server, "/").await;
     let names: Vec<&str> = root.iter().map(|f| f.name.as_str()).collect();
-    assert!(!names.iter().any(|n| n.starts_with("bob") || *n == "gone.txt" || n.contains("copy")));
-    let eula = root.iter().find(|f| f.name == "eula.txt").expect("eula.txt");
+    assert!(!names
+        .iter()
+        .any(|n| n.starts_with("bob") || *n == "gone.txt" || n.contains("copy")));
+    let eula = root
+        .iter()
+        .find(|f| f.name == "eula.txt")
+        .expect("eula.txt");
     assert_eq!(eula.mode_bits, "644");
 }
 
@@ -246,7 +265,12 @@ async fn past_the_pull_throttle_the_panel_answers_429_and_pulls_nothing() {
             .unwrap_or_else(|e| panic!("pull {n}: {e}"));
     }
     let sixth = alice
-        .pull(&server, "https://downloads.example.com/pack-6.zip", "/plugins", None)
+        .pull(
+            &server,
+            "https://downloads.example.com/pack-6.zip",
+            "/plugins",
+            None,
+        )
         .await;
     assert_rate_limited("the sixth pull", sixth);
     let pulled = names(&alice, &server, "/plugins").await;
@@ -258,8 +282,6 @@ async fn past_the_pull_throttle_the_panel_answers_429_and_pulls_nothing() {
 
 #[wasm_bindgen_test]
 async fn a_file_over_the_editors_size_is_refused_with_the_panels_sentence() {
-    let refused = alice()
-        .file_contents(servers::RUNNING, "/server.jar")
-        .await;
+    let refused = alice().file_contents(servers::RUNNING, "/server.jar").await;
     assert_refused("reading server.jar", refused, "too large to view");
 }

@@ -49,7 +49,10 @@ async fn a_rename_saves_the_name_and_the_description() {
     // An empty name is the panel's 422, beside its field.
     match alice.rename_server(&id, "", "").await {
         Err(ApiError::Panel(PanelError::Validation { errors })) => {
-            assert!(errors.iter().any(|e| e.source_field == "name"), "{errors:?}")
+            assert!(
+                errors.iter().any(|e| e.source_field == "name"),
+                "{errors:?}"
+            )
         }
         other => panic!("expected the 422 of an empty name, got {other:?}"),
     }
@@ -94,7 +97,10 @@ async fn the_docker_image_is_one_the_egg_lists() {
         .await;
     match other {
         Err(ApiError::Panel(PanelError::Validation { errors })) => {
-            assert!(errors.iter().any(|e| e.source_field == "docker_image"), "{errors:?}")
+            assert!(
+                errors.iter().any(|e| e.source_field == "docker_image"),
+                "{errors:?}"
+            )
         }
         other => panic!("expected the 422 of an image not listed, got {other:?}"),
     }
@@ -135,13 +141,15 @@ async fn a_subuser_without_settings_rights_is_refused_and_nothing_changes() {
             .await,
     );
     assert_missing_permission("startup", bob.startup(id).await);
-    assert_missing_permission(
-        "variable",
-        bob.set_variable(id, "MAX_PLAYERS", "2").await,
-    );
+    assert_missing_permission("variable", bob.set_variable(id, "MAX_PLAYERS", "2").await);
     let after = server(&alice(), id).await;
     assert_eq!(
-        (after.name, after.description, after.docker_image, after.is_installing),
+        (
+            after.name,
+            after.description,
+            after.docker_image,
+            after.is_installing
+        ),
         (before.name, before.description, before.docker_image, false)
     );
     assert_eq!(variable(&alice(), id, "MAX_PLAYERS").await, "20");
