@@ -81,12 +81,12 @@ async fn past_two_new_allocations_a_minute_the_panel_answers_429() {
     let (alice, server) = (alice_limited(), servers::SHARED);
     for n in 0..2 {
         alice
-            .add_allocation(&server)
+            .add_allocation(server)
             .await
             .unwrap_or_else(|e| panic!("allocation {n}: {e}"));
     }
-    assert_rate_limited("a third in a minute", alice.add_allocation(&server).await);
-    assert_eq!(allocations(&alice, &server).await.len(), 3);
+    assert_rate_limited("a third in a minute", alice.add_allocation(server).await);
+    assert_eq!(allocations(&alice, server).await.len(), 3);
 }
 
 #[wasm_bindgen_test]
