@@ -2,7 +2,8 @@
 //! with its name, ignored files and lock, runs on Wings and completes; it locks and
 //! unlocks (a locked one is not deleted), downloads over a signed Wings URL, restores
 //! the files it holds, and is deleted. Past two backups in ten minutes the panel's own
-//! throttle sentence comes as `Throttled`; at the server's limit the panel's refusal;
+//! throttle sentence comes as `Throttled`, past 1.12's three restores in fifteen minutes
+//! its 429 (`RateLimited`); at the server's limit the panel's refusal;
 //! a subuser without `backup.*` gets the specific 403 and nothing changes.
 #![cfg(target_arch = "wasm32")]
 
@@ -39,6 +40,18 @@ async fn completed(client: &PanelClient, server: &str, uuid: &str) -> Backup {
         match backup {
             Some(b) if b.is_successful && b.completed_at.is_some() => Ok(b),
             other => Err(format!("{other:?}")),
+        }
+    })
+    .await
+}
+
+/// Once the server is no longer `restoring_backup` (Wings said the restore completed).
+async fn restored(client: &PanelClient, server: &str) {
+    eventually("the restore to finish", || async {
+        let detail = client.server(server).await.map_err(|e| e.to_string())?;
+        match detail.attributes.status {
+            None => Ok(()),
+            Some(status) => Err(format!("{status:?}")),
         }
     })
     .await
@@ -93,14 +106,7 @@ async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
         .restore_backup(&server, &backup.uuid, false)
         .await
         .expect("restoring");
-    eventually("the restore to finish", || async {
-        let detail = alice.server(&server).await.map_err(|e| e.to_string())?;
-        match detail.attributes.status {
-            None => Ok(()),
-            Some(status) => Err(format!("{status:?}")),
-        }
-    })
-    .await;
+    restored(&alice, &server).await;
     let eula = alice
         .file_contents(&server, "/eula.txt")
         .await
@@ -157,6 +163,28 @@ async fn past_two_backups_in_ten_minutes_the_panel_says_so_as_a_throttle() {
     let names: Vec<&str> = backups.iter().map(|b| b.name.as_str()).collect();
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(!names.contains(&"three"), "{names:?}");
+}
+
+#[wasm_bindgen_test]
+async fn past_three_restores_in_fifteen_minutes_the_panel_answers_429() {
+    let (alice, server) = (alice_limited(), servers::bench(24));
+    let made = alice
+        .create_backup(&server, &request("restore me"))
+        .await
+        .expect("a backup");
+    completed(&alice, &server, &made.uuid).await;
+    // Pterodactyl 1.12: 3 restores per 15 minutes per server.
+    for n in 1..=3 {
+        alice
+            .restore_backup(&server, &made.uuid, false)
+            .await
+            .unwrap_or_else(|e| panic!("restore {n}: {e}"));
+        restored(&alice, &server).await;
+    }
+    let fourth = alice.restore_backup(&server, &made.uuid, false).await;
+    assert_rate_limited("the fourth restore", fourth);
+    let detail = alice.server(&server).await.expect("the server");
+    assert_eq!(detail.attributes.status, None, "no restore started");
 }
 
 #[wasm_bindgen_test]

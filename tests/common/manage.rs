@@ -7,11 +7,14 @@
 //! sees another's changes and 1.12's per-server creation throttles are each test's own.
 //! A panel limit that 1.12's creation throttle would answer first (databases,
 //! allocations) is reached on the main sandbox (1.11, no creation throttles) and what was
-//! created is removed again. Bob on the main sandbox's Shared server holds only the
+//! created is removed again. The limited sandbox's FRA node has no free port left for its
+//! 200 bench servers, so new allocations are made on Old world (main) and Shared (the
+//! limited sandbox's NYC node). Bob on the main sandbox's Shared server holds only the
 //! seeded `BOB_SHARED_PERMISSIONS`; no wasm test changes them, so his refusals are stable.
 //!
 //! Bench servers handed out (`servers::bench(n)`): 1–5 `app_limits.rs`; 10–19 files;
-//! 20–29 backups; 30–39 settings; 40–59 schedules, databases, users, network, activity.
+//! 20–29 backups (23: the backups tab in `manager_pages.rs`); 30–39 settings; 40–59
+//! schedules, databases, users, network, activity.
 
 use std::fmt::Debug;
 
