@@ -7,6 +7,8 @@
 //! removed; email and password change behind the current password; two-factor status
 //! is read; the account's activity lists what was done. Carol's account is the one
 //! changed, and put back as it was.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -48,6 +50,7 @@ async fn identifiers(client: &PanelClient) -> Vec<String> {
 
 #[wasm_bindgen_test]
 async fn a_new_api_keys_secret_works_until_the_key_is_deleted() {
+    let audit = RouteAudit::start(sandbox()).await;
     let carol = carol();
     let before = identifiers(&carol).await;
     let created = carol
@@ -90,6 +93,7 @@ async fn a_new_api_keys_secret_works_until_the_key_is_deleted() {
         Some(&["user:api-key.delete", "user:api-key.create"][..]),
         "{events:?}"
     );
+    audit.assert_forwardable(7).await;
 }
 
 #[wasm_bindgen_test]
@@ -159,6 +163,7 @@ async fn at_twenty_five_keys_the_panel_refuses_another_with_its_sentence() {
 
 #[wasm_bindgen_test]
 async fn an_ssh_key_is_added_and_removed_and_a_malformed_one_refused_by_its_field() {
+    let audit = RouteAudit::start(sandbox()).await;
     let alice = alice();
     let before = alice.ssh_keys().await.expect("the SSH keys");
     let malformed = alice
@@ -194,10 +199,12 @@ async fn an_ssh_key_is_added_and_removed_and_a_malformed_one_refused_by_its_fiel
         .await
         .expect("removed");
     assert_eq!(alice.ssh_keys().await.expect("keys"), before);
+    audit.assert_forwardable(6).await;
 }
 
 #[wasm_bindgen_test]
 async fn email_and_password_change_only_behind_the_current_password() {
+    let audit = RouteAudit::start(sandbox()).await;
     let carol = carol();
     let email = |email: &str, password: &str| UpdateEmailRequest {
         email: email.to_owned(),
@@ -246,10 +253,12 @@ async fn email_and_password_change_only_behind_the_current_password() {
         carol.account().await.expect("account").email,
         "carol@example.org"
     );
+    audit.assert_forwardable(9).await;
 }
 
 #[wasm_bindgen_test]
 async fn two_factor_status_is_off_for_alice_and_on_for_bob() {
+    let audit = RouteAudit::start(sandbox()).await;
     let flavor = Flavor::Pterodactyl111;
     assert_eq!(
         alice().two_factor(flavor).await,
@@ -261,4 +270,5 @@ async fn two_factor_status_is_off_for_alice_and_on_for_bob() {
         alice().two_factor(Flavor::Pelican).await,
         Ok(TwoFactorStatus::Unknown)
     );
+    audit.assert_forwardable(2).await;
 }

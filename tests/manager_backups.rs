@@ -5,6 +5,8 @@
 //! throttle sentence comes as `Throttled`, past 1.12's three restores in fifteen minutes
 //! its 429 (`RateLimited`); at the server's limit the panel's refusal;
 //! a subuser without `backup.*` gets the specific 403 and nothing changes.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -59,6 +61,7 @@ async fn restored(client: &PanelClient, server: &str) {
 
 #[wasm_bindgen_test]
 async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(20));
     assert_eq!(listed(&alice, &server).await, (vec![], 0));
     let started = alice
@@ -118,6 +121,7 @@ async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
         .await
         .expect("deleted");
     assert_eq!(listed(&alice, &server).await, (vec![], 0));
+    audit.assert_forwardable(12).await;
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,8 @@
 //! changes; past 1.12's pull throttle the panel answers 429; a file over the editor's
 //! size is refused with the panel's sentence. Each changing test has a bench server of
 //! its own on the limited sandbox.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -41,6 +43,7 @@ async fn contents(client: &PanelClient, server: &str, path: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn folders_and_files_are_created_written_copied_moved_chmodded_and_deleted() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(10));
     alice
         .create_folder(&server, "/", "notes")
@@ -123,10 +126,12 @@ async fn folders_and_files_are_created_written_copied_moved_chmodded_and_deleted
     let root = names(&alice, &server, "/").await;
     assert!(!root.contains(&"notes".to_owned()), "{root:?}");
     assert!(root.contains(&"server.properties".to_owned()), "{root:?}");
+    audit.assert_forwardable(15).await;
 }
 
 #[wasm_bindgen_test]
 async fn an_archive_holds_what_it_was_made_of_and_unpacks_it_again() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(11));
     let before = contents(&alice, &server, "/plugins/README.txt").await;
     let archive = alice
@@ -168,10 +173,12 @@ async fn an_archive_holds_what_it_was_made_of_and_unpacks_it_again() {
         ),
         "{refused:?}"
     );
+    audit.assert_forwardable(7).await;
 }
 
 #[wasm_bindgen_test]
 async fn uploads_and_downloads_go_through_wings_signed_urls() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(12));
     let parts = js_sys::Array::of1(&"motd=uploaded from the browser\n".into());
     let file = web_sys::File::new_with_str_sequence(&parts, "upload.properties").expect("a File");
@@ -207,6 +214,7 @@ async fn uploads_and_downloads_go_through_wings_signed_urls() {
     // One use: Wings refuses the same URL again.
     let (again, _) = fetch_text("GET", &url, &[]).await;
     assert_eq!(again, 404, "a used download URL");
+    audit.assert_forwardable(5).await;
 }
 
 #[wasm_bindgen_test]
@@ -255,6 +263,7 @@ async fn a_subuser_without_the_file_rights_is_refused_and_nothing_changes() {
 
 #[wasm_bindgen_test]
 async fn past_the_pull_throttle_the_panel_answers_429_and_pulls_nothing() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(13));
     // Pterodactyl 1.12: 5 pulls per 10 minutes per server.
     for n in 1..=5 {
@@ -278,6 +287,7 @@ async fn past_the_pull_throttle_the_panel_answers_429_and_pulls_nothing() {
         assert!(pulled.contains(&format!("pack-{n}.zip")), "{pulled:?}");
     }
     assert!(!pulled.contains(&"pack-6.zip".to_owned()), "{pulled:?}");
+    audit.assert_forwardable(7).await;
 }
 
 #[wasm_bindgen_test]

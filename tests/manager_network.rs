@@ -5,6 +5,8 @@
 //! server's activity log lists what was done, newest first, paginated, with its actor;
 //! past the per-user request limit it is answered 429. A subuser without
 //! `allocation.*` / `activity.read` gets the specific 403 and nothing changes.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -32,6 +34,7 @@ fn primary(list: &[Allocation]) -> u64 {
 
 #[wasm_bindgen_test]
 async fn an_allocation_is_added_noted_made_primary_and_removed() {
+    let audit = RouteAudit::start(sandbox()).await;
     // The main sandbox: the limited one's FRA node has no free port left for its 200
     // bench servers. Old world is put back as it was.
     let (alice, server) = (alice(), servers::OFFLINE.to_owned());
@@ -72,6 +75,7 @@ async fn an_allocation_is_added_noted_made_primary_and_removed() {
     let after = allocations(&alice, &server).await;
     assert_eq!(after.iter().map(|a| a.id).collect::<Vec<_>>(), [first]);
     assert_eq!(primary(&after), first);
+    audit.assert_forwardable(12).await;
 }
 
 #[wasm_bindgen_test]
@@ -135,6 +139,7 @@ async fn a_subuser_without_allocation_rights_is_refused_and_nothing_changes() {
 
 #[wasm_bindgen_test]
 async fn the_servers_activity_lists_what_was_done_newest_first_with_its_actor() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(52));
     let made = alice
         .create_database(
@@ -188,6 +193,7 @@ async fn the_servers_activity_lists_what_was_done_newest_first_with_its_actor() 
         .data
         .iter()
         .all(|e| !first_ids.contains(&e.attributes.id.as_str())));
+    audit.assert_forwardable(3).await;
 }
 
 #[wasm_bindgen_test]

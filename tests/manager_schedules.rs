@@ -3,6 +3,8 @@
 //! and removed, each read back from the panel. Past 1.12's creation throttle the panel
 //! answers 429; a schedule holds at most the panel's ten tasks; a subuser without
 //! `schedule.*` gets the specific 403 and nothing changes.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -64,6 +66,7 @@ fn tasks_of(schedule: &Schedule) -> Vec<(u32, TaskAction, String)> {
 
 #[wasm_bindgen_test]
 async fn a_schedule_is_created_with_tasks_in_order_edited_run_and_deleted() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(40));
     assert!(schedules(&alice, &server).await.is_empty());
     let made = alice
@@ -158,6 +161,7 @@ async fn a_schedule_is_created_with_tasks_in_order_edited_run_and_deleted() {
         .await
         .expect("deleted");
     assert!(schedules(&alice, &server).await.is_empty());
+    audit.assert_forwardable(15).await;
 }
 
 #[wasm_bindgen_test]

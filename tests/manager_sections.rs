@@ -5,6 +5,8 @@
 //! limit the panel's refusal (reached on the main sandbox, which has no throttle, and
 //! undone); a subuser without `database.*` / `user.*` gets the specific 403 and nothing
 //! changes.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -40,6 +42,7 @@ fn invite(email: &str, permissions: &[&str]) -> StoreSubuserRequest {
 
 #[wasm_bindgen_test]
 async fn a_database_is_created_its_password_rotated_and_it_is_deleted() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(43));
     assert!(databases(&alice, &server).await.is_empty());
     let made = alice
@@ -67,6 +70,7 @@ async fn a_database_is_created_its_password_rotated_and_it_is_deleted() {
         .await
         .expect("deleted");
     assert!(databases(&alice, &server).await.is_empty());
+    audit.assert_forwardable(7).await;
 }
 
 #[wasm_bindgen_test]
@@ -107,6 +111,7 @@ async fn at_the_servers_database_limit_the_panel_refuses_another() {
 
 #[wasm_bindgen_test]
 async fn a_user_is_invited_with_grouped_permissions_edited_and_removed() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, server) = (alice_limited(), servers::bench(45));
     let groups = alice.permission_groups().await.expect("the groups");
     let all = groups.all();
@@ -144,6 +149,7 @@ async fn a_user_is_invited_with_grouped_permissions_edited_and_removed() {
         .await
         .expect("removed");
     assert!(alice.subusers(&server).await.expect("users").is_empty());
+    audit.assert_forwardable(7).await;
 }
 
 #[wasm_bindgen_test]

@@ -4,6 +4,8 @@
 //! each read back from the panel. A subuser without `settings.*` / `startup.*` gets the
 //! specific 403 and nothing changes; past the panel's per-user request limit the rename
 //! is answered 429 and the name stays.
+//! The action tests also hold every Client API request they sent to the origin's
+//! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -38,6 +40,7 @@ async fn variable(client: &PanelClient, id: &str, env: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn a_rename_saves_the_name_and_the_description() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, id) = (alice_limited(), servers::bench(30));
     alice
         .rename_server(&id, "Creative build", "Where the spawn is built")
@@ -57,10 +60,12 @@ async fn a_rename_saves_the_name_and_the_description() {
         other => panic!("expected the 422 of an empty name, got {other:?}"),
     }
     assert_eq!(server(&alice, &id).await.name, "Creative build");
+    audit.assert_forwardable(4).await;
 }
 
 #[wasm_bindgen_test]
 async fn a_reinstall_installs_the_server_and_it_comes_back() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, id) = (alice_limited(), servers::bench(31));
     alice.reinstall(&id).await.expect("reinstalling");
     let installing = server(&alice, &id).await;
@@ -74,10 +79,12 @@ async fn a_reinstall_installs_the_server_and_it_comes_back() {
         }
     })
     .await;
+    audit.assert_forwardable(3).await;
 }
 
 #[wasm_bindgen_test]
 async fn the_docker_image_is_one_the_egg_lists() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, id) = (alice_limited(), servers::bench(32));
     let startup = alice.startup(&id).await.expect("startup");
     let images = startup
@@ -105,10 +112,12 @@ async fn the_docker_image_is_one_the_egg_lists() {
         other => panic!("expected the 422 of an image not listed, got {other:?}"),
     }
     assert_eq!(server(&alice, &id).await.docker_image, java_21);
+    audit.assert_forwardable(5).await;
 }
 
 #[wasm_bindgen_test]
 async fn startup_variables_are_saved_within_their_rules() {
+    let audit = RouteAudit::start(sandbox_limited()).await;
     let (alice, id) = (alice_limited(), servers::bench(33));
     alice
         .set_variable(&id, "MAX_PLAYERS", "64")
@@ -127,6 +136,7 @@ async fn startup_variables_are_saved_within_their_rules() {
     let fixed = alice.set_variable(&id, "QUERY_PORT", "30000").await;
     assert_refused("a read-only variable", fixed, "is read-only");
     assert_eq!(variable(&alice, &id, "QUERY_PORT").await, "25565");
+    audit.assert_forwardable(6).await;
 }
 
 #[wasm_bindgen_test]

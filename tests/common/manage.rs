@@ -122,3 +122,54 @@ where
         }
     }
 }
+
+/// The Client API requests one test sent, held to the origin's pass-through allow-list
+/// (`ptero_api::client_routes`): each request the app's API layer made straight to the
+/// panel is one a ptero-origin would forward, to the same path (the app's other mode).
+/// Tests run one at a time, so the sandbox's request log is the test's own once cleared.
+pub struct RouteAudit {
+    panel: &'static str,
+}
+
+impl RouteAudit {
+    /// Clears `panel`'s request log.
+    pub async fn start(panel: &'static str) -> Self {
+        let url = format!("{panel}/__sandbox/requests");
+        let (status, _) = fetch_text("DELETE", &url, &[]).await;
+        assert!((200..300).contains(&status), "DELETE {url}: {status}");
+        Self { panel }
+    }
+
+    /// At least `expected` Client API requests were sent since [`RouteAudit::start`], and
+    /// the pass-through forwards every one of them unchanged.
+    pub async fn assert_forwardable(&self, expected: usize) {
+        let url = format!("{}/__sandbox/requests/log", self.panel);
+        let (_, body) = fetch_text("GET", &url, &[]).await;
+        let log: Vec<serde_json::Value> = serde_json::from_str(&body).expect("the JSON log");
+        let mut sent = 0;
+        let mut refused = Vec::new();
+        for entry in &log {
+            let (Some(method), Some(target)) = (entry["method"].as_str(), entry["target"].as_str())
+            else {
+                continue;
+            };
+            let path = target.split('?').next().unwrap_or_default();
+            let Some(rest) = path.strip_prefix("/api/client") else {
+                continue;
+            };
+            if method == "OPTIONS" {
+                continue;
+            }
+            sent += 1;
+            match ptero_api::client_routes::resolve(method, rest) {
+                Ok(resolved) if resolved.path == rest => {}
+                other => refused.push(format!("{method} {target}: {other:?}")),
+            }
+        }
+        assert_eq!(refused, Vec::<String>::new(), "not forwarded by the origin");
+        assert!(
+            sent >= expected,
+            "{sent} Client API requests, {expected} expected"
+        );
+    }
+}
