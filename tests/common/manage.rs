@@ -140,36 +140,55 @@ impl RouteAudit {
         Self { panel }
     }
 
-    /// At least `expected` Client API requests were sent since [`RouteAudit::start`], and
-    /// the pass-through forwards every one of them unchanged.
-    pub async fn assert_forwardable(&self, expected: usize) {
+    /// `(method, target)` of each Client API request sent since [`RouteAudit::start`]
+    /// (preflights left out), in order.
+    pub async fn sent(&self) -> Vec<(String, String)> {
         let url = format!("{}/__sandbox/requests/log", self.panel);
         let (_, body) = fetch_text("GET", &url, &[]).await;
         let log: Vec<serde_json::Value> = serde_json::from_str(&body).expect("the JSON log");
-        let mut sent = 0;
-        let mut refused = Vec::new();
-        for entry in &log {
-            let (Some(method), Some(target)) = (entry["method"].as_str(), entry["target"].as_str())
-            else {
-                continue;
-            };
-            let path = target.split('?').next().unwrap_or_default();
-            let Some(rest) = path.strip_prefix("/api/client") else {
-                continue;
-            };
-            if method == "OPTIONS" {
-                continue;
-            }
-            sent += 1;
-            match ptero_api::client_routes::resolve(method, rest) {
-                Ok(resolved) if resolved.path == rest => {}
-                other => refused.push(format!("{method} {target}: {other:?}")),
-            }
-        }
+        log.iter()
+            .filter_map(|entry| {
+                let method = entry["method"].as_str()?;
+                let target = entry["target"].as_str()?;
+                (method != "OPTIONS" && target.starts_with("/api/client"))
+                    .then(|| (method.to_owned(), target.to_owned()))
+            })
+            .collect()
+    }
+
+    /// At least `expected` Client API requests were sent since [`RouteAudit::start`], and
+    /// the pass-through forwards every one of them unchanged.
+    pub async fn assert_forwardable(&self, expected: usize) {
+        let sent = self.sent().await;
+        let refused: Vec<String> = sent
+            .iter()
+            .filter_map(|(method, target)| {
+                let path = target.split('?').next().unwrap_or_default();
+                let rest = path.strip_prefix("/api/client").unwrap_or(path);
+                match ptero_api::client_routes::resolve(method, rest) {
+                    Ok(resolved) if resolved.path == rest => None,
+                    other => Some(format!("{method} {target}: {other:?}")),
+                }
+            })
+            .collect();
         assert_eq!(refused, Vec::<String>::new(), "not forwarded by the origin");
         assert!(
-            sent >= expected,
-            "{sent} Client API requests, {expected} expected"
+            sent.len() >= expected,
+            "{} Client API requests, {expected} expected",
+            sent.len()
         );
     }
+}
+
+/// The Pelican sandbox (`PTERO_TEST_SANDBOX_PELICAN`).
+pub fn sandbox_pelican() -> &'static str {
+    super::required(
+        "PTERO_TEST_SANDBOX_PELICAN",
+        option_env!("PTERO_TEST_SANDBOX_PELICAN"),
+    )
+}
+
+/// A seeded key as Pelican issues it (`pacc_` for `ptlc_`).
+pub fn pelican_key(key: &str) -> String {
+    key.replacen("ptlc_", "pacc_", 1)
 }

@@ -1,4 +1,4 @@
-//! The servers the wasm tests talk to: three `ptero-sandbox` instances on free loopback
+//! The servers the wasm tests talk to: four `ptero-sandbox` instances on free loopback
 //! ports, and the fixed address of wasm-bindgen-test's page so the sandboxes can allow
 //! its origin in advance.
 //!
@@ -11,6 +11,9 @@
 //!   tokens per server per minute, 30 sockets, throttling, 4 KiB frames), the test page
 //!   allowed, and 200 extra running servers: each limit test has a server of its own, and
 //!   the server list has 206 rows for the request-budget test.
+//! - `PTERO_TEST_SANDBOX_PELICAN`: the Pelican flavour (its `pacc_` keys, its own routes
+//!   for a server's description and for removing an SSH key, no two-factor route), the
+//!   test page allowed: the app's Pelican branches meet a Pelican panel.
 //! - `PTERO_TEST_CLOSED`: a loopback port nothing listens on.
 //!
 //! The tests read these at compile time (`option_env!`) and fail without them.
@@ -37,16 +40,16 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
     )?;
     let binary = target_dir().join("debug/ptero-sandbox");
 
-    // All five ports are reserved together so they differ, then released for their users;
+    // All six ports are reserved together so they differ, then released for their users;
     // the closed one stays closed.
-    let [page, panel, no_cors, closed, limited] = free_ports()?;
+    let [page, panel, no_cors, closed, limited, pelican] = free_ports()?;
     let page_origin = format!("http://127.0.0.1:{page}");
     let logs = target_dir().join("wasm-tests");
     std::fs::create_dir_all(&logs)
         .map_err(|e| StepError(format!("creating {}: {e}", logs.display())))?;
 
     step(&format!(
-        "starting two sandboxes for the wasm tests (logs in {})",
+        "starting four sandboxes for the wasm tests (logs in {})",
         logs.display()
     ));
     let mut children = Children::default();
@@ -93,9 +96,23 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .stdout(log_file(&logs, "sandbox-limited.log")?)
             .stderr(log_file(&logs, "sandbox-limited.err.log")?),
     )?;
+    let pelican_addr = format!("127.0.0.1:{pelican}");
+    children.spawn(
+        "ptero-sandbox (Pelican)",
+        Command::new(&binary)
+            .args(["--listen", &pelican_addr, "--flavor", "pelican"])
+            .args(["--cors-origin", &page_origin])
+            .args(["--node-allowed-origin", &page_origin])
+            .args(["--power-delay-ms", "500"])
+            .env("RUST_LOG", "ptero_sandbox=info")
+            .stdin(Stdio::null())
+            .stdout(log_file(&logs, "sandbox-pelican.log")?)
+            .stderr(log_file(&logs, "sandbox-pelican.err.log")?),
+    )?;
     wait_for(&panel_addr)?;
     wait_for(&no_cors_addr)?;
     wait_for(&limited_addr)?;
+    wait_for(&pelican_addr)?;
 
     Ok(TestServers {
         _children: children,
@@ -115,6 +132,10 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
                 "PTERO_TEST_SANDBOX_LIMITED",
                 format!("http://{limited_addr}"),
             ),
+            (
+                "PTERO_TEST_SANDBOX_PELICAN",
+                format!("http://{pelican_addr}"),
+            ),
         ],
     })
 }
@@ -127,11 +148,11 @@ fn target_dir() -> PathBuf {
     }
 }
 
-/// Five free loopback ports, all below the kernel's ephemeral range: a port that
+/// Six free loopback ports, all below the kernel's ephemeral range: a port that
 /// `bind(0)` handed out could be handed out again (to chromedriver, which the runner
 /// starts per test file) and the "closed" port would answer, or the test page's port be
 /// taken between two test files. Below that range only an explicit bind takes a port.
-fn free_ports() -> Result<[u16; 5]> {
+fn free_ports() -> Result<[u16; 6]> {
     let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
@@ -143,7 +164,7 @@ fn free_ports() -> Result<[u16; 5]> {
     for port in (first..ephemeral_start).chain(low..first) {
         if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
             held.push(listener);
-            if held.len() == 5 {
+            if held.len() == 6 {
                 break;
             }
         }
@@ -154,7 +175,7 @@ fn free_ports() -> Result<[u16; 5]> {
         .collect();
     ports.try_into().map_err(|_| {
         StepError(format!(
-            "no five free loopback ports between {low} and {ephemeral_start}"
+            "no six free loopback ports between {low} and {ephemeral_start}"
         ))
     })
 }
