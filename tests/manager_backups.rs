@@ -61,8 +61,8 @@ async fn restored(client: &PanelClient, server: &str) {
 
 #[wasm_bindgen_test]
 async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(20));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(20));
     assert_eq!(listed(&alice, &server).await, (vec![], 0));
     let started = alice
         .create_backup(&server, &request("before the update"))
@@ -126,7 +126,7 @@ async fn a_backup_is_made_locked_downloaded_restored_and_deleted() {
 
 #[wasm_bindgen_test]
 async fn a_locked_backup_is_asked_for_at_creation() {
-    let (alice, server) = (alice_limited(), servers::bench(22));
+    let (alice, server) = (alice_manager(), servers::bench(22));
     let made = alice
         .create_backup(
             &server,
@@ -148,7 +148,7 @@ async fn a_locked_backup_is_asked_for_at_creation() {
 
 #[wasm_bindgen_test]
 async fn past_two_backups_in_ten_minutes_the_panel_says_so_as_a_throttle() {
-    let (alice, server) = (alice_limited(), servers::bench(21));
+    let (alice, server) = (alice_manager(), servers::bench(21));
     for name in ["one", "two"] {
         alice
             .create_backup(&server, &request(name))
@@ -171,7 +171,7 @@ async fn past_two_backups_in_ten_minutes_the_panel_says_so_as_a_throttle() {
 
 #[wasm_bindgen_test]
 async fn past_three_restores_in_fifteen_minutes_the_panel_answers_429() {
-    let (alice, server) = (alice_limited(), servers::bench(24));
+    let (alice, server) = (alice_manager(), servers::bench(24));
     let made = alice
         .create_backup(&server, &request("restore me"))
         .await

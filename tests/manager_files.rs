@@ -4,7 +4,7 @@
 //! `file.create` / `.update` / `.delete` / `.archive` gets the specific 403 and nothing
 //! changes; past 1.12's pull throttle the panel answers 429; a file over the editor's
 //! size is refused with the panel's sentence. Each changing test has a bench server of
-//! its own on the limited sandbox.
+//! its own on the manager sandbox (Pterodactyl 1.12).
 //! The action tests also hold every Client API request they sent to the origin's
 //! pass-through allow-list ([`common::manage::RouteAudit`]): the app's other mode.
 #![cfg(target_arch = "wasm32")]
@@ -43,8 +43,8 @@ async fn contents(client: &PanelClient, server: &str, path: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn folders_and_files_are_created_written_copied_moved_chmodded_and_deleted() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(10));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(10));
     alice
         .create_folder(&server, "/", "notes")
         .await
@@ -131,8 +131,8 @@ async fn folders_and_files_are_created_written_copied_moved_chmodded_and_deleted
 
 #[wasm_bindgen_test]
 async fn an_archive_holds_what_it_was_made_of_and_unpacks_it_again() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(11));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(11));
     let before = contents(&alice, &server, "/plugins/README.txt").await;
     let archive = alice
         .compress(&server, "/plugins", &["README.txt".into()])
@@ -178,8 +178,8 @@ async fn an_archive_holds_what_it_was_made_of_and_unpacks_it_again() {
 
 #[wasm_bindgen_test]
 async fn uploads_and_downloads_go_through_wings_signed_urls() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(12));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(12));
     let parts = js_sys::Array::of1(&"motd=uploaded from the browser\n".into());
     let file = web_sys::File::new_with_str_sequence(&parts, "upload.properties").expect("a File");
     let progress = std::rc::Rc::new(std::cell::Cell::new((0.0, 0.0)));
@@ -263,8 +263,8 @@ async fn a_subuser_without_the_file_rights_is_refused_and_nothing_changes() {
 
 #[wasm_bindgen_test]
 async fn past_the_pull_throttle_the_panel_answers_429_and_pulls_nothing() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(13));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(13));
     // Pterodactyl 1.12: 5 pulls per 10 minutes per server.
     for n in 1..=5 {
         let url = format!("https://downloads.example.com/pack-{n}.zip");

@@ -35,8 +35,7 @@ fn primary(list: &[Allocation]) -> u64 {
 #[wasm_bindgen_test]
 async fn an_allocation_is_added_noted_made_primary_and_removed() {
     let audit = RouteAudit::start(sandbox()).await;
-    // The main sandbox: the limited one's FRA node has no free port left for its 200
-    // bench servers. Old world is put back as it was.
+    // Old world on the main sandbox, put back as it was.
     let (alice, server) = (alice(), servers::OFFLINE.to_owned());
     let seeded = allocations(&alice, &server).await;
     assert_eq!(seeded.len(), 1);
@@ -80,17 +79,15 @@ async fn an_allocation_is_added_noted_made_primary_and_removed() {
 
 #[wasm_bindgen_test]
 async fn past_two_new_allocations_a_minute_the_panel_answers_429() {
-    // Shared on the limited sandbox: its node (NYC) has free ports, the bench servers'
-    // (FRA) has none.
-    let (alice, server) = (alice_limited(), servers::SHARED);
+    let (alice, server) = (alice_manager(), servers::bench(51));
     for n in 0..2 {
         alice
-            .add_allocation(server)
+            .add_allocation(&server)
             .await
             .unwrap_or_else(|e| panic!("allocation {n}: {e}"));
     }
-    assert_rate_limited("a third in a minute", alice.add_allocation(server).await);
-    assert_eq!(allocations(&alice, server).await.len(), 3);
+    assert_rate_limited("a third in a minute", alice.add_allocation(&server).await);
+    assert_eq!(allocations(&alice, &server).await.len(), 3);
 }
 
 #[wasm_bindgen_test]
@@ -139,8 +136,8 @@ async fn a_subuser_without_allocation_rights_is_refused_and_nothing_changes() {
 
 #[wasm_bindgen_test]
 async fn the_servers_activity_lists_what_was_done_newest_first_with_its_actor() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(52));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(52));
     let made = alice
         .create_database(
             &server,

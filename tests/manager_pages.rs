@@ -119,7 +119,7 @@ async fn the_owner_is_offered_every_section_and_file_action() {
 #[wasm_bindgen_test]
 async fn past_the_backup_throttle_the_backups_tab_shows_the_panels_sentence() {
     let server = servers::bench(23);
-    let (root, _app) = server_page(sandbox_limited(), keys::ALICE, &server).await;
+    let (root, _app) = server_page(sandbox_manager(), keys::ALICE, &server).await;
     open_tab(&root, "backups").await;
     for (n, name) in ["first", "second", "third"].into_iter().enumerate() {
         wait_until(

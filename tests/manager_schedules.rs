@@ -66,8 +66,8 @@ fn tasks_of(schedule: &Schedule) -> Vec<(u32, TaskAction, String)> {
 
 #[wasm_bindgen_test]
 async fn a_schedule_is_created_with_tasks_in_order_edited_run_and_deleted() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(40));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(40));
     assert!(schedules(&alice, &server).await.is_empty());
     let made = alice
         .save_schedule(&server, None, &every_day_at_four("Restart"))
@@ -166,7 +166,7 @@ async fn a_schedule_is_created_with_tasks_in_order_edited_run_and_deleted() {
 
 #[wasm_bindgen_test]
 async fn past_two_new_schedules_a_minute_the_panel_answers_429() {
-    let (alice, server) = (alice_limited(), servers::bench(41));
+    let (alice, server) = (alice_manager(), servers::bench(41));
     for name in ["one", "two"] {
         alice
             .save_schedule(&server, None, &every_day_at_four(name))
@@ -188,7 +188,7 @@ async fn past_two_new_schedules_a_minute_the_panel_answers_429() {
 
 #[wasm_bindgen_test]
 async fn a_schedule_holds_at_most_ten_tasks() {
-    let (alice, server) = (alice_limited(), servers::bench(42));
+    let (alice, server) = (alice_manager(), servers::bench(42));
     let made = alice
         .save_schedule(&server, None, &every_day_at_four("Busy"))
         .await

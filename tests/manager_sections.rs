@@ -42,8 +42,8 @@ fn invite(email: &str, permissions: &[&str]) -> StoreSubuserRequest {
 
 #[wasm_bindgen_test]
 async fn a_database_is_created_its_password_rotated_and_it_is_deleted() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(43));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(43));
     assert!(databases(&alice, &server).await.is_empty());
     let made = alice
         .create_database(&server, &database("stats"))
@@ -75,7 +75,7 @@ async fn a_database_is_created_its_password_rotated_and_it_is_deleted() {
 
 #[wasm_bindgen_test]
 async fn past_two_new_databases_a_minute_the_panel_answers_429() {
-    let (alice, server) = (alice_limited(), servers::bench(44));
+    let (alice, server) = (alice_manager(), servers::bench(44));
     for name in ["one", "two"] {
         alice
             .create_database(&server, &database(name))
@@ -111,8 +111,8 @@ async fn at_the_servers_database_limit_the_panel_refuses_another() {
 
 #[wasm_bindgen_test]
 async fn a_user_is_invited_with_grouped_permissions_edited_and_removed() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, server) = (alice_limited(), servers::bench(45));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, server) = (alice_manager(), servers::bench(45));
     let groups = alice.permission_groups().await.expect("the groups");
     let all = groups.all();
     assert!(all.contains(&"control.console".to_owned()) && all.contains(&"file.read".to_owned()));
@@ -154,7 +154,7 @@ async fn a_user_is_invited_with_grouped_permissions_edited_and_removed() {
 
 #[wasm_bindgen_test]
 async fn past_ten_invitations_in_fifteen_minutes_the_panel_answers_429() {
-    let (alice, server) = (alice_limited(), servers::bench(46));
+    let (alice, server) = (alice_manager(), servers::bench(46));
     for n in 0..10 {
         alice
             .invite_subuser(

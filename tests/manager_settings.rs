@@ -40,8 +40,8 @@ async fn variable(client: &PanelClient, id: &str, env: &str) -> String {
 
 #[wasm_bindgen_test]
 async fn a_rename_saves_the_name_and_the_description() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, id) = (alice_limited(), servers::bench(30));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, id) = (alice_manager(), servers::bench(30));
     alice
         .rename_server(&id, "Creative build", "Where the spawn is built")
         .await
@@ -65,8 +65,8 @@ async fn a_rename_saves_the_name_and_the_description() {
 
 #[wasm_bindgen_test]
 async fn a_reinstall_installs_the_server_and_it_comes_back() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, id) = (alice_limited(), servers::bench(31));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, id) = (alice_manager(), servers::bench(31));
     alice.reinstall(&id).await.expect("reinstalling");
     let installing = server(&alice, &id).await;
     assert!(installing.is_installing, "{:?}", installing.status);
@@ -84,8 +84,8 @@ async fn a_reinstall_installs_the_server_and_it_comes_back() {
 
 #[wasm_bindgen_test]
 async fn the_docker_image_is_one_the_egg_lists() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, id) = (alice_limited(), servers::bench(32));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, id) = (alice_manager(), servers::bench(32));
     let startup = alice.startup(&id).await.expect("startup");
     let images = startup
         .meta
@@ -117,8 +117,8 @@ async fn the_docker_image_is_one_the_egg_lists() {
 
 #[wasm_bindgen_test]
 async fn startup_variables_are_saved_within_their_rules() {
-    let audit = RouteAudit::start(sandbox_limited()).await;
-    let (alice, id) = (alice_limited(), servers::bench(33));
+    let audit = RouteAudit::start(sandbox_manager()).await;
+    let (alice, id) = (alice_manager(), servers::bench(33));
     alice
         .set_variable(&id, "MAX_PLAYERS", "64")
         .await

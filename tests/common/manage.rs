@@ -1,27 +1,29 @@
 //! What the server-manager and account tests share: clients for the seeded users, the
-//! bench servers each test owns on the limited sandbox, and assertions that an answer is
+//! bench servers each test owns on the manager sandbox, and assertions that an answer is
 //! the specific typed error (403 for a missing permission, 429, a panel limit).
 //!
-//! Which sandbox: actions that change a server run on a bench server of the limited
-//! sandbox (Pterodactyl 1.12, `PTERO_TEST_SANDBOX_LIMITED`), one per test, so no test
-//! sees another's changes and 1.12's per-server creation throttles are each test's own.
-//! A panel limit that 1.12's creation throttle would answer first (databases,
-//! allocations) is reached on the main sandbox (1.11, no creation throttles) and what was
-//! created is removed again. The limited sandbox's FRA node has no free port left for its
-//! 200 bench servers, so new allocations are made on Old world (main) and Shared (the
-//! limited sandbox's NYC node). Bob on the main sandbox's Shared server holds only the
-//! seeded `BOB_SHARED_PERMISSIONS`; no wasm test changes them, so his refusals are stable.
+//! Which sandbox: actions that change a server run on a bench server of the manager
+//! sandbox (Pterodactyl 1.12, `PTERO_TEST_SANDBOX_MANAGER`), one per test, so no test
+//! sees another's changes and 1.12's per-server throttles are each test's own. Its
+//! per-user request limit is raised (the manager tests send a few hundred of Alice's
+//! requests a minute); 1.12's own 256 a minute is spent on the limited sandbox, by users
+//! no other test uses there. A panel limit that 1.12's creation throttle would answer
+//! first (databases, allocations) is reached on the main sandbox (1.11, no creation
+//! throttles) and what was created is removed again. Bob on the main sandbox's Shared
+//! server holds only the seeded `BOB_SHARED_PERMISSIONS`; no wasm test changes them, so
+//! his refusals are stable.
 //!
-//! Bench servers handed out (`servers::bench(n)`): 1–5 `app_limits.rs`; 10–19 files;
-//! 20–29 backups (23: the backups tab in `manager_pages.rs`); 30–39 settings; 40–59
-//! schedules, databases, users, network, activity.
+//! Bench servers handed out (`servers::bench(n)` on the manager sandbox; the limited
+//! sandbox's 1–5 are `app_limits.rs`'): 10–19 files; 20–29 backups (23: the backups tab
+//! in `manager_pages.rs`); 30–39 settings; 40–59 schedules, databases, users, network,
+//! activity.
 
 use std::fmt::Debug;
 
 use ptero_api::{ForbiddenReason, PanelError};
 use ptero_web::api::{ApiError, PanelClient};
 
-use super::{client, fetch_text, keys, sandbox, sandbox_limited};
+use super::{client, fetch_text, keys, sandbox};
 
 /// Bob's key (subuser of Shared with file.read and file.read-content only) and the
 /// other seeded keys the management tests use (`ptero_sandbox::seed::keys`).
@@ -35,9 +37,18 @@ pub mod more_keys {
 pub const BOB_SERVER: &str = "6fc1c257";
 pub const CAROL_SERVER: &str = "81e3e479";
 
-/// Alice on the limited sandbox (where the bench servers are).
-pub fn alice_limited() -> PanelClient {
-    client(sandbox_limited(), keys::ALICE)
+/// The manager tests' Pterodactyl 1.12 sandbox (`PTERO_TEST_SANDBOX_MANAGER`): 60 bench
+/// servers of Alice's, a raised per-user request limit.
+pub fn sandbox_manager() -> &'static str {
+    super::required(
+        "PTERO_TEST_SANDBOX_MANAGER",
+        option_env!("PTERO_TEST_SANDBOX_MANAGER"),
+    )
+}
+
+/// Alice on the manager sandbox (where the bench servers are).
+pub fn alice_manager() -> PanelClient {
+    client(sandbox_manager(), keys::ALICE)
 }
 
 /// Alice on the main sandbox.
