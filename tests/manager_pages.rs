@@ -1,13 +1,15 @@
 //! The server page's screens in the DOM against the sandbox (the manager rendered in the
 //! app's bundle, as `manager::server_page` does for the wasm tests): a subuser is offered
 //! only the sections and file actions his rights open, the owner all of them; past the
-//! panel's backup throttle the backups tab shows the panel's own sentence.
+//! panel's backup throttle the backups tab shows the panel's own sentence; at the
+//! panel's 25 API keys the account page offers no more and says why.
 #![cfg(target_arch = "wasm32")]
 
 mod common;
 
 use common::manage::*;
 use common::*;
+use ptero_api::CreateApiKeyRequest;
 use ptero_web::api::{Credentials, Persistence};
 use wasm_bindgen_test::*;
 use web_sys::Element;
@@ -154,4 +156,47 @@ async fn past_the_backup_throttle_the_backups_tab_shows_the_panels_sentence() {
     assert!(error.contains("Try again"), "{error}");
     assert_eq!(find_all(&root, ".backup").len(), 2);
     Credentials::forget();
+}
+
+#[wasm_bindgen_test]
+async fn at_twenty_five_keys_the_account_page_offers_no_more_and_says_why() {
+    // Carol's keys on the main sandbox, filled to the limit and put back after.
+    let carol = client(sandbox(), more_keys::CAROL);
+    let seeded = carol.api_keys().await.expect("keys").len();
+    let mut made = Vec::new();
+    for n in seeded..25 {
+        let request = CreateApiKeyRequest {
+            description: format!("filler {n}"),
+            allowed_ips: vec![],
+        };
+        let created = carol.create_api_key(&request).await.expect("a key");
+        made.push(created.attributes.identifier);
+    }
+    credentials(sandbox(), more_keys::CAROL).save(Persistence::Session);
+    let (root, app) = mount_app("/account");
+    let root: Element = root.into();
+    let count = wait_for("the key count", || {
+        text(&root, "[data-testid=api-key-count]")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| page_text(&root))
+    })
+    .await;
+    let create_enabled = enabled(&root, "form[aria-label='New API key'] button[type=submit]");
+    let limit = text(&root, "[data-testid=key-limit]");
+    let two_factor = wait_for("the two-factor status", || {
+        attr(&root, "[data-testid=two-factor]", "data-state").ok_or_else(|| page_text(&root))
+    })
+    .await;
+    drop(app);
+    Credentials::forget();
+    for identifier in &made {
+        carol.delete_api_key(identifier).await.expect("cleaned up");
+    }
+    assert_eq!(count, "25 of 25");
+    assert!(!create_enabled, "no 26th key is offered");
+    assert_eq!(
+        limit.as_deref(),
+        Some("The panel allows 25 keys per account: delete one to make another.")
+    );
+    assert_eq!(two_factor, "disabled");
 }
