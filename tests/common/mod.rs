@@ -3,6 +3,8 @@
 //! helpers, and a bounded wait.
 #![allow(dead_code)]
 
+pub mod manage;
+
 use std::time::Duration;
 
 use ptero_api::{ApiKey, PanelUrl};

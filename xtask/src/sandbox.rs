@@ -1,4 +1,4 @@
-//! The servers the wasm tests talk to: three `ptero-sandbox` instances on free loopback
+//! The servers the wasm tests talk to: five `ptero-sandbox` instances on free loopback
 //! ports, and the fixed address of wasm-bindgen-test's page so the sandboxes can allow
 //! its origin in advance.
 //!
@@ -11,6 +11,14 @@
 //!   tokens per server per minute, 30 sockets, throttling, 4 KiB frames), the test page
 //!   allowed, and 200 extra running servers: each limit test has a server of its own, and
 //!   the server list has 206 rows for the request-budget test.
+//! - `PTERO_TEST_SANDBOX_MANAGER`: Pterodactyl 1.12 (its per-server throttles on pulls,
+//!   backups, restores and creating things), the test page allowed, and 60 extra servers
+//!   of Alice's: each server-manager test changes one of its own. Its per-user request
+//!   limit is raised to 5,000 a minute, as the manager tests send a few hundred requests
+//!   of Alice's within a minute; 1.12's own 256 is met on the limited sandbox.
+//! - `PTERO_TEST_SANDBOX_PELICAN`: the Pelican flavour (its `pacc_` keys, its own routes
+//!   for a server's description and for removing an SSH key, no two-factor route), the
+//!   test page allowed: the app's Pelican branches meet a Pelican panel.
 //! - `PTERO_TEST_CLOSED`: a loopback port nothing listens on.
 //!
 //! The tests read these at compile time (`option_env!`) and fail without them.
@@ -37,16 +45,16 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
     )?;
     let binary = target_dir().join("debug/ptero-sandbox");
 
-    // All five ports are reserved together so they differ, then released for their users;
-    // the closed one stays closed.
-    let [page, panel, no_cors, closed, limited] = free_ports()?;
+    // All seven ports are reserved together so they differ, then released for their
+    // users; the closed one stays closed.
+    let [page, panel, no_cors, closed, limited, pelican, manager] = free_ports()?;
     let page_origin = format!("http://127.0.0.1:{page}");
     let logs = target_dir().join("wasm-tests");
     std::fs::create_dir_all(&logs)
         .map_err(|e| StepError(format!("creating {}: {e}", logs.display())))?;
 
     step(&format!(
-        "starting two sandboxes for the wasm tests (logs in {})",
+        "starting five sandboxes for the wasm tests (logs in {})",
         logs.display()
     ));
     let mut children = Children::default();
@@ -93,9 +101,38 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
             .stdout(log_file(&logs, "sandbox-limited.log")?)
             .stderr(log_file(&logs, "sandbox-limited.err.log")?),
     )?;
+    let pelican_addr = format!("127.0.0.1:{pelican}");
+    children.spawn(
+        "ptero-sandbox (Pelican)",
+        Command::new(&binary)
+            .args(["--listen", &pelican_addr, "--flavor", "pelican"])
+            .args(["--cors-origin", &page_origin])
+            .args(["--node-allowed-origin", &page_origin])
+            .args(["--power-delay-ms", "500"])
+            .env("RUST_LOG", "ptero_sandbox=info")
+            .stdin(Stdio::null())
+            .stdout(log_file(&logs, "sandbox-pelican.log")?)
+            .stderr(log_file(&logs, "sandbox-pelican.err.log")?),
+    )?;
+    let manager_addr = format!("127.0.0.1:{manager}");
+    children.spawn(
+        "ptero-sandbox (1.12, the manager tests' servers)",
+        Command::new(&binary)
+            .args(["--listen", &manager_addr, "--flavor", "pterodactyl-1.12"])
+            .args(["--cors-origin", &page_origin])
+            .args(["--node-allowed-origin", &page_origin])
+            .args(["--extra-servers", "60", "--power-delay-ms", "500"])
+            .args(["--rate-limit", "5000"])
+            .env("RUST_LOG", "ptero_sandbox=info")
+            .stdin(Stdio::null())
+            .stdout(log_file(&logs, "sandbox-manager.log")?)
+            .stderr(log_file(&logs, "sandbox-manager.err.log")?),
+    )?;
     wait_for(&panel_addr)?;
     wait_for(&no_cors_addr)?;
     wait_for(&limited_addr)?;
+    wait_for(&pelican_addr)?;
+    wait_for(&manager_addr)?;
 
     Ok(TestServers {
         _children: children,
@@ -115,6 +152,14 @@ pub fn start_for_wasm_tests() -> Result<TestServers> {
                 "PTERO_TEST_SANDBOX_LIMITED",
                 format!("http://{limited_addr}"),
             ),
+            (
+                "PTERO_TEST_SANDBOX_PELICAN",
+                format!("http://{pelican_addr}"),
+            ),
+            (
+                "PTERO_TEST_SANDBOX_MANAGER",
+                format!("http://{manager_addr}"),
+            ),
         ],
     })
 }
@@ -127,11 +172,11 @@ fn target_dir() -> PathBuf {
     }
 }
 
-/// Five free loopback ports, all below the kernel's ephemeral range: a port that
+/// Seven free loopback ports, all below the kernel's ephemeral range: a port that
 /// `bind(0)` handed out could be handed out again (to chromedriver, which the runner
 /// starts per test file) and the "closed" port would answer, or the test page's port be
 /// taken between two test files. Below that range only an explicit bind takes a port.
-fn free_ports() -> Result<[u16; 5]> {
+fn free_ports() -> Result<[u16; 7]> {
     let ephemeral_start = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|range| range.split_whitespace().next()?.parse::<u16>().ok())
@@ -143,7 +188,7 @@ fn free_ports() -> Result<[u16; 5]> {
     for port in (first..ephemeral_start).chain(low..first) {
         if let Ok(listener) = TcpListener::bind(("127.0.0.1", port)) {
             held.push(listener);
-            if held.len() == 5 {
+            if held.len() == 7 {
                 break;
             }
         }
@@ -154,7 +199,7 @@ fn free_ports() -> Result<[u16; 5]> {
         .collect();
     ports.try_into().map_err(|_| {
         StepError(format!(
-            "no five free loopback ports between {low} and {ephemeral_start}"
+            "no seven free loopback ports between {low} and {ephemeral_start}"
         ))
     })
 }

@@ -209,3 +209,46 @@ fn malformed_management_objects_are_refused_by_both() {
     both_refuse::<ptero_api::SshKey>(json!({"name": "laptop"}), "fingerprint");
     both_refuse::<ptero_api::UserApiKey>(json!({"description": "x"}), "identifier");
 }
+
+/// `data[0]` of a list fixture: the single object the panel answers a create, an edit
+/// or a show with.
+fn first_item(name: &str) -> Value {
+    let mut value: Value = serde_json::from_str(&fixture(name)).unwrap();
+    value["data"][0].take()
+}
+
+/// serde and the serde-free reader give the same `T` for `wire`, which serde writes back
+/// to the same value.
+fn held_equal_value<T>(wire: Value) -> T
+where
+    T: DeserializeOwned + Serialize + FromJsonView + PartialEq + Debug,
+{
+    let serde: T = serde_json::from_value(wire.clone()).unwrap_or_else(|e| panic!("{wire}: {e}"));
+    let again: T = serde_json::from_value(serde_json::to_value(&serde).unwrap()).unwrap();
+    assert_eq!(serde, again, "{wire}: round trip");
+    assert_eq!(
+        T::from_view(&wire).as_ref(),
+        Ok(&serde),
+        "{wire}: json_view"
+    );
+    serde
+}
+
+#[test]
+fn single_objects_read_the_same_as_their_list_entries() {
+    use ptero_api::{AllocationItem, ScheduleItem, SshKeyItem, SubuserItem, TaskItem};
+    let schedule: ScheduleItem = held_equal_value(first_item("schedule_list.json"));
+    assert_eq!(schedule.attributes.tasks().len(), 2);
+    let mut wire = first_item("schedule_list.json");
+    let task = wire["attributes"]["relationships"]["tasks"]["data"][0].take();
+    let task: TaskItem = held_equal_value(task);
+    assert_eq!(task.attributes.action, TaskAction::Power);
+    let database: DatabaseItem = held_equal_value(first_item("database_list.json"));
+    assert!(database.attributes.password().is_some());
+    let subuser: SubuserItem = held_equal_value(first_item("subuser_list.json"));
+    assert!(!subuser.attributes.permissions.is_empty());
+    let allocation: AllocationItem = held_equal_value(first_item("allocation_list.json"));
+    assert!(allocation.attributes.is_default);
+    let ssh: SshKeyItem = held_equal_value(first_item("ssh_keys.json"));
+    assert!(!ssh.attributes.fingerprint.is_empty());
+}
