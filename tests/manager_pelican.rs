@@ -4,10 +4,8 @@
 //! Pelican's `DELETE /account/ssh-keys/{fingerprint}`; two-factor status is not asked
 //! for (Pelican has no such route) and is unknown; a subuser without `settings.rename`
 //! gets the specific 403 there too.
-//!
-//! Not held to the origin's pass-through: Pelican's SSH key removal, which the
-//! allow-list (`ptero_api::client_routes`) does not list, and whose fingerprint (unpadded
-//! base64: `+` and `/`) its segment rule would refuse.
+//! Every request is one the origin's pass-through forwards unchanged (its allow-list
+//! takes Pelican's base64 fingerprint as one segment).
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -96,6 +94,7 @@ async fn an_ssh_key_is_removed_with_pelicans_delete_route() {
         deletes[0].1.starts_with("/api/client/account/ssh-keys/"),
         "{deletes:?}"
     );
+    audit.assert_forwardable(5).await;
 }
 
 #[wasm_bindgen_test]

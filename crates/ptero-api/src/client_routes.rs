@@ -7,6 +7,9 @@
 //! bytes that are not UTF-8 (overlong forms included) are refused with the segment's
 //! number. A segment that passes can mean only itself, so the path it builds is the one
 //! the panel will see: the decision is made on the final path, not on the input string.
+//! One placeholder is wider: `{fingerprint}` (an SSH key's SHA-256, base64) takes exactly
+//! 43 base64 characters, which may decode to `+` and `/`; the path sent has them
+//! percent-encoded again, so it still has one segment there.
 
 use std::fmt;
 
@@ -117,6 +120,9 @@ pub const ROUTES: &[ClientRoute] = &[
     route("GET", "account/ssh-keys"),
     route("POST", "account/ssh-keys"),
     route("POST", "account/ssh-keys/remove"),
+    // Pelican's removal names the key by its SHA-256 fingerprint, base64: the one segment
+    // that may decode to `+`, `/` or `=` (re-encoded in the path sent, see `fill`).
+    route("DELETE", "account/ssh-keys/{fingerprint}"),
     route("GET", "account/two-factor"),
     route("PUT", "account/email"),
     route("PUT", "account/password"),
@@ -208,10 +214,17 @@ fn hex(byte: u8) -> Option<u8> {
     }
 }
 
+/// One segment, percent-decoded once: its text, and the character that keeps it from
+/// being a plain segment, if one does (only `{fingerprint}` takes such a segment).
+struct Segment {
+    text: String,
+    unusual: Option<char>,
+}
+
 /// One segment, percent-decoded once and checked. Hand-written: the workspace's only
 /// percent-decoder (`percent-encoding`) is not a dependency of this pure crate, and the
 /// checks below are the point.
-fn segment(raw: &str) -> Result<String, SegmentProblem> {
+fn segment(raw: &str) -> Result<Segment, SegmentProblem> {
     let bytes = raw.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -236,16 +249,26 @@ fn segment(raw: &str) -> Result<String, SegmentProblem> {
     if text == "." || text == ".." {
         return Err(SegmentProblem::DotSegment);
     }
-    if let Some(found) = text
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        return Err(SegmentProblem::Character(found));
-    }
     if text.len() > MAX_SEGMENT {
         return Err(SegmentProblem::TooLong);
     }
-    Ok(text)
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let base64 = |c: char| matches!(c, '+' | '/' | '=');
+    if let Some(found) = text.chars().find(|c| !plain(*c) && !base64(*c)) {
+        return Err(SegmentProblem::Character(found));
+    }
+    let unusual = text.chars().find(|c| base64(*c));
+    Ok(Segment { text, unusual })
+}
+
+/// An SSH key's SHA-256 fingerprint as the panel names it: 43 characters of standard
+/// base64 (no padding), in the path with `+` and `/` percent-encoded.
+fn fingerprint(text: &str) -> Option<String> {
+    let plain = text.len() == 43
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    plain.then(|| text.replace('+', "%2B").replace('/', "%2F"))
 }
 
 fn is_uuid(text: &str) -> bool {
@@ -267,7 +290,14 @@ fn is_key_identifier(text: &str) -> bool {
 }
 
 /// The canonical form of `segment` when it fills `placeholder` (or equals the literal).
-fn fill(placeholder: &str, segment: &str) -> Option<String> {
+fn fill(placeholder: &str, segment: &Segment) -> Option<String> {
+    if placeholder == "{fingerprint}" {
+        return fingerprint(&segment.text);
+    }
+    if segment.unusual.is_some() {
+        return None;
+    }
+    let segment = segment.text.as_str();
     match placeholder {
         "{server}" => match ServerId::parse(segment) {
             Ok(id) => Some(id.to_string()),
@@ -285,7 +315,7 @@ fn fill(placeholder: &str, segment: &str) -> Option<String> {
     }
 }
 
-fn matches(pattern: &str, segments: &[String]) -> Option<String> {
+fn matches(pattern: &str, segments: &[Segment]) -> Option<String> {
     let parts: Vec<&str> = if pattern.is_empty() {
         Vec::new()
     } else {
@@ -331,6 +361,17 @@ pub fn resolve(method: &str, raw_path: &str) -> Result<Resolved, RouteError> {
         }
     }
     if allowed.is_empty() {
+        // A `+`, `/` or `=` only a fingerprint may have, where no fingerprint fits.
+        if let Some((index, found)) = segments
+            .iter()
+            .enumerate()
+            .find_map(|(index, s)| Some((index, s.unusual?)))
+        {
+            return Err(RouteError::Segment {
+                index: index + 1,
+                problem: SegmentProblem::Character(found),
+            });
+        }
         Err(RouteError::NotForwarded)
     } else {
         Err(RouteError::Method { allowed })
@@ -437,6 +478,55 @@ mod tests {
                 other => panic!("{raw} was not refused by segment: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn an_ssh_key_fingerprint_is_one_segment_in_the_path_sent() {
+        // 43 base64 characters, as the panel (and the sandbox) names a key.
+        let fingerprint = "nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8";
+        let with_slash = "nThbg6kXUpJWGl7E1IGOCspRomTxdC+RLviKw6E5S/8";
+        let resolved =
+            resolve("DELETE", &format!("/account/ssh-keys/{fingerprint}")).expect("forwarded");
+        assert_eq!(resolved.path, format!("/account/ssh-keys/{fingerprint}"));
+        let encoded = with_slash.replace('+', "%2B").replace('/', "%2F");
+        let resolved =
+            resolve("DELETE", &format!("/account/ssh-keys/{encoded}")).expect("forwarded");
+        assert_eq!(resolved.path, format!("/account/ssh-keys/{encoded}"));
+        assert_eq!(
+            resolved.path.matches('/').count(),
+            3,
+            "one segment for the key"
+        );
+        // A `/` anywhere else, or a fingerprint of another length or alphabet: refused.
+        for (raw, index, problem) in [
+            (
+                "/account/ssh-keys/%2F..%2F..%2Fsecret",
+                3,
+                SegmentProblem::Character('.'),
+            ),
+            (
+                "/account/ssh-keys/abc%2Fdef",
+                3,
+                SegmentProblem::Character('/'),
+            ),
+            (
+                "/servers/1a7c3f02%2Bx/files/list",
+                2,
+                SegmentProblem::Character('+'),
+            ),
+        ] {
+            assert_eq!(
+                resolve("DELETE", raw),
+                Err(RouteError::Segment { index, problem }),
+                "{raw}"
+            );
+        }
+        assert_eq!(
+            resolve("GET", &format!("/account/ssh-keys/{fingerprint}")),
+            Err(RouteError::Method {
+                allowed: vec!["DELETE"]
+            })
+        );
     }
 
     #[test]

@@ -24,13 +24,43 @@ async fn raw_typed(
     content_type: &str,
     body: &str,
 ) -> (u16, String) {
+    raw_request(
+        harness,
+        seed::keys::ADMIN,
+        method,
+        target,
+        content_type,
+        body,
+    )
+    .await
+}
+
+/// [`raw`] with another key (a Pelican sandbox's `pacc_` form).
+async fn raw_with_key(
+    harness: &Harness,
+    key: &str,
+    method: &str,
+    target: &str,
+    body: &str,
+) -> (u16, String) {
+    raw_request(harness, key, method, target, "application/json", body).await
+}
+
+async fn raw_request(
+    harness: &Harness,
+    key: &str,
+    method: &str,
+    target: &str,
+    content_type: &str,
+    body: &str,
+) -> (u16, String) {
     let mut stream = TcpStream::connect(harness.origin.addr())
         .await
         .expect("connect");
     let request = format!(
         "{method} {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nAccept: application/json\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         harness.origin.addr(),
-        seed::keys::ADMIN,
+        key,
         body.len(),
     );
     stream.write_all(request.as_bytes()).await.expect("write");
@@ -352,4 +382,66 @@ async fn file_backup_and_settings_routes_pass_with_their_bodies() {
         "{log:?}"
     );
     harness.stop().await;
+}
+
+/// Pelican removes an SSH key with `DELETE /account/ssh-keys/{fingerprint}`, a base64
+/// fingerprint that may hold `+` and `/`: the pass-through forwards it as one encoded
+/// segment, so the key is removed, and a `/` anywhere else is still refused.
+#[tokio::test]
+async fn pelicans_ssh_key_removal_passes_with_its_encoded_fingerprint() {
+    let harness = Harness::with(common::Options {
+        sandbox: ptero_sandbox::SandboxConfig::fast_flavored(ptero_api::Flavor::Pelican),
+        ..common::Options::default()
+    })
+    .await;
+    let key = harness.sandbox.key(seed::keys::ADMIN);
+    let send = |method: &'static str, target: String, body: String| {
+        let (harness, key) = (&harness, key.clone());
+        async move { raw_with_key(harness, &key, method, &target, &body).await }
+    };
+    // Its fingerprint has both: mKqU+0K8OhKmA8bBQi9Rz0Q5l7/g160hIP+rJYSTNj4.
+    let public_key =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g desk";
+    let body = serde_json::json!({ "name": "desk", "public_key": public_key }).to_string();
+    let (status, text) = send("POST", "/panel/api/client/account/ssh-keys".into(), body).await;
+    assert_eq!(status, 200, "{text}");
+    let fingerprint = "mKqU+0K8OhKmA8bBQi9Rz0Q5l7/g160hIP+rJYSTNj4";
+    assert!(text.contains(fingerprint), "{text}");
+    let encoded = fingerprint.replace('+', "%2B").replace('/', "%2F");
+    harness.sandbox.reset_requests();
+    let (status, text) = send(
+        "DELETE",
+        format!("/panel/api/client/account/ssh-keys/{encoded}"),
+        String::new(),
+    )
+    .await;
+    assert_eq!(status, 204, "{text}");
+    let targets: Vec<String> = harness
+        .sandbox
+        .request_log()
+        .into_iter()
+        .map(|entry| format!("{} {}", entry.method, entry.target))
+        .collect();
+    assert_eq!(
+        targets,
+        [format!("DELETE /api/client/account/ssh-keys/{encoded}")]
+    );
+    let (_, text) = send(
+        "GET",
+        "/panel/api/client/account/ssh-keys".into(),
+        String::new(),
+    )
+    .await;
+    assert!(!text.contains(fingerprint), "removed: {text}");
+    // The wider segment is the fingerprint's only: not a way past the allow-list.
+    harness.sandbox.reset_requests();
+    for target in [
+        "/panel/api/client/account/ssh-keys/..%2F..%2F__sandbox%2Fnodes",
+        "/panel/api/client/account%2Fssh-keys/x",
+        "/panel/api/client/servers/1a7c3f02%2F..%2F..%2F__sandbox/resources",
+    ] {
+        let (status, text) = send("DELETE", target.into(), String::new()).await;
+        assert_eq!(status, 400, "{target}: {text}");
+    }
+    assert!(harness.sandbox.request_log().is_empty());
 }
