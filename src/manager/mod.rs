@@ -28,6 +28,7 @@
 mod backups;
 mod charts;
 pub mod files;
+mod format;
 mod glance;
 mod overview;
 mod permissions;
@@ -39,6 +40,7 @@ mod startup;
 mod tabs;
 pub mod unsaved;
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 
 use crate::api::{ApiError, Load};
@@ -108,7 +110,7 @@ fn ServerView(id: String) -> impl IntoView {
     });
     view! {
         {move || match (detail.answer(), session.client()) {
-            (None, _) => view! { <p class="loading" aria-busy="true">"Loading server…"</p> }.into_any(),
+            (None, _) => view! { <p class="loading" aria-busy="true">{t("page.loading_server")}</p> }.into_any(),
             (Some(Ok(detail)), Some(client)) => view! { <overview::Overview detail client/> }.into_any(),
             (Some(Err(error)), _) => view! { <ErrorNote error retry=Callback::new(move |_| detail.reload())/> }.into_any(),
             (Some(Ok(_)), None) => ().into_any(),

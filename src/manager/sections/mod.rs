@@ -6,12 +6,15 @@
 
 mod account;
 mod activity;
+mod activity_words;
 mod databases;
 pub mod kit;
 mod network;
+mod permission_words;
 mod schedules;
 mod users;
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::FeatureLimits;
 
@@ -81,11 +84,11 @@ impl Section {
 
     pub fn label(self) -> &'static str {
         match self {
-            Section::Schedules => "Schedules",
-            Section::Databases => "Databases",
-            Section::Users => "Users",
-            Section::Network => "Network",
-            Section::Activity => "Activity",
+            Section::Schedules => t("tabs.schedules"),
+            Section::Databases => t("tabs.databases"),
+            Section::Users => t("tabs.users"),
+            Section::Network => t("tabs.network"),
+            Section::Activity => t("tabs.activity"),
         }
     }
 }
@@ -106,12 +109,33 @@ pub fn account_page() -> AnyView {
     view! { <AccountPage/> }.into_any()
 }
 
-/// An ATOM time in the reader's own locale and zone ("5/2/2024, 04:00:00").
-pub fn local_time(atom: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
+/// An ATOM time in the viewer's language and zone, through `Intl.DateTimeFormat`
+/// ("02.05.2024, 04:00"); what is no time stays as it came. Made through `Reflect`, so a
+/// tag the browser refuses (a `RangeError`) falls back to its default instead of trapping.
+pub fn date_time(atom: &str) -> String {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let date = js_sys::Date::new(&JsValue::from_str(atom));
     if date.get_time().is_nan() {
         return atom.to_owned();
     }
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+    let options = Object::new();
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+        let _ = Reflect::set(&options, &key.into(), &value.into());
+    }
+    let make = |locales: Array| -> Option<String> {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let class = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?;
+        let class = class.dyn_into::<Function>().ok()?;
+        let format = Reflect::construct(&class, &Array::of2(&locales, &options)).ok()?;
+        let method = Reflect::get(&format, &"format".into()).ok()?;
+        let method = method.dyn_into::<Function>().ok()?;
+        method.call1(&format, &date).ok()?.as_string()
+    };
+    let lang = crate::i18n::ui::lang();
+    (!lang.is_empty())
+        .then(|| make(Array::of1(&lang.as_str().into())))
+        .flatten()
+        .or_else(|| make(Array::new()))
+        .unwrap_or_else(|| atom.to_owned())
 }
