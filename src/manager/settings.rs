@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use ptero_api::{PanelError, Server};
 
 use super::files::controller::sentence;
+use super::format::around;
 use super::permissions::Permissions;
 use crate::api::{ApiError, Load, PanelClient, Scope};
 use crate::live::WingsLive;
@@ -157,7 +158,7 @@ fn DockerImage(client: PanelClient, server: Server) -> impl IntoView {
                     }
                     if !images.iter().any(|(_, image)| *image == current.get_untracked()) {
                         return view! {
-                            <p class="muted">{t("settings.image_fixed_before")} <code>{current.get_untracked()}</code> {t("settings.image_fixed_after")}</p>
+                            <p class="muted">{around(t("settings.image_fixed")).0} <code>{current.get_untracked()}</code> {around(t("settings.image_fixed")).1}</p>
                         }.into_any();
                     }
                     view! {
