@@ -3,7 +3,7 @@
 //! /api/client/permissions`, in its order, with its descriptions); a subuser may grant
 //! only what they hold themselves, and nobody edits their own entry.
 
-use crate::i18n::ui::{t, tf, tp};
+use crate::i18n::ui::{t, tp};
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -259,7 +259,7 @@ fn Matrix(
                         <label class="check all"><input type="checkbox" id=group_id.clone() prop:checked=all_on_check on:change=move |_| {
                             let on = !all_on();
                             chosen.update(|c| for p in &toggle_all { if on { c.insert(p.clone()); } else { c.remove(p); } });
-                        }/>{tf("users.all_of_group", &[&group.name])}</label>
+                        }/>{t("users.all_of_group")}</label>
                     })}
                     {group.keys.iter().map(|(key, description)| {
                         let permission = format!("{}.{key}", group.name);
