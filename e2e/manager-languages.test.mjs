@@ -94,6 +94,14 @@ test("with the setting German, the tabs, the files list and the backups speak Ge
     assert.equal(await done.locator(".badge").textContent(), "Fertig");
     assert.equal(await done.locator(".backup-actions button").first().textContent(), "Herunterladen");
     assert.match(await done.locator(".backup-details").textContent(), /^\d+,\d MiB · \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+
+    // A schedule's times in German words, the weekday named by Intl.
+    await openTab(page, "schedules");
+    await page.waitForSelector("[data-testid=cron-words]");
+    assert.deepEqual(await page.locator("[data-testid=cron-words]").allTextContents(), [
+      "täglich um 04:00",
+      "jeden Sonntag um 03:30",
+    ]);
     assert.deepEqual(page.problems, []);
   } finally {
     await context.close();

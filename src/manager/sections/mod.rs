@@ -110,32 +110,13 @@ pub fn account_page() -> AnyView {
 }
 
 /// An ATOM time in the viewer's language and zone, through `Intl.DateTimeFormat`
-/// ("02.05.2024, 04:00"); what is no time stays as it came. Made through `Reflect`, so a
-/// tag the browser refuses (a `RangeError`) falls back to its default instead of trapping.
+/// ("02.05.2024, 04:00"); what is no time stays as it came.
 pub fn date_time(atom: &str) -> String {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let date = js_sys::Date::new(&JsValue::from_str(atom));
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
     if date.get_time().is_nan() {
         return atom.to_owned();
     }
-    let options = Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
-        let _ = Reflect::set(&options, &key.into(), &value.into());
-    }
-    let make = |locales: Array| -> Option<String> {
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let class = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?;
-        let class = class.dyn_into::<Function>().ok()?;
-        let format = Reflect::construct(&class, &Array::of2(&locales, &options)).ok()?;
-        let method = Reflect::get(&format, &"format".into()).ok()?;
-        let method = method.dyn_into::<Function>().ok()?;
-        method.call1(&format, &date).ok()?.as_string()
-    };
-    let lang = crate::i18n::ui::lang();
-    (!lang.is_empty())
-        .then(|| make(Array::of1(&lang.as_str().into())))
-        .flatten()
-        .or_else(|| make(Array::new()))
+    let style = [("dateStyle", "medium"), ("timeStyle", "short")];
+    crate::manager::format::intl_format("DateTimeFormat", &style, &date.into())
         .unwrap_or_else(|| atom.to_owned())
 }

@@ -44,7 +44,7 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
         let [m, h, dom, mon, dow] = fields.map(|f| f.get());
         Cron::new(&m, &h, &dom, &mon, &dow)
     };
-    let preview = move || cron::describe(&cron());
+    let preview = move || super::phrase::describe(&cron());
     let name_problem = move || {
         let text = name.get();
         let len = text.trim().chars().count();

@@ -4,12 +4,12 @@
 //! permissions allow.
 
 mod editor;
+mod phrase;
 mod tasks;
 mod words;
 
 use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
-use ptero_api::cron;
 use ptero_api::schedules::TASKS_PER_SCHEDULE;
 use ptero_api::Schedule;
 
@@ -121,7 +121,7 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
     let editing = control.editing;
     let can_update = control.context.can("schedule.update");
     let can_delete = control.context.can("schedule.delete");
-    let words = cron::describe(&schedule.cron)
+    let words = phrase::describe(&schedule.cron)
         .unwrap_or_else(|problem| tf("schedules.custom", &[&words::problem(&problem)]));
     let task_count = schedule.tasks().len();
     let (run, delete) = (control.clone(), control.clone());

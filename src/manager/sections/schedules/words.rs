@@ -1,6 +1,6 @@
 //! The schedule editor's words in the viewer's language: the cron fields' names, the
 //! presets' and what is wrong with a field (`ptero_api::cron` has them in English; the
-//! schedule described in words stays its English sentence, see `cron::describe`).
+//! schedule itself in words is [`phrase`](super::phrase)'s).
 
 use ptero_api::cron::{CronProblem, Field, Preset, Problem};
 
