@@ -19,6 +19,9 @@
 //!   databases, users, network, activity, and the account page (`sections/account/`),
 //!   with their requests in `api/sections.rs` and `api/account.rs`
 //! - `permissions.rs`, `unsaved.rs`: shared by the sections
+//! - `format.rs`: numbers, bytes, rates and durations through `Intl` in the viewer's
+//!   language; every text through `i18n::ui` (`t`/`tf`/`tp`, keys in `i18n/manager/en.txt`,
+//!   prefixed by section)
 //!
 //! Views render, controllers decide (`files::controller::Files` holds the file manager's
 //! state and actions); every request goes through `api::PanelClient` (`api/manage.rs`),
