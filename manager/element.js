@@ -7,6 +7,7 @@ const PTERO_MANAGER_TAG = "ptero-server-manager";
 if (!customElements.get(PTERO_MANAGER_TAG)) {
   const wasm = new URL(import.meta.url.replace(/\.js(?:[?#].*)?$/, "_bg.wasm"));
   await __wbg_init({ module_or_path: wasm });
+  await managerTexts();
   let nextId = 1;
   class PteroServerManager extends HTMLElement {
     #id = 0;

@@ -60,6 +60,7 @@ fn Nav(notices: Notices) -> impl IntoView {
     view! {
         <header class="topbar">
             <Link href="/" attr:class="brand">"ptero-web"</Link>
+            <crate::components::LanguagePicker/>
             <Show when=move || session.is_signed_in()>
                 <nav class="topnav" aria-label="Main">
                     <PanelSwitch/>

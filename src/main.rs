@@ -3,5 +3,9 @@
 
 fn main() {
     ptero_web::crash::install_hook();
-    leptos::mount::mount_to_body(ptero_web::app::LazyApp);
+    // The texts first (nothing to fetch in English): every view chooses its texts once.
+    wasm_bindgen_futures::spawn_local(async {
+        ptero_web::i18n::ui::start(ptero_web::i18n::ui::APP, "/").await;
+        leptos::mount::mount_to_body(ptero_web::app::LazyApp);
+    });
 }

@@ -17,6 +17,13 @@ fn main() {
     ptero_web::crash::install_hook();
 }
 
+/// Chooses the manager's language and fetches its texts (the element script waits for
+/// it before it defines the element).
+#[wasm_bindgen(js_name = managerTexts)]
+pub async fn manager_texts() {
+    ptero_web::i18n::ui::start(ptero_web::i18n::ui::MANAGER, "/").await;
+}
+
 /// Mounts the page of `server` (or, with `page` "account", the account page) into
 /// `host` (the element, light DOM: the app's sheet styles it).
 #[wasm_bindgen(js_name = managerConnected)]

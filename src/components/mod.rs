@@ -5,6 +5,7 @@ mod chart;
 pub mod dom;
 mod error_note;
 mod format;
+mod language;
 mod meter;
 mod power;
 mod require_sign_in;
@@ -19,6 +20,7 @@ pub use format::{
     bytes, bytes_in, clock_time, duration_ms, fixed, percent, rate, rate_in, severity_class,
     usage_bytes, usage_bytes_in, usage_percent, usage_percent_in, Digits,
 };
+pub use language::LanguagePicker;
 pub use meter::Meter;
 pub use power::{power_row_into, PowerButtons, PowerControl};
 pub use require_sign_in::RequireSignIn;

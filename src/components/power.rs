@@ -72,7 +72,7 @@ pub fn PowerButtons(
     on_signal: Callback<PowerSignal>,
 ) -> impl IntoView {
     dom::imperative("power-row", move |row| {
-        let texts = Rc::new(Texts::english());
+        let texts = crate::i18n::ui::shared();
         fill_row(row, control, state, pending, on_signal, texts)
     })
 }

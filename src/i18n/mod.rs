@@ -15,6 +15,7 @@
 //! buttons, meters, alerts), so the app uses them for those too.
 
 mod intl;
+pub mod ui;
 
 use std::cell::RefCell;
 
@@ -38,6 +39,8 @@ pub fn catalog_tag(lang: &str) -> Option<&'static str> {
 /// unknown: English texts, the browser's own number format).
 pub struct Texts {
     lang: String,
+    /// The English catalog `catalog` falls back to (the card's, the app's or the manager's).
+    english: &'static str,
     catalog: &'static str,
     /// `Intl` formatters by what they format, made once each (a few: a list).
     formats: RefCell<Vec<(&'static str, intl::Format)>>,
@@ -51,8 +54,14 @@ impl Texts {
 
     /// `catalog`'s texts (English for what it lacks), numbers and times in `lang`.
     pub fn with_catalog(lang: &str, catalog: &'static str) -> Self {
+        Self::of(lang, ENGLISH, catalog)
+    }
+
+    /// `catalog`'s texts, `english`'s for what it lacks, numbers and times in `lang`.
+    pub fn of(lang: &str, english: &'static str, catalog: &'static str) -> Self {
         Self {
             lang: intl::clean_tag(lang),
+            english,
             catalog,
             formats: RefCell::default(),
         }
@@ -65,7 +74,7 @@ impl Texts {
 
     /// Whether the texts are English (the catalog chosen, whatever the region).
     pub fn is_english(&self) -> bool {
-        std::ptr::eq(self.catalog, ENGLISH)
+        std::ptr::eq(self.catalog, self.english)
     }
 
     /// The language tag, as `Intl` takes it (empty: the browser's).
@@ -77,7 +86,7 @@ impl Texts {
     /// catalog has it, which `tests` rule out).
     pub fn get(&self, key: &str) -> &'static str {
         lookup(self.catalog, key)
-            .or_else(|| lookup(ENGLISH, key))
+            .or_else(|| lookup(self.english, key))
             .unwrap_or("")
     }
 
@@ -93,8 +102,8 @@ impl Texts {
         let chosen = [key, ".", &category].concat();
         let text = lookup(self.catalog, &chosen)
             .or_else(|| lookup(self.catalog, &[key, ".other"].concat()))
-            .or_else(|| lookup(ENGLISH, &chosen))
-            .or_else(|| lookup(ENGLISH, &[key, ".other"].concat()))
+            .or_else(|| lookup(self.english, &chosen))
+            .or_else(|| lookup(self.english, &[key, ".other"].concat()))
             .unwrap_or("");
         fill(text, args)
     }

@@ -4,15 +4,18 @@
 //! Wings' `backup completed` arrives (the list reloads then, or every 10 s while the
 //! socket is down); the panel's throttle answers are shown as what they are.
 
+use crate::i18n::ui::{t, tf, tp};
 use std::time::Duration;
 
 use leptos::prelude::*;
 use ptero_api::{Backup, BackupState, PanelError, Server, StoreBackupRequest};
 
 use super::files::controller::sentence;
+use super::format::bytes;
 use super::permissions::Permissions;
+use super::sections::date_time;
 use crate::api::{ApiError, Load, PanelClient, Scope};
-use crate::components::{bytes, ErrorNote};
+use crate::components::ErrorNote;
 use crate::live::{use_polling, Link, WingsLive};
 
 /// How a failed backup action reads: a throttle names itself and the wait.
@@ -22,16 +25,17 @@ fn refusal(error: &ApiError) -> String {
             detail,
             retry_after,
         }) => match retry_after {
-            Some(s) => format!("{detail} Try again in {}.", wait(*s)),
-            None => format!("{detail} Try again later."),
+            Some(s) => [
+                detail.as_str(),
+                " ",
+                &tf("backups.try_again_in", &[&wait(*s)]),
+            ]
+            .concat(),
+            None => [detail.as_str(), " ", t("backups.try_again_later")].concat(),
         },
         ApiError::Panel(PanelError::RateLimited { retry_after }) => match retry_after {
-            Some(s) => format!(
-                "The panel limits how often backups are restored: try again in {}.",
-                wait(*s)
-            ),
-            None => "The panel limits how often backups are restored: try again in a few minutes."
-                .to_owned(),
+            Some(s) => tf("backups.restore_limited_in", &[&wait(*s)]),
+            None => t("backups.restore_limited").to_owned(),
         },
         other => sentence(other),
     }
@@ -39,9 +43,10 @@ fn refusal(error: &ApiError) -> String {
 
 fn wait(seconds: u64) -> String {
     if seconds >= 120 {
-        format!("{} minutes", seconds.div_ceil(60))
+        let minutes = seconds.div_ceil(60);
+        tp("backups.minutes", minutes as f64, &[&minutes.to_string()])
     } else {
-        format!("{seconds} seconds")
+        tp("backups.seconds", seconds as f64, &[&seconds.to_string()])
     }
 }
 
@@ -121,10 +126,10 @@ pub fn BackupsTab(
     view! {
         <section class="backups" aria-labelledby="backups-title" data-testid="backups">
             <div class="section-head">
-                <h2 id="backups-title">"Backups"</h2>
+                <h2 id="backups-title">{t("tabs.backups")}</h2>
                 <span class="muted" data-testid="backup-count">{move || match list.answer() {
-                    Some(Ok((_, count))) if limit > 0 => format!("{count} of {limit} used"),
-                    _ if limit == 0 => "This server may keep no backups.".to_owned(),
+                    Some(Ok((_, count))) if limit > 0 => tp("backups.used", limit as f64, &[&count.to_string(), &limit.to_string()]),
+                    _ if limit == 0 => t("backups.none_allowed").to_owned(),
                     _ => String::new(),
                 }}</span>
             </div>
@@ -134,9 +139,9 @@ pub fn BackupsTab(
                 {move || error.get().map(|e| view! { <p class="error throttle-aware" role="alert" data-testid="backup-error">{e}</p> })}
             </div>
             {move || match list.answer() {
-                None => view! { <p class="loading">"Loading backups…"</p> }.into_any(),
+                None => view! { <p class="loading">{t("backups.loading")}</p> }.into_any(),
                 Some(Err(failure)) => view! { <ErrorNote error=failure retry=Callback::new(move |_| list.reload())/> }.into_any(),
-                Some(Ok((backups, _))) if backups.is_empty() => view! { <p class="empty">"No backups yet."</p> }.into_any(),
+                Some(Ok((backups, _))) if backups.is_empty() => view! { <p class="empty">{t("backups.empty")}</p> }.into_any(),
                 Some(Ok((backups, _))) => view! {
                     <ul class="backup-list">
                         {backups.into_iter().map(|backup| view! {
@@ -171,32 +176,25 @@ fn CreateForm(run: Callback<(BackupTask, String)>, can_lock: bool) -> impl IntoV
             ignored: Some(ignored.get_untracked()).filter(|i| !i.trim().is_empty()),
             is_locked: locked.get_untracked(),
         };
-        run.run((
-            BackupTask::Create(request),
-            "The backup started; it shows as done here when Wings finishes.".to_owned(),
-        ));
+        run.run((BackupTask::Create(request), t("backups.started").to_owned()));
         name.set(String::new());
     };
     view! {
         <details class="create-backup">
-            <summary>"Create a backup"</summary>
+            <summary>{t("backups.create")}</summary>
             <form class="stack" on:submit=submit>
-                <label for="backup-name">"Name (optional)"</label>
-                <input id="backup-name" type="text" maxlength="191" bind:value=name placeholder="Before the update"/>
-                <label for="backup-ignored">"Files to leave out, one pattern a line (optional)"</label>
+                <label for="backup-name">{t("backups.name")}</label>
+                <input id="backup-name" type="text" maxlength="191" bind:value=name placeholder=t("backups.name_placeholder")/>
+                <label for="backup-ignored">{t("backups.ignored")}</label>
                 <textarea id="backup-ignored" rows="3" spellcheck="false" placeholder="*.log\ncache/"
                     prop:value=move || ignored.get() on:input=move |ev| ignored.set(event_target_value(&ev))></textarea>
                 {can_lock.then(|| view! {
-                    <label class="check"><input type="checkbox" bind:checked=locked/>"Lock it (it cannot be deleted until unlocked)"</label>
+                    <label class="check"><input type="checkbox" bind:checked=locked/>{t("backups.lock_it")}</label>
                 })}
-                <button type="submit" class="primary">"Start backup"</button>
+                <button type="submit" class="primary">{t("backups.start")}</button>
             </form>
         </details>
     }
-}
-
-fn short_time(atom: &str) -> String {
-    atom.replace('T', " ").chars().take(16).collect()
 }
 
 #[component]
@@ -208,10 +206,10 @@ fn BackupRow(
     let confirm = RwSignal::new(None::<Confirm>);
     let truncate = RwSignal::new(false);
     let state = backup.state();
-    let (label, class) = match state {
-        BackupState::Running => ("In progress", "badge badge-starting"),
-        BackupState::Completed => ("Completed", "badge badge-running"),
-        BackupState::Failed => ("Failed", "badge badge-install_failed"),
+    let (label, class, key) = match state {
+        BackupState::Running => (t("backups.running"), "badge badge-starting", "in progress"),
+        BackupState::Completed => (t("backups.completed"), "badge badge-running", "completed"),
+        BackupState::Failed => (t("backups.failed"), "badge badge-install_failed", "failed"),
     };
     let done = state == BackupState::Completed;
     let uuid = backup.uuid.clone();
@@ -224,59 +222,59 @@ fn BackupRow(
         })
     };
     let details = match state {
-        BackupState::Running => "Wings is writing it…".to_owned(),
+        BackupState::Running => t("backups.writing").to_owned(),
         _ => format!(
             "{} · {}",
             bytes(backup.bytes),
-            short_time(&backup.created_at)
+            date_time(&backup.created_at)
         ),
     };
     let (u1, u2, u3) = (uuid.clone(), uuid.clone(), uuid.clone());
     let restore_name = name.clone();
     view! {
-        <li class="backup" data-uuid=uuid.clone() data-state=label.to_ascii_lowercase()>
+        <li class="backup" data-uuid=uuid.clone() data-state=key>
             <div class="backup-head">
                 <strong class="backup-name">{name.clone()}</strong>
                 <span class=class>{label}</span>
-                {locked.then(|| view! { <span class="tag locked" title="Locked: it cannot be deleted">"Locked"</span> })}
+                {locked.then(|| view! { <span class="tag locked" title=t("backups.locked_title")>{t("backups.locked")}</span> })}
             </div>
             <p class="muted backup-details">{details}</p>
             <div class="backup-actions">
-                {button("Download", done && permissions.can("backup.download"), BackupTask::Download(uuid.clone()), "The download started.".to_owned())}
+                {button(t("backups.download"), done && permissions.can("backup.download"), BackupTask::Download(uuid.clone()), t("backups.download_started").to_owned())}
                 {(done && permissions.can("backup.restore")).then(|| view! {
-                    <button type="button" on:click=move |_| confirm.set(Some(Confirm::Restore))>"Restore…"</button>
+                    <button type="button" on:click=move |_| confirm.set(Some(Confirm::Restore))>{t("backups.restore_open")}</button>
                 })}
-                {button(if locked { "Unlock" } else { "Lock" }, permissions.can("backup.delete"), BackupTask::Lock(u1.clone()),
-                    if locked { "Unlocked.".to_owned() } else { "Locked.".to_owned() })}
+                {button(if locked { t("backups.unlock") } else { t("backups.lock") }, permissions.can("backup.delete"), BackupTask::Lock(u1.clone()),
+                    if locked { t("backups.unlocked").to_owned() } else { t("backups.locked_done").to_owned() })}
                 {permissions.can("backup.delete").then(|| view! {
                     <button type="button" class="danger-outline" disabled=locked && done
-                        title=if locked && done { "Unlock it to delete it" } else { "" }
-                        on:click=move |_| confirm.set(Some(Confirm::Delete))>"Delete…"</button>
+                        title=if locked && done { t("backups.unlock_to_delete") } else { "" }
+                        on:click=move |_| confirm.set(Some(Confirm::Delete))>{t("common.delete_open")}</button>
                 })}
             </div>
             {move || confirm.get().map(|which| {
                 let (u2, u3, restore_name) = (u2.clone(), u3.clone(), restore_name.clone());
                 match which {
                     Confirm::Restore => view! {
-                        <div class="confirm-row" role="group" aria-label="Confirm the restore">
-                            <p class="confirm">"Restore “" {restore_name.clone()} "”? The server stops being usable until Wings is done."</p>
-                            <label class="check"><input type="checkbox" bind:checked=truncate/>"Delete every file on the server first"</label>
+                        <div class="confirm-row" role="group" aria-label=t("backups.restore_confirm_label")>
+                            <p class="confirm">{tf("backups.restore_confirm", &[&restore_name])}</p>
+                            <label class="check"><input type="checkbox" bind:checked=truncate/>{t("backups.truncate")}</label>
                             <button type="button" class="danger" on:click=move |_| {
                                 confirm.set(None);
                                 run.run((BackupTask::Restore(u2.clone(), truncate.get_untracked()),
-                                    format!("Restoring {restore_name}: the server is unavailable until it finishes.")));
-                            }>"Restore"</button>
-                            <button type="button" on:click=move |_| confirm.set(None)>"Cancel"</button>
+                                    tf("backups.restoring", &[&restore_name])));
+                            }>{t("backups.restore")}</button>
+                            <button type="button" on:click=move |_| confirm.set(None)>{t("common.cancel")}</button>
                         </div>
                     }.into_any(),
                     Confirm::Delete => view! {
-                        <div class="confirm-row" role="group" aria-label="Confirm the deletion">
-                            <p class="confirm">"Delete this backup? It cannot be brought back."</p>
+                        <div class="confirm-row" role="group" aria-label=t("common.delete_confirm_label")>
+                            <p class="confirm">{t("backups.delete_confirm")}</p>
                             <button type="button" class="danger" on:click=move |_| {
                                 confirm.set(None);
-                                run.run((BackupTask::Delete(u3.clone()), "Deleted.".to_owned()));
-                            }>"Delete"</button>
-                            <button type="button" on:click=move |_| confirm.set(None)>"Cancel"</button>
+                                run.run((BackupTask::Delete(u3.clone()), t("common.deleted").to_owned()));
+                            }>{t("common.delete")}</button>
+                            <button type="button" on:click=move |_| confirm.set(None)>{t("common.cancel")}</button>
                         </div>
                     }.into_any(),
                 }

@@ -1,11 +1,13 @@
 //! The four charts of the last minute: CPU (against the CPU limit), memory (against the
 //! memory limit), and the network's receive and send rates.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::Limits;
 
+use super::format::{bytes, percent, rate};
 use super::series::Series;
-use crate::components::{bytes, percent, rate, Line, TimeSeries};
+use crate::components::{Line, TimeSeries};
 
 fn cpu_text(value: f64) -> String {
     percent(value)
@@ -44,23 +46,23 @@ pub fn Charts(
     };
     let cpu_of = move || {
         if cpu_limit > 0.0 {
-            format!("of {}", percent(cpu_limit))
+            tf("charts.of", &[&percent(cpu_limit)])
         } else {
-            "no limit".to_owned()
+            t("charts.no_limit").to_owned()
         }
     };
     view! {
-        <section class="charts" aria-label="The last 60 seconds">
-            <TimeSeries title="CPU" format=cpu_text limit=cpu_limit
+        <section class="charts" aria-label=t("charts.label")>
+            <TimeSeries title=t("glance.cpu") format=cpu_text limit=cpu_limit
                 of=Signal::derive(cpu_of)
-                lines=vec![line("CPU", "series-a", |s| s.cpu.clone())]/>
-            <TimeSeries title="Memory" format=memory_text limit=memory_top binary=true
-                of=Signal::derive(move || if memory_top.get() > 0.0 { format!("of {}", memory_text(memory_top.get())) } else { "no limit".to_owned() })
-                lines=vec![line("Memory", "series-a", |s| s.memory.clone())]/>
-            <TimeSeries title="Network" format=rate_text limit=0.0 binary=true
+                lines=vec![line(t("glance.cpu"), "series-a", |s| s.cpu.clone())]/>
+            <TimeSeries title=t("glance.memory") format=memory_text limit=memory_top binary=true
+                of=Signal::derive(move || if memory_top.get() > 0.0 { tf("charts.of", &[&memory_text(memory_top.get())]) } else { t("charts.no_limit").to_owned() })
+                lines=vec![line(t("glance.memory"), "series-a", |s| s.memory.clone())]/>
+            <TimeSeries title=t("glance.network") format=rate_text limit=0.0 binary=true
                 lines=vec![
-                    line("In", "series-a", |s| s.rx.clone()),
-                    line("Out", "series-b", |s| s.tx.clone()),
+                    line(t("charts.in"), "series-a", |s| s.rx.clone()),
+                    line(t("charts.out"), "series-b", |s| s.tx.clone()),
                 ]/>
         </section>
     }

@@ -2,11 +2,13 @@
 //! (with a copy button), uptime, CPU, memory and disk against their limits, and the
 //! network's traffic in and out (totals and current rates).
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::{Resources, Server};
 
+use super::format::{bytes, duration_ms, rate, usage_bytes, usage_percent};
 use super::series::Series;
-use crate::components::{bytes, duration_ms, rate, usage_bytes, usage_percent, Meter};
+use crate::components::Meter;
 
 /// The primary allocation as people type it: its alias when it has one.
 pub fn address(server: &Server) -> Option<String> {
@@ -33,9 +35,9 @@ pub fn CopyValue(label: &'static str, value: String) -> impl IntoView {
     let text = value.clone();
     view! {
         <code class="copy-value">{value}</code>
-        <button type="button" class="copy" aria-label=format!("Copy {label}")
+        <button type="button" class="copy" aria-label=tf("copy.label", &[label])
             on:click=move |_| { copy_text(&text); copied.set(true); }>
-            {move || if copied.get() { "Copied" } else { "Copy" }}
+            {move || if copied.get() { t("copy.copied") } else { t("copy.copy") }}
         </button>
     }
 }
@@ -56,43 +58,43 @@ pub fn Glance(
     let r = move || resources.get();
     view! {
         <section class="glance" aria-labelledby="glance-title">
-            <h2 id="glance-title" class="sr-only">"At a glance"</h2>
+            <h2 id="glance-title" class="sr-only">{t("glance.title")}</h2>
             <dl class="glance-list">
                 <div class="glance-item">
-                    <dt>"Address"</dt>
+                    <dt>{t("glance.address")}</dt>
                     <dd data-testid="glance-address">
                         {match address {
-                            Some(address) => view! { <CopyValue label="address" value=address/> }.into_any(),
-                            None => view! { <span class="muted">"Not shown to this key"</span> }.into_any(),
+                            Some(address) => view! { <CopyValue label=t("glance.the_address") value=address/> }.into_any(),
+                            None => view! { <span class="muted">{t("glance.address_hidden")}</span> }.into_any(),
                         }}
                     </dd>
                 </div>
                 <div class="glance-item">
-                    <dt>"Uptime"</dt>
+                    <dt>{t("glance.uptime")}</dt>
                     <dd data-testid="glance-uptime">{move || match r().uptime {
                         Some(ms) if ms > 0 => duration_ms(ms),
-                        _ => "Offline".to_owned(),
+                        _ => t("glance.offline").to_owned(),
                     }}</dd>
                 </div>
                 <div class="glance-item">
-                    <dt>"Network"</dt>
+                    <dt>{t("glance.network")}</dt>
                     <dd data-testid="glance-network">
-                        <span title="Received">"↓ " {move || bytes(r().network_rx_bytes)}</span>
+                        <span title=t("glance.received")>"↓ " {move || bytes(r().network_rx_bytes)}</span>
                         " "
                         <span class="muted">{move || rate(series.with(|s| s.rates().0))}</span>
                         <br/>
-                        <span title="Sent">"↑ " {move || bytes(r().network_tx_bytes)}</span>
+                        <span title=t("glance.sent")>"↑ " {move || bytes(r().network_tx_bytes)}</span>
                         " "
                         <span class="muted">{move || rate(series.with(|s| s.rates().1))}</span>
                     </dd>
                 </div>
             </dl>
             <div class="glance-meters">
-                <Meter label="CPU" used=Signal::derive(move || r().cpu_absolute) limit=cpu_limit as f64
+                <Meter label=t("glance.cpu") used=Signal::derive(move || r().cpu_absolute) limit=cpu_limit as f64
                     text=Signal::derive(move || usage_percent(r().cpu_absolute, cpu_limit))/>
-                <Meter label="Memory" used=Signal::derive(move || r().memory_bytes as f64) limit=memory_limit as f64
+                <Meter label=t("glance.memory") used=Signal::derive(move || r().memory_bytes as f64) limit=memory_limit as f64
                     text=Signal::derive(move || usage_bytes(r().memory_bytes, memory_limit))/>
-                <Meter label="Disk" used=Signal::derive(move || r().disk_bytes as f64) limit=disk_limit as f64
+                <Meter label=t("glance.disk") used=Signal::derive(move || r().disk_bytes as f64) limit=disk_limit as f64
                     text=Signal::derive(move || usage_bytes(r().disk_bytes, disk_limit))/>
             </div>
         </section>

@@ -19,6 +19,9 @@
 //!   databases, users, network, activity, and the account page (`sections/account/`),
 //!   with their requests in `api/sections.rs` and `api/account.rs`
 //! - `permissions.rs`, `unsaved.rs`: shared by the sections
+//! - `format.rs`: numbers, bytes, rates and durations through `Intl` in the viewer's
+//!   language; every text through `i18n::ui` (`t`/`tf`/`tp`, keys in `i18n/manager/en.txt`,
+//!   prefixed by section)
 //!
 //! Views render, controllers decide (`files::controller::Files` holds the file manager's
 //! state and actions); every request goes through `api::PanelClient` (`api/manage.rs`),
@@ -28,6 +31,7 @@
 mod backups;
 mod charts;
 pub mod files;
+mod format;
 mod glance;
 mod overview;
 mod permissions;
@@ -39,6 +43,7 @@ mod startup;
 mod tabs;
 pub mod unsaved;
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 
 use crate::api::{ApiError, Load};
@@ -108,7 +113,7 @@ fn ServerView(id: String) -> impl IntoView {
     });
     view! {
         {move || match (detail.answer(), session.client()) {
-            (None, _) => view! { <p class="loading" aria-busy="true">"Loading server…"</p> }.into_any(),
+            (None, _) => view! { <p class="loading" aria-busy="true">{t("page.loading_server")}</p> }.into_any(),
             (Some(Ok(detail)), Some(client)) => view! { <overview::Overview detail client/> }.into_any(),
             (Some(Err(error)), _) => view! { <ErrorNote error retry=Callback::new(move |_| detail.reload())/> }.into_any(),
             (Some(Ok(_)), None) => ().into_any(),

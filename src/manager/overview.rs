@@ -2,6 +2,7 @@
 //! panel and the charts, and the tabs. Resources are polled while the Wings socket is
 //! down; its per-second stats take over when it is live.
 
+use crate::i18n::ui::{t, tf};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -128,13 +129,13 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
 
     view! {
         <article class="server-page" data-identifier=id.clone()>
-            <nav class="back" aria-label="Breadcrumb"><RouteLink href="/">"← Servers"</RouteLink></nav>
+            <nav class="back" aria-label=t("page.breadcrumb")><RouteLink href="/">{t("page.back")}</RouteLink></nav>
             <header class="server-head">
                 <h1>{server.name.clone()}</h1>
                 <StateBadge state=badge/>
-                <span class="uptime">{move || resources.get().uptime.filter(|u| *u > 0).map(|u| format!("up {}", crate::components::duration_ms(u)))}</span>
+                <span class="uptime">{move || resources.get().uptime.filter(|u| *u > 0).map(|u| tf("page.uptime", &[&super::format::duration_ms(u)]))}</span>
             </header>
-            <p class="sr-only" aria-live="polite">{move || state.get().map(|s| format!("Server is {s}"))}</p>
+            <p class="sr-only" aria-live="polite">{move || state.get().map(|s| tf("page.server_is", &[s.as_str()]))}</p>
             <PowerButtons control=control state pending on_signal/>
             <p class="link-status muted" data-reauths=move || live.reauths.get().to_string()
                 data-link=move || live.link.get().as_str() data-problem=move || live.link.get().problem()>
@@ -143,7 +144,7 @@ pub fn Overview(detail: ServerDetail, client: PanelClient) -> impl IntoView {
                 {move || {
                     let age = polled_at.get().map(|at| now.get() - at)?;
                     (live.link.get() != Link::Live && age > STALE_AFTER_MS)
-                        .then(|| view! { <span class="age" data-age=(age / 1000.0) as u64>{format!(" Numbers from {} s ago.", (age / 1000.0) as u64)}</span> })
+                        .then(|| view! { <span class="age" data-age=(age / 1000.0) as u64>{[" ".to_owned(), tf("page.numbers_age", &[&super::format::count((age / 1000.0) as u64)])].concat()}</span> })
                 }}
             </p>
             <div aria-live="polite">

@@ -3,10 +3,12 @@
 //! permission (`settings.rename`, `startup.docker-image` with `startup.read`,
 //! `settings.reinstall`, `file.sftp`); the panel's 422 sentences go next to their field.
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::{PanelError, Server};
 
 use super::files::controller::sentence;
+use super::format::around;
 use super::permissions::Permissions;
 use crate::api::{ApiError, Load, PanelClient, Scope};
 use crate::live::WingsLive;
@@ -44,7 +46,7 @@ pub fn SettingsTab(
                 <super::sftp::Sftp client=client.clone() sftp=server.sftp_details.clone() server=id.clone()/>
             })}
             {(!permissions.any("settings.") && !images && !permissions.can("file.sftp")).then(|| view! {
-                <p class="empty">"Your account may not change this server's settings."</p>
+                <p class="empty">{t("settings.none")}</p>
             })}
         </div>
     }
@@ -93,19 +95,19 @@ fn Rename(client: PanelClient, server: Server) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="rename-title">
-            <h2 id="rename-title">"Name and description"</h2>
+            <h2 id="rename-title">{t("settings.rename_title")}</h2>
             <form class="stack" on:submit=submit>
-                <label for="server-name">"Name"</label>
+                <label for="server-name">{t("settings.name")}</label>
                 <input id="server-name" type="text" maxlength=ptero_api::settings::MAX_SERVER_NAME.to_string()
                     bind:value=name aria-describedby="server-name-error" aria-invalid=move || error_of("name")().is_some().to_string()/>
                 <p id="server-name-error" class="field-message error">{error_of("name")}</p>
-                <label for="server-description">"Description"</label>
+                <label for="server-description">{t("settings.description")}</label>
                 <textarea id="server-description" rows="2" prop:value=move || description.get()
                     on:input=move |ev| description.set(event_target_value(&ev)) aria-describedby="server-description-error"></textarea>
                 <p id="server-description-error" class="field-message error">{error_of("description")}</p>
-                <button type="submit" class="primary">"Save"</button>
+                <button type="submit" class="primary">{t("common.save")}</button>
                 <p aria-live="polite" class="field-message">
-                    {move || matches!(outcome.get(), Some(Ok(()))).then(|| view! { <span class="ok">"Saved."</span> })}
+                    {move || matches!(outcome.get(), Some(Ok(()))).then(|| view! { <span class="ok">{t("common.saved")}</span> })}
                     {move || other().map(|e| view! { <span class="error" role="alert">{e}</span> })}
                 </p>
             </form>
@@ -145,37 +147,37 @@ fn DockerImage(client: PanelClient, server: Server) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="image-title">
-            <h2 id="image-title">"Docker image"</h2>
+            <h2 id="image-title">{t("settings.image_title")}</h2>
             {move || match startup.answer() {
-                None => view! { <p class="loading">"Loading the egg's images…"</p> }.into_any(),
+                None => view! { <p class="loading">{t("settings.image_loading")}</p> }.into_any(),
                 Some(Err(error)) => view! { <p class="error">{sentence(&error)}</p> }.into_any(),
                 Some(Ok(list)) => {
                     let images: Vec<(String, String)> = list.meta.and_then(|m| m.docker_images).map(|d| d.0.into_iter().collect()).unwrap_or_default();
                     if images.is_empty() {
-                        return view! { <p class="muted">"The egg offers no images to choose from."</p> }.into_any();
+                        return view! { <p class="muted">{t("settings.image_none")}</p> }.into_any();
                     }
                     if !images.iter().any(|(_, image)| *image == current.get_untracked()) {
                         return view! {
-                            <p class="muted">"An administrator set this server's image (" <code>{current.get_untracked()}</code> "); it cannot be changed here."</p>
+                            <p class="muted">{around(t("settings.image_fixed")).0} <code>{current.get_untracked()}</code> {around(t("settings.image_fixed")).1}</p>
                         }.into_any();
                     }
                     view! {
                         <form class="inline" on:submit=submit.clone()>
-                            <label for="docker-image" class="sr-only">"Image"</label>
+                            <label for="docker-image" class="sr-only">{t("settings.image")}</label>
                             <select id="docker-image" on:change=move |ev| chosen.set(event_target_value(&ev))>
                                 {images.into_iter().map(|(name, image)| {
                                     let selected = image == current.get_untracked();
                                     view! { <option value=image.clone() selected=selected>{format!("{name} ({image})")}</option> }
                                 }).collect_view()}
                             </select>
-                            <button type="submit" class="primary">"Use this image"</button>
+                            <button type="submit" class="primary">{t("settings.image_use")}</button>
                         </form>
                     }.into_any()
                 }
             }}
             <p aria-live="polite" class="field-message">
                 {move || match outcome.get() {
-                    Some(Ok(())) => Some(view! { <span class="ok">"Saved. It applies at the next start."</span> }.into_any()),
+                    Some(Ok(())) => Some(view! { <span class="ok">{t("common.saved_next_start")}</span> }.into_any()),
                     Some(Err(e)) => Some(view! { <span class="error" role="alert">{field_errors(&e, "docker_image").unwrap_or_else(|| sentence(&e))}</span> }.into_any()),
                     None => None,
                 }}
@@ -204,20 +206,20 @@ fn Reinstall(client: PanelClient, id: String, live: WingsLive) -> impl IntoView 
     };
     view! {
         <section class="danger-zone" aria-labelledby="reinstall-title">
-            <h2 id="reinstall-title">"Reinstall"</h2>
-            <p class="muted">"Runs the egg's install script again: the server stops, and some files may be overwritten or removed."</p>
+            <h2 id="reinstall-title">{t("settings.reinstall")}</h2>
+            <p class="muted">{t("settings.reinstall_hint")}</p>
             <Show when=move || !confirm.get() fallback=move || view! {
-                <div class="confirm-row" role="group" aria-label="Confirm the reinstall">
-                    <p class="confirm">"Reinstall the server now? It stops and is unavailable until the install finishes."</p>
-                    <button type="button" class="danger" on:click=start.clone()>"Reinstall"</button>
-                    <button type="button" on:click=move |_| confirm.set(false)>"Cancel"</button>
+                <div class="confirm-row" role="group" aria-label=t("settings.reinstall_confirm_label")>
+                    <p class="confirm">{t("settings.reinstall_confirm")}</p>
+                    <button type="button" class="danger" on:click=start.clone()>{t("settings.reinstall")}</button>
+                    <button type="button" on:click=move |_| confirm.set(false)>{t("common.cancel")}</button>
                 </div>
             }>
-                <button type="button" class="danger-outline" on:click=move |_| confirm.set(true)>"Reinstall…"</button>
+                <button type="button" class="danger-outline" on:click=move |_| confirm.set(true)>{t("settings.reinstall_open")}</button>
             </Show>
             <p aria-live="polite" class="field-message" data-installs=move || live.install_changed.get().to_string()>
                 {move || match outcome.get() {
-                    Some(Ok(())) => Some(view! { <span class="ok">"Reinstalling: the server is unavailable until it finishes."</span> }.into_any()),
+                    Some(Ok(())) => Some(view! { <span class="ok">{t("settings.reinstalling")}</span> }.into_any()),
                     Some(Err(e)) => Some(view! { <span class="error" role="alert">{sentence(&e)}</span> }.into_any()),
                     None => None,
                 }}

@@ -1,6 +1,7 @@
 //! The server's SFTP details with copy buttons and an `sftp://` link (a desktop client
 //! opens it), from the node's address and the account's user name.
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::SftpDetails;
 
@@ -29,7 +30,7 @@ pub fn Sftp(client: PanelClient, sftp: SftpDetails, server: String) -> impl Into
         <section class="sftp" aria-labelledby="sftp-title" data-testid="sftp">
             <h2 id="sftp-title">"SFTP"</h2>
             {move || match account.answer() {
-                None => view! { <p class="loading">"Loading account…"</p> }.into_any(),
+                None => view! { <p class="loading">{t("sftp.loading")}</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorNote error/> }.into_any(),
                 Some(Ok(account)) => {
                     // The panel's SFTP user name is "<username>.<server identifier>".
@@ -37,12 +38,12 @@ pub fn Sftp(client: PanelClient, sftp: SftpDetails, server: String) -> impl Into
                     let link = sftp_link(&user, &sftp.ip, sftp.port);
                     view! {
                         <dl class="copy-list">
-                            <dt>"Host"</dt><dd><CopyValue label="host" value=sftp.ip.clone()/></dd>
-                            <dt>"Port"</dt><dd><CopyValue label="port" value=sftp.port.to_string()/></dd>
-                            <dt>"User name"</dt><dd><CopyValue label="user name" value=user/></dd>
-                            <dt>"Password"</dt><dd class="muted">"Your panel password"</dd>
+                            <dt>{t("sftp.host")}</dt><dd><CopyValue label=t("sftp.the_host") value=sftp.ip.clone()/></dd>
+                            <dt>{t("sftp.port")}</dt><dd><CopyValue label=t("sftp.the_port") value=sftp.port.to_string()/></dd>
+                            <dt>{t("sftp.user")}</dt><dd><CopyValue label=t("sftp.the_user") value=user/></dd>
+                            <dt>{t("sftp.password")}</dt><dd class="muted">{t("sftp.password_hint")}</dd>
                         </dl>
-                        <p><a class="button" href=link.clone() data-testid="sftp-link">"Open in an SFTP client"</a>
+                        <p><a class="button" href=link.clone() data-testid="sftp-link">{t("sftp.open")}</a>
                             " " <code class="muted">{link}</code></p>
                     }.into_any()
                 }

@@ -1,6 +1,7 @@
 //! A server's startup command and egg variables; editable ones can be changed, with the
 //! panel's 422 messages shown next to the field.
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::{EggVariable, PanelError};
 
@@ -17,9 +18,9 @@ pub fn Startup(client: PanelClient, server: String) -> impl IntoView {
     });
     view! {
         <section class="startup" aria-labelledby="startup-title">
-            <h2 id="startup-title">"Startup"</h2>
+            <h2 id="startup-title">{t("tabs.startup")}</h2>
             {move || match startup.answer() {
-                None => view! { <p class="loading">"Loading startup settings…"</p> }.into_any(),
+                None => view! { <p class="loading">{t("startup.loading")}</p> }.into_any(),
                 Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| startup.reload())/> }.into_any(),
                 Some(Ok(list)) => {
                     let command = list.meta.as_ref().map(|m| m.startup_command.clone()).unwrap_or_default();
@@ -52,7 +53,7 @@ fn Variable(variable: EggVariable, client: PanelClient, server: String) -> impl 
         scope.wrap(async move { client.set_variable(&server, &key, &new_value).await })
     });
     let message = move || match save.value().get() {
-        Some(Ok(())) => Some(("ok", "Saved. It applies at the next start.".to_string())),
+        Some(Ok(())) => Some(("ok", t("common.saved_next_start").to_string())),
         Some(Err(ApiError::Panel(PanelError::Validation { errors }))) => Some((
             "error",
             errors
@@ -74,11 +75,11 @@ fn Variable(variable: EggVariable, client: PanelClient, server: String) -> impl 
             <form class="inline" on:submit=move |ev| { ev.prevent_default(); save.dispatch(value.get_untracked()); }>
                 <input id=id type="text" bind:value=value readonly=!editable aria-describedby=hint.clone()
                     aria-invalid=move || matches!(message(), Some(("error", _))).to_string()/>
-                {editable.then(|| view! { <button type="submit" disabled=move || save.pending().get()>"Save"</button> })}
+                {editable.then(|| view! { <button type="submit" disabled=move || save.pending().get()>{t("common.save")}</button> })}
             </form>
             <p id=hint class="field-message" aria-live="polite">
                 {move || message().map(|(class, text)| view! { <span class=class>{text}</span> })}
-                {(!editable).then(|| view! { <span class="muted">"Read-only: the egg does not let users change this."</span> })}
+                {(!editable).then(|| view! { <span class="muted">{t("startup.read_only")}</span> })}
             </p>
         </div>
     }

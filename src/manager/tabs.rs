@@ -11,6 +11,7 @@
 //! (or a sibling file there). A management screen is a [`Section`] instead, taking a
 //! [`ServerContext`].
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 
 use super::permissions::Permissions;
@@ -32,11 +33,11 @@ pub enum Tab {
 impl Tab {
     fn label(self) -> &'static str {
         match self {
-            Tab::Console => "Console",
-            Tab::Files => "Files",
-            Tab::Backups => "Backups",
-            Tab::Startup => "Startup",
-            Tab::Settings => "Settings",
+            Tab::Console => t("tabs.console"),
+            Tab::Files => t("tabs.files"),
+            Tab::Backups => t("tabs.backups"),
+            Tab::Startup => t("tabs.startup"),
+            Tab::Settings => t("tabs.settings"),
             Tab::Section(section) => section.label(),
         }
     }
@@ -98,7 +99,7 @@ pub fn Tabs(
         })
         .collect_view();
     view! {
-        <div class="tabs" role="tablist" aria-label="Server sections">{buttons}</div>
+        <div class="tabs" role="tablist" aria-label=t("tabs.label")>{buttons}</div>
         <div role="tabpanel" id="tab-panel" class="tab-panel" aria-labelledby=move || format!("tab-{}", tab.get().key())>
             {move || {
                 let (client, server, permissions) = (client.clone(), server.clone(), permissions.clone());

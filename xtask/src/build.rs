@@ -9,6 +9,8 @@
 //! - `dist/card/ptero-server-card.js` the card's one module script (stable name)
 //! - `dist/card/ptero-server-card_bg.wasm`
 //! - `dist/card/locale-<tag>.txt` the card's language catalogs beyond English
+//! - `dist/app-<tag>.txt`, `dist/manager-<tag>.txt`: the app's and the manager's
+//!   catalogs beyond English
 //! - `dist/bin/ptero-origin`, `dist/bin/ptero-sandbox`
 
 use crate::cmd::{command, root, run, step, Result, StepError};
@@ -20,8 +22,9 @@ pub fn dist(_tools: &Tools) -> Result {
     let dist = root().join("dist");
     app(&dist)?;
     manager(&dist)?;
-    crate::pwa::write(&dist, MANAGER_PREFIX)?;
     card(&dist.join("card"))?;
+    catalogs(&dist)?;
+    crate::pwa::write(&dist, MANAGER_PREFIX)?;
     servers(&dist.join("bin"))?;
     eprintln!("\nartefacts in {}", dist.display());
     Ok(())
@@ -32,8 +35,25 @@ pub fn bundles() -> Result {
     let dist = root().join("dist");
     app(&dist)?;
     manager(&dist)?;
-    crate::pwa::write(&dist, MANAGER_PREFIX)?;
-    card(&dist.join("card"))
+    card(&dist.join("card"))?;
+    catalogs(&dist)?;
+    crate::pwa::write(&dist, MANAGER_PREFIX)
+}
+
+/// The app's and the manager's catalogs beyond English (built into each bundle), as
+/// `dist/app-<tag>.txt` and `dist/manager-<tag>.txt`, fetched by a bundle before it renders.
+fn catalogs(out: &Path) -> Result {
+    for bundle in ["app", "manager"] {
+        let folder = root().join("i18n").join(bundle);
+        for entry in fs::read_dir(&folder).map_err(io("reading i18n/"))? {
+            let name = entry.map_err(io("reading i18n/"))?.file_name();
+            let name = name.to_string_lossy();
+            if name.ends_with(".txt") && name != "en.txt" {
+                copy(&folder.join(&*name), &out.join(format!("{bundle}-{name}")))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// How a browser bundle's standard library is built. Both rebuild std with the bundle's

@@ -4,7 +4,7 @@
 //!
 //! - precaches the first load (index.html and its hashed js, wasm and css) in a cache
 //!   named by the release's version (a hash of every file it serves), and caches the
-//!   manager bundle the first time a page loads it;
+//!   manager bundle and the language catalogs the first time a page loads them;
 //! - answers navigations from the network, and from the cached `index.html` when the
 //!   network fails (the app then shows the last list it saw, with its age);
 //! - answers the release's own files from its cache first;
@@ -60,10 +60,28 @@ pub fn write(dist: &Path, manager_prefix: &str) -> Result {
     for name in &names {
         let bytes = fs::read(dist.join(name)).map_err(io("reading a release file"))?;
         (name, bytes).hash(&mut hasher);
-        if name.starts_with(manager_prefix) {
+        if name.starts_with(manager_prefix) || name.ends_with(".txt") {
             on_use.push(format!("/{name}"));
         } else {
             shell.push(format!("/{name}"));
+        }
+    }
+    // The shared components' language catalogs, cached the first time a page fetches one
+    // (as the app's and the manager's, top-level `.txt`), so a language other than
+    // English works offline too.
+    for folder in ["card"] {
+        let mut catalogs: Vec<String> = fs::read_dir(dist.join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str().map(str::to_owned))
+            .filter(|name| name.ends_with(".txt"))
+            .collect();
+        catalogs.sort();
+        for name in catalogs {
+            let bytes = fs::read(dist.join(folder).join(&name)).map_err(io("reading a catalog"))?;
+            (&name, bytes).hash(&mut hasher);
+            on_use.push(format!("/{folder}/{name}"));
         }
     }
     page.hash(&mut hasher);

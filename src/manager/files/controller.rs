@@ -5,6 +5,7 @@
 //! Longer than ~300 lines: one short method per panel action over the one `act`, kept
 //! together so every action reads the same way (uploads are in `controller/uploads.rs`).
 
+use crate::i18n::ui::{t, tf, tp};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::Arc;
@@ -38,14 +39,13 @@ pub fn sentence(error: &ApiError) -> String {
             .collect::<Vec<_>>()
             .join(" "),
         ApiError::Panel(PanelError::Other { detail, .. }) if !detail.is_empty() => detail.clone(),
-        ApiError::Panel(PanelError::Forbidden(_)) => {
-            "The panel refused: your account lacks the permission for this.".to_owned()
-        }
+        ApiError::Panel(PanelError::Forbidden(_)) => t("errors.forbidden").to_owned(),
         ApiError::Panel(PanelError::RateLimited { retry_after }) => match retry_after {
             Some(seconds) => {
-                format!("Too many requests: the panel asks to try again in {seconds} seconds.")
+                let n = seconds.to_string();
+                tp("errors.rate_limited_in", *seconds as f64, &[&n])
             }
-            None => "Too many requests: wait a minute and try again.".to_owned(),
+            None => t("errors.rate_limited").to_owned(),
         },
         other => {
             let text = other.to_string();
@@ -178,10 +178,10 @@ impl Files {
 
     pub fn create_folder(&self, name: String) {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
-        let done = format!("Created the folder {name}.");
+        let done = tf("files.created_folder", &[&name]);
         self.act(
             vec![HERE.to_owned()],
-            format!("Creating {name}…"),
+            tf("files.creating", &[&name]),
             done,
             async move { client.create_folder(&server, &root, &name).await },
         );
@@ -191,11 +191,11 @@ impl Files {
     /// (`../x`, `logs/x`): the panel's rename is also its move.
     pub fn rename(&self, from: String, to: String) {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
-        let done = format!("Renamed {from} to {to}.");
+        let done = tf("files.renamed", &[&from, &to]);
         let moves = vec![(from.clone(), to)];
         self.act(
             vec![from.clone()],
-            format!("Renaming {from}…"),
+            tf("files.renaming", &[&from]),
             done,
             async move { client.rename_files(&server, &root, &moves).await },
         );
@@ -214,10 +214,10 @@ impl Files {
                 )
             })
             .collect();
-        let done = format!("Moved {} to {target}.", count(names.len()));
+        let done = tf("files.moved", &[&count(names.len()), &target]);
         self.act(
             names.clone(),
-            format!("Moving {}…", count(names.len())),
+            tf("files.moving", &[&count(names.len())]),
             done,
             async move { client.rename_files(&server, "/", &moves).await },
         );
@@ -225,10 +225,10 @@ impl Files {
 
     pub fn copy(&self, name: String) {
         let (client, server, location) = (self.client(), self.server(), self.path(&name));
-        let done = format!("Copied {name}.");
+        let done = tf("files.copied", &[&name]);
         self.act(
             vec![name.clone()],
-            format!("Copying {name}…"),
+            tf("files.copying", &[&name]),
             done,
             async move { client.copy_file(&server, &location).await },
         );
@@ -237,10 +237,10 @@ impl Files {
     pub fn delete(&self, names: Vec<String>) {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
         let files = names.clone();
-        let done = format!("Deleted {}.", describe(&names));
+        let done = tf("files.deleted", &[&describe(&names)]);
         self.act(
             names.clone(),
-            format!("Deleting {}…", describe(&names)),
+            tf("files.deleting", &[&describe(&names)]),
             done,
             async move { client.delete_files(&server, &root, &files).await },
         );
@@ -248,11 +248,11 @@ impl Files {
 
     pub fn chmod(&self, name: String, mode: String) {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
-        let done = format!("{name} is now {mode}.");
+        let done = tf("files.mode_set", &[&name, &mode]);
         let files = vec![(name.clone(), mode)];
         self.act(
             vec![name.clone()],
-            format!("Changing {name}…"),
+            tf("files.changing", &[&name]),
             done,
             async move { client.chmod(&server, &root, &files).await },
         );
@@ -262,22 +262,22 @@ impl Files {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
         let files = names.clone();
         let this = *self;
-        let doing = format!("Archiving {}…", describe(&names));
-        self.act(names, doing, "Archived.".to_owned(), async move {
+        let doing = tf("files.archiving", &[&describe(&names)]);
+        self.act(names, doing, t("files.archived").to_owned(), async move {
             let archive = client.compress(&server, &root, &files).await?;
             this.notice
-                .set(Some(format!("Archived into {}.", archive.name)));
+                .set(Some(tf("files.archived_into", &[&archive.name])));
             Ok(())
         });
     }
 
     pub fn extract(&self, name: String) {
         let (client, server, root) = (self.client(), self.server(), self.directory.get_untracked());
-        let done = format!("Extracted {name}.");
+        let done = tf("files.extracted", &[&name]);
         let file = name.clone();
         self.act(
             vec![name.clone()],
-            format!("Extracting {name}…"),
+            tf("files.extracting", &[&name]),
             done,
             async move { client.decompress(&server, &root, &file).await },
         );
@@ -285,10 +285,10 @@ impl Files {
 
     pub fn pull(&self, url: String, filename: Option<String>) {
         let (client, server, dir) = (self.client(), self.server(), self.directory.get_untracked());
-        let done = "Wings is downloading it; it appears here when done.".to_owned();
+        let done = t("files.pulling_done").to_owned();
         self.act(
             vec![HERE.to_owned()],
-            "Asking Wings to download…".into(),
+            t("files.pulling").into(),
             done,
             async move { client.pull(&server, &url, &dir, filename).await },
         );
@@ -314,11 +314,7 @@ impl Files {
 }
 
 fn count(n: usize) -> String {
-    if n == 1 {
-        "1 item".to_owned()
-    } else {
-        format!("{n} items")
-    }
+    tp("files.items", n as f64, &[&n.to_string()])
 }
 
 fn describe(names: &[String]) -> String {

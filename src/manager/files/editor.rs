@@ -9,6 +9,7 @@
 //! Longer than ~300 lines: the editor and its editing surface share their signals; split
 //! apart they would need a context of their own for what is one view.
 
+use crate::i18n::ui::{t, tf, tp};
 use leptos::html::{Div, Input, Pre, Textarea};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,11 +22,20 @@ use crate::components::dom;
 
 /// `PTERODACTYL_FILES_MAX_EDIT_SIZE`'s default: larger files are not opened.
 pub const MAX_EDIT_BYTES: u64 = 4 * 1024 * 1024;
-/// The panel's sentence for a file over that size (`FileSizeTooLargeException`).
+/// The panel's sentence for a file over that size (`FileSizeTooLargeException`); the
+/// editor says it in the viewer's language (`editor.too_large`).
 pub const TOO_LARGE: &str =
     "The file you are attempting to open is too large to view in the file editor.";
 /// Past this many bytes the mirror is not coloured (typing stays fast).
 const HIGHLIGHT_LIMIT: usize = 256 * 1024;
+
+/// A highlighting's name as the menu shows it (the formats' own names stay).
+fn language_label(language: Language) -> &'static str {
+    match language {
+        Language::Plain => t("editor.plain"),
+        other => other.name(),
+    }
+}
 
 /// Where each occurrence of `query` starts in `text` (case-insensitive, ASCII folding).
 pub fn occurrences(text: &str, query: &str) -> Vec<usize> {
@@ -78,7 +88,7 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
     if is_new {
         loaded.set(Some(Ok(())));
     } else if opened.size > MAX_EDIT_BYTES {
-        loaded.set(Some(Err(TOO_LARGE.to_owned())));
+        loaded.set(Some(Err(t("editor.too_large").to_owned())));
     } else {
         let file = path.get_untracked();
         files.spawn(async move {
@@ -106,11 +116,11 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
         }
         let file = path.get_untracked();
         if name.with_untracked(|n| n.trim().is_empty()) {
-            error.set(Some("Name the file first.".to_owned()));
+            error.set(Some(t("editor.name_first").to_owned()));
             return;
         }
         let content = text.get_untracked();
-        status.set(Some("Saving…"));
+        status.set(Some(t("editor.saving")));
         error.set(None);
         files.spawn(async move {
             match files
@@ -121,7 +131,7 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
                 Ok(()) => {
                     saved.set(content);
                     created.set(true);
-                    status.set(Some("Saved"));
+                    status.set(Some(t("editor.saved")));
                     files.reload();
                 }
                 Err(failure) => {
@@ -146,18 +156,18 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
     };
 
     view! {
-        <section class="editor" aria-label=move || format!("Editor: {}", path.get()) on:keydown=keys data-testid="editor">
+        <section class="editor" aria-label=move || tf("editor.label", &[&path.get()]) on:keydown=keys data-testid="editor">
             <div class="editor-bar">
                 {move || if is_new && !created.get() {
                     view! {
-                        <label class="sr-only" for="new-file-name">"File name"</label>
+                        <label class="sr-only" for="new-file-name">{t("editor.file_name")}</label>
                         <input id="new-file-name" type="text" class="editor-name" placeholder="name.yml" bind:value=name
                             on:input=move |_| language.set(Language::of(&name.get_untracked()))/>
                     }.into_any()
                 } else {
                     view! { <strong class="editor-path">{move || path.get()}</strong> }.into_any()
                 }}
-                <label class="sr-only" for="editor-language">"Highlighting"</label>
+                <label class="sr-only" for="editor-language">{t("editor.highlighting")}</label>
                 <select id="editor-language" on:change=move |ev| {
                     let chosen = event_target_value(&ev);
                     if let Some(l) = Language::ALL.into_iter().find(|l| l.name() == chosen) {
@@ -165,33 +175,33 @@ pub fn Editor(files: Files, opened: Opened, writable: bool) -> impl IntoView {
                     }
                 }>
                     {Language::ALL.map(|l| view! {
-                        <option value=l.name() selected=move || language.get() == l>{l.name()}</option>
+                        <option value=l.name() selected=move || language.get() == l>{language_label(l)}</option>
                     }).collect_view()}
                 </select>
                 <span class="editor-status" aria-live="polite" data-testid="editor-status">
-                    {move || if dirty.get().is_some() && status.get() != Some("Saving…") { Some("Unsaved changes") } else { status.get() }}
+                    {move || if dirty.get().is_some() && status.get() != Some(t("editor.saving")) { Some(t("editor.unsaved")) } else { status.get() }}
                 </span>
                 {if writable {
                     view! {
                         <button type="button" class="primary" on:click=move |_| save()
                             disabled=move || !matches!(loaded.get(), Some(Ok(())))
-                            title="Ctrl+S">"Save"</button>
+                            title="Ctrl+S">{t("common.save")}</button>
                     }.into_any()
                 } else {
-                    view! { <span class="tag">"Read-only"</span> }.into_any()
+                    view! { <span class="tag">{t("editor.read_only")}</span> }.into_any()
                 }}
-                <button type="button" on:click=move |_| close()>"Close"</button>
+                <button type="button" on:click=move |_| close()>{t("editor.close")}</button>
             </div>
             <Show when=move || confirm_close.get()>
-                <div class="confirm-row" role="alertdialog" aria-label="Unsaved changes">
-                    <span>"Discard the unsaved changes to " {move || name.get()} "?"</span>
-                    <button type="button" class="danger" on:click=move |_| { crate::manager::unsaved::mark(None); files.close_editor(); }>"Discard"</button>
-                    <button type="button" on:click=move |_| confirm_close.set(false)>"Keep editing"</button>
+                <div class="confirm-row" role="alertdialog" aria-label=t("editor.unsaved")>
+                    <span>{move || tf("editor.discard_confirm", &[&name.get()])}</span>
+                    <button type="button" class="danger" on:click=move |_| { crate::manager::unsaved::mark(None); files.close_editor(); }>{t("editor.discard")}</button>
+                    <button type="button" on:click=move |_| confirm_close.set(false)>{t("editor.keep")}</button>
                 </div>
             </Show>
             {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="editor-error">{e}</p> })}
             {move || match loaded.get() {
-                None => view! { <p class="loading">"Opening the file…"</p> }.into_any(),
+                None => view! { <p class="loading">{t("editor.opening")}</p> }.into_any(),
                 Some(Err(refusal)) => view! { <p class="error" role="alert" data-testid="editor-refused">{refusal}</p> }.into_any(),
                 Some(Ok(())) => view! { <Code text language writable/> }.into_any(),
             }}
@@ -301,25 +311,28 @@ fn Code(text: RwSignal<String>, language: RwSignal<Language>, writable: bool) ->
     };
     let count = move || match (query.with(String::is_empty), found.with(Vec::len)) {
         (true, _) => String::new(),
-        (false, 0) => "No matches".to_owned(),
-        (false, n) => format!("{} of {n}", at.get().min(n - 1) + 1),
+        (false, 0) => t("editor.no_matches").to_owned(),
+        (false, n) => tf(
+            "editor.match_of",
+            &[&(at.get().min(n - 1) + 1).to_string(), &n.to_string()],
+        ),
     };
     view! {
         <div class="editor-find" role="search">
-            <label class="sr-only" for="editor-find">"Find in file"</label>
-            <input id="editor-find" type="search" placeholder="Find (Ctrl+F)" node_ref=find bind:value=query
+            <label class="sr-only" for="editor-find">{t("editor.find_label")}</label>
+            <input id="editor-find" type="search" placeholder=t("editor.find") node_ref=find bind:value=query
                 on:input=move |_| { at.set(0); if found.with_untracked(|f| !f.is_empty()) { select(0); } }
                 on:keydown=find_keys/>
             <span class="muted" aria-live="polite" data-testid="find-count">{count}</span>
-            <button type="button" aria-label="Previous match" on:click=move |_| step(false)>"↑"</button>
-            <button type="button" aria-label="Next match" on:click=move |_| step(true)>"↓"</button>
-            <span class="muted editor-lines">{move || format!("{} lines", lines.get())}</span>
+            <button type="button" aria-label=t("editor.previous") on:click=move |_| step(false)>"↑"</button>
+            <button type="button" aria-label=t("editor.next") on:click=move |_| step(true)>"↓"</button>
+            <span class="muted editor-lines">{move || tp("editor.lines", lines.get() as f64, &[&lines.get().to_string()])}</span>
         </div>
         <div class="editor-body" class:plain=move || plain.get()>
             <div class="gutter" aria-hidden="true" node_ref=gutter></div>
             <div class="code">
                 <pre class="mirror" aria-hidden="true" node_ref=mirror></pre>
-                <textarea node_ref=area aria-label="File contents" spellcheck="false" autocapitalize="off"
+                <textarea node_ref=area aria-label=t("editor.contents") spellcheck="false" autocapitalize="off"
                     autocomplete="off" wrap="off" data-testid="editor-text" readonly=!writable
                     prop:value=move || text.get()
                     on:input=move |ev| {

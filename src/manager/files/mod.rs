@@ -11,6 +11,7 @@ pub mod highlight;
 mod row;
 mod toolbar;
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 
 use controller::{Files, UploadState};
@@ -56,14 +57,14 @@ pub fn FileManager(client: PanelClient, server: String, permissions: Permissions
         <section class="files" aria-labelledby="files-title" data-testid="files"
             class:dropping=move || dropping.get()
             on:dragover=on_drag on:dragenter=on_drag on:dragleave=move |_| dropping.set(false) on:drop=on_drop>
-            <h2 id="files-title" class="sr-only">"Files"</h2>
+            <h2 id="files-title" class="sr-only">{t("tabs.files")}</h2>
             {move || match files.editing.get() {
                 Some(opened) => view! { <Editor files opened writable=can_create/> }.into_any(),
                 None => view! { <Browser files permissions=permissions.clone()/> }.into_any(),
             }}
             <Uploads files/>
             <Show when=move || dropping.get()>
-                <div class="drop-hint" aria-hidden="true">"Drop files to upload them here"</div>
+                <div class="drop-hint" aria-hidden="true">{t("files.drop_hint")}</div>
             </Show>
         </section>
     }
@@ -73,7 +74,7 @@ pub fn FileManager(client: PanelClient, server: String, permissions: Permissions
 fn Browser(files: Files, permissions: Permissions) -> impl IntoView {
     let toolbar_permissions = permissions.clone();
     view! {
-        <nav class="crumbs" aria-label="Current directory">
+        <nav class="crumbs" aria-label=t("files.current_directory")>
             {move || {
                 let all = crumbs(&files.directory.get());
                 let last = all.len() - 1;
@@ -95,9 +96,9 @@ fn Browser(files: Files, permissions: Permissions) -> impl IntoView {
             {move || files.notice.get().map(|n| view! { <p class="ok" data-testid="files-notice">{n}</p> })}
         </div>
         {move || match files.listing.answer() {
-            None => view! { <p class="loading">"Loading files…"</p> }.into_any(),
+            None => view! { <p class="loading">{t("files.loading")}</p> }.into_any(),
             Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| files.reload())/> }.into_any(),
-            Some(Ok(entries)) if entries.is_empty() => view! { <p class="empty">"This directory is empty."</p> }.into_any(),
+            Some(Ok(entries)) if entries.is_empty() => view! { <p class="empty">{t("files.empty")}</p> }.into_any(),
             Some(Ok(entries)) => {
                 let permissions = permissions.clone();
                 let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
@@ -109,16 +110,16 @@ fn Browser(files: Files, permissions: Permissions) -> impl IntoView {
                     <table class="file-table">
                         <thead><tr>
                             <th scope="col" class="select">
-                                <input type="checkbox" aria-label="Select every entry" prop:checked=all_selected
+                                <input type="checkbox" aria-label=t("files.select_all") prop:checked=all_selected
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         files.selected.set(if on { names.iter().cloned().collect() } else { Default::default() });
                                     }/>
                             </th>
-                            <th scope="col">"Name"</th>
-                            <th scope="col" class="size">"Size"</th>
-                            <th scope="col" class="modified">"Modified"</th>
-                            <th scope="col" class="actions"><span class="sr-only">"Actions"</span></th>
+                            <th scope="col">{t("files.name")}</th>
+                            <th scope="col" class="size">{t("files.size")}</th>
+                            <th scope="col" class="modified">{t("files.modified")}</th>
+                            <th scope="col" class="actions"><span class="sr-only">{t("files.actions")}</span></th>
                         </tr></thead>
                         <tbody>
                             {entries.into_iter().map(|entry| view! {
@@ -136,20 +137,20 @@ fn Browser(files: Files, permissions: Permissions) -> impl IntoView {
 fn Uploads(files: Files) -> impl IntoView {
     view! {
         <Show when=move || files.uploads.with(|u| !u.is_empty())>
-            <ul class="uploads" aria-label="Uploads" data-testid="uploads">
+            <ul class="uploads" aria-label=t("files.uploads") data-testid="uploads">
                 {move || files.uploads.get().into_iter().map(|upload| {
                     let percent = if upload.total > 0.0 { (upload.sent / upload.total * 100.0).clamp(0.0, 100.0) } else { 0.0 };
                     let (state, class) = match &upload.state {
-                        UploadState::Waiting => ("Waiting".to_owned(), "upload"),
-                        UploadState::Sending => (format!("{}%", crate::components::fixed(percent, 0)), "upload"),
-                        UploadState::Done => ("Uploaded".to_owned(), "upload done"),
+                        UploadState::Waiting => (t("files.upload_waiting").to_owned(), "upload"),
+                        UploadState::Sending => (super::format::percent_whole(percent), "upload"),
+                        UploadState::Done => (t("files.uploaded").to_owned(), "upload done"),
                         UploadState::Failed(why) => (why.clone(), "upload failed"),
                     };
                     view! {
                         <li class=class data-upload=upload.name.clone()>
                             <span class="upload-name">{upload.name.clone()}</span>
                             <progress max="100" value=crate::components::fixed(percent, 0)
-                                aria-label=format!("Upload of {}", upload.name)></progress>
+                                aria-label=tf("files.upload_of", &[&upload.name])></progress>
                             <span class="upload-state">{state}</span>
                         </li>
                     }

@@ -3,13 +3,15 @@
 //! place, permissions, a confirmation to delete). The panel's refusal of an action on it
 //! is shown under it.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::FileObject;
 
 use super::controller::Files;
 use super::editor::Opened;
-use crate::components::bytes;
+use crate::manager::format::{around, bytes};
 use crate::manager::permissions::Permissions;
+use crate::manager::sections::date_time;
 
 /// Whether a file reads as text in the editor (by its type, as Wings reports it).
 pub fn is_text(file: &FileObject) -> bool {
@@ -50,10 +52,6 @@ fn close_menu(ev: &leptos::ev::MouseEvent) {
     if let Some(menu) = menu {
         let _ = menu.remove_attribute("open");
     }
-}
-
-fn short_time(atom: &str) -> String {
-    atom.replace('T', " ").chars().take(16).collect()
 }
 
 #[component]
@@ -118,21 +116,21 @@ pub fn Row(files: Files, entry: FileObject, permissions: Permissions) -> impl In
         let archive_name = n.clone();
         view! {
             <details class="row-menu">
-                <summary aria-label=format!("Actions for {n}")>"⋯"</summary>
+                <summary aria-label=tf("files.actions_for", &[&n])>"⋯"</summary>
                 <div class="menu" role="menu">
-                    {action(if is_dir { "Open" } else { "Edit" }, is_dir || editable, Box::new({
+                    {action(if is_dir { t("files.open") } else { t("files.edit") }, is_dir || editable, Box::new({
                         let (n, size) = (n.clone(), entry.size);
                         move || if is_dir { files.open(files.path(&n)) } else {
                             files.edit(Opened { directory: files.directory.get_untracked(), name: Some(n.clone()), size })
                         }
                     }))}
-                    {action("Download", !is_dir && read, Box::new(move || files.download(d1.clone())))}
-                    {action("Rename or move", update, Box::new(move || form.set(Some(Form::Rename))))}
-                    {action("Copy", !is_dir && create, Box::new(move || files.copy(d2.clone())))}
-                    {action("Permissions", update, Box::new(move || form.set(Some(Form::Chmod))))}
-                    {action("Archive", archive, Box::new(move || files.archive(vec![archive_name.clone()])))}
-                    {action("Extract here", !is_dir && create && is_archive(&n), Box::new(move || files.extract(d3.clone())))}
-                    {action("Delete", delete, Box::new(move || form.set(Some(Form::Delete))))}
+                    {action(t("files.download"), !is_dir && read, Box::new(move || files.download(d1.clone())))}
+                    {action(t("files.rename_or_move"), update, Box::new(move || form.set(Some(Form::Rename))))}
+                    {action(t("files.copy"), !is_dir && create, Box::new(move || files.copy(d2.clone())))}
+                    {action(t("files.permissions"), update, Box::new(move || form.set(Some(Form::Chmod))))}
+                    {action(t("files.archive"), archive, Box::new(move || files.archive(vec![archive_name.clone()])))}
+                    {action(t("files.extract"), !is_dir && create && is_archive(&n), Box::new(move || files.extract(d3.clone())))}
+                    {action(t("common.delete"), delete, Box::new(move || form.set(Some(Form::Delete))))}
                 </div>
             </details>
         }
@@ -143,18 +141,18 @@ pub fn Row(files: Files, entry: FileObject, permissions: Permissions) -> impl In
     view! {
         <tr class="file-row" data-name=name.clone() class:selected=selected_class>
             <td class="select">
-                <input type="checkbox" aria-label=format!("Select {name}") prop:checked=checked on:change=toggle/>
+                <input type="checkbox" aria-label=tf("files.select", &[&name]) prop:checked=checked on:change=toggle/>
             </td>
             <td class="name">
                 <button type="button" class="link file-name" on:click=open
-                    title=if is_dir { "Open the folder" } else if editable { "Edit" } else { "Download" }>
+                    title=if is_dir { t("files.open_folder") } else if editable { t("files.edit") } else { t("files.download") }>
                     <span class=if is_dir { "icon dir" } else { "icon file" } aria-hidden="true"></span>
                     {name.clone()}
                 </button>
-                {entry.is_link().then(|| view! { <span class="tag" title="Symbolic link">"link"</span> })}
+                {entry.is_link().then(|| view! { <span class="tag" title=t("files.symlink")>{t("files.link")}</span> })}
             </td>
             <td class="size">{if is_dir { String::new() } else { bytes(entry.size) }}</td>
-            <td class="modified"><time datetime=entry.modified_at.clone()>{short_time(&entry.modified_at)}</time></td>
+            <td class="modified"><time datetime=entry.modified_at.clone()>{date_time(&entry.modified_at)}</time></td>
             <td class="actions">{menu}</td>
         </tr>
         {move || form.get().map(|which| view! {
@@ -188,14 +186,12 @@ fn RowForm(
         let input = value.get_untracked().trim().to_owned();
         match which {
             Form::Rename if input.is_empty() || input == target => {
-                problem.set(Some("Type a new name or a path such as ../backups/name."));
+                problem.set(Some(t("files.rename_problem")));
                 return;
             }
             Form::Rename => files.rename(target.clone(), input),
             Form::Chmod if !ptero_api::valid_mode(&input) => {
-                problem.set(Some(
-                    "Permissions are three octal digits, such as 644 or 755.",
-                ));
+                problem.set(Some(t("files.mode_problem")));
                 return;
             }
             Form::Chmod => files.chmod(target.clone(), input),
@@ -211,21 +207,21 @@ fn RowForm(
         <form class="inline row-action" on:submit=submit>
             {match which {
                 Form::Rename => view! {
-                    <label for=id.clone()>"New name or path for " <code>{name.clone()}</code></label>
+                    <label for=id.clone()>{around(t("files.rename_label")).0} <code>{name.clone()}</code> {around(t("files.rename_label")).1}</label>
                     <input id=id.clone() type="text" bind:value=value autocomplete="off" spellcheck="false"/>
-                    <button type="submit" class="primary">"Rename"</button>
+                    <button type="submit" class="primary">{t("files.rename")}</button>
                 }.into_any(),
                 Form::Chmod => view! {
-                    <label for=id.clone()>"Permissions of " <code>{name.clone()}</code></label>
+                    <label for=id.clone()>{around(t("files.mode_label")).0} <code>{name.clone()}</code> {around(t("files.mode_label")).1}</label>
                     <input id=id.clone() type="text" inputmode="numeric" maxlength="4" bind:value=value class="mode"/>
-                    <button type="submit" class="primary">"Set"</button>
+                    <button type="submit" class="primary">{t("files.set")}</button>
                 }.into_any(),
                 Form::Delete => view! {
-                    <span class="confirm">"Delete " <code>{name.clone()}</code> "? This cannot be undone."</span>
-                    <button type="submit" class="danger">"Delete"</button>
+                    <span class="confirm">{around(t("files.delete_one")).0} <code>{name.clone()}</code> {around(t("files.delete_one")).1}</span>
+                    <button type="submit" class="danger">{t("common.delete")}</button>
                 }.into_any(),
             }}
-            <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
+            <button type="button" on:click=move |_| close.run(())>{t("common.cancel")}</button>
             {move || problem.get().map(|p| view! { <span class="error" role="alert">{p}</span> })}
         </form>
     }

@@ -2,6 +2,7 @@
 //! URL, and for a selection: move, archive, delete (confirmed). Errors about the
 //! directory itself are shown here.
 
+use crate::i18n::ui::{t, tp};
 use leptos::prelude::*;
 
 use super::controller::{Files, HERE};
@@ -58,50 +59,50 @@ pub fn Toolbar(files: Files, permissions: Permissions) -> impl IntoView {
     };
     let selected = move || files.selected.with(|s| s.len());
     view! {
-        <div class="file-toolbar" role="toolbar" aria-label="File actions">
+        <div class="file-toolbar" role="toolbar" aria-label=t("files.toolbar")>
             {create.then(|| view! {
-                <button type="button" on:click=move |_| files.edit(Opened { directory: files.directory.get_untracked(), name: None, size: 0 })>"New file"</button>
-                <button type="button" on:click=move |_| show(Open::Folder)>"New folder"</button>
-                <label class="button" for="upload-input">"Upload"</label>
+                <button type="button" on:click=move |_| files.edit(Opened { directory: files.directory.get_untracked(), name: None, size: 0 })>{t("files.new_file")}</button>
+                <button type="button" on:click=move |_| show(Open::Folder)>{t("files.new_folder")}</button>
+                <label class="button" for="upload-input">{t("files.upload")}</label>
                 <input id="upload-input" class="sr-only" type="file" multiple on:change=on_files/>
-                <button type="button" on:click=move |_| show(Open::Pull)>"Pull from URL"</button>
+                <button type="button" on:click=move |_| show(Open::Pull)>{t("files.pull_open")}</button>
             })}
         </div>
         <Show when=move || { selected() > 0 }>
-            <div class="bulk-bar" role="toolbar" aria-label="Selected entries">
-                <span>{move || format!("{} selected", selected())}</span>
-                {update.then(|| view! { <button type="button" on:click=move |_| show(Open::Move)>"Move…"</button> })}
-                {archive.then(|| view! { <button type="button" on:click=move |_| files.archive(files.selected.get_untracked().into_iter().collect())>"Archive"</button> })}
-                {delete.then(|| view! { <button type="button" class="danger-outline" on:click=move |_| show(Open::Delete)>"Delete…"</button> })}
-                <button type="button" class="link" on:click=move |_| files.selected.set(Default::default())>"Clear"</button>
+            <div class="bulk-bar" role="toolbar" aria-label=t("files.selection")>
+                <span>{move || tp("files.selected", selected() as f64, &[&selected().to_string()])}</span>
+                {update.then(|| view! { <button type="button" on:click=move |_| show(Open::Move)>{t("files.move_open")}</button> })}
+                {archive.then(|| view! { <button type="button" on:click=move |_| files.archive(files.selected.get_untracked().into_iter().collect())>{t("files.archive")}</button> })}
+                {delete.then(|| view! { <button type="button" class="danger-outline" on:click=move |_| show(Open::Delete)>{t("common.delete_open")}</button> })}
+                <button type="button" class="link" on:click=move |_| files.selected.set(Default::default())>{t("files.clear")}</button>
             </div>
         </Show>
         {move || open.get().map(|which| view! {
             <form class="inline toolbar-form" on:submit=submit>
                 {match which {
                     Open::Folder => view! {
-                        <label for="toolbar-input">"Folder name"</label>
+                        <label for="toolbar-input">{t("files.folder_name")}</label>
                         <input id="toolbar-input" type="text" bind:value=text autocomplete="off"/>
-                        <button type="submit" class="primary">"Create"</button>
+                        <button type="submit" class="primary">{t("files.create")}</button>
                     }.into_any(),
                     Open::Pull => view! {
-                        <label for="toolbar-input">"Download from URL"</label>
+                        <label for="toolbar-input">{t("files.pull_url")}</label>
                         <input id="toolbar-input" type="url" placeholder="https://…" bind:value=text/>
-                        <label for="toolbar-name" class="sr-only">"Save as (optional)"</label>
-                        <input id="toolbar-name" type="text" placeholder="save as (optional)" bind:value=extra/>
-                        <button type="submit" class="primary">"Pull"</button>
+                        <label for="toolbar-name" class="sr-only">{t("files.save_as")}</label>
+                        <input id="toolbar-name" type="text" placeholder=t("files.save_as_placeholder") bind:value=extra/>
+                        <button type="submit" class="primary">{t("files.pull")}</button>
                     }.into_any(),
                     Open::Move => view! {
-                        <label for="toolbar-input">"Move the selection to"</label>
+                        <label for="toolbar-input">{t("files.move_to")}</label>
                         <input id="toolbar-input" type="text" bind:value=text autocomplete="off" spellcheck="false"/>
-                        <button type="submit" class="primary">"Move"</button>
+                        <button type="submit" class="primary">{t("files.move")}</button>
                     }.into_any(),
                     Open::Delete => view! {
-                        <span class="confirm">{move || format!("Delete {} selected entries? This cannot be undone.", selected())}</span>
-                        <button type="submit" class="danger">"Delete"</button>
+                        <span class="confirm">{move || tp("files.delete_selected", selected() as f64, &[&selected().to_string()])}</span>
+                        <button type="submit" class="danger">{t("common.delete")}</button>
                     }.into_any(),
                 }}
-                <button type="button" on:click=move |_| open.set(None)>"Cancel"</button>
+                <button type="button" on:click=move |_| open.set(None)>{t("common.cancel")}</button>
             </form>
         })}
         {move || files.errors.with(|e| e.get(HERE).cloned()).map(|e| view! {

@@ -2,21 +2,23 @@
 //! older"), each entry with who (a user, an API key, or the system), when, the event in
 //! the panel's words, and its other properties readable.
 
+use crate::i18n::ui::{t, tf, tp};
 use leptos::prelude::*;
 use ptero_api::activity::Value;
 use ptero_api::ActivityLog;
 
+use super::activity_words::sentence;
 use super::kit::{Loading, NoPermission};
-use super::{local_time, ServerContext};
+use super::{date_time, ServerContext};
 use crate::api::{ActivityOf, ApiError, PanelClient, Scope};
 use crate::components::ErrorNote;
 
 #[component]
 pub fn ServerActivity(context: ServerContext) -> impl IntoView {
     if !context.can("activity.read") {
-        return view! { <NoPermission what="activity log" permission="activity.read"/> }.into_any();
+        return view! { <NoPermission text=t("activity.no_permission") permission="activity.read"/> }.into_any();
     }
-    view! { <ActivityLogView client=context.client.clone() of=ActivityOf::Server(context.server.clone()) title="Activity"/> }.into_any()
+    view! { <ActivityLogView client=context.client.clone() of=ActivityOf::Server(context.server.clone()) title=t("tabs.activity")/> }.into_any()
 }
 
 /// The pages read so far and whether there are more.
@@ -74,12 +76,12 @@ pub fn ActivityLogView(client: PanelClient, of: ActivityOf, title: &'static str)
         <section class="sheet activity" aria-labelledby="activity-title" data-testid="activity">
             <div class="sheet-head">
                 <h2 id="activity-title">{title}</h2>
-                <span class="muted" data-testid="activity-count">{move || pages.get().map(|p| format!("{} of {} entries", p.entries.len(), p.total))}</span>
+                <span class="muted" data-testid="activity-count">{move || pages.get().map(|p| tp("activity.count", p.total as f64, &[&p.entries.len().to_string(), &p.total.to_string()]))}</span>
             </div>
             {move || match pages.get() {
-                None if error.get().is_none() => view! { <Loading what="activity"/> }.into_any(),
+                None if error.get().is_none() => view! { <Loading text=t("activity.loading")/> }.into_any(),
                 None => ().into_any(),
-                Some(p) if p.entries.is_empty() => view! { <p class="empty">"Nothing has happened here yet."</p> }.into_any(),
+                Some(p) if p.entries.is_empty() => view! { <p class="empty">{t("activity.empty")}</p> }.into_any(),
                 Some(p) => view! {
                     <ol class="log">{p.entries.into_iter().map(|entry| view! { <Entry entry/> }).collect_view()}</ol>
                 }.into_any(),
@@ -93,7 +95,7 @@ pub fn ActivityLogView(client: PanelClient, of: ActivityOf, title: &'static str)
                 let older = older.clone();
                 view! {
                     <button type="button" class="more" disabled=move || loading.get() on:click=move |_| older(next)>
-                        {move || if loading.get() { "Loading…" } else { "Show older entries" }}
+                        {move || if loading.get() { t("activity.loading_more") } else { t("activity.older") }}
                     </button>
                 }
             })}
@@ -103,7 +105,7 @@ pub fn ActivityLogView(client: PanelClient, of: ActivityOf, title: &'static str)
 
 /// Properties the sentence does not already say, as `key: value`.
 fn extra(entry: &ActivityLog) -> Vec<(String, String)> {
-    let sentence = entry.sentence();
+    let sentence = sentence(entry);
     entry
         .properties
         .0
@@ -126,19 +128,19 @@ fn extra(entry: &ActivityLog) -> Vec<(String, String)> {
 fn Entry(entry: ActivityLog) -> impl IntoView {
     let who = match entry.actor() {
         Some(actor) => actor.username.clone(),
-        None => "System".to_owned(),
+        None => t("activity.system").to_owned(),
     };
     let details = extra(&entry);
     view! {
         <li class="log-entry" data-event=entry.event.clone()>
             <div class="log-head">
                 <strong class="log-actor">{who}</strong>
-                <span class="log-sentence">{entry.sentence()}</span>
+                <span class="log-sentence">{sentence(&entry)}</span>
             </div>
             <p class="muted small">
-                <time datetime=entry.timestamp.clone()>{local_time(&entry.timestamp)}</time>
-                {entry.is_api.then_some(" · with an API key")}
-                {entry.ip.clone().map(|ip| format!(" · from {ip}"))}
+                <time datetime=entry.timestamp.clone()>{date_time(&entry.timestamp)}</time>
+                {entry.is_api.then(|| [" · ", t("activity.with_api_key")].concat())}
+                {entry.ip.clone().map(|ip| [" · ".to_owned(), tf("activity.from", &[&ip])].concat())}
                 " · " <code class="event">{entry.event.clone()}</code>
             </p>
             {(!details.is_empty()).then(|| view! {

@@ -2,7 +2,9 @@
 //! from), show the address, user and password with copy buttons (password hidden until
 //! asked, for accounts with `database.view_password`), rotate the password, delete.
 
+use crate::i18n::ui::{t, tf, tp};
 use leptos::prelude::*;
+use ptero_api::databases::{DatabaseInputProblem, DATABASE_NAME_LENGTH};
 use ptero_api::{Database, StoreDatabaseRequest};
 
 use super::kit::{
@@ -15,7 +17,7 @@ use crate::components::ErrorNote;
 #[component]
 pub fn Databases(context: ServerContext) -> impl IntoView {
     if !context.can("database.read") {
-        return view! { <NoPermission what="databases" permission="database.read"/> }.into_any();
+        return view! { <NoPermission text=t("databases.no_permission") permission="database.read"/> }.into_any();
     }
     let passwords = context.can("database.view_password");
     let (client, server) = (context.client.clone(), context.server.clone());
@@ -35,21 +37,21 @@ pub fn Databases(context: ServerContext) -> impl IntoView {
     view! {
         <section class="sheet databases" aria-labelledby="databases-title" data-testid="databases">
             <div class="sheet-head">
-                <h2 id="databases-title">"Databases"</h2>
+                <h2 id="databases-title">{t("tabs.databases")}</h2>
                 <span class="muted" data-testid="database-count">{move || match (count(), limit) {
-                    (Some(n), Some(limit)) => format!("{n} of {limit} used"),
-                    (Some(n), None) => format!("{n}, no limit"),
+                    (Some(n), Some(limit)) => tp("backups.used", f64::from(limit), &[&n.to_string(), &limit.to_string()]),
+                    (Some(n), None) => tf("databases.no_limit", &[&n.to_string()]),
                     _ => String::new(),
                 }}</span>
             </div>
-            {(limit == Some(0)).then(|| view! { <p class="muted">"This server's plan includes no databases."</p> })}
+            {(limit == Some(0)).then(|| view! { <p class="muted">{t("databases.none_allowed")}</p> })}
             {can_create.then(|| view! { <CreateForm context=ctx.clone() actions=actions.clone() list full=Signal::derive(full)/> })}
             {move || {
                 let (actions, context) = (actions.clone(), context.clone());
                 match list.answer() {
-                    None => view! { <Loading what="databases"/> }.into_any(),
+                    None => view! { <Loading text=t("databases.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| list.reload())/> }.into_any(),
-                    Some(Ok(dbs)) if dbs.is_empty() => view! { <p class="empty">"No databases yet."</p> }.into_any(),
+                    Some(Ok(dbs)) if dbs.is_empty() => view! { <p class="empty">{t("databases.empty")}</p> }.into_any(),
                     Some(Ok(dbs)) => view! {
                         <ul class="cards">
                             {dbs.into_iter().map(|db| view! { <DatabaseCard db context=context.clone() actions=actions.clone() list/> }).collect_view()}
@@ -77,7 +79,7 @@ fn CreateForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match StoreDatabaseRequest::checked(&name.get_untracked(), &remote.get_untracked()) {
-            Err(why) => problem.set(Some(why.to_string())),
+            Err(why) => problem.set(Some(input_problem(&why))),
             Ok(request) => {
                 problem.set(None);
                 let (client, server) = (context.client.clone(), context.server.clone());
@@ -102,23 +104,23 @@ fn CreateForm(
         Signal::derive(move || a.is_pending(&t))
     };
     view! {
-        <form class="editor inline-form" on:submit=submit novalidate aria-label="New database">
+        <form class="editor inline-form" on:submit=submit novalidate aria-label=t("databases.new")>
             <div class="field">
-                <label for="database-name">"Name"</label>
+                <label for="database-name">{t("databases.name")}</label>
                 <input id="database-name" type="text" bind:value=name placeholder="luckperms" maxlength="48" spellcheck="false"/>
                 <p class="hint" aria-live="polite">{move || problem.get()}{move || p_name("database")}</p>
             </div>
             <div class="field">
-                <label for="database-remote">"Connections from"</label>
+                <label for="database-remote">{t("databases.remote")}</label>
                 <input id="database-remote" type="text" class="mono" bind:value=remote spellcheck="false"/>
-                <p class="hint note">"% allows any address; 192.168.1.% a network."</p>
+                <p class="hint note">{t("databases.remote_hint")}</p>
                 <p class="hint" aria-live="polite">{move || p_remote("remote")}</p>
             </div>
             <button type="submit" class="primary" disabled=move || pending.get() || full.get()
-                title=move || full.get().then_some("The server has all the databases its plan allows")>
-                {move || if pending.get() { "Creating…" } else { "Create database" }}
+                title=move || full.get().then(|| t("databases.full"))>
+                {move || if pending.get() { t("databases.creating") } else { t("databases.create") }}
             </button>
-            {move || full.get().then(|| view! { <p class="muted small">"The server has all the databases its plan allows: delete one to make another."</p> })}
+            {move || full.get().then(|| view! { <p class="muted small">{t("databases.full_hint")}</p> })}
             <ActionError actions=actions.clone() target=target.clone()/>
         </form>
     }
@@ -180,34 +182,52 @@ fn DatabaseCard(
         <li class="card" data-database=id.clone()>
             <div class="card-head"><h3 class="mono">{db.name.clone()}</h3></div>
             <dl class="facts">
-                <dt>"Address"</dt><dd><code>{endpoint.clone()}</code> " " <CopyButton text=endpoint.clone() label="address".into()/></dd>
-                <dt>"Username"</dt><dd><code>{db.username.clone()}</code> " " <CopyButton text=db.username.clone() label="username".into()/></dd>
-                <dt>"Connections from"</dt><dd><code>{db.connections_from.clone()}</code></dd>
-                <dt>"Password"</dt>
+                <dt>{t("databases.address")}</dt><dd><code>{endpoint.clone()}</code> " " <CopyButton text=endpoint.clone() label=t("glance.the_address").into()/></dd>
+                <dt>{t("databases.username")}</dt><dd><code>{db.username.clone()}</code> " " <CopyButton text=db.username.clone() label=t("databases.the_username").into()/></dd>
+                <dt>{t("databases.remote")}</dt><dd><code>{db.connections_from.clone()}</code></dd>
+                <dt>{t("sftp.password")}</dt>
                 <dd data-testid="database-password">{move || match (password.get(), can_see) {
                     (Some(secret), true) => view! {
                         <code>{move || if shown.get() { secret.clone() } else { "••••••••••••".to_owned() }}</code>
                         " "
                         <button type="button" class="link" on:click=move |_| shown.update(|s| *s = !*s)>
-                            {move || if shown.get() { "Hide" } else { "Show" }}
+                            {move || if shown.get() { t("databases.hide") } else { t("databases.show") }}
                         </button>
                         " "
-                        <CopyButton text=Signal::derive(move || password.get().unwrap_or_default()) label="password".into()/>
+                        <CopyButton text=Signal::derive(move || password.get().unwrap_or_default()) label=t("databases.the_password").into()/>
                     }.into_any(),
-                    _ => view! { <span class="muted">"hidden (needs database.view_password)"</span> }.into_any(),
+                    _ => view! { <span class="muted">{tf("databases.password_hidden", &["database.view_password"])}</span> }.into_any(),
                 }}</dd>
             </dl>
             <details class="connection-string">
-                <summary>"JDBC connection string"</summary>
+                <summary>{t("databases.jdbc")}</summary>
                 <code class="wrap">{move || { let mut db = jdbc.get(); db.relationships = None; db.jdbc_url() }}</code>
             </details>
             <div class="actions">
-                {can_rotate.then(|| view! { <button type="button" disabled=move || pending.get() on:click=rotate>"Rotate password"</button> })}
+                {can_rotate.then(|| view! { <button type="button" disabled=move || pending.get() on:click=rotate>{t("databases.rotate")}</button> })}
                 {can_delete.then(|| view! {
-                    <Confirm label="Delete" question="Delete this database and everything in it?".into() pending name on_confirm=delete/>
+                    <Confirm label=t("common.delete") question=t("databases.delete_confirm").into() pending name on_confirm=delete/>
                 })}
             </div>
             <ActionError actions=actions.clone() target=target.clone()/>
         </li>
+    }
+}
+
+/// Why the form refuses a name or `remote` before sending, in the viewer's language.
+fn input_problem(problem: &DatabaseInputProblem) -> String {
+    let (min, max) = DATABASE_NAME_LENGTH;
+    match problem {
+        DatabaseInputProblem::NameLength(len) => {
+            let (min, max, len) = (min.to_string(), max.to_string(), len.to_string());
+            tf("databases.problem.name_length", &[&min, &max, &len])
+        }
+        DatabaseInputProblem::NameCharacter(c) => {
+            tf("databases.problem.name_character", &[&c.to_string()])
+        }
+        DatabaseInputProblem::RemoteCharacter(c) => {
+            tf("databases.problem.remote_character", &[&c.to_string()])
+        }
+        DatabaseInputProblem::RemoteEmpty => t("databases.problem.remote_empty").to_owned(),
     }
 }

@@ -3,6 +3,7 @@
 //! screen), the panel's field errors, a copy button, a two-step confirmation and the
 //! note shown for a missing permission.
 
+use crate::i18n::ui::{t, tf};
 use std::future::Future;
 
 use leptos::prelude::*;
@@ -160,12 +161,12 @@ pub fn kind(error: &ApiError) -> &'static str {
 pub fn CopyButton(#[prop(into)] text: Signal<String>, label: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     view! {
-        <button type="button" class="copy" aria-label=format!("Copy {label}") on:click=move |_| {
+        <button type="button" class="copy" aria-label=tf("copy.label", &[&label]) on:click=move |_| {
             if let Some(window) = web_sys::window() {
                 let _ = window.navigator().clipboard().write_text(&text.get_untracked());
                 copied.set(true);
             }
-        }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
+        }>{move || if copied.get() { t("copy.copied") } else { t("copy.copy") }}</button>
     }
 }
 
@@ -179,7 +180,7 @@ pub fn Confirm(
     #[prop(optional)] name: Option<String>,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
-    let aria = name.map(|name| format!("{label} {name}"));
+    let aria = name.map(|name| tf("kit.action_on", &[label, &name]));
     move || {
         if asking.get() {
             view! {
@@ -187,7 +188,7 @@ pub fn Confirm(
                     <span class="confirm">{question.clone()}</span>
                     <button type="button" class="danger" disabled=move || pending.get()
                         on:click=move |_| { asking.set(false); on_confirm.run(()); }>{label}</button>
-                    <button type="button" on:click=move |_| asking.set(false)>"Cancel"</button>
+                    <button type="button" on:click=move |_| asking.set(false)>{t("common.cancel")}</button>
                 </span>
             }.into_any()
         } else {
@@ -199,18 +200,19 @@ pub fn Confirm(
     }
 }
 
-/// Shown instead of a screen the account may not see.
+/// Shown instead of a screen the account may not see: `text` names the screen and has
+/// `{0}` for the permission ("… has not granted {0}.").
 #[component]
-pub fn NoPermission(what: &'static str, permission: &'static str) -> impl IntoView {
+pub fn NoPermission(text: &'static str, permission: &'static str) -> impl IntoView {
     view! {
         <p class="empty no-permission" data-permission=permission>
-            {format!("Your account may not see this server's {what}: the server's owner has not granted {permission}.")}
+            {text.replace("{0}", permission)}
         </p>
     }
 }
 
-/// "Loading…" while a list's first answer is awaited.
+/// "Loading…" while a list's first answer is awaited (`text`: "Loading schedules…").
 #[component]
-pub fn Loading(what: &'static str) -> impl IntoView {
-    view! { <p class="loading" aria-busy="true">{format!("Loading {what}…")}</p> }
+pub fn Loading(text: &'static str) -> impl IntoView {
+    view! { <p class="loading" aria-busy="true">{text}</p> }
 }

@@ -6,12 +6,15 @@
 
 mod account;
 mod activity;
+mod activity_words;
 mod databases;
 pub mod kit;
 mod network;
+mod permission_words;
 mod schedules;
 mod users;
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::FeatureLimits;
 
@@ -81,11 +84,11 @@ impl Section {
 
     pub fn label(self) -> &'static str {
         match self {
-            Section::Schedules => "Schedules",
-            Section::Databases => "Databases",
-            Section::Users => "Users",
-            Section::Network => "Network",
-            Section::Activity => "Activity",
+            Section::Schedules => t("tabs.schedules"),
+            Section::Databases => t("tabs.databases"),
+            Section::Users => t("tabs.users"),
+            Section::Network => t("tabs.network"),
+            Section::Activity => t("tabs.activity"),
         }
     }
 }
@@ -106,12 +109,14 @@ pub fn account_page() -> AnyView {
     view! { <AccountPage/> }.into_any()
 }
 
-/// An ATOM time in the reader's own locale and zone ("5/2/2024, 04:00:00").
-pub fn local_time(atom: &str) -> String {
+/// An ATOM time in the viewer's language and zone, through `Intl.DateTimeFormat`
+/// ("02.05.2024, 04:00"); what is no time stays as it came.
+pub fn date_time(atom: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
     if date.get_time().is_nan() {
         return atom.to_owned();
     }
-    date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-        .into()
+    let style = [("dateStyle", "medium"), ("timeStyle", "short")];
+    crate::manager::format::intl_format("DateTimeFormat", &style, &date.into())
+        .unwrap_or_else(|| atom.to_owned())
 }

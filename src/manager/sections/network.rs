@@ -2,6 +2,7 @@
 //! first, notes), make one primary, add one within the server's limit, remove one
 //! (never the primary).
 
+use crate::i18n::ui::{t, tf, tp};
 use leptos::prelude::*;
 use ptero_api::network::MAX_NOTES;
 use ptero_api::Allocation;
@@ -16,7 +17,7 @@ use crate::components::ErrorNote;
 #[component]
 pub fn Network(context: ServerContext) -> impl IntoView {
     if !context.can("allocation.read") {
-        return view! { <NoPermission what="allocations" permission="allocation.read"/> }
+        return view! { <NoPermission text=t("network.no_permission") permission="allocation.read"/> }
             .into_any();
     }
     let (client, server) = (context.client.clone(), context.server.clone());
@@ -46,16 +47,16 @@ pub fn Network(context: ServerContext) -> impl IntoView {
     view! {
         <section class="sheet network" aria-labelledby="network-title" data-testid="network">
             <div class="sheet-head">
-                <h2 id="network-title">"Network"</h2>
+                <h2 id="network-title">{t("tabs.network")}</h2>
                 <span class="muted" data-testid="allocation-count">{move || match (count(), limit) {
-                    (Some(n), Some(limit)) if limit > 0 => format!("{n} of {limit} allocations"),
-                    (Some(n), _) => format!("{n} allocation{}", if n == 1 { "" } else { "s" }),
+                    (Some(n), Some(limit)) if limit > 0 => tp("network.count_of", f64::from(limit), &[&n.to_string(), &limit.to_string()]),
+                    (Some(n), _) => tp("network.count", n as f64, &[&n.to_string()]),
                     _ => String::new(),
                 }}</span>
                 {can_add.then(|| view! {
                     <button type="button" class="primary" disabled=move || adding.get() || full() on:click=add
-                        title=move || full().then_some("The server has all the allocations its plan allows")>
-                        {move || if adding.get() { "Adding…" } else { "Add allocation" }}
+                        title=move || full().then(|| t("network.full"))>
+                        {move || if adding.get() { t("network.adding") } else { t("network.add") }}
                     </button>
                 })}
             </div>
@@ -63,7 +64,7 @@ pub fn Network(context: ServerContext) -> impl IntoView {
             {move || {
                 let (context, actions) = (context.clone(), actions.clone());
                 match list.answer() {
-                    None => view! { <Loading what="allocations"/> }.into_any(),
+                    None => view! { <Loading text=t("network.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| list.reload())/> }.into_any(),
                     Some(Ok(allocations)) => view! {
                         <ul class="cards">
@@ -141,7 +142,8 @@ fn AllocationCard(
     });
     let too_long = move || {
         let n = notes.get().chars().count();
-        (n > MAX_NOTES).then(|| format!("Notes hold at most {MAX_NOTES} characters ({n} now)."))
+        let (most, now) = (MAX_NOTES.to_string(), n.to_string());
+        (n > MAX_NOTES).then(|| tf("network.notes_too_long", &[&most, &now]))
     };
     let panel_notes = {
         let (a, t) = (actions.clone(), target.clone());
@@ -152,28 +154,28 @@ fn AllocationCard(
         <li class="card" data-allocation=id data-primary=allocation.is_default.to_string()>
             <div class="card-head">
                 <h3 class="mono">{address.clone()}</h3>
-                {allocation.is_default.then(|| view! { <span class="badge badge-running">"primary"</span> })}
-                <CopyButton text=address.clone() label="address".into()/>
+                {allocation.is_default.then(|| view! { <span class="badge badge-running">{t("network.primary")}</span> })}
+                <CopyButton text=address.clone() label=t("glance.the_address").into()/>
             </div>
-            {allocation.ip_alias.is_some().then(|| view! { <p class="muted small">{format!("IP {}", allocation.ip)}</p> })}
+            {allocation.ip_alias.is_some().then(|| view! { <p class="muted small">{tf("network.ip", &[&allocation.ip])}</p> })}
             {if can_update {
                 view! {
                     <form class="inline-form" on:submit=save_notes>
-                        <label for=notes_id.clone()>"Notes"</label>
-                        <input id=notes_id.clone() type="text" bind:value=notes placeholder="What this port is for" aria-invalid=move || too_long().is_some().to_string()/>
-                        <button type="submit" disabled=move || pending.get() || notes.get() == saved.get() || too_long().is_some()>"Save notes"</button>
+                        <label for=notes_id.clone()>{t("network.notes")}</label>
+                        <input id=notes_id.clone() type="text" bind:value=notes placeholder=t("network.notes_placeholder") aria-invalid=move || too_long().is_some().to_string()/>
+                        <button type="submit" disabled=move || pending.get() || notes.get() == saved.get() || too_long().is_some()>{t("network.save_notes")}</button>
                         <p class="hint" aria-live="polite">{too_long}{panel_notes}</p>
                     </form>
                 }.into_any()
             } else {
-                view! { <p>{move || { let n = saved.get(); if n.is_empty() { "No notes".to_owned() } else { n } }}</p> }.into_any()
+                view! { <p>{move || { let n = saved.get(); if n.is_empty() { t("network.no_notes").to_owned() } else { n } }}</p> }.into_any()
             }}
             <div class="actions">
                 {(can_update && !allocation.is_default).then(|| view! {
-                    <button type="button" disabled=move || pending.get() on:click=make_primary>"Make primary"</button>
+                    <button type="button" disabled=move || pending.get() on:click=make_primary>{t("network.make_primary")}</button>
                 })}
                 {may_delete.then(|| view! {
-                    <Confirm label="Remove" question="Remove this allocation from the server?".into() pending name=address.clone() on_confirm=delete/>
+                    <Confirm label=t("common.remove") question=t("network.remove_confirm").into() pending name=address.clone() on_confirm=delete/>
                 })}
             </div>
             <ActionError actions=actions.clone() target=target.clone()/>

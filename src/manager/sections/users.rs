@@ -3,6 +3,7 @@
 //! /api/client/permissions`, in its order, with its descriptions); a subuser may grant
 //! only what they hold themselves, and nobody edits their own entry.
 
+use crate::i18n::ui::{t, tp};
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -10,14 +11,15 @@ use ptero_api::subusers::{email_problem, ALWAYS_GRANTED};
 use ptero_api::{PermissionGroups, StoreSubuserRequest, Subuser, UpdateSubuserRequest};
 
 use super::kit::{field_error, ActionError, Actions, Confirm, Loading, NoPermission, Target};
-use super::ServerContext;
+use super::{permission_words, ServerContext};
 use crate::api::Load;
 use crate::components::ErrorNote;
 
 #[component]
 pub fn Users(context: ServerContext) -> impl IntoView {
     if !context.can("user.read") {
-        return view! { <NoPermission what="users" permission="user.read"/> }.into_any();
+        return view! { <NoPermission text=t("users.no_permission") permission="user.read"/> }
+            .into_any();
     }
     let (client, server) = (context.client.clone(), context.server.clone());
     let list = Load::new(move || {
@@ -37,12 +39,12 @@ pub fn Users(context: ServerContext) -> impl IntoView {
     view! {
         <section class="sheet users" aria-labelledby="users-title" data-testid="users">
             <div class="sheet-head">
-                <h2 id="users-title">"Users"</h2>
+                <h2 id="users-title">{t("tabs.users")}</h2>
                 {can_create.then(|| view! {
-                    <button type="button" class="primary" disabled=move || inviting.get() on:click=move |_| inviting.set(true)>"Invite a user"</button>
+                    <button type="button" class="primary" disabled=move || inviting.get() on:click=move |_| inviting.set(true)>{t("users.invite")}</button>
                 })}
             </div>
-            <p class="muted">"People you invite get their own panel sign-in and only the permissions you tick."</p>
+            <p class="muted">{t("users.intro")}</p>
             {move || inviting.get().then(|| view! {
                 <PermissionForm context=invite_ctx.clone() actions=invite_actions.clone() groups list user=None
                     close=Callback::new(move |_| inviting.set(false))/>
@@ -50,9 +52,9 @@ pub fn Users(context: ServerContext) -> impl IntoView {
             {move || {
                 let (context, actions) = (context.clone(), actions.clone());
                 match list.answer() {
-                    None => view! { <Loading what="users"/> }.into_any(),
+                    None => view! { <Loading text=t("users.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| list.reload())/> }.into_any(),
-                    Some(Ok(users)) if users.is_empty() => view! { <p class="empty">"Nobody else has access to this server."</p> }.into_any(),
+                    Some(Ok(users)) if users.is_empty() => view! { <p class="empty">{t("users.empty")}</p> }.into_any(),
                     Some(Ok(users)) => view! {
                         <ul class="cards">
                             {users.into_iter().map(|user| view! { <UserCard user context=context.clone() actions=actions.clone() groups list/> }).collect_view()}
@@ -107,15 +109,15 @@ fn UserCard(
         <li class="card" data-user=user.uuid.clone()>
             <div class="card-head">
                 <h3>{user.email.clone()}</h3>
-                {user.two_factor_enabled.then(|| view! { <span class="badge badge-running" title="Two-factor authentication on">"2FA"</span> })}
+                {user.two_factor_enabled.then(|| view! { <span class="badge badge-running" title=t("users.two_factor")>"2FA"</span> })}
             </div>
-            <p class="muted small">{format!("{} · {granted} permission{}", user.username, if granted == 1 { "" } else { "s" })}</p>
+            <p class="muted small">{[user.username.clone(), " · ".into(), tp("users.granted", granted as f64, &[&granted.to_string()])].concat()}</p>
             <div class="actions">
                 {context.can("user.update").then(|| view! {
-                    <button type="button" disabled=move || editing.get() on:click=move |_| editing.set(true)>"Edit permissions"</button>
+                    <button type="button" disabled=move || editing.get() on:click=move |_| editing.set(true)>{t("users.edit")}</button>
                 })}
                 {context.can("user.delete").then(|| view! {
-                    <Confirm label="Remove" question="Remove this user's access to the server?".into() pending name=user.email.clone() on_confirm=remove/>
+                    <Confirm label=t("common.remove") question=t("users.remove_confirm").into() pending name=user.email.clone() on_confirm=remove/>
                 })}
             </div>
             <ActionError actions=actions.clone() target=target.clone()/>
@@ -207,24 +209,24 @@ fn PermissionForm(
         .then(|| context.permissions.list().iter().cloned().collect());
     let prefix = uuid.clone().unwrap_or_else(|| "new".into());
     view! {
-        <form class="editor permission-form" on:submit=submit novalidate aria-label=if inviting { "Invite a user" } else { "Edit permissions" }>
+        <form class="editor permission-form" on:submit=submit novalidate aria-label=if inviting { t("users.invite") } else { t("users.edit") }>
             {inviting.then(|| view! {
-                <label for="invite-email">"Email address"</label>
+                <label for="invite-email">{t("users.email")}</label>
                 <input id="invite-email" type="email" bind:value=email placeholder="friend@example.com" autocomplete="off"
                     aria-invalid=move || email_hint.get().is_some().to_string()/>
-                <p class="hint" aria-live="polite">{email_hint}{panel_email}</p>
+                <p class="hint" aria-live="polite">{move || email_hint.get().map(email_words)}{panel_email}</p>
             })}
             {move || match groups.answer() {
-                None => view! { <Loading what="the panel's permissions"/> }.into_any(),
+                None => view! { <Loading text=t("users.loading_permissions")/> }.into_any(),
                 Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| groups.reload())/> }.into_any(),
                 Some(Ok(groups)) => view! { <Matrix groups chosen mine=mine.clone() prefix=prefix.clone()/> }.into_any(),
             }}
             <ActionError actions=actions.clone() target=target.clone()/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=pending>
-                    {move || if pending.get() { "Saving…" } else if inviting { "Send invitation" } else { "Save permissions" }}
+                    {move || if pending.get() { t("editor.saving") } else if inviting { t("users.send") } else { t("users.save") }}
                 </button>
-                <button type="button" on:click=move |_| close.run(())>"Cancel"</button>
+                <button type="button" on:click=move |_| close.run(())>{t("common.cancel")}</button>
             </div>
         </form>
     }
@@ -251,13 +253,13 @@ fn Matrix(
             let (toggle_all, all_on_check) = (all.clone(), all_on.clone());
             view! {
                 <fieldset class="permission-group" data-group=group.name.clone()>
-                    <legend>{group.title()}</legend>
-                    <p class="muted small">{group.description.clone()}</p>
+                    <legend>{permission_words::group_title(&group.name).map_or_else(|| group.title(), str::to_owned)}</legend>
+                    <p class="muted small">{permission_words::group_description(&group.name).map_or_else(|| group.description.clone(), str::to_owned)}</p>
                     {(!all.is_empty()).then(|| view! {
                         <label class="check all"><input type="checkbox" id=group_id.clone() prop:checked=all_on_check on:change=move |_| {
                             let on = !all_on();
                             chosen.update(|c| for p in &toggle_all { if on { c.insert(p.clone()); } else { c.remove(p); } });
-                        }/>{format!("All {} permissions", group.name)}</label>
+                        }/>{t("users.all_of_group")}</label>
                     })}
                     {group.keys.iter().map(|(key, description)| {
                         let permission = format!("{}.{key}", group.name);
@@ -265,12 +267,12 @@ fn Matrix(
                         let always = permission == ALWAYS_GRANTED;
                         let (check, toggle) = (permission.clone(), permission.clone());
                         view! {
-                            <label class="check permission" title=(!enabled && !always).then_some("You do not hold this permission yourself")>
+                            <label class="check permission" title=(!enabled && !always).then(|| t("users.not_yours"))>
                                 <input type="checkbox" data-permission=permission.clone() disabled=!enabled
                                     prop:checked=move || always || chosen.with(|c| c.contains(&check))
                                     on:change=move |_| chosen.update(|c| if !c.remove(&toggle) { c.insert(toggle.clone()); })/>
-                                <span><code>{key.clone()}</code> " " <span class="muted small">{description.clone()}</span>
-                                    {always.then(|| view! { <span class="tag">" always granted"</span> })}</span>
+                                <span><code>{key.clone()}</code> " " <span class="muted small">{permission_words::key_description(&permission).map_or_else(|| description.clone(), str::to_owned)}</span>
+                                    {always.then(|| view! { <span class="tag">{[" ", t("users.always")].concat()}</span> })}</span>
                             </label>
                         }
                     }).collect_view()}
@@ -278,4 +280,13 @@ fn Matrix(
             }
         })
         .collect_view()
+}
+
+/// `email_problem`'s sentence in the viewer's language.
+fn email_words(problem: &'static str) -> &'static str {
+    match problem {
+        p if p.starts_with("Enter") => t("users.email_missing"),
+        p if p.contains("191") => t("users.email_too_long"),
+        _ => t("users.email_invalid"),
+    }
 }

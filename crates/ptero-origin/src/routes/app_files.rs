@@ -1,6 +1,6 @@
 //! The standalone app, served from `[static] app_dir` and nothing else from there: a
 //! request names one file at the top of the folder with an extension the app's build
-//! writes (`.js`, `.wasm`, `.css`, icons, the manifest); anything else (client routes
+//! writes (`.js`, `.wasm`, `.css`, icons, the manifest, the language catalogs); anything else (client routes
 //! such as `/server/1a2b3c4d`, but also `/bin/ptero-origin` or `/card/…` when those
 //! folders sit inside it) gets the app's `index.html`.
 //!
@@ -35,6 +35,7 @@ const APP_FILES: &[&str] = &[
     "svg",
     "webmanifest",
     "json",
+    "txt",
 ];
 /// The card's folder: its module, its wasm, its stylesheet, its locales.
 const CARD_FILES: &[&str] = &["js", "wasm", "css", "json", "txt"];
@@ -168,11 +169,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("ptero-app-files-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("bin")).expect("dir");
         std::fs::write(dir.join("app-1.js"), "x").expect("js");
+        std::fs::write(dir.join("app-de.txt"), "x").expect("catalog");
         std::fs::write(dir.join("bin/ptero-origin"), "elf").expect("bin");
+        std::fs::write(dir.join("bin/notes.txt"), "x").expect("nested");
         std::fs::write(dir.join(".env"), "secret").expect("dotfile");
         std::fs::write(dir.join("ptero-origin.toml"), "x").expect("toml");
         assert!(app_file(&dir, "/app-1.js").is_some());
+        assert!(app_file(&dir, "/app-de.txt").is_some());
         for refused in [
+            "/bin/notes.txt",
             "/bin/ptero-origin",
             "/.env",
             "/ptero-origin.toml",

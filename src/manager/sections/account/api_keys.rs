@@ -2,6 +2,7 @@
 //! description and allowed IPs (the secret shown once, with a copy button), delete; the
 //! panel's 25-key limit shown before it is reached.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::account_security::{API_KEY_LIMIT, MAX_ALLOWED_IPS, MAX_KEY_DESCRIPTION};
 use ptero_api::{full_key, CreateApiKeyRequest, UserApiKey};
@@ -9,10 +10,10 @@ use ptero_api::{full_key, CreateApiKeyRequest, UserApiKey};
 use super::AccountContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
+use crate::manager::sections::date_time;
 use crate::manager::sections::kit::{
     field_error, ActionError, Actions, Confirm, CopyButton, Loading, Target,
 };
-use crate::manager::sections::local_time;
 use crate::session::use_session;
 
 /// Checks each allowed IP as typed: an address or a CIDR range.
@@ -24,16 +25,12 @@ fn ip_problem(entry: &str) -> Option<String> {
     let max = match address.parse::<std::net::IpAddr>() {
         Ok(std::net::IpAddr::V4(_)) => 32,
         Ok(std::net::IpAddr::V6(_)) => 128,
-        Err(_) => {
-            return Some(format!(
-                "“{entry}” is not an IP address or range (such as 203.0.113.7 or 10.0.0.0/8)."
-            ))
-        }
+        Err(_) => return Some(tf("api_keys.ip_invalid", &[entry])),
     };
     match prefix.map(str::parse::<u8>) {
         None => None,
         Some(Ok(bits)) if bits <= max => None,
-        Some(_) => Some(format!("“{entry}”: the range after / must be 0 to {max}.")),
+        Some(_) => Some(tf("api_keys.ip_range", &[entry, &max.to_string()])),
     }
 }
 
@@ -45,10 +42,8 @@ fn parse_ips(text: &str) -> Result<Vec<String>, String> {
         .map(str::to_owned)
         .collect();
     if ips.len() > MAX_ALLOWED_IPS {
-        return Err(format!(
-            "At most {MAX_ALLOWED_IPS} addresses ({} now).",
-            ips.len()
-        ));
+        let (most, now) = (MAX_ALLOWED_IPS.to_string(), ips.len().to_string());
+        return Err(tf("api_keys.too_many_ips", &[&most, &now]));
     }
     match ips.iter().find_map(|ip| ip_problem(ip)) {
         Some(problem) => Err(problem),
@@ -72,21 +67,21 @@ pub fn ApiKeys(context: AccountContext) -> impl IntoView {
     view! {
         <section class="sheet api-keys" aria-labelledby="api-keys-title" data-testid="api-keys">
             <div class="sheet-head">
-                <h2 id="api-keys-title">"API keys"</h2>
-                <span class="muted" data-testid="api-key-count">{move || count().map(|n| format!("{n} of {API_KEY_LIMIT}"))}</span>
+                <h2 id="api-keys-title">{t("api_keys.title")}</h2>
+                <span class="muted" data-testid="api-key-count">{move || count().map(|n| tf("editor.match_of", &[&n.to_string(), &API_KEY_LIMIT.to_string()]))}</span>
             </div>
             {move || secret.get().map(|key| view! {
                 <div class="secret-once" role="status" data-testid="new-key">
-                    <p><strong>"Your new key."</strong>" Copy it now: the panel shows it only this once."</p>
-                    <p><code class="wrap">{key.clone()}</code> " " <CopyButton text=key.clone() label="the new key".into()/></p>
-                    <button type="button" class="link" on:click=move |_| secret.set(None)>"I have copied it"</button>
+                    <p><strong>{t("api_keys.new_key")}</strong>" "{t("api_keys.copy_now")}</p>
+                    <p><code class="wrap">{key.clone()}</code> " " <CopyButton text=key.clone() label=t("api_keys.the_new_key").into()/></p>
+                    <button type="button" class="link" on:click=move |_| secret.set(None)>{t("api_keys.copied")}</button>
                 </div>
             })}
             <CreateKey context=form_ctx actions=form_actions list secret full/>
             {move || {
                 let (actions, context) = (actions.clone(), context.clone());
                 match list.answer() {
-                    None => view! { <Loading what="API keys"/> }.into_any(),
+                    None => view! { <Loading text=t("api_keys.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| list.reload())/> }.into_any(),
                     Some(Ok(keys)) => view! {
                         <ul class="cards compact-cards">
@@ -114,10 +109,10 @@ fn CreateKey(
         let text = description.get();
         let n = text.trim().chars().count();
         if tried.get() && n == 0 {
-            Some("Describe what the key is for.".to_owned())
+            Some(t("api_keys.description_missing").to_owned())
         } else {
             (n > MAX_KEY_DESCRIPTION)
-                .then(|| format!("At most {MAX_KEY_DESCRIPTION} characters ({n} now)."))
+                .then(|| crate::manager::format::too_long(MAX_KEY_DESCRIPTION, n))
         }
     };
     let ips_problem = move || parse_ips(&ips.get()).err();
@@ -163,21 +158,21 @@ fn CreateKey(
     };
     let (p_desc, p_ips) = (panel.clone(), panel);
     view! {
-        <form class="editor" on:submit=submit novalidate aria-label="New API key">
-            <label for="key-description">"Description"</label>
-            <input id="key-description" type="text" bind:value=description placeholder="Home automation" maxlength="500"
+        <form class="editor" on:submit=submit novalidate aria-label=t("api_keys.new")>
+            <label for="key-description">{t("settings.description")}</label>
+            <input id="key-description" type="text" bind:value=description placeholder=t("api_keys.description_placeholder") maxlength="500"
                 aria-invalid=move || description_problem().is_some().to_string()/>
             <p class="hint" aria-live="polite">{description_problem}{move || p_desc("description")}</p>
-            <label for="key-ips">"Allowed IPs " <span class="muted">"(optional: addresses or ranges, comma or line separated)"</span></label>
+            <label for="key-ips">{t("api_keys.ips")} " " <span class="muted">{t("api_keys.ips_hint")}</span></label>
             <textarea id="key-ips" class="mono" rows="2" bind:value=ips placeholder="203.0.113.7, 10.0.0.0/8"
                 aria-invalid=move || ips_problem().is_some().to_string()></textarea>
             <p class="hint" aria-live="polite">{ips_problem}{move || p_ips("allowed_ips")}</p>
             <ActionError actions=actions.clone() target=Target::New/>
             <button type="submit" class="primary" disabled=move || pending.get() || full.get()>
-                {move || if pending.get() { "Creating…" } else { "Create key" }}
+                {move || if pending.get() { t("databases.creating") } else { t("api_keys.create") }}
             </button>
             {move || full.get().then(|| view! {
-                <p class="muted small" data-testid="key-limit">{format!("The panel allows {API_KEY_LIMIT} keys per account: delete one to make another.")}</p>
+                <p class="muted small" data-testid="key-limit">{tf("api_keys.limit", &[&API_KEY_LIMIT.to_string()])}</p>
             })}
         </form>
     }
@@ -220,25 +215,24 @@ fn KeyRow(
         );
     });
     let question = if in_use {
-        "This is the key this app uses: deleting it signs the app out of this panel. Delete it?"
-            .to_owned()
+        t("api_keys.delete_in_use").to_owned()
     } else {
-        "Delete this key? Whatever uses it stops working.".to_owned()
+        t("api_keys.delete_confirm").to_owned()
     };
     view! {
         <li class="card" data-key=identifier.clone()>
             <div class="card-head">
                 <h3 class="mono">{identifier.clone()}</h3>
-                {in_use.then(|| view! { <span class="badge badge-running">"this app"</span> })}
+                {in_use.then(|| view! { <span class="badge badge-running">{t("api_keys.this_app")}</span> })}
             </div>
-            <p>{if key.description.is_empty() { "(no description)".to_owned() } else { key.description.clone() }}</p>
+            <p>{if key.description.is_empty() { t("api_keys.no_description").to_owned() } else { key.description.clone() }}</p>
             <p class="muted small">
-                {format!("Created {}", local_time(&key.created_at))}
-                {format!(" · last used {}", key.last_used_at.as_deref().map_or_else(|| "never".to_owned(), local_time))}
-                {(!key.allowed_ips.is_empty()).then(|| format!(" · only from {}", key.allowed_ips.join(", ")))}
+                {tf("api_keys.created", &[&date_time(&key.created_at)])}
+                {[" · ".to_owned(), tf("api_keys.last_used", &[&key.last_used_at.as_deref().map_or_else(|| t("schedules.never").to_owned(), date_time)])].concat()}
+                {(!key.allowed_ips.is_empty()).then(|| [" · ".to_owned(), tf("api_keys.only_from", &[&key.allowed_ips.join(", ")])].concat())}
             </p>
             <div class="actions">
-                <Confirm label="Delete" question pending name=identifier.clone() on_confirm=delete/>
+                <Confirm label=t("common.delete") question pending name=identifier.clone() on_confirm=delete/>
             </div>
             <ActionError actions=actions.clone() target=target.clone()/>
         </li>

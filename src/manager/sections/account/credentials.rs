@@ -1,6 +1,7 @@
 //! The account's email and password (each change asks for the current password), and
 //! whether two-factor authentication is on (turned on and off in the panel itself).
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::account_security::MIN_PASSWORD;
 use ptero_api::subusers::email_problem;
@@ -24,7 +25,7 @@ pub fn Credentials(context: AccountContext, account: Load<Account>) -> impl Into
     });
     view! {
         <section class="sheet credentials" aria-labelledby="credentials-title" data-testid="credentials">
-            <h2 id="credentials-title">"Sign-in"</h2>
+            <h2 id="credentials-title">{t("credentials.title")}</h2>
             <TwoFactor status=two_factor/>
             <div class="two-columns">
                 <EmailForm context=context.clone() account/>
@@ -37,15 +38,15 @@ pub fn Credentials(context: AccountContext, account: Load<Account>) -> impl Into
 #[component]
 fn TwoFactor(status: Load<TwoFactorStatus>) -> impl IntoView {
     move || match status.answer() {
-        None => view! { <p class="loading">"Checking two-factor authentication…"</p> }.into_any(),
+        None => view! { <p class="loading">{t("credentials.checking")}</p> }.into_any(),
         Some(Err(error)) => {
             view! { <ErrorNote error retry=Callback::new(move |_| status.reload())/> }.into_any()
         }
         Some(Ok(state)) => {
             let (class, text) = match state {
-                TwoFactorStatus::Enabled => ("ok", "Two-factor authentication is on."),
-                TwoFactorStatus::Disabled => ("warning", "Two-factor authentication is off: turn it on in the panel's account settings to protect this account."),
-                TwoFactorStatus::Unknown => ("muted", "This panel does not tell API keys whether two-factor authentication is on."),
+                TwoFactorStatus::Enabled => ("ok", t("credentials.two_factor_on")),
+                TwoFactorStatus::Disabled => ("warning", t("credentials.two_factor_off")),
+                TwoFactorStatus::Unknown => ("muted", t("credentials.two_factor_unknown")),
             };
             view! { <p class=class data-testid="two-factor" data-state=format!("{state:?}").to_lowercase()>{text}</p> }.into_any()
         }
@@ -61,7 +62,7 @@ fn EmailForm(context: AccountContext, account: Load<Account>) -> impl IntoView {
     let done = RwSignal::new(false);
     let problem = move || tried.get().then(|| email_problem(&email.get())).flatten();
     let needs_password = move || {
-        (tried.get() && password.get().is_empty()).then_some("Enter your current password.")
+        (tried.get() && password.get().is_empty()).then(|| t("credentials.current_missing"))
     };
     let target = part("email");
     let (submit_actions, submit_target, client) =
@@ -99,18 +100,18 @@ fn EmailForm(context: AccountContext, account: Load<Account>) -> impl IntoView {
     };
     let current = move || account.answer().and_then(Answer::ok).map(|a| a.email);
     view! {
-        <form class="editor" on:submit=submit novalidate aria-label="Change email">
-            <h3>"Email"</h3>
-            <p class="muted small">{move || current().map(|e| format!("Now {e}"))}</p>
-            <label for="new-email">"New email address"</label>
+        <form class="editor" on:submit=submit novalidate aria-label=t("credentials.change_email")>
+            <h3>{t("account.email")}</h3>
+            <p class="muted small">{move || current().map(|e| tf("credentials.now", &[&e]))}</p>
+            <label for="new-email">{t("credentials.new_email")}</label>
             <input id="new-email" type="email" bind:value=email autocomplete="email" aria-invalid=move || problem().is_some().to_string()/>
             <p class="hint" aria-live="polite">{problem}{panel}</p>
-            <label for="email-password">"Current password"</label>
+            <label for="email-password">{t("credentials.current")}</label>
             <input id="email-password" type="password" bind:value=password autocomplete="current-password"/>
             <p class="hint" aria-live="polite">{needs_password}</p>
             <ActionError actions=actions.clone() target=target.clone()/>
-            <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Change email" }}</button>
-            <p class="ok" aria-live="polite">{move || done.get().then_some("Email changed.")}</p>
+            <button type="submit" class="primary" disabled=pending>{move || if pending.get() { t("editor.saving") } else { t("credentials.change_email") }}</button>
+            <p class="ok" aria-live="polite">{move || done.get().then(|| t("credentials.email_changed"))}</p>
         </form>
     }
 }
@@ -125,15 +126,15 @@ fn PasswordForm(context: AccountContext) -> impl IntoView {
     let done = RwSignal::new(false);
     let short = move || {
         let n = new.get().chars().count();
-        (tried.get() && n < MIN_PASSWORD)
-            .then(|| format!("At least {MIN_PASSWORD} characters ({n} now)."))
+        let (least, now) = (MIN_PASSWORD.to_string(), n.to_string());
+        (tried.get() && n < MIN_PASSWORD).then(|| tf("credentials.too_short", &[&least, &now]))
     };
     let mismatch = move || {
         (tried.get() && !again.get().is_empty() && again.get() != new.get())
-            .then_some("The two new passwords differ.")
+            .then(|| t("credentials.mismatch"))
     };
     let needs_current =
-        move || (tried.get() && current.get().is_empty()).then_some("Enter your current password.");
+        move || (tried.get() && current.get().is_empty()).then(|| t("credentials.current_missing"));
     let target = part("password");
     let (submit_actions, submit_target, client) =
         (actions.clone(), target.clone(), context.client.clone());
@@ -175,20 +176,20 @@ fn PasswordForm(context: AccountContext) -> impl IntoView {
         Signal::derive(move || a.is_pending(&t))
     };
     view! {
-        <form class="editor" on:submit=submit novalidate aria-label="Change password">
-            <h3>"Password"</h3>
-            <label for="current-password">"Current password"</label>
+        <form class="editor" on:submit=submit novalidate aria-label=t("credentials.change_password")>
+            <h3>{t("sftp.password")}</h3>
+            <label for="current-password">{t("credentials.current")}</label>
             <input id="current-password" type="password" bind:value=current autocomplete="current-password"/>
             <p class="hint" aria-live="polite">{needs_current}</p>
-            <label for="new-password">"New password"</label>
+            <label for="new-password">{t("credentials.new_password")}</label>
             <input id="new-password" type="password" bind:value=new autocomplete="new-password" aria-invalid=move || short().is_some().to_string()/>
             <p class="hint" aria-live="polite">{short}{panel}</p>
-            <label for="new-password-again">"New password again"</label>
+            <label for="new-password-again">{t("credentials.again")}</label>
             <input id="new-password-again" type="password" bind:value=again autocomplete="new-password" aria-invalid=move || mismatch().is_some().to_string()/>
-            <p class="hint" aria-live="polite">{mismatch}{move || (tried.get() && again.get().is_empty()).then_some("Type the new password again.")}</p>
+            <p class="hint" aria-live="polite">{mismatch}{move || (tried.get() && again.get().is_empty()).then(|| t("credentials.again_missing"))}</p>
             <ActionError actions=actions.clone() target=target.clone()/>
-            <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Change password" }}</button>
-            <p class="ok" aria-live="polite">{move || done.get().then_some("Password changed. The API key keeps working.")}</p>
+            <button type="submit" class="primary" disabled=pending>{move || if pending.get() { t("editor.saving") } else { t("credentials.change_password") }}</button>
+            <p class="ok" aria-live="polite">{move || done.get().then(|| t("credentials.password_changed"))}</p>
         </form>
     }
 }

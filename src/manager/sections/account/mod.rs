@@ -6,6 +6,7 @@ mod api_keys;
 mod credentials;
 mod ssh_keys;
 
+use crate::i18n::ui::t;
 use leptos::prelude::*;
 use ptero_api::{Flavor, KeyKind};
 
@@ -42,16 +43,16 @@ fn Account() -> impl IntoView {
     view! {
         <div class="account-page" data-testid="account-page">
             <section class="sheet" aria-labelledby="account-title">
-                <h1 id="account-title">"Account"</h1>
+                <h1 id="account-title">{t("account.title")}</h1>
                 {move || match account.answer() {
-                    None => view! { <p class="loading" aria-busy="true">"Loading account…"</p> }.into_any(),
+                    None => view! { <p class="loading" aria-busy="true">{t("sftp.loading")}</p> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| account.reload())/> }.into_any(),
                     Some(Ok(account)) => view! {
                         <dl class="facts">
-                            <dt>"Username"</dt><dd>{account.username.clone()}</dd>
-                            <dt>"Name"</dt><dd>{format!("{} {}", account.first_name, account.last_name)}</dd>
-                            <dt>"Email"</dt><dd data-testid="account-email">{account.email.clone()}</dd>
-                            {account.admin.then(|| view! { <dt>"Role"</dt><dd>"Panel administrator"</dd> })}
+                            <dt>{t("databases.username")}</dt><dd>{account.username.clone()}</dd>
+                            <dt>{t("account.name")}</dt><dd>{format!("{} {}", account.first_name, account.last_name)}</dd>
+                            <dt>{t("account.email")}</dt><dd data-testid="account-email">{account.email.clone()}</dd>
+                            {account.admin.then(|| view! { <dt>{t("account.role")}</dt><dd>{t("account.admin")}</dd> })}
                         </dl>
                     }.into_any(),
                 }}
@@ -59,7 +60,7 @@ fn Account() -> impl IntoView {
             <api_keys::ApiKeys context=context.clone()/>
             <ssh_keys::SshKeys context=context.clone()/>
             <credentials::Credentials context=context.clone() account/>
-            <ActivityLogView client=context.client.clone() of=ActivityOf::Account title="Account activity"/>
+            <ActivityLogView client=context.client.clone() of=ActivityOf::Account title=t("account.activity")/>
         </div>
     }
     .into_any()

@@ -2,15 +2,16 @@
 //! key as pasted; a private key or a DSA key is refused before anything is sent),
 //! remove.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
-use ptero_api::account_security::public_key_problem;
+use ptero_api::account_security::{public_key_problem, PublicKeyProblem};
 use ptero_api::{SshKey, StoreSshKeyRequest};
 
 use super::AccountContext;
 use crate::api::Load;
 use crate::components::ErrorNote;
+use crate::manager::sections::date_time;
 use crate::manager::sections::kit::{field_error, ActionError, Actions, Confirm, Loading, Target};
-use crate::manager::sections::local_time;
 
 #[component]
 pub fn SshKeys(context: AccountContext) -> impl IntoView {
@@ -29,10 +30,8 @@ pub fn SshKeys(context: AccountContext) -> impl IntoView {
             .then(|| public_key_problem(&public_key.get()))
             .flatten()
     };
-    let name_problem = move || {
-        (tried.get() && name.get().trim().is_empty())
-            .then_some("Name the key (the device it is on).")
-    };
+    let name_problem =
+        move || (tried.get() && name.get().trim().is_empty()).then(|| t("ssh.name_missing"));
     let (submit_actions, submit_client) = (actions.clone(), context.client.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -68,25 +67,25 @@ pub fn SshKeys(context: AccountContext) -> impl IntoView {
     let form_actions = actions.clone();
     view! {
         <section class="sheet ssh-keys" aria-labelledby="ssh-keys-title" data-testid="ssh-keys">
-            <h2 id="ssh-keys-title">"SSH keys"</h2>
-            <p class="muted">"Keys that may sign in to your servers' SFTP without a password."</p>
-            <form class="editor" on:submit=submit novalidate aria-label="Add an SSH key">
-                <label for="ssh-name">"Name"</label>
-                <input id="ssh-name" type="text" bind:value=name placeholder="Laptop" aria-invalid=move || name_problem().is_some().to_string()/>
+            <h2 id="ssh-keys-title">{t("ssh.title")}</h2>
+            <p class="muted">{t("ssh.intro")}</p>
+            <form class="editor" on:submit=submit novalidate aria-label=t("ssh.add_label")>
+                <label for="ssh-name">{t("account.name")}</label>
+                <input id="ssh-name" type="text" bind:value=name placeholder=t("ssh.name_placeholder") aria-invalid=move || name_problem().is_some().to_string()/>
                 <p class="hint" aria-live="polite">{name_problem}{move || p_name("name")}</p>
-                <label for="ssh-key">"Public key"</label>
+                <label for="ssh-key">{t("ssh.public_key")}</label>
                 <textarea id="ssh-key" class="mono" rows="3" bind:value=public_key spellcheck="false"
                     placeholder="ssh-ed25519 AAAA… you@laptop" aria-invalid=move || key_problem().is_some().to_string()></textarea>
-                <p class="hint" aria-live="polite">{move || key_problem().map(|p| p.to_string())}{move || p_key("public_key")}</p>
+                <p class="hint" aria-live="polite">{move || key_problem().map(key_words)}{move || p_key("public_key")}</p>
                 <ActionError actions=form_actions.clone() target=Target::New/>
-                <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Adding…" } else { "Add key" }}</button>
+                <button type="submit" class="primary" disabled=pending>{move || if pending.get() { t("network.adding") } else { t("ssh.add") }}</button>
             </form>
             {move || {
                 let (actions, context) = (actions.clone(), context.clone());
                 match list.answer() {
-                    None => view! { <Loading what="SSH keys"/> }.into_any(),
+                    None => view! { <Loading text=t("ssh.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| list.reload())/> }.into_any(),
-                    Some(Ok(keys)) if keys.is_empty() => view! { <p class="empty">"No SSH keys."</p> }.into_any(),
+                    Some(Ok(keys)) if keys.is_empty() => view! { <p class="empty">{t("ssh.empty")}</p> }.into_any(),
                     Some(Ok(keys)) => view! {
                         <ul class="cards compact-cards">
                             {keys.into_iter().map(|key| view! { <KeyRow key context=context.clone() actions=actions.clone() list/> }).collect_view()}
@@ -125,11 +124,21 @@ fn KeyRow(
         <li class="card" data-fingerprint=key.fingerprint.clone()>
             <div class="card-head"><h3>{key.name.clone()}</h3></div>
             <p class="muted small"><code class="wrap">{format!("SHA256:{}", key.fingerprint)}</code></p>
-            <p class="muted small">{format!("Added {}", local_time(&key.created_at))}</p>
+            <p class="muted small">{tf("ssh.added", &[&date_time(&key.created_at)])}</p>
             <div class="actions">
-                <Confirm label="Remove" question="Remove this key? SFTP sign-ins with it stop.".into() pending name=key.name.clone() on_confirm=remove/>
+                <Confirm label=t("common.remove") question=t("ssh.remove_confirm").into() pending name=key.name.clone() on_confirm=remove/>
             </div>
             <ActionError actions=actions.clone() target=target.clone()/>
         </li>
+    }
+}
+
+/// What is wrong with a pasted key, in the viewer's language.
+fn key_words(problem: PublicKeyProblem) -> &'static str {
+    match problem {
+        PublicKeyProblem::Empty => t("ssh.problem.empty"),
+        PublicKeyProblem::Private => t("ssh.problem.private"),
+        PublicKeyProblem::NotAKey => t("ssh.problem.not_a_key"),
+        PublicKeyProblem::Dsa => t("ssh.problem.dsa"),
     }
 }

@@ -3,6 +3,7 @@
 //! why beside it and nothing is sent; what the panel refuses is shown beside its field;
 //! nothing typed is lost either way.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::cron::{self, Field, PRESETS};
 use ptero_api::schedules::MAX_SCHEDULE_NAME;
@@ -43,12 +44,11 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
         let [m, h, dom, mon, dow] = fields.map(|f| f.get());
         Cron::new(&m, &h, &dom, &mon, &dow)
     };
-    let preview = move || cron::describe(&cron());
+    let preview = move || super::phrase::describe(&cron());
     let name_problem = move || {
         let text = name.get();
         let len = text.trim().chars().count();
-        (len > MAX_SCHEDULE_NAME)
-            .then(|| format!("At most {MAX_SCHEDULE_NAME} characters ({len} now)."))
+        (len > MAX_SCHEDULE_NAME).then(|| crate::manager::format::too_long(MAX_SCHEDULE_NAME, len))
     };
     let tried = RwSignal::new(false);
     let actions = control.actions.clone();
@@ -95,18 +95,18 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
     let prefix = id.map_or_else(|| "new".to_owned(), |id| id.to_string());
     let name_id = format!("schedule-{prefix}-name");
     view! {
-        <form class="editor" on:submit=submit novalidate aria-label=if id.is_some() { "Edit schedule" } else { "New schedule" }>
-            <label for=name_id.clone()>"Name"</label>
-            <input id=name_id.clone() type="text" bind:value=name placeholder="Nightly restart" maxlength="191"
+        <form class="editor" on:submit=submit novalidate aria-label=if id.is_some() { t("schedules.edit") } else { t("schedules.new") }>
+            <label for=name_id.clone()>{t("schedules.name")}</label>
+            <input id=name_id.clone() type="text" bind:value=name placeholder=t("schedules.name_placeholder") maxlength="191"
                 aria-invalid=move || (tried.get() && name.get().trim().is_empty()).to_string()/>
             <p class="hint" aria-live="polite">
-                {move || (tried.get() && name.get().trim().is_empty()).then_some("Give the schedule a name.")}
+                {move || (tried.get() && name.get().trim().is_empty()).then(|| t("schedules.name_missing"))}
                 {name_problem}
                 {let panel_error = panel_error.clone(); move || panel_error("name")}
             </p>
             <fieldset class="cron-fields">
-                <legend>"When"</legend>
-                <div class="presets" role="group" aria-label="Presets">
+                <legend>{t("schedules.when")}</legend>
+                <div class="presets" role="group" aria-label=t("schedules.presets")>
                     {PRESETS.iter().map(|preset| {
                         let preset = *preset;
                         view! {
@@ -114,7 +114,7 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
                                 for (signal, value) in fields.iter().zip(preset.fields) {
                                     signal.set(value.to_owned());
                                 }
-                            }>{preset.label}</button>
+                            }>{super::words::preset_label(&preset)}</button>
                         }
                     }).collect_view()}
                 </div>
@@ -126,11 +126,11 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
                         let panel_error = panel_error.clone();
                         view! {
                             <div class="cron-field">
-                                <label for=input_id.clone()>{field.label()}</label>
+                                <label for=input_id.clone()>{super::words::field_label(field)}</label>
                                 <input id=input_id type="text" class="mono" bind:value=signal spellcheck="false"
                                     autocomplete="off" aria-invalid=move || problem().is_some().to_string()/>
                                 <p class="hint" aria-live="polite">
-                                    {move || problem().map(|p| p.to_string())}
+                                    {move || problem().map(|p| super::words::problem(&p))}
                                     {move || panel_error(field.as_str())}
                                 </p>
                             </div>
@@ -139,20 +139,20 @@ pub fn Editor(control: Controller, schedule: Option<Schedule>) -> impl IntoView 
                 </div>
                 <p class="cron-preview" aria-live="polite" data-testid="cron-preview">
                     {move || match preview() {
-                        Ok(words) => format!("Runs {words} (panel time)."),
-                        Err(problem) if !problem.blocks_saving() => problem.to_string(),
-                        Err(_) => "Fix the field marked above to see when it runs.".to_owned(),
+                        Ok(words) => tf("schedules.runs", &[&words]),
+                        Err(problem) if !problem.blocks_saving() => super::words::problem(&problem),
+                        Err(_) => t("schedules.fix_field").to_owned(),
                     }}
                 </p>
             </fieldset>
-            <label class="check"><input type="checkbox" bind:checked=active/>"Active"</label>
-            <label class="check"><input type="checkbox" bind:checked=online/>"Only when the server is online"</label>
+            <label class="check"><input type="checkbox" bind:checked=active/>{t("schedules.active_check")}</label>
+            <label class="check"><input type="checkbox" bind:checked=online/>{t("schedules.online_check")}</label>
             <ActionError actions=actions.clone() target=target.clone()/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=pending>
-                    {move || if pending.get() { "Saving…" } else if id.is_some() { "Save schedule" } else { "Create schedule" }}
+                    {move || if pending.get() { t("editor.saving") } else if id.is_some() { t("schedules.save") } else { t("schedules.create") }}
                 </button>
-                <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <button type="button" on:click=move |_| editing.set(None)>{t("common.cancel")}</button>
             </div>
         </form>
     }

@@ -4,15 +4,17 @@
 //! permissions allow.
 
 mod editor;
+mod phrase;
 mod tasks;
+mod words;
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
-use ptero_api::cron;
 use ptero_api::schedules::TASKS_PER_SCHEDULE;
 use ptero_api::Schedule;
 
 use super::kit::{ActionError, Actions, Confirm, Loading, NoPermission, Target};
-use super::{local_time, ServerContext};
+use super::{date_time, ServerContext};
 use crate::api::Load;
 use crate::components::ErrorNote;
 
@@ -71,7 +73,7 @@ impl Controller {
 #[component]
 pub fn Schedules(context: ServerContext) -> impl IntoView {
     if !context.can("schedule.read") {
-        return view! { <NoPermission what="schedules" permission="schedule.read"/> }.into_any();
+        return view! { <NoPermission text=t("schedules.no_permission") permission="schedule.read"/> }.into_any();
     }
     let control = Controller::new(context);
     let can_create = control.context.can("schedule.create");
@@ -80,20 +82,20 @@ pub fn Schedules(context: ServerContext) -> impl IntoView {
     view! {
         <section class="sheet schedules" aria-labelledby="schedules-title" data-testid="schedules">
             <div class="sheet-head">
-                <h2 id="schedules-title">"Schedules"</h2>
+                <h2 id="schedules-title">{t("tabs.schedules")}</h2>
                 {can_create.then(|| view! {
                     <button type="button" class="primary" disabled=move || editing.get().is_some()
-                        on:click=move |_| editing.set(Some(None))>"New schedule"</button>
+                        on:click=move |_| editing.set(Some(None))>{t("schedules.new")}</button>
                 })}
             </div>
             {move || (editing.get() == Some(None)).then(|| view! { <editor::Editor control=c.clone() schedule=None/> })}
             {move || {
                 let control = control.clone();
                 match control.list.answer() {
-                    None => view! { <Loading what="schedules"/> }.into_any(),
+                    None => view! { <Loading text=t("schedules.loading")/> }.into_any(),
                     Some(Err(error)) => view! { <ErrorNote error retry=Callback::new(move |_| control.list.reload())/> }.into_any(),
                     Some(Ok(list)) if list.is_empty() => view! {
-                        <p class="empty">"No schedules yet. A schedule runs tasks (a command, a power action, a backup) at the times you set."</p>
+                        <p class="empty">{t("schedules.empty")}</p>
                     }.into_any(),
                     Some(Ok(list)) => view! {
                         <ul class="cards">
@@ -119,8 +121,8 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
     let editing = control.editing;
     let can_update = control.context.can("schedule.update");
     let can_delete = control.context.can("schedule.delete");
-    let words = cron::describe(&schedule.cron)
-        .unwrap_or_else(|problem| format!("custom schedule ({problem})"));
+    let words = phrase::describe(&schedule.cron)
+        .unwrap_or_else(|problem| tf("schedules.custom", &[&words::problem(&problem)]));
     let task_count = schedule.tasks().len();
     let (run, delete) = (control.clone(), control.clone());
     let edit_view = control.clone();
@@ -130,23 +132,23 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
             <div class="card-head">
                 <h3>{schedule.name.clone()}</h3>
                 <span class=if schedule.is_active { "badge badge-running" } else { "badge badge-offline" }>
-                    {if schedule.is_active { "active" } else { "inactive" }}
+                    {if schedule.is_active { t("schedules.active") } else { t("schedules.inactive") }}
                 </span>
-                {schedule.is_processing.then(|| view! { <span class="badge badge-starting">"running"</span> })}
+                {schedule.is_processing.then(|| view! { <span class="badge badge-starting">{t("schedules.running")}</span> })}
             </div>
             <p class="cron-words" data-testid="cron-words">{words}</p>
             <p class="muted small">
                 <code class="cron">{schedule.cron.to_string()}</code>
-                {schedule.only_when_online.then_some(" · only while the server is online")}
+                {schedule.only_when_online.then(|| [" · ", t("schedules.only_online")].concat())}
             </p>
             <dl class="facts">
-                <dt>"Last run"</dt>
-                <dd>{schedule.last_run_at.as_deref().map_or_else(|| "never".to_owned(), local_time)}</dd>
-                <dt>"Next run"</dt>
+                <dt>{t("schedules.last_run")}</dt>
+                <dd>{schedule.last_run_at.as_deref().map_or_else(|| t("schedules.never").to_owned(), date_time)}</dd>
+                <dt>{t("schedules.next_run")}</dt>
                 <dd>{if schedule.is_active {
-                    schedule.next_run_at.as_deref().map_or_else(|| "—".to_owned(), local_time)
+                    schedule.next_run_at.as_deref().map_or_else(|| "—".to_owned(), date_time)
                 } else {
-                    "not while inactive".to_owned()
+                    t("schedules.not_while_inactive").to_owned()
                 }}</dd>
             </dl>
             <div class="actions">
@@ -154,14 +156,14 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
                     let run = run.clone();
                     view! {
                         <button type="button" disabled=move || pending.get() || task_count == 0
-                            title=(task_count == 0).then_some("Add a task first")
-                            on:click=move |_| run.run_now(id)>"Run now"</button>
+                            title=(task_count == 0).then(|| t("schedules.add_task_first"))
+                            on:click=move |_| run.run_now(id)>{t("schedules.run_now")}</button>
                         <button type="button" disabled=move || editing.get().is_some()
-                            on:click=move |_| editing.set(Some(Some(id)))>"Edit"</button>
+                            on:click=move |_| editing.set(Some(Some(id)))>{t("common.edit")}</button>
                     }
                 })}
                 {can_delete.then(|| view! {
-                    <Confirm label="Delete" question="Delete this schedule and its tasks?".into() pending
+                    <Confirm label=t("common.delete") question=t("schedules.delete_confirm").into() pending
                         name=schedule.name.clone() on_confirm=Callback::new(move |_| delete.delete(id))/>
                 })}
             </div>
@@ -171,7 +173,7 @@ fn ScheduleCard(control: Controller, schedule: Schedule) -> impl IntoView {
             })}
             <tasks::Tasks control=control.clone() schedule=schedule.clone()/>
             {(task_count >= TASKS_PER_SCHEDULE).then(|| view! {
-                <p class="muted small">{format!("This schedule has the panel's maximum of {TASKS_PER_SCHEDULE} tasks.")}</p>
+                <p class="muted small">{tf("schedules.max_tasks", &[&TASKS_PER_SCHEDULE.to_string()])}</p>
             })}
         </li>
     }

@@ -2,6 +2,7 @@
 //! and down, delete. A task is a command, a power action or a backup, run a number of
 //! seconds after the previous one, optionally even when the previous one failed.
 
+use crate::i18n::ui::{t, tf};
 use leptos::prelude::*;
 use ptero_api::schedules::{MAX_TIME_OFFSET, TASKS_PER_SCHEDULE};
 use ptero_api::{PowerSignal, Schedule, Task, TaskAction, TaskRequest};
@@ -11,18 +12,39 @@ use crate::manager::sections::kit::{field_error, ActionError, Confirm, Target};
 
 fn describe(task: &Task) -> String {
     let what = match &task.action {
-        TaskAction::Command => format!("Send the command “{}”", task.payload),
-        TaskAction::Power => format!("Power action: {}", task.payload),
-        TaskAction::Backup if task.payload.trim().is_empty() => "Create a backup".to_owned(),
-        TaskAction::Backup => "Create a backup (with ignored files)".to_owned(),
+        TaskAction::Command => tf("tasks.describe_command", &[&task.payload]),
+        TaskAction::Power => tf("tasks.describe_power", &[&signal_label(&task.payload)]),
+        TaskAction::Backup if task.payload.trim().is_empty() => t("tasks.backup").to_owned(),
+        TaskAction::Backup => t("tasks.backup_ignored").to_owned(),
         TaskAction::Other(word) => format!("{word} {}", task.payload),
     };
     let when = match task.time_offset {
         0 => String::new(),
-        s if s % 60 == 0 => format!(", {} min after the previous task", s / 60),
-        s => format!(", {s} s after the previous task"),
+        s if s % 60 == 0 => [
+            ", ".to_owned(),
+            tf("tasks.after_minutes", &[&(s / 60).to_string()]),
+        ]
+        .concat(),
+        s => [
+            ", ".to_owned(),
+            tf("tasks.after_seconds", &[&s.to_string()]),
+        ]
+        .concat(),
     };
     format!("{what}{when}")
+}
+
+/// A power signal's name in the viewer's language (the power buttons' words).
+fn signal_label(signal: &str) -> String {
+    let texts = crate::i18n::ui::shared();
+    let key = match signal {
+        "start" => "power.start",
+        "stop" => "power.stop",
+        "restart" => "power.restart",
+        "kill" => "power.kill",
+        other => return other.to_owned(),
+    };
+    texts.get(key).to_owned()
 }
 
 fn request_of(task: &Task, sequence_id: Option<u32>) -> TaskRequest {
@@ -46,8 +68,8 @@ pub fn Tasks(control: Controller, schedule: Schedule) -> impl IntoView {
     let add_control = control.clone();
     view! {
         <div class="tasks">
-            <h4 class="small-title">{format!("Tasks ({count} of {TASKS_PER_SCHEDULE})")}</h4>
-            {(count == 0).then(|| view! { <p class="muted small">"No tasks: running this schedule would do nothing."</p> })}
+            <h4 class="small-title">{tf("tasks.title", &[&count.to_string(), &TASKS_PER_SCHEDULE.to_string()])}</h4>
+            {(count == 0).then(|| view! { <p class="muted small">{t("tasks.none")}</p> })}
             <ol class="task-list">
                 {tasks.into_iter().map(|task| {
                     let control = control.clone();
@@ -67,15 +89,15 @@ pub fn Tasks(control: Controller, schedule: Schedule) -> impl IntoView {
                     view! {
                         <li class="task" data-task=task_id data-sequence=task.sequence_id>
                             <span class="task-what">{describe(&task)}</span>
-                            {task.continue_on_failure.then(|| view! { <span class="tag">"continues on failure"</span> })}
+                            {task.continue_on_failure.then(|| view! { <span class="tag">{t("tasks.continues")}</span> })}
                             {can_update.then(|| view! {
                                 <span class="actions compact">
-                                    <button type="button" aria-label="Move up" title="Move up" disabled=move || pending.get() || t_up.sequence_id <= 1
+                                    <button type="button" aria-label=t("tasks.up") title=t("tasks.up") disabled=move || pending.get() || t_up.sequence_id <= 1
                                         on:click=move |_| save(&up, sid, Some(t_up.id), request_of(&t_up, Some(t_up.sequence_id - 1)), tg_up.clone(), None)>"↑"</button>
-                                    <button type="button" aria-label="Move down" title="Move down" disabled=move || pending.get() || is_last
+                                    <button type="button" aria-label=t("tasks.down") title=t("tasks.down") disabled=move || pending.get() || is_last
                                         on:click=move |_| save(&down, sid, Some(t_down.id), request_of(&t_down, Some(t_down.sequence_id + 1)), tg_down.clone(), None)>"↓"</button>
-                                    <button type="button" on:click=move |_| editing.set(Some(task_id))>"Edit"</button>
-                                    <Confirm label="Delete" question="Delete this task?".into() pending name=format!("task {}", task.sequence_id)
+                                    <button type="button" on:click=move |_| editing.set(Some(task_id))>{t("common.edit")}</button>
+                                    <Confirm label=t("common.delete") question=t("tasks.delete_confirm").into() pending name=tf("tasks.name", &[&task.sequence_id.to_string()])
                                         on_confirm=Callback::new(move |_| {
                                             let (client, server, list) = (del.context.client.clone(), del.context.server.clone(), del.list);
                                             let id = t_del.id;
@@ -99,8 +121,8 @@ pub fn Tasks(control: Controller, schedule: Schedule) -> impl IntoView {
                     let full = count >= TASKS_PER_SCHEDULE;
                     view! {
                         <button type="button" class="add-task" disabled=full
-                            title=full.then_some("The panel allows 10 tasks per schedule")
-                            on:click=move |_| adding.set(true)>"Add task"</button>
+                            title=full.then(|| tf("tasks.full", &[&TASKS_PER_SCHEDULE.to_string()]))
+                            on:click=move |_| adding.set(true)>{t("tasks.add")}</button>
                     }.into_any()
                 }}
             })}
@@ -170,12 +192,12 @@ fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close)
     let tried = RwSignal::new(false);
     let offset_problem = move || match offset.get().trim().parse::<u32>() {
         Ok(n) if n <= MAX_TIME_OFFSET => None,
-        Ok(_) => Some(format!("At most {MAX_TIME_OFFSET} seconds (15 minutes).")),
-        Err(_) => Some("A whole number of seconds, 0 to 900.".to_owned()),
+        Ok(_) => Some(tf("tasks.offset_max", &[&MAX_TIME_OFFSET.to_string()])),
+        Err(_) => Some(tf("tasks.offset_invalid", &[&MAX_TIME_OFFSET.to_string()])),
     };
     let command_problem = move || {
         (action.get() == "command" && command.get().trim().is_empty())
-            .then_some("Enter the command to send.")
+            .then(|| t("tasks.command_missing"))
     };
     let prefix = format!(
         "task-{schedule}-{}",
@@ -223,29 +245,29 @@ fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close)
     let (pe_payload, pe_offset) = (panel_error.clone(), panel_error);
     let backups_allowed = control.context.limits.backups != Some(0);
     view! {
-        <form class="editor task-form" on:submit=submit novalidate aria-label=if id.is_some() { "Edit task" } else { "New task" }>
-            <label for=format!("{prefix}-action")>"Action"</label>
+        <form class="editor task-form" on:submit=submit novalidate aria-label=if id.is_some() { t("tasks.edit") } else { t("tasks.new") }>
+            <label for=format!("{prefix}-action")>{t("tasks.action")}</label>
             <select id=format!("{prefix}-action") on:change=move |ev| action.set(event_target_value(&ev)) prop:value=move || action.get()>
-                <option value="command">"Send a command"</option>
-                <option value="power">"Power action"</option>
-                {backups_allowed.then(|| view! { <option value="backup">"Create a backup"</option> })}
+                <option value="command">{t("tasks.send_command")}</option>
+                <option value="power">{t("tasks.power")}</option>
+                {backups_allowed.then(|| view! { <option value="backup">{t("tasks.backup")}</option> })}
             </select>
             {move || { let prefix = body_prefix.clone(); match action.get().as_str() {
                 "power" => view! {
-                    <label for=format!("{prefix}-signal")>"Signal"</label>
+                    <label for=format!("{prefix}-signal")>{t("tasks.signal")}</label>
                     <select id=format!("{prefix}-signal") on:change=move |ev| signal.set(event_target_value(&ev)) prop:value=move || signal.get()>
                         {[PowerSignal::Start, PowerSignal::Stop, PowerSignal::Restart, PowerSignal::Kill].map(|s| view! {
-                            <option value=s.as_str()>{s.as_str()}</option>
+                            <option value=s.as_str()>{signal_label(s.as_str())}</option>
                         }).collect_view()}
                     </select>
                 }.into_any(),
                 "backup" => view! {
-                    <label for=format!("{prefix}-ignored")>"Files to leave out " <span class="muted">"(optional, one pattern per line)"</span></label>
+                    <label for=format!("{prefix}-ignored")>{t("tasks.ignored")} " " <span class="muted">{t("tasks.ignored_hint")}</span></label>
                     <textarea id=format!("{prefix}-ignored") class="mono" rows="3" bind:value=ignored></textarea>
                 }.into_any(),
                 _ => view! {
-                    <label for=format!("{prefix}-command")>"Command"</label>
-                    <input id=format!("{prefix}-command") type="text" class="mono" bind:value=command placeholder="say Restarting in 5 minutes"
+                    <label for=format!("{prefix}-command")>{t("tasks.command")}</label>
+                    <input id=format!("{prefix}-command") type="text" class="mono" bind:value=command placeholder=t("tasks.command_placeholder")
                         aria-invalid=move || (tried.get() && command_problem().is_some()).to_string()/>
                 }.into_any(),
             }}}
@@ -253,15 +275,15 @@ fn TaskForm(control: Controller, schedule: u64, task: Option<Task>, open: Close)
                 {move || tried.get().then(command_problem).flatten()}
                 {move || pe_payload("payload")}
             </p>
-            <label for=format!("{prefix}-offset")>"Delay after the previous task (seconds)"</label>
+            <label for=format!("{prefix}-offset")>{t("tasks.offset")}</label>
             <input id=format!("{prefix}-offset") type="number" min="0" max="900" step="1" bind:value=offset
                 aria-invalid=move || offset_problem().is_some().to_string()/>
             <p class="hint" aria-live="polite">{offset_problem}{move || pe_offset("time_offset")}</p>
-            <label class="check"><input type="checkbox" bind:checked=carry_on/>"Continue with the next task if this one fails"</label>
+            <label class="check"><input type="checkbox" bind:checked=carry_on/>{t("tasks.carry_on")}</label>
             <ActionError actions=actions.clone() target=target.clone()/>
             <div class="actions">
-                <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save task" }}</button>
-                <button type="button" on:click=move |_| open.run(None)>"Cancel"</button>
+                <button type="submit" class="primary" disabled=pending>{move || if pending.get() { t("editor.saving") } else { t("tasks.save") }}</button>
+                <button type="button" on:click=move |_| open.run(None)>{t("common.cancel")}</button>
             </div>
         </form>
     }
