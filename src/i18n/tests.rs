@@ -206,7 +206,8 @@ fn used_keys(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
         }
         let source = std::fs::read_to_string(&path).expect("source");
         let file = path.to_string_lossy().into_owned();
-        for call in ["t(\"", "tf(\"", "tp(\""] {
+        // `t(` then the literal, also where rustfmt broke the call after its parenthesis.
+        for call in ["t(", "tf(", "tp("] {
             let mut rest = source.as_str();
             while let Some(at) = rest.find(call) {
                 let before = rest[..at].chars().next_back();
@@ -214,7 +215,10 @@ fn used_keys(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
                 if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                     continue;
                 }
-                let key = &rest[..rest.find('"').expect("a closed literal")];
+                let Some(literal) = rest.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let key = &literal[..literal.find('"').expect("a closed literal")];
                 found.push((file.clone(), key.to_owned()));
             }
         }
