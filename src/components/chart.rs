@@ -206,7 +206,7 @@ pub fn TimeSeries(
                         }
                     }).collect_view()}
                 </svg>
-                {move || empty().then(|| view! { <span class="chart-waiting">"Waiting for data…"</span> })}
+                {move || empty().then(|| view! { <span class="chart-waiting">{crate::i18n::ui::t("chart.waiting")}</span> })}
             </div>
             <div class="chart-foot" aria-hidden="true"><span>"60 s ago"</span>{legend}<span>"now"</span></div>
             <figcaption class="sr-only" id=format!("{id}-summary")>{summary}</figcaption>

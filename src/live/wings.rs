@@ -71,19 +71,9 @@ pub enum Link {
 }
 
 impl Link {
-    /// The sentence the page shows.
+    /// The sentence the page shows, in the app's language.
     pub fn describe(&self) -> String {
-        match self {
-            Link::Connecting => "Connecting to Wings…".to_owned(),
-            Link::Live => "Live".to_owned(),
-            Link::Down {
-                problem,
-                retry_secs,
-            } => format!(
-                "{}. Showing polled data; trying again in {retry_secs} s.",
-                capitalized(&problem.to_string())
-            ),
-        }
+        crate::components::Said::said(self)
     }
 
     /// A stable name for tests and styling (`data-link`).
