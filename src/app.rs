@@ -22,6 +22,7 @@ pub type AccountPageView = fn() -> AnyView;
 /// Everything in one bundle.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::i18n::ui::built_in(crate::i18n::ui::MANAGER);
     view! { <Shell server_page=crate::manager::server_page account_page=crate::manager::account_page/> }
 }
 

@@ -110,13 +110,24 @@ pub fn lang() -> String {
     texts().lang().to_owned()
 }
 
-/// Before [`start`] (the wasm unit tests): every part's English.
+/// Before [`start`] (or [`built_in`]): the first load's English. Only its own: the
+/// manager's catalog stays out of the first load's wasm.
 fn english() -> Texts {
-    thread_local! {
-        static ENGLISH: &'static str = joined(&[APP_TEXTS.english, MANAGER_TEXTS.english]);
-    }
-    let english = ENGLISH.with(|english| *english);
-    Texts::of("", english, english)
+    Texts::of("", APP_TEXTS.english, APP_TEXTS.english)
+}
+
+/// Every part of `bundle` in English, when [`start`] has not chosen texts: the one-bundle
+/// `app::App` (the wasm tests) renders the manager's pages without a start.
+pub fn built_in(bundle: Bundle) {
+    CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        if current.is_none() {
+            let parts: Vec<&str> = bundle.parts.iter().map(|part| part.english).collect();
+            let english = joined(&parts);
+            let own = Rc::new(Texts::of("", english, english));
+            *current = Some((own, Rc::new(Texts::new(""))));
+        }
+    });
 }
 
 /// Catalogs as one (a key is looked up line by line), for as long as the page lives.

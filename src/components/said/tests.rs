@@ -120,18 +120,18 @@ fn typed_keys_and_addresses_say_their_display_in_english() {
         &"ptlc_0123456789012345678901234567890123456789012".repeat(2),
         &"ptlc_0123456789012345678901234567890123456789012".repeat(3),
     ] {
-        let error: KeyError = ApiKey::parse(key).err().expect("refused");
+        let Err::<_, KeyError>(error) = ApiKey::parse(key) else {
+            panic!("{key:?} is refused");
+        };
         same(&error);
     }
     for key in [
         "ptla_0123456789012345678901234567890123456789012",
         "papp_0123456789012345678901234567890123456789012",
     ] {
-        let wrong = ApiKey::parse(key)
-            .expect("a key")
-            .check_client_api()
-            .err()
-            .expect("not a client key");
+        let Err(wrong) = ApiKey::parse(key).expect("a key").check_client_api() else {
+            panic!("{key} is no client key");
+        };
         same(&wrong);
     }
     for url in [
@@ -151,7 +151,9 @@ fn typed_keys_and_addresses_say_their_display_in_english() {
         "https://panel.example.com/?x",
         "https://panel.example.com/#x",
     ] {
-        let error = PanelUrl::parse(url).err().expect("refused");
+        let Err(error) = PanelUrl::parse(url) else {
+            panic!("{url:?} is refused");
+        };
         same(&error);
     }
     let insecure = PanelUrl::parse("http://panel.example.com").expect("a URL");
