@@ -10,7 +10,7 @@ use crate::i18n::ui::t;
 pub fn ErrorNote(error: ApiError, #[prop(optional)] retry: Option<Callback<()>>) -> impl IntoView {
     view! {
         <div class="error-note" role="alert">
-            <p>{error.said()}</p>
+            <p>{error.sentence()}</p>
             {retry.map(|retry| view! { <button type="button" on:click=move |_| retry.run(())>{t("common.try_again")}</button> })}
         </div>
     }

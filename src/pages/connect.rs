@@ -47,8 +47,8 @@ pub fn ConnectPage() -> impl IntoView {
             return None;
         }
         match PanelUrl::parse(&text) {
-            Err(e) => Some(e.said()),
-            Ok(url) => url.warnings().first().map(Said::said),
+            Err(e) => Some(e.sentence()),
+            Ok(url) => url.warnings().first().map(Said::sentence),
         }
     };
     let key_problem = move || {
@@ -57,8 +57,8 @@ pub fn ConnectPage() -> impl IntoView {
             return None;
         }
         match ApiKey::parse(&text) {
-            Err(e) => Some(e.said()),
-            Ok(k) => k.check_client_api().err().map(|e| e.said()),
+            Err(e) => Some(e.sentence()),
+            Ok(k) => k.check_client_api().err().map(|e| e.sentence()),
         }
     };
 
@@ -138,7 +138,7 @@ pub fn ConnectPage() -> impl IntoView {
             <div class="result" aria-live="polite" data-testid="connect-result">
                 {move || form_error.get().map(|e| view! { <p class="error">{e}</p> })}
                 {move || match test.value().get() {
-                    Some(Err(e)) => Some(view! { <p class="error" data-error=error_class(&e)>{e.said()}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" data-error=error_class(&e)>{e.sentence()}</p> }.into_any()),
                     Some(Ok((_, account))) => Some(view! { <p class="ok">{tf("connect.connected_as", &[&account.username])}</p> }.into_any()),
                     None => None,
                 }}

@@ -16,7 +16,18 @@ use ptero_api::wings_link::LinkProblem;
 
 /// A sentence for the person looking at the page, in the app's language.
 pub trait Said {
+    /// As a part of a sentence ("Panel URL: {it}"): the panel's errors start lowercase.
     fn said(&self) -> String;
+
+    /// On its own (an error note, a field's hint): with a capital.
+    fn sentence(&self) -> String {
+        let text = self.said();
+        let mut chars = text.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => text,
+        }
+    }
 }
 
 impl Said for ApiError {

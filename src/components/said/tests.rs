@@ -179,3 +179,11 @@ fn typed_keys_and_addresses_say_their_display_in_english() {
     same(&OriginError::Query);
     same(&OriginError::Fragment);
 }
+
+#[test]
+fn an_error_on_its_own_starts_with_a_capital() {
+    let error = ApiError::Panel(PanelError::Unauthenticated);
+    assert!(error.said().starts_with("the panel rejected the key"));
+    assert!(error.sentence().starts_with("The panel rejected the key"));
+    assert_eq!(ApiError::Offline.sentence(), ApiError::Offline.said());
+}
