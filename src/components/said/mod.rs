@@ -24,10 +24,25 @@ pub trait Said {
         let text = self.said();
         let mut chars = text.chars();
         match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
+            Some(first) => [capital(first), chars.as_str().to_owned()].concat(),
             None => text,
         }
     }
+}
+
+/// `c` as a capital. In the browser its own `toUpperCase` (core's Unicode case tables
+/// would add ~10 KB to the first load).
+#[cfg(target_arch = "wasm32")]
+fn capital(c: char) -> String {
+    let mut buffer = [0; 4];
+    js_sys::JsString::from(&*c.encode_utf8(&mut buffer))
+        .to_upper_case()
+        .into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn capital(c: char) -> String {
+    c.to_uppercase().collect()
 }
 
 impl Said for ApiError {
