@@ -152,6 +152,15 @@ test("a catalog that cannot be fetched gives English, with no error and no blank
   assert.equal(await title(page), "Connect to your panel");
   assert.equal(await lang(page), "en");
   assert.ok((await page.textContent("main")).includes("Panel URL"));
+  // English throughout: the shared components and the numbers too.
+  await signIn(page);
+  assert.equal(await page.textContent("#servers-title"), "Your servers");
+  const row = `.server-row[data-identifier='${RUNNING}']`;
+  await page.waitForSelector(`${row} [data-state=running]:has-text('running')`);
+  const labels = await page.$$eval(`${row} .meter-label span:first-child`, (s) => s.map((e) => e.textContent));
+  assert.deepEqual(labels, ["CPU", "Memory", "Disk"]);
+  await page.waitForFunction((row) => [...document.querySelectorAll(`${row} .meter-text`)]
+    .some((e) => /(^|[^\d.,])\d{1,3}\.\d( |%)/.test(e.textContent)), row, { timeout: 10000 });
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

@@ -166,7 +166,7 @@ pub fn language() -> String {
 /// Chooses the bundle's language and fetches its catalogs (nothing for English; English
 /// for what cannot be had), then sets the page's `lang`.
 pub async fn start(bundle: Bundle, base: &str) {
-    let lang = language();
+    let mut lang = language();
     let english: Vec<&str> = bundle.parts.iter().map(|part| part.english).collect();
     let english = match english.as_slice() {
         [one] => *one,
@@ -186,8 +186,10 @@ pub async fn start(bundle: Bundle, base: &str) {
             let shared_url = [base, "card/locale-", tag, ".txt"].concat();
             let (parts, shared) = futures::join!(parts, fetch_catalog(&shared_url, "power.start"));
             if parts.iter().all(String::is_empty) {
-                // Offline or not deployed: English, and the page says so.
-                (english, shared)
+                // Offline or not deployed: English throughout (the shared components and
+                // the numbers too), and the page says so.
+                lang = "en".into();
+                (english, None)
             } else {
                 (
                     joined(&parts.iter().map(String::as_str).collect::<Vec<_>>()),
