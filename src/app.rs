@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::ui::{t, tf};
 use crate::notices::{NoticeArea, Notices, NotifySwitch};
 use crate::pages::{ConnectPage, PanelsPage, ServersPage};
 use crate::router::{use_router, Link, Route, Router};
@@ -21,6 +22,7 @@ pub type AccountPageView = fn() -> AnyView;
 /// Everything in one bundle.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::i18n::ui::built_in(crate::i18n::ui::MANAGER);
     view! { <Shell server_page=crate::manager::server_page account_page=crate::manager::account_page/> }
 }
 
@@ -47,7 +49,7 @@ pub fn Shell(server_page: ServerPageView, account_page: AccountPageView) -> impl
                 Route::Account => account_page(),
                 Route::Panels => view! { <PanelsPage/> }.into_any(),
                 Route::NotFound => view! {
-                    <p class="empty">"There is no page at this address. " <Link href="/">"Back to your servers"</Link></p>
+                    <p class="empty">{t("app.not_found")} " " <Link href="/">{t("app.back")}</Link></p>
                 }.into_any(),
             }}
         </main>
@@ -62,14 +64,14 @@ fn Nav(notices: Notices) -> impl IntoView {
             <Link href="/" attr:class="brand">"ptero-web"</Link>
             <crate::components::LanguagePicker/>
             <Show when=move || session.is_signed_in()>
-                <nav class="topnav" aria-label="Main">
+                <nav class="topnav" aria-label=t("nav.main")>
                     <PanelSwitch/>
                     <NotifySwitch notices/>
-                    <Link href="/panels">"Panels"</Link>
-                    <Link href="/account">"Account"</Link>
+                    <Link href="/panels">{t("nav.panels")}</Link>
+                    <Link href="/account">{t("nav.account")}</Link>
                     <button type="button" class="link" on:click=move |_| session.sign_out()
-                        aria-label=move || session.panels().into_iter().find(|p| p.active).map(|p| format!("Sign out of {}", p.name))>
-                        "Sign out"
+                        aria-label=move || session.panels().into_iter().find(|p| p.active).map(|p| tf("nav.sign_out_of", &[&p.name]))>
+                        {t("nav.sign_out")}
                     </button>
                 </nav>
             </Show>
@@ -85,7 +87,7 @@ fn PanelSwitch() -> impl IntoView {
     let many = move || session.panels().len() > 1;
     view! {
         <Show when=many>
-            <label class="sr-only" for="panel-switch">"Panel"</label>
+            <label class="sr-only" for="panel-switch">{t("nav.panel")}</label>
             <select id="panel-switch" class="panel-switch" on:change=move |ev| {
                 session.switch(&event_target_value(&ev));
                 if matches!(router.route(), Route::Server { .. }) {

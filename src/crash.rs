@@ -4,9 +4,6 @@
 
 use std::panic::PanicHookInfo;
 
-const NOTICE: &str =
-    "ptero-web hit an internal error and stopped. Your sign-in is kept: reload to continue.";
-
 /// Logs the panic to the console (with its message) and puts a notice on the page.
 pub fn install_hook() {
     std::panic::set_hook(Box::new(|info: &PanicHookInfo<'_>| {
@@ -29,9 +26,9 @@ fn show_notice() {
     };
     let _ = notice.set_attribute("class", "crash");
     let _ = notice.set_attribute("role", "alert");
-    text.set_text_content(Some(NOTICE));
+    text.set_text_content(Some(crate::i18n::ui::t("crash.notice")));
     let _ = reload.set_attribute("href", "");
-    reload.set_text_content(Some("Reload"));
+    reload.set_text_content(Some(crate::i18n::ui::t("crash.reload")));
     let _ = notice.append_child(&text);
     let _ = notice.append_child(&reload);
     let _ = body.prepend_with_node_1(&notice);

@@ -155,7 +155,7 @@ pub fn may_leave() -> bool {
         return true;
     }
     let leave = window()
-        .confirm_with_message("You have unsaved changes in the editor. Leave without saving?")
+        .confirm_with_message(crate::i18n::ui::t("unsaved.confirm"))
         .unwrap_or(true);
     if leave {
         let _ = root.remove_attribute("data-unsaved");

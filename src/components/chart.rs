@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 
 use super::History;
+use crate::i18n::ui::{t, tf};
 
 /// The drawing box (the SVG stretches to its container; `viewBox="0 0 600 150"`).
 const WIDTH: f64 = 600.0;
@@ -160,17 +161,13 @@ pub fn TimeSeries(
             .iter()
             .map(|line| {
                 line.history.with(|h| {
-                    format!(
-                        "{}: now {}, average {}, peak {}",
-                        line.label,
-                        format(h.last().unwrap_or(0.0)),
-                        format(h.mean()),
-                        format(h.peak())
-                    )
+                    let (now, mean) = (format(h.last().unwrap_or(0.0)), format(h.mean()));
+                    let peak = format(h.peak());
+                    tf("chart.line", &[line.label, &now, &mean, &peak])
                 })
             })
             .collect();
-        format!("{title} over the last 60 seconds. {}.", parts.join("; "))
+        tf("chart.summary", &[title, &parts.join("; ")])
     };
     let legend = (lines.len() > 1).then(|| {
         lines
@@ -206,9 +203,9 @@ pub fn TimeSeries(
                         }
                     }).collect_view()}
                 </svg>
-                {move || empty().then(|| view! { <span class="chart-waiting">"Waiting for data…"</span> })}
+                {move || empty().then(|| view! { <span class="chart-waiting">{t("chart.waiting")}</span> })}
             </div>
-            <div class="chart-foot" aria-hidden="true"><span>"60 s ago"</span>{legend}<span>"now"</span></div>
+            <div class="chart-foot" aria-hidden="true"><span>{t("chart.start")}</span>{legend}<span>{t("chart.now")}</span></div>
             <figcaption class="sr-only" id=format!("{id}-summary")>{summary}</figcaption>
         </figure>
     }

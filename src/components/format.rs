@@ -1,4 +1,7 @@
-//! Human formats for bytes, percentages and uptimes.
+//! Human formats for bytes, percentages, uptimes and dates. The plain functions
+//! (`bytes`, `percent` …, used by the app and the manager) write numbers in the app's
+//! language (`i18n::ui`, the browser's `Intl`); the `_in` ones take the digits of a
+//! caller's language (the card passes its own `Texts`, and must not reach `i18n::ui`).
 
 /// `value` with `decimals` (0–3) digits after the point, rounded half away from zero.
 /// Integer arithmetic on purpose: core's float formatting adds ~10 KB to each wasm bundle.
@@ -28,9 +31,14 @@ pub fn fixed(value: f64, decimals: u32) -> String {
 /// card passes its language's `Intl` format, see `i18n::Texts::number`).
 pub type Digits<'a> = &'a dyn Fn(f64, u32) -> String;
 
-/// `1536` → `"1.5 KiB"`.
+/// `value` with `decimals` digits in the app's language (`1.5`, `1,5`).
+fn app_digits(value: f64, decimals: u32) -> String {
+    crate::i18n::ui::texts().number(value, decimals)
+}
+
+/// `1536` → `"1.5 KiB"` (`"1,5 KiB"` in German).
 pub fn bytes(n: u64) -> String {
-    bytes_in(&fixed, n)
+    bytes_in(&app_digits, n)
 }
 
 pub fn bytes_in(digits: Digits, n: u64) -> String {
@@ -43,7 +51,7 @@ pub fn bytes_in(digits: Digits, n: u64) -> String {
 /// `used` of `limit` bytes in the unit of the larger: `"2.5 / 4 GiB"`; a `limit` of 0 is
 /// unlimited: `"2.5 GiB / ∞"`.
 pub fn usage_bytes(used: u64, limit: u64) -> String {
-    usage_bytes_in(&fixed, used, limit)
+    usage_bytes_in(&app_digits, used, limit)
 }
 
 pub fn usage_bytes_in(digits: Digits, used: u64, limit: u64) -> String {
@@ -70,7 +78,7 @@ pub fn usage_bytes_in(digits: Digits, used: u64, limit: u64) -> String {
 
 /// `used` of `limit` percent of a core: `"42.3% / 200%"`; 0 is unlimited (`"42.3% / ∞"`).
 pub fn usage_percent(used: f64, limit: u64) -> String {
-    usage_percent_in(&fixed, used, limit)
+    usage_percent_in(&app_digits, used, limit)
 }
 
 pub fn usage_percent_in(digits: Digits, used: f64, limit: u64) -> String {
@@ -84,7 +92,7 @@ pub fn usage_percent_in(digits: Digits, used: f64, limit: u64) -> String {
 
 /// A byte rate: `"1.5 KiB/s"`.
 pub fn rate(bytes_per_second: f64) -> String {
-    rate_in(&fixed, bytes_per_second)
+    rate_in(&app_digits, bytes_per_second)
 }
 
 pub fn rate_in(digits: Digits, bytes_per_second: f64) -> String {
@@ -110,20 +118,96 @@ fn scaled(n: f64) -> (f64, &'static str) {
 
 /// `42.345` → `"42.3%"`.
 pub fn percent(p: f64) -> String {
-    format!("{}%", fixed(p, 1))
+    [app_digits(p, 1), "%".into()].concat()
 }
 
-/// Milliseconds → `"3d 4h"`, `"2h 5m"`, `"4m 10s"`.
+/// Milliseconds → `"3d 4h"`, `"2h 5m"`, `"4m 10s"`, in the app's language's narrow units.
 pub fn duration_ms(ms: u64) -> String {
-    let s = ms / 1000;
-    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
-    if d > 0 {
-        format!("{d}d {h}h")
-    } else if h > 0 {
-        format!("{h}h {m}m")
-    } else {
-        format!("{m}m {sec}s")
+    crate::i18n::ui::texts().duration_ms(ms)
+}
+
+/// Seconds in the app's language's narrow unit (`25s`, `25 Sek.`).
+pub fn seconds(secs: u64) -> String {
+    crate::i18n::ui::texts().seconds(secs)
+}
+
+/// How long ago `ms` milliseconds were, in the app's language (`Intl.RelativeTimeFormat`):
+/// "3 minutes ago", "vor 2 Stunden"; under a minute, the catalog's words for it.
+pub fn ago(ms: f64) -> String {
+    let minutes = (ms / 60_000.0).max(0.0) as u64;
+    let (n, unit) = match minutes {
+        0 => return crate::i18n::ui::t("servers.just_now").into(),
+        1..=119 => (minutes, "minute"),
+        _ if minutes < 48 * 60 => (minutes / 60, "hour"),
+        _ => (minutes / (24 * 60), "day"),
+    };
+    relative(n, unit).unwrap_or_else(|| match n {
+        1 => ["1 ", unit, " ago"].concat(),
+        _ => [n.to_string(), " ".into(), unit.into(), "s ago".into()].concat(),
+    })
+}
+
+/// `n` `unit`s ago through `Intl.RelativeTimeFormat` (through `Reflect`: see [`date_time`]).
+fn relative(n: u64, unit: &str) -> Option<String> {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"numeric".into(), &"always".into());
+    let make = |locales: Array| {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let class = Reflect::get(&intl, &"RelativeTimeFormat".into()).ok()?;
+        let class = class.dyn_into::<Function>().ok()?;
+        Reflect::construct(&class, &Array::of2(&locales, &options)).ok()
+    };
+    let lang = crate::i18n::ui::lang();
+    let format = (!lang.is_empty())
+        .then(|| make(Array::of1(&lang.as_str().into())))
+        .flatten()
+        .or_else(|| make(Array::new()))?;
+    let call = Reflect::get(&format, &"format".into()).ok()?;
+    call.dyn_into::<Function>()
+        .ok()?
+        .call2(&format, &JsValue::from_f64(-(n as f64)), &unit.into())
+        .ok()?
+        .as_string()
+}
+
+/// An ISO 8601 / ATOM time (`2026-12-01T15:16:25+00:00`) as the viewer's clock and
+/// calendar show it, date and time, in the app's language (`Intl.DateTimeFormat`); the
+/// text itself when it is no time.
+pub fn date_time(atom: &str) -> String {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let date = js_sys::Date::new(&JsValue::from_str(atom));
+    if date.get_time().is_nan() {
+        return atom.to_owned();
     }
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    // Through `Reflect` so a tag the browser refuses (a `RangeError`) falls back to its
+    // default instead of trapping.
+    let make = |locales: Array| {
+        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+        let class = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?;
+        let class = class.dyn_into::<Function>().ok()?;
+        Reflect::construct(&class, &Array::of2(&locales, &options)).ok()
+    };
+    let lang = crate::i18n::ui::lang();
+    let format = (!lang.is_empty())
+        .then(|| make(Array::of1(&lang.as_str().into())))
+        .flatten()
+        .or_else(|| make(Array::new()));
+    format
+        .and_then(|format| {
+            let call = Reflect::get(&format, &"format".into()).ok()?;
+            call.dyn_into::<Function>()
+                .ok()?
+                .call1(&format, &date)
+                .ok()?
+                .as_string()
+        })
+        .unwrap_or_else(|| atom.to_owned())
 }
 
 /// A time of day as the viewer's clock shows it, hours and minutes, through the browser's

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
-use super::{ansi, dom};
+use super::{ansi, dom, Said};
+use crate::i18n::ui::{t, tf, tp};
 
 /// Commands remembered for ↑/↓.
 const HISTORY: usize = 50;
@@ -163,27 +164,27 @@ pub fn Terminal(
         let n = found.with(Vec::len);
         match (query.with(|q| q.trim().is_empty()), n) {
             (true, _) => String::new(),
-            (false, 0) => "No matches".to_owned(),
-            (false, n) => format!("{} of {n}", at.get() + 1),
+            (false, 0) => t("term.no_matches").to_owned(),
+            (false, n) => tf("term.match", &[&(at.get() + 1).to_string(), &n.to_string()]),
         }
     };
     view! {
         <div class="terminal" data-testid="terminal">
             <div class="term-bar" role="search">
-                <label class="sr-only" for="term-search">"Search the console"</label>
-                <input id="term-search" type="search" placeholder="Search output" autocomplete="off" node_ref=search_box
+                <label class="sr-only" for="term-search">{t("term.search")}</label>
+                <input id="term-search" type="search" placeholder=t("term.search_placeholder") autocomplete="off" node_ref=search_box
                     bind:value=query on:input=on_search on:keydown=search_keys/>
                 <span class="term-count" aria-live="polite" data-testid="term-count">{count}</span>
-                <button type="button" aria-label="Previous match" on:click=move |_| step(false)>"↑"</button>
-                <button type="button" aria-label="Next match" on:click=move |_| step(true)>"↓"</button>
+                <button type="button" aria-label=t("term.previous") on:click=move |_| step(false)>"↑"</button>
+                <button type="button" aria-label=t("term.next") on:click=move |_| step(true)>"↓"</button>
                 <button type="button" on:click=copy_all data-testid="term-copy">
-                    {move || match copied.get() { Some(n) => format!("Copied {n} lines"), None => "Copy".to_owned() }}
+                    {move || match copied.get() { Some(n) => tp("term.copied", n as f64, &[&n.to_string()]), None => t("term.copy").to_owned() }}
                 </button>
             </div>
             <div class="term-pane" node_ref=pane on:scroll=on_scroll on:keydown=pane_keys
-                role="log" aria-label="Console output" aria-live="off" tabindex="0" data-testid="term-pane"></div>
+                role="log" aria-label=t("term.output") aria-live="off" tabindex="0" data-testid="term-pane"></div>
             <Show when=move || !stick.get()>
-                <button type="button" class="term-latest" on:click=to_latest>"↓ Jump to the newest line"</button>
+                <button type="button" class="term-latest" on:click=to_latest>{t("term.latest")}</button>
             </Show>
             <CommandLine on_command enabled/>
         </div>
@@ -276,7 +277,7 @@ fn CommandLine(
                 input.set(String::new());
                 problem.set(None);
             }
-            Err(why) => problem.set(Some(why.to_string())),
+            Err(why) => problem.set(Some(why.said())),
         }
     };
     let keys = move |ev: leptos::ev::KeyboardEvent| {
@@ -301,11 +302,11 @@ fn CommandLine(
     view! {
         <form class="term-input" on:submit=submit>
             <span class="term-prompt" aria-hidden="true">"$"</span>
-            <label class="sr-only" for="console-command">"Command"</label>
+            <label class="sr-only" for="console-command">{t("term.command")}</label>
             <input id="console-command" type="text" autocomplete="off" spellcheck="false"
-                placeholder=move || if enabled.get() { "Type a command, ↑ for history" } else { "Connecting…" }
+                placeholder=move || if enabled.get() { t("term.placeholder") } else { t("term.connecting") }
                 bind:value=input on:keydown=keys disabled=move || !enabled.get()/>
-            <button type="submit" disabled=move || !enabled.get()>"Send"</button>
+            <button type="submit" disabled=move || !enabled.get()>{t("term.send")}</button>
         </form>
         {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
     }

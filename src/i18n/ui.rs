@@ -110,13 +110,24 @@ pub fn lang() -> String {
     texts().lang().to_owned()
 }
 
-/// Before [`start`] (the wasm unit tests): every part's English.
+/// Before [`start`] (or [`built_in`]): the first load's English. Only its own: the
+/// manager's catalog stays out of the first load's wasm.
 fn english() -> Texts {
-    thread_local! {
-        static ENGLISH: &'static str = joined(&[APP_TEXTS.english, MANAGER_TEXTS.english]);
-    }
-    let english = ENGLISH.with(|english| *english);
-    Texts::of("", english, english)
+    Texts::of("", APP_TEXTS.english, APP_TEXTS.english)
+}
+
+/// Every part of `bundle` in English, when [`start`] has not chosen texts: the one-bundle
+/// `app::App` (the wasm tests) renders the manager's pages without a start.
+pub fn built_in(bundle: Bundle) {
+    CURRENT.with(|current| {
+        let mut current = current.borrow_mut();
+        if current.is_none() {
+            let parts: Vec<&str> = bundle.parts.iter().map(|part| part.english).collect();
+            let english = joined(&parts);
+            let own = Rc::new(Texts::of("", english, english));
+            *current = Some((own, Rc::new(Texts::new(""))));
+        }
+    });
 }
 
 /// Catalogs as one (a key is looked up line by line), for as long as the page lives.
@@ -155,7 +166,7 @@ pub fn language() -> String {
 /// Chooses the bundle's language and fetches its catalogs (nothing for English; English
 /// for what cannot be had), then sets the page's `lang`.
 pub async fn start(bundle: Bundle, base: &str) {
-    let lang = language();
+    let mut lang = language();
     let english: Vec<&str> = bundle.parts.iter().map(|part| part.english).collect();
     let english = match english.as_slice() {
         [one] => *one,
@@ -175,8 +186,10 @@ pub async fn start(bundle: Bundle, base: &str) {
             let shared_url = [base, "card/locale-", tag, ".txt"].concat();
             let (parts, shared) = futures::join!(parts, fetch_catalog(&shared_url, "power.start"));
             if parts.iter().all(String::is_empty) {
-                // Offline or not deployed: English, and the page says so.
-                (english, shared)
+                // Offline or not deployed: English throughout (the shared components and
+                // the numbers too), and the page says so.
+                lang = "en".into();
+                (english, None)
             } else {
                 (
                     joined(&parts.iter().map(String::as_str).collect::<Vec<_>>()),

@@ -71,19 +71,9 @@ pub enum Link {
 }
 
 impl Link {
-    /// The sentence the page shows.
+    /// The sentence the page shows, in the app's language.
     pub fn describe(&self) -> String {
-        match self {
-            Link::Connecting => "Connecting to Wings…".to_owned(),
-            Link::Live => "Live".to_owned(),
-            Link::Down {
-                problem,
-                retry_secs,
-            } => format!(
-                "{}. Showing polled data; trying again in {retry_secs} s.",
-                capitalized(&problem.to_string())
-            ),
-        }
+        crate::components::Said::said(self)
     }
 
     /// A stable name for tests and styling (`data-link`).
@@ -414,13 +404,14 @@ fn handle(live: WingsLive, socket: Socket<'_>, inbound: Inbound) {
 
 /// The console line for a `throttled` event (`global` or the event's name).
 fn throttled_line(what: &str) -> String {
+    use crate::i18n::ui::{t, tf};
     let dropped = match what {
-        event::SEND_COMMAND => "a command",
-        event::AUTH => "a token renewal",
-        "global" => "messages",
-        _ => "a request",
+        event::SEND_COMMAND => t("throttled.command"),
+        event::AUTH => t("throttled.renewal"),
+        "global" => t("throttled.messages"),
+        _ => t("throttled.request"),
     };
-    format!("[ptero-web] Wings is throttling this connection and dropped {dropped}: wait a moment before sending more.")
+    ["[ptero-web] ", &tf("throttled.line", &[dropped])].concat()
 }
 
 fn push_line(live: WingsLive, line: String) {

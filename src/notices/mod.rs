@@ -34,9 +34,20 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// "Survival crashed".
+    /// "Survival crashed", in the app's language.
     pub fn title(&self) -> String {
-        [self.name.as_str(), " ", self.kind.sentence()].concat()
+        use crate::i18n::ui::tf;
+        let name = [self.name.as_str()];
+        match self.kind {
+            AlertKind::Crash => tf("notice.crash", &name),
+            AlertKind::UnexpectedStop => tf("notice.unexpected_stop", &name),
+            AlertKind::Recovered => tf("notice.recovered", &name),
+            AlertKind::HighCpu => tf("notice.high_cpu", &name),
+            AlertKind::HighMemory => tf("notice.high_memory", &name),
+            AlertKind::HighDisk => tf("notice.high_disk", &name),
+            AlertKind::NodeUnreachable => tf("notice.node_unreachable", &name),
+            AlertKind::Online => tf("notice.online", &name),
+        }
     }
 }
 

@@ -5,20 +5,23 @@ use leptos::prelude::*;
 use ptero_api::{ApiKey, PanelUrl};
 
 use crate::api::{Credentials, PanelClient, Persistence, Scope};
+use crate::components::Said;
+use crate::i18n::ui::{t, tf};
 use crate::router::use_router;
 use crate::session::use_session;
 
 /// The parsed form, or the first problem with it.
 fn parse_form(panel: &str, key: &str, origin: &str) -> Result<Credentials, String> {
-    let panel = PanelUrl::parse(panel).map_err(|e| format!("Panel URL: {e}"))?;
-    let key = ApiKey::parse(key).map_err(|e| format!("API key: {e}"))?;
+    let panel = PanelUrl::parse(panel).map_err(|e| tf("connect.bad_panel_url", &[&e.said()]))?;
+    let key = ApiKey::parse(key).map_err(|e| tf("connect.bad_key", &[&e.said()]))?;
     key.check_client_api()
-        .map_err(|e| format!("API key: {e}"))?;
+        .map_err(|e| tf("connect.bad_key", &[&e.said()]))?;
     let origin = origin.trim();
     let via_origin = if origin.is_empty() {
         None
     } else {
-        let parsed = ptero_api::Origin::parse(origin).map_err(|e| format!("Origin: {e}"))?;
+        let parsed =
+            ptero_api::Origin::parse(origin).map_err(|e| tf("connect.bad_origin", &[&e.said()]))?;
         Some(parsed.to_string())
     };
     Ok(Credentials {
@@ -44,8 +47,8 @@ pub fn ConnectPage() -> impl IntoView {
             return None;
         }
         match PanelUrl::parse(&text) {
-            Err(e) => Some(e.to_string()),
-            Ok(url) => url.warnings().first().map(ToString::to_string),
+            Err(e) => Some(e.sentence()),
+            Ok(url) => url.warnings().first().map(Said::sentence),
         }
     };
     let key_problem = move || {
@@ -54,8 +57,8 @@ pub fn ConnectPage() -> impl IntoView {
             return None;
         }
         match ApiKey::parse(&text) {
-            Err(e) => Some(e.to_string()),
-            Ok(k) => k.check_client_api().err().map(|e| e.to_string()),
+            Err(e) => Some(e.sentence()),
+            Ok(k) => k.check_client_api().err().map(|e| e.sentence()),
         }
     };
 
@@ -95,48 +98,48 @@ pub fn ConnectPage() -> impl IntoView {
 
     view! {
         <section class="connect panel-box" aria-labelledby="connect-title">
-            <h1 id="connect-title">{move || if session.is_signed_in() { "Add a panel" } else { "Connect to your panel" }}</h1>
+            <h1 id="connect-title">{move || if session.is_signed_in() { t("connect.title_add") } else { t("connect.title") }}</h1>
             <form on:submit=submit novalidate>
-                <label for="panel-url">"Panel URL"</label>
+                <label for="panel-url">{t("connect.panel_url")}</label>
                 <input id="panel-url" name="panel" type="url" placeholder="https://panel.example.com" autocomplete="url"
                     bind:value=panel aria-describedby="panel-url-hint" aria-invalid=move || panel_problem().is_some().to_string()/>
                 <p id="panel-url-hint" class="hint field-problem" aria-live="polite">{panel_problem}</p>
 
-                <label for="api-key">"Client API key"</label>
+                <label for="api-key">{t("connect.api_key")}</label>
                 <input id="api-key" name="key" type="password" placeholder="ptlc_…" autocomplete="off" spellcheck="false"
                     bind:value=key aria-describedby="api-key-hint" aria-invalid=move || key_problem().is_some().to_string()/>
                 <p id="api-key-hint" class="hint field-problem" aria-live="polite">{key_problem}</p>
 
-                <label for="panel-name">"Name " <span class="muted">"(optional)"</span></label>
-                <input id="panel-name" name="name" type="text" placeholder="My host" autocomplete="off"
+                <label for="panel-name">{t("connect.name")} " " <span class="muted">{t("connect.optional")}</span></label>
+                <input id="panel-name" name="name" type="text" placeholder=t("connect.name_placeholder") autocomplete="off"
                     bind:value=name aria-describedby="panel-name-hint"/>
-                <p id="panel-name-hint" class="hint note">"How this panel is labelled when you use several."</p>
+                <p id="panel-name-hint" class="hint note">{t("connect.name_hint")}</p>
 
                 <details>
-                    <summary>"Panel blocks this page (CORS)? Go through a ptero-origin"</summary>
-                    <label for="via-origin">"Origin URL"</label>
+                    <summary>{t("connect.cors")}</summary>
+                    <label for="via-origin">{t("connect.origin_url")}</label>
                     <input id="via-origin" name="origin" type="url" placeholder="https://origin.example.com" bind:value=origin/>
                 </details>
 
                 <label class="check">
                     <input type="checkbox" bind:checked=remember/>
-                    "Remember me on this device"
+                    {t("connect.remember")}
                 </label>
                 <Show when=move || remember.get()>
                     <p class="warning" role="note">
-                        "The key will stay in this browser's storage until you sign out. Anyone using this device profile can use it."
+                        {t("connect.remember_warning")}
                     </p>
                 </Show>
 
                 <button type="submit" class="primary" disabled=move || test.pending().get()>
-                    {move || if test.pending().get() { "Testing connection…" } else { "Test connection" }}
+                    {move || if test.pending().get() { t("connect.testing") } else { t("connect.test") }}
                 </button>
             </form>
             <div class="result" aria-live="polite" data-testid="connect-result">
                 {move || form_error.get().map(|e| view! { <p class="error">{e}</p> })}
                 {move || match test.value().get() {
-                    Some(Err(e)) => Some(view! { <p class="error" data-error=error_class(&e)>{e.to_string()}</p> }.into_any()),
-                    Some(Ok((_, account))) => Some(view! { <p class="ok">"Connected as " {account.username}</p> }.into_any()),
+                    Some(Err(e)) => Some(view! { <p class="error" data-error=error_class(&e)>{e.sentence()}</p> }.into_any()),
+                    Some(Ok((_, account))) => Some(view! { <p class="ok">{tf("connect.connected_as", &[&account.username])}</p> }.into_any()),
                     None => None,
                 }}
             </div>

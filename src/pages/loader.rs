@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::api::bundle::{self, BundleError};
 use crate::api::Scope;
-use crate::components::RequireSignIn;
+use crate::components::{RequireSignIn, Said};
+use crate::i18n::ui::t;
 
 /// The server page, loaded on demand (see `app::LazyApp`).
 pub fn lazy_server_page(id: String) -> AnyView {
@@ -38,11 +39,11 @@ fn LazyPage(page: &'static str, server: String) -> impl IntoView {
             {move || match failure.get() {
                 Some(error) => view! {
                     <div class="error-note" role="alert">
-                        <p>{error.to_string()}</p>
-                        <button type="button" on:click=move |_| { failure.set(None); attempt.update(|n| *n += 1); }>"Try again"</button>
+                        <p>{error.said()}</p>
+                        <button type="button" on:click=move |_| { failure.set(None); attempt.update(|n| *n += 1); }>{t("common.try_again")}</button>
                     </div>
                 }.into_any(),
-                None => view! { <p class="loading manager-loading" aria-busy="true">{if page == "account" { "Loading your account…" } else { "Loading server…" }}</p> }.into_any(),
+                None => view! { <p class="loading manager-loading" aria-busy="true">{if page == "account" { t("loading.account") } else { t("loading.server") }}</p> }.into_any(),
             }}
         </div>
     }

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::api::offline::{self, CachedList};
 use crate::api::ApiError;
-use crate::components::StateBadge;
+use crate::components::{ago, StateBadge};
+use crate::i18n::ui::tf;
 use crate::session::PanelInfo;
 
 /// The last list, when the panel was not reached because the browser is offline.
@@ -29,18 +30,6 @@ pub(super) fn unreachable_offline(error: ApiError) -> ApiError {
     }
 }
 
-/// "3 minutes ago", "2 hours ago".
-pub fn ago(ms: f64) -> String {
-    let minutes = (ms / 60_000.0).max(0.0) as u64;
-    match minutes {
-        0 => "less than a minute ago".into(),
-        1 => "1 minute ago".into(),
-        2..=119 => format!("{minutes} minutes ago"),
-        _ if minutes < 48 * 60 => format!("{} hours ago", minutes / 60),
-        _ => format!("{} days ago", minutes / (24 * 60)),
-    }
-}
-
 /// The remembered list, read-only, under a notice saying how old it is.
 #[component]
 pub(super) fn CachedRows(
@@ -50,10 +39,7 @@ pub(super) fn CachedRows(
     filter: RwSignal<String>,
 ) -> impl IntoView {
     let age = ago(js_sys::Date::now() - cached.at_ms);
-    let notice = format!(
-        "You are offline. {}: the list from {age}; it updates when the connection is back.",
-        info.name
-    );
+    let notice = tf("servers.offline", &[&info.name, &age]);
     view! {
         <li class="panel-note offline-note" role="status" data-testid="offline-note" data-age-ms=(js_sys::Date::now() - cached.at_ms) as u64>
             {notice}

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::components::RequireSignIn;
+use crate::i18n::ui::{t, tf};
 use crate::router::Link;
 use crate::session::{use_session, PanelInfo};
 
@@ -20,23 +21,23 @@ fn Panels() -> impl IntoView {
     view! {
         <section class="panels sheet" aria-labelledby="panels-title">
             <div class="toolbar">
-                <h1 id="panels-title">"Panels"</h1>
-                <Link href="/connect" attr:class="button">"Add a panel"</Link>
+                <h1 id="panels-title">{t("panels.title")}</h1>
+                <Link href="/connect" attr:class="button">{t("panels.add")}</Link>
             </div>
-            <p class="muted">"The app can work with several panels. The one in use is marked; the server list can show all of them at once."</p>
+            <p class="muted">{t("panels.intro")}</p>
             <ul class="panel-list" data-testid="panel-list">
                 {move || session.panels().into_iter().map(|panel| view! { <PanelItem panel/> }).collect_view()}
             </ul>
             <div class="danger-zone">
                 {move || if confirm_all.get() {
                     view! {
-                        <p class="confirm" role="alert">"Forget every panel and key on this device?"</p>
-                        <button type="button" class="danger" on:click=move |_| session.sign_out_everywhere()>"Forget all"</button>
+                        <p class="confirm" role="alert">{t("panels.forget_all_confirm")}</p>
+                        <button type="button" class="danger" on:click=move |_| session.sign_out_everywhere()>{t("panels.forget_all")}</button>
                         " "
-                        <button type="button" on:click=move |_| confirm_all.set(false)>"Cancel"</button>
+                        <button type="button" on:click=move |_| confirm_all.set(false)>{t("common.cancel")}</button>
                     }.into_any()
                 } else {
-                    view! { <button type="button" class="danger" on:click=move |_| confirm_all.set(true)>"Forget all panels"</button> }.into_any()
+                    view! { <button type="button" class="danger" on:click=move |_| confirm_all.set(true)>{t("panels.forget_all_panels")}</button> }.into_any()
                 }}
             </div>
         </section>
@@ -56,10 +57,10 @@ fn PanelItem(panel: PanelInfo) -> impl IntoView {
         <li class="panel-item" data-panel=id.clone() aria-current=panel.active.then_some("true")>
             <div class="panel-head">
                 <strong class="panel-name">{panel.name.clone()}</strong>
-                {panel.active.then(|| view! { <span class="badge badge-running">"in use"</span> })}
+                {panel.active.then(|| view! { <span class="badge badge-running">{t("panels.in_use")}</span> })}
                 <span class="muted panel-url">{panel.panel.clone()}</span>
             </div>
-            <p class="muted small">{if panel.remembered { "Key remembered on this device" } else { "Key kept for this tab only" }}</p>
+            <p class="muted small">{if panel.remembered { t("panels.remembered") } else { t("panels.tab_only") }}</p>
             {move || renaming.get().then(|| {
                 let rename_id = rename_id.clone();
                 view! {
@@ -68,27 +69,27 @@ fn PanelItem(panel: PanelInfo) -> impl IntoView {
                         session.rename(&rename_id, &name.get_untracked());
                         renaming.set(false);
                     }>
-                        <label class="sr-only" for=format!("name-{}", rename_id)>"New name"</label>
+                        <label class="sr-only" for=format!("name-{}", rename_id)>{t("panels.new_name")}</label>
                         <input id=format!("name-{}", rename_id) type="text" bind:value=name maxlength="64"/>
-                        <button type="submit">"Save"</button>
-                        <button type="button" on:click=move |_| renaming.set(false)>"Cancel"</button>
+                        <button type="submit">{t("common.save")}</button>
+                        <button type="button" on:click=move |_| renaming.set(false)>{t("common.cancel")}</button>
                     </form>
                 }
             })}
             <div class="actions">
                 {(!panel.active).then(|| view! {
-                    <button type="button" on:click=move |_| session.switch(&use_id)>"Use"</button>
+                    <button type="button" on:click=move |_| session.switch(&use_id)>{t("panels.use")}</button>
                 })}
-                <button type="button" on:click=move |_| renaming.set(true) aria-label=format!("Rename {label}")>"Rename"</button>
+                <button type="button" on:click=move |_| renaming.set(true) aria-label=tf("panels.rename_label", &[&label])>{t("panels.rename")}</button>
                 {move || if removing.get() {
                     let remove_id = remove_id.clone();
                     view! {
-                        <span class="confirm" role="alert">"Remove this panel and its key from the app?"</span>
-                        <button type="button" class="danger" on:click=move |_| session.remove(&remove_id)>"Remove"</button>
-                        <button type="button" on:click=move |_| removing.set(false)>"Keep"</button>
+                        <span class="confirm" role="alert">{t("panels.remove_confirm")}</span>
+                        <button type="button" class="danger" on:click=move |_| session.remove(&remove_id)>{t("panels.remove")}</button>
+                        <button type="button" on:click=move |_| removing.set(false)>{t("panels.keep")}</button>
                     }.into_any()
                 } else {
-                    view! { <button type="button" class="danger-outline" on:click=move |_| removing.set(true)>"Remove…"</button> }.into_any()
+                    view! { <button type="button" class="danger-outline" on:click=move |_| removing.set(true)>{t("panels.remove_ask")}</button> }.into_any()
                 }}
             </div>
         </li>

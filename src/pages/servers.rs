@@ -17,6 +17,7 @@ use crate::api::offline;
 use crate::api::{Load, PanelClient, Persistence};
 use crate::components::{bytes, percent, Meter, StateBadge};
 use crate::components::{ErrorNote, RequireSignIn};
+use crate::i18n::ui::{shared, t, tf};
 use crate::live::{use_dashboard, Dashboard};
 use crate::router::{plain_click, use_router};
 use crate::session::{use_session, PanelInfo};
@@ -48,14 +49,14 @@ fn ServerList() -> impl IntoView {
     view! {
         <section class="servers" aria-labelledby="servers-title">
             <div class="toolbar">
-                <h1 id="servers-title">"Your servers"</h1>
+                <h1 id="servers-title">{t("servers.title")}</h1>
                 <Show when=many>
-                    <div class="segments" role="group" aria-label="Servers of">
-                        {choice(Shown::ThisPanel, "This panel")}
-                        {choice(Shown::AllPanels, "All panels")}
+                    <div class="segments" role="group" aria-label=t("servers.of")>
+                        {choice(Shown::ThisPanel, t("servers.this_panel"))}
+                        {choice(Shown::AllPanels, t("servers.all_panels"))}
                     </div>
                 </Show>
-                <input type="search" placeholder="Filter by name" aria-label="Filter servers by name" bind:value=filter/>
+                <input type="search" placeholder=t("servers.filter") aria-label=t("servers.filter_label") bind:value=filter/>
             </div>
             {move || {
                 let all = shown.get() == Shown::AllPanels && many();
@@ -123,7 +124,7 @@ fn PanelRows(
         let (info, tag, client) = (info.clone(), tag.clone(), client.clone());
         match servers.answer() {
             None => view! {
-                <li class="panel-note loading" aria-busy="true">{format!("Loading servers of {}…", info.name)}</li>
+                <li class="panel-note loading" aria-busy="true">{tf("servers.loading", &[&info.name])}</li>
             }.into_any(),
             Some(Err(error)) => match offline_list(&info, &error) {
                 Some(cached) => view! { <CachedRows info cached tag filter/> }.into_any(),
@@ -136,7 +137,7 @@ fn PanelRows(
             },
             Some(Ok(list)) if list.is_empty() => view! {
                 <li class="panel-note empty">
-                    {format!("The key for {} sees no servers. Subuser access and type filters decide what a key can see.", info.name)}
+                    {tf("servers.none", &[&info.name])}
                 </li>
             }.into_any(),
             Some(Ok(list)) => view! { <Rows list client filter tag/> }.into_any(),
@@ -236,14 +237,14 @@ fn ServerRow(server: Server, dashboard: Dashboard, tag: Option<PanelInfo>) -> im
                 <StateBadge state/>
                 {tag.map(|t| view! { <span class="panel-tag">{t.name}</span> })}
                 <span class="node">{server.node.clone()}</span>
-                {move || age().map(|secs| view! { <span class="age muted" data-age=secs>{format!("updated {secs} s ago")}</span> })}
+                {move || age().map(|secs| view! { <span class="age muted" data-age=secs>{tf("servers.updated", &[&crate::components::seconds(secs)])}</span> })}
             </div>
             <div class="row-meters">
-                <Meter label="CPU" used=Signal::derive(move || res().cpu_absolute) limit=cpu_limit
+                <Meter label=shared().get("meter.cpu") used=Signal::derive(move || res().cpu_absolute) limit=cpu_limit
                     text=Signal::derive(move || percent(res().cpu_absolute))/>
-                <Meter label="Memory" used=Signal::derive(move || res().memory_bytes as f64) limit=mem_limit
+                <Meter label=shared().get("meter.memory") used=Signal::derive(move || res().memory_bytes as f64) limit=mem_limit
                     text=Signal::derive(move || bytes(res().memory_bytes))/>
-                <Meter label="Disk" used=Signal::derive(move || res().disk_bytes as f64) limit=disk_limit
+                <Meter label=shared().get("meter.disk") used=Signal::derive(move || res().disk_bytes as f64) limit=disk_limit
                     text=Signal::derive(move || bytes(res().disk_bytes))/>
             </div>
         </li>
