@@ -109,14 +109,6 @@ pub fn account_page() -> AnyView {
     view! { <AccountPage/> }.into_any()
 }
 
-/// An ATOM time in the viewer's language and zone, through `Intl.DateTimeFormat`
-/// ("02.05.2024, 04:00"); what is no time stays as it came.
-pub fn date_time(atom: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
-    if date.get_time().is_nan() {
-        return atom.to_owned();
-    }
-    let style = [("dateStyle", "medium"), ("timeStyle", "short")];
-    crate::manager::format::intl_format("DateTimeFormat", &style, &date.into())
-        .unwrap_or_else(|| atom.to_owned())
-}
+/// An ATOM time in the viewer's language and zone (the first load's formatter, one for
+/// both bundles).
+pub use crate::components::date_time;
