@@ -110,10 +110,20 @@ pub fn lang() -> String {
     texts().lang().to_owned()
 }
 
-/// Before [`start`] (or [`built_in`]): the first load's English. Only its own: the
-/// manager's catalog stays out of the first load's wasm.
+/// Before [`start`] (or [`built_in`]): the first load's English. Only its own in a
+/// browser: the manager's catalog stays out of the first load's wasm. The native unit
+/// tests (of the manager's code too) read both.
 fn english() -> Texts {
-    Texts::of("", APP_TEXTS.english, APP_TEXTS.english)
+    #[cfg(target_arch = "wasm32")]
+    let english = APP_TEXTS.english;
+    #[cfg(not(target_arch = "wasm32"))]
+    let english = {
+        thread_local! {
+            static BOTH: &'static str = joined(&[APP_TEXTS.english, MANAGER_TEXTS.english]);
+        }
+        BOTH.with(|both| *both)
+    };
+    Texts::of("", english, english)
 }
 
 /// Every part of `bundle` in English, when [`start`] has not chosen texts: the one-bundle
