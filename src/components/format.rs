@@ -147,67 +147,54 @@ pub fn ago(ms: f64) -> String {
     })
 }
 
-/// `n` `unit`s ago through `Intl.RelativeTimeFormat` (through `Reflect`: see [`date_time`]).
+/// `n` `unit`s ago through `Intl.RelativeTimeFormat`.
 fn relative(n: u64, unit: &str) -> Option<String> {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"numeric".into(), &"always".into());
-    let make = |locales: Array| {
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let class = Reflect::get(&intl, &"RelativeTimeFormat".into()).ok()?;
-        let class = class.dyn_into::<Function>().ok()?;
-        Reflect::construct(&class, &Array::of2(&locales, &options)).ok()
-    };
-    let lang = crate::i18n::ui::lang();
-    let format = (!lang.is_empty())
-        .then(|| make(Array::of1(&lang.as_str().into())))
-        .flatten()
-        .or_else(|| make(Array::new()))?;
-    let call = Reflect::get(&format, &"format".into()).ok()?;
-    call.dyn_into::<Function>()
-        .ok()?
-        .call2(&format, &JsValue::from_f64(-(n as f64)), &unit.into())
-        .ok()?
-        .as_string()
+    let args = [wasm_bindgen::JsValue::from_f64(-(n as f64)), unit.into()];
+    intl_format("RelativeTimeFormat", &[("numeric", "always")], &args)
 }
 
 /// An ISO 8601 / ATOM time (`2026-12-01T15:16:25+00:00`) as the viewer's clock and
 /// calendar show it, date and time, in the app's language (`Intl.DateTimeFormat`); the
 /// text itself when it is no time.
 pub fn date_time(atom: &str) -> String {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let date = js_sys::Date::new(&JsValue::from_str(atom));
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(atom));
     if date.get_time().is_nan() {
         return atom.to_owned();
     }
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    // Through `Reflect` so a tag the browser refuses (a `RangeError`) falls back to its
-    // default instead of trapping.
-    let make = |locales: Array| {
+    let style = [("dateStyle", "medium"), ("timeStyle", "short")];
+    intl_format("DateTimeFormat", &style, &[date.into()]).unwrap_or_else(|| atom.to_owned())
+}
+
+/// `new Intl.<class>(lang, options).format(...args)` in the app's language
+/// (`i18n::ui::lang`), made through `Reflect` so a tag the browser refuses (a
+/// `RangeError`) falls back to its default instead of trapping; `None` when the browser
+/// has no such class.
+pub fn intl_format(
+    class: &str,
+    options: &[(&str, &str)],
+    args: &[wasm_bindgen::JsValue],
+) -> Option<String> {
+    use js_sys::{Array, Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let settings = Object::new();
+    for (key, option) in options {
+        let _ = Reflect::set(&settings, &(*key).into(), &(*option).into());
+    }
+    let args: Array = args.iter().collect();
+    let make = |locales: Array| -> Option<String> {
         let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let class = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?;
+        let class = Reflect::get(&intl, &class.into()).ok()?;
         let class = class.dyn_into::<Function>().ok()?;
-        Reflect::construct(&class, &Array::of2(&locales, &options)).ok()
+        let format = Reflect::construct(&class, &Array::of2(&locales, &settings)).ok()?;
+        let method = Reflect::get(&format, &"format".into()).ok()?;
+        let method = method.dyn_into::<Function>().ok()?;
+        method.apply(&format, &args).ok()?.as_string()
     };
     let lang = crate::i18n::ui::lang();
-    let format = (!lang.is_empty())
+    (!lang.is_empty())
         .then(|| make(Array::of1(&lang.as_str().into())))
         .flatten()
-        .or_else(|| make(Array::new()));
-    format
-        .and_then(|format| {
-            let call = Reflect::get(&format, &"format".into()).ok()?;
-            call.dyn_into::<Function>()
-                .ok()?
-                .call1(&format, &date)
-                .ok()?
-                .as_string()
-        })
-        .unwrap_or_else(|| atom.to_owned())
+        .or_else(|| make(Array::new()))
 }
 
 /// A time of day as the viewer's clock shows it, hours and minutes, through the browser's

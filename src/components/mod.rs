@@ -18,8 +18,9 @@ pub use ansi::AnsiLine;
 pub use chart::{nice_ceiling, Line, TimeSeries};
 pub use error_note::ErrorNote;
 pub use format::{
-    ago, bytes, bytes_in, clock_time, date_time, duration_ms, fixed, percent, rate, rate_in,
-    seconds, severity_class, usage_bytes, usage_bytes_in, usage_percent, usage_percent_in, Digits,
+    ago, bytes, bytes_in, clock_time, date_time, duration_ms, fixed, intl_format, percent, rate,
+    rate_in, seconds, severity_class, usage_bytes, usage_bytes_in, usage_percent, usage_percent_in,
+    Digits,
 };
 pub use language::LanguagePicker;
 pub use meter::Meter;

@@ -62,32 +62,12 @@ pub fn too_long(most: usize, now: usize) -> String {
     tf("common.too_long", &[&most, &now])
 }
 
-/// `Intl.<class>(lang, options).format(value)` in [`ui::lang`], made through `Reflect` so
-/// a tag the browser refuses (a `RangeError`) falls back to its default instead of
-/// trapping; `None` when the browser has no such class.
+/// `Intl.<class>(lang, options).format(value)` in the app's language: the first load's
+/// (see `components::intl_format`).
 pub fn intl_format(
     class: &str,
     options: &[(&str, &str)],
     value: &wasm_bindgen::JsValue,
 ) -> Option<String> {
-    use js_sys::{Array, Function, Object, Reflect};
-    use wasm_bindgen::JsCast;
-    let settings = Object::new();
-    for (key, option) in options {
-        let _ = Reflect::set(&settings, &(*key).into(), &(*option).into());
-    }
-    let make = |locales: Array| -> Option<String> {
-        let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-        let class = Reflect::get(&intl, &class.into()).ok()?;
-        let class = class.dyn_into::<Function>().ok()?;
-        let format = Reflect::construct(&class, &Array::of2(&locales, &settings)).ok()?;
-        let method = Reflect::get(&format, &"format".into()).ok()?;
-        let method = method.dyn_into::<Function>().ok()?;
-        method.call1(&format, value).ok()?.as_string()
-    };
-    let lang = ui::lang();
-    (!lang.is_empty())
-        .then(|| make(Array::of1(&lang.as_str().into())))
-        .flatten()
-        .or_else(|| make(Array::new()))
+    crate::components::intl_format(class, options, std::slice::from_ref(value))
 }

@@ -481,8 +481,9 @@ pub fn describe(event: &str, properties: &Properties) -> String {
     }
 }
 
-/// Replaces each `:key.path` with the property's text (a missing one stays as written).
-fn fill(template: &str, properties: &Properties) -> String {
+/// Replaces each `:key.path` with the property's text (a missing one stays as written),
+/// as the panel's UI does; public for the app's translated sentences.
+pub fn fill(template: &str, properties: &Properties) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some(at) = rest.find(':') {

@@ -3,7 +3,7 @@
 //! `:property` placeholders, filled from the entry. An event not listed reads as the
 //! panel's English sentence (`ActivityLog::sentence`), else as its own name.
 
-use ptero_api::activity::Properties;
+use ptero_api::activity::fill;
 use ptero_api::ActivityLog;
 
 use crate::i18n::ui::{t, tp};
@@ -115,34 +115,4 @@ fn single(event: &str) -> Option<&'static str> {
         "server:subuser.delete" => t("activity.server.subuser_delete"),
         _ => return None,
     })
-}
-
-/// Replaces each `:key.path` with the property's text (a missing one stays as written),
-/// as the panel's UI does. Written here because `ptero_api::activity`'s own is private to
-/// its English table.
-fn fill(template: &str, properties: &Properties) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut rest = template;
-    while let Some(at) = rest.find(':') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let mut end = after
-            .char_indices()
-            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '-'))
-            .map_or(after.len(), |(i, _)| i);
-        while end > 0 && !after[..end].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
-            end -= 1;
-        }
-        let key = &after[..end];
-        match properties.path(key) {
-            Some(value) if !key.is_empty() => out.push_str(&value.to_string()),
-            _ => {
-                out.push(':');
-                out.push_str(key);
-            }
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
