@@ -83,11 +83,7 @@ async fn a_new_api_keys_secret_works_until_the_key_is_deleted() {
         .activity(&ActivityOf::Account, 1)
         .await
         .expect("the log");
-    let events: Vec<&str> = log
-        .data
-        .iter()
-        .map(|e| e.attributes.event.as_str())
-        .collect();
+    let events = event_names(&log);
     assert_eq!(
         events.get(..2),
         Some(&["user:api-key.delete", "user:api-key.create"][..]),

@@ -156,11 +156,7 @@ async fn the_servers_activity_lists_what_was_done_newest_first_with_its_actor() 
         .activity(&ActivityOf::Server(server.clone()), 1)
         .await
         .expect("the log");
-    let events: Vec<&str> = log
-        .data
-        .iter()
-        .map(|e| e.attributes.event.as_str())
-        .collect();
+    let events = event_names(&log);
     assert_eq!(
         events.get(..2),
         Some(&["server:database.rotate-password", "server:database.create"][..]),

@@ -20,7 +20,7 @@
 
 use std::fmt::Debug;
 
-use ptero_api::{ForbiddenReason, PanelError};
+use ptero_api::{ActivityList, ForbiddenReason, PanelError};
 use ptero_web::api::{ApiError, PanelClient};
 
 use super::{client, fetch_text, keys, sandbox};
@@ -202,4 +202,12 @@ pub fn sandbox_pelican() -> &'static str {
 /// A seeded key as Pelican issues it (`pacc_` for `ptlc_`).
 pub fn pelican_key(key: &str) -> String {
     key.replacen("ptlc_", "pacc_", 1)
+}
+
+/// The event names of an activity page, newest first.
+pub fn event_names(log: &ActivityList) -> Vec<&str> {
+    log.data
+        .iter()
+        .map(|e| e.attributes.event.as_str())
+        .collect()
 }
